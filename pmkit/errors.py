@@ -1,0 +1,34 @@
+"""Errors pmkit raises, each naming the file, row or field at fault and what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PmkitError(Exception):
+    """Base class of every error pmkit raises on purpose."""
+
+
+class DataError(PmkitError):
+    """A data file is missing, truncated or malformed.
+
+    ``path`` is the file, ``line`` the 1-based line in it (the header is line 1) or None when the
+    problem is the whole file, ``column`` the field at fault if there is one.
+    """
+
+    def __init__(self, path: str | Path, problem: str, *, line: int | None = None,
+                 column: str | None = None, hint: str | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.column = column
+        self.problem = problem
+        self.hint = hint
+        where = str(self.path)
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column '{column}'"
+        message = f"{where}: {problem}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)

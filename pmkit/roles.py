@@ -1,0 +1,270 @@
+"""The facts of the two source articles about APMs and JPMs, as validated pandas DataFrames.
+
+Every function reads one file of ``datasets/roles/`` through :func:`pmkit.tables.load`, so a
+missing, truncated or malformed file raises :class:`~pmkit.errors.DataError` naming the file,
+line and column. Column meanings are documented in ``datasets/README.md``. Each call returns a
+fresh copy: a learner who edits a frame cannot change what the next cell sees.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmkit.errors import DataError
+from pmkit.paths import datasets_dir
+from pmkit.tables import Column, Schema, choices, load
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SOURCES = choices(["000_90597afea951d368.txt", "004_dbf6c9ef40c4bc2e.txt"])
+ROLES = ("APM", "JPM")
+ROLE_NAMES = {"APM": "Associate Product Manager", "JPM": "Junior Product Manager"}
+TOPICS = ("responsibilities", "decision_making", "financial_career", "daily", "influence")
+LISTS = ("responsibilities", "decisions", "day", "influence", "program_benefits",
+         "program_features", "program_companies", "transitions_from", "owns")
+TRACKS = ("apm_ladder", "jpm_ladder", "alternative", "management", "ic", "entry")
+
+_SOURCE = Column("source", choices=SOURCES)
+_ROLE = Column("role", choices=choices(ROLES))
+_POSITION = Column("position", "int")
+
+
+def _low_below_high(row: dict[str, Any]) -> str | None:
+    if row["low"] >= row["high"]:
+        return f"low ({row['low']}) must be below high ({row['high']})"
+    return None
+
+
+def _career_edge_ok(row: dict[str, Any]) -> str | None:
+    if row["from_role"] == row["to_role"]:
+        return f"an edge from {row['from_role']!r} to itself"
+    low, high = row["months_min"], row["months_max"]
+    if (low is None) != (high is None):
+        return "give both months_min and months_max, or neither"
+    if low is not None and not 0 < low <= high:
+        return f"months_min ({low}) must be positive and at most months_max ({high})"
+    return None
+
+
+def _apm_differs_from_jpm(row: dict[str, Any]) -> str | None:
+    if row["apm"] == row["jpm"]:
+        return f"the APM and JPM values are the same ({row['apm']!r}); a comparison needs two"
+    return None
+
+
+SCHEMAS: dict[str, Schema] = {s.filename.removesuffix(".csv"): s for s in [
+    Schema("comparison_topics.csv", (
+        Column("topic", choices=choices(TOPICS)), _POSITION, Column("title"), Column("compares"),
+        _SOURCE), key=("topic",), min_rows=len(TOPICS)),
+    Schema("comparisons.csv", (
+        Column("topic", choices=choices(TOPICS)), _POSITION, Column("aspect"), Column("apm"),
+        Column("jpm"), _SOURCE), key=("topic", "aspect"), row_check=_apm_differs_from_jpm,
+        min_rows=28),
+    Schema("role_items.csv", (
+        Column("list", choices=choices(LISTS)), _ROLE, _POSITION, Column("item"), _SOURCE),
+        key=("list", "role", "position")),
+    Schema("profiles.csv", (
+        Column("role", choices=choices((*ROLES, "BOTH"))), Column("attribute"), Column("value"),
+        _SOURCE), key=("role", "attribute")),
+    Schema("salaries.csv", (
+        _ROLE, Column("country"), Column("currency", choices=choices(["USD"])),
+        Column("low", "int"), Column("high", "int"), _SOURCE), key=("role", "country"),
+        row_check=_low_below_high, min_rows=2),
+    Schema("salary_drivers.csv", (_ROLE, Column("driver"), Column("effect"), _SOURCE),
+           key=("role", "driver")),
+    Schema("career_paths.csv", (
+        Column("from_role"), Column("to_role"), Column("track", choices=choices(TRACKS)),
+        Column("months_min", "int", required=False), Column("months_max", "int", required=False),
+        Column("people_management", "bool"), Column("note"), _SOURCE),
+        key=("from_role", "to_role", "track"), row_check=_career_edge_ok),
+    Schema("case_studies.csv", (
+        Column("case", "int"), Column("title"), Column("role_at_start", choices=choices(ROLES)),
+        Column("role_at_end", choices=choices((*ROLES, "PM"))), Column("company"),
+        Column("assignment"), Column("outcome"), Column("metric"),
+        Column("metric_change_pct", "float", required=False), _SOURCE), key=("case",), min_rows=3),
+    Schema("case_study_steps.csv", (
+        Column("case", "int"), _POSITION,
+        Column("phase", choices=choices(["setting", "finding", "action", "outcome"])),
+        Column("text"), _SOURCE), key=("case", "position")),
+    Schema("jpm_functions.csv", (Column("function"), _POSITION, Column("item"), _SOURCE),
+           key=("function", "position")),
+    Schema("interview_flow.csv", (Column("step", "int"), Column("actor"), Column("action"), _SOURCE),
+           key=("step",)),
+    Schema("getting_started.csv", (
+        Column("category", choices=choices(["principle", "route", "education", "community"])),
+        _POSITION, Column("item"), Column("advice"), _SOURCE), key=("category", "position")),
+]}
+
+
+@lru_cache(maxsize=64)
+def _cached(name: str, folder: Path) -> pd.DataFrame:
+    return load(SCHEMAS[name], folder / "roles")
+
+
+def table(name: str) -> pd.DataFrame:
+    """The validated contents of ``datasets/roles/<name>.csv`` (a fresh copy on every call)."""
+    if name not in SCHEMAS:
+        raise KeyError(f"no role table named {name!r}; choose one of: {', '.join(sorted(SCHEMAS))}")
+    return _cached(name, datasets_dir()).copy()
+
+
+def all_tables() -> dict[str, pd.DataFrame]:
+    """Every role table by name: validates the whole data set in one call."""
+    return {name: table(name) for name in SCHEMAS}
+
+
+def _role_arg(role: str | None, allowed: tuple[str, ...] = ROLES) -> str | None:
+    if role is None:
+        return None
+    upper = role.strip().upper()
+    if upper not in allowed:
+        raise ValueError(f"role must be one of {', '.join(allowed)} (or None for all); got {role!r}")
+    return upper
+
+
+def _by_role(frame: pd.DataFrame, role: str | None, allowed: tuple[str, ...] = ROLES) -> pd.DataFrame:
+    role = _role_arg(role, allowed)
+    if role is not None:
+        frame = frame[frame["role"] == role]
+    return frame.reset_index(drop=True)
+
+
+def topics() -> pd.DataFrame:
+    """The five comparison tables: ``topic``, ``position``, ``title``, ``compares``, ``source``."""
+    return table("comparison_topics").sort_values("position").reset_index(drop=True)
+
+
+def comparison(topic: str | None = None) -> pd.DataFrame:
+    """Aspect-by-aspect APM vs JPM rows: ``topic``, ``title``, ``position``, ``aspect``, ``apm``, ``jpm``, ``source``.
+
+    ``topic`` is one of responsibilities, decision_making, financial_career, daily, influence;
+    None returns all five tables, in the articles' order.
+    """
+    if topic is not None and topic not in TOPICS:
+        raise ValueError(f"topic must be one of {', '.join(TOPICS)} (or None); got {topic!r}")
+    rows = table("comparisons")
+    titles = topics()
+    unknown = set(rows["topic"]) - set(titles["topic"])
+    if unknown:
+        raise DataError(datasets_dir() / "roles" / "comparison_topics.csv",
+                        f"no title for topic(s) {', '.join(sorted(unknown))} used in comparisons.csv")
+    order = {t: i for i, t in enumerate(titles["topic"])}
+    rows = rows.merge(titles[["topic", "title"]], on="topic")
+    rows = rows.sort_values(["topic", "position"], key=lambda s: s.map(order) if s.name == "topic" else s)
+    if topic is not None:
+        rows = rows[rows["topic"] == topic]
+    columns = ["topic", "title", "position", "aspect", "apm", "jpm", "source"]
+    return rows[columns].reset_index(drop=True)
+
+
+def items(list_name: str, role: str | None = None) -> pd.DataFrame:
+    """One itemised list of the articles (see ``LISTS``): ``list``, ``role``, ``position``, ``item``, ``source``."""
+    if list_name not in LISTS:
+        raise ValueError(f"list must be one of {', '.join(LISTS)}; got {list_name!r}")
+    frame = table("role_items")
+    frame = frame[frame["list"] == list_name].sort_values(["role", "position"])
+    return _by_role(frame, role)
+
+
+def responsibilities(role: str | None = None) -> pd.DataFrame:
+    """Each role's typical responsibilities (8 each): ``list``, ``role``, ``position``, ``item``, ``source``."""
+    return items("responsibilities", role)
+
+
+def decisions(role: str | None = None) -> pd.DataFrame:
+    """Example decisions each role makes (4 each), same columns as :func:`items`."""
+    return items("decisions", role)
+
+
+def day_in_the_life(role: str | None = None) -> pd.DataFrame:
+    """What each role might do in a day (6 each), same columns as :func:`items`."""
+    return items("day", role)
+
+
+def influence(role: str | None = None) -> pd.DataFrame:
+    """How each role gains influence (4 each), same columns as :func:`items`."""
+    return items("influence", role)
+
+
+def profile(role: str | None = None) -> pd.DataFrame:
+    """Descriptive attributes of each role: ``role`` (APM, JPM or BOTH), ``attribute``, ``value``, ``source``."""
+    return _by_role(table("profiles"), role, (*ROLES, "BOTH"))
+
+
+def describe(role: str, attribute: str) -> str:
+    """One profile value, e.g. ``describe("APM", "decision_focus")`` is ``"What gets built"``."""
+    frame = profile(role)
+    match = frame[frame["attribute"] == attribute]
+    if match.empty:
+        known = ", ".join(sorted(frame["attribute"]))
+        raise KeyError(f"no attribute {attribute!r} for {role}; known: {known}")
+    return str(match["value"].iloc[0])
+
+
+def salaries() -> pd.DataFrame:
+    """Salary ranges: ``role``, ``role_name``, ``country``, ``currency``, ``low``, ``high``, ``midpoint``, ``source``."""
+    frame = table("salaries")
+    frame.insert(1, "role_name", frame["role"].map(ROLE_NAMES).astype("string"))
+    frame.insert(6, "midpoint", (frame["low"] + frame["high"]) / 2)
+    return frame.sort_values("role").reset_index(drop=True)
+
+
+def salary_drivers(role: str | None = None) -> pd.DataFrame:
+    """What moves pay within or beyond the range: ``role``, ``driver``, ``effect``, ``source``."""
+    return _by_role(table("salary_drivers"), role)
+
+
+def career_paths(track: str | None = None) -> pd.DataFrame:
+    """Career moves as graph edges.
+
+    Columns: ``from_role``, ``to_role``, ``track`` (apm_ladder, jpm_ladder, alternative,
+    management, ic, entry), ``months_min``/``months_max`` (typical timing where given, else <NA>),
+    ``people_management`` (the destination means managing people), ``note``, ``source``.
+    """
+    frame = table("career_paths")
+    if track is not None:
+        if track not in TRACKS:
+            raise ValueError(f"track must be one of {', '.join(TRACKS)}; got {track!r}")
+        frame = frame[frame["track"] == track]
+    return frame.reset_index(drop=True)
+
+
+def case_studies() -> pd.DataFrame:
+    """The three case studies, one row each: ``case``, ``title``, ``role_at_start``, ``role_at_end``,
+    ``company``, ``assignment``, ``outcome``, ``metric``, ``metric_change_pct``, ``source``."""
+    return table("case_studies").sort_values("case").reset_index(drop=True)
+
+
+def case_study_steps(case: int | None = None) -> pd.DataFrame:
+    """Setting, findings, actions and outcomes of each case: ``case``, ``position``, ``phase``, ``text``, ``source``."""
+    frame = table("case_study_steps").sort_values(["case", "position"])
+    if case is not None:
+        frame = frame[frame["case"] == case]
+    return frame.reset_index(drop=True)
+
+
+def jpm_functions(function: str | None = None) -> pd.DataFrame:
+    """The second article's day-to-day functions of a JPM: ``function``, ``position``, ``item``, ``source``."""
+    frame = table("jpm_functions").sort_values(["function", "position"])
+    if function is not None:
+        known = set(frame["function"])
+        if function not in known:
+            raise ValueError(f"function must be one of {', '.join(sorted(known))}; got {function!r}")
+        frame = frame[frame["function"] == function]
+    return frame.reset_index(drop=True)
+
+
+def interview_flow() -> pd.DataFrame:
+    """How customer pain points flow from a senior leader's request to action items: ``step``, ``actor``, ``action``, ``source``."""
+    return table("interview_flow").sort_values("step").reset_index(drop=True)
+
+
+def getting_started(category: str | None = None) -> pd.DataFrame:
+    """Routes into a JPM job, education and community: ``category``, ``position``, ``item``, ``advice``, ``source``."""
+    frame = table("getting_started")
+    if category is not None:
+        frame = frame[frame["category"] == category]
+    return frame.sort_values(["category", "position"]).reset_index(drop=True)
