@@ -268,3 +268,24 @@ def getting_started(category: str | None = None) -> pd.DataFrame:
     if category is not None:
         frame = frame[frame["category"] == category]
     return frame.sort_values(["category", "position"]).reset_index(drop=True)
+
+
+def side_by_side(topic: str) -> pd.DataFrame:
+    """One comparison table as a reader sees it: aspects as the index, one column per role."""
+    frame = comparison(topic)
+    return frame.set_index("aspect")[["apm", "jpm"]].rename(
+        columns={"apm": ROLE_NAMES["APM"], "jpm": ROLE_NAMES["JPM"]}).rename_axis(None)
+
+
+def at_a_glance(attributes: tuple[str, ...] = ("level", "purpose", "learning_style",
+                                               "decision_focus", "philosophy", "archetype")
+                ) -> pd.DataFrame:
+    """Chosen profile attributes of both roles, one row per attribute, one column per role."""
+    frame = profile()
+    frame = frame[frame["role"].isin(ROLES) & frame["attribute"].isin(attributes)]
+    missing = set(attributes) - set(frame["attribute"])
+    if missing:
+        raise KeyError(f"no profile attribute(s) {', '.join(sorted(missing))} for both roles")
+    table_ = frame.pivot(index="attribute", columns="role", values="value").reindex(list(attributes))
+    table_.index = [a.replace("_", " ").capitalize() for a in table_.index]
+    return table_.rename(columns=ROLE_NAMES).rename_axis(index=None, columns=None)

@@ -1,0 +1,102 @@
+"""Reading, cleaning and running notebooks: the one way pmkit executes a notebook in a kernel.
+
+Notebooks are stored clean (no outputs, no execution counts, stable cell ids, minimal
+metadata) so that diffs stay readable and generated student versions are byte-for-byte stable.
+:func:`clean` is that normal form; ``make notebooks`` applies it and a test enforces it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmkit.errors import PmkitError
+
+if TYPE_CHECKING:
+    import nbformat
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python"}
+#: Cell metadata that carries meaning and survives cleaning; everything else is dropped.
+KEEP_CELL_METADATA = ("nbgrader", "tags", "deletable", "editable")
+_ID_OK = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
+
+
+def read(path: str | Path) -> nbformat.NotebookNode:
+    """Read a notebook, raising a PmkitError that names the file if it is not a valid notebook."""
+    import nbformat
+
+    path = Path(path)
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise PmkitError(f"{path}: no such notebook; check the path") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PmkitError(f"{path}: not a readable notebook ({exc}); was it saved completely?") from None
+    except Exception as exc:  # nbformat raises several kinds for a wrong structure
+        raise PmkitError(f"{path}: not a valid notebook ({type(exc).__name__}: {exc})") from None
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return ``nb`` in stored form: outputs and counts cleared, only meaningful metadata kept."""
+    import nbformat
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
+    for cell in nb.cells:
+        kept = {k: cell.metadata[k] for k in KEEP_CELL_METADATA if k in cell.metadata}
+        cell.metadata = kept
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if "attachments" in cell and not cell.attachments:
+            del cell["attachments"]
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    """Serialise the way every stored notebook is written (sorted keys, one-space indent)."""
+    import nbformat
+
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def bad_cell_ids(nb: nbformat.NotebookNode) -> list[str]:
+    """Cell ids that are missing, malformed or repeated (stable ids keep diffs readable)."""
+    seen: set[str] = set()
+    bad = []
+    for index, cell in enumerate(nb.cells):
+        cell_id = cell.get("id")
+        if not cell_id or not _ID_OK.match(cell_id) or cell_id in seen:
+            bad.append(f"cell {index}: {cell_id!r}")
+        seen.add(cell_id or "")
+    return bad
+
+
+def execute(path: str | Path, *, timeout: int = 120, kernel_name: str = "python3",
+            cwd: str | Path | None = None) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel and return the executed copy.
+
+    Cells tagged ``raises-exception`` may fail; any other error raises ``CellExecutionError``.
+    """
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = read(path)
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
+    client.execute()
+    return nb
+
+
+def outputs(nb: nbformat.NotebookNode) -> Iterable[tuple[int, dict[str, Any]]]:
+    """Every output of every code cell, with the cell's index."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                yield index, output
