@@ -102,7 +102,7 @@ def _sentence_case(text: str) -> str:
 
 
 def role_question(row: Mapping[str, str], role: str) -> Question:
-    """A question from one comparison row: which role does the ``role`` side describe?"""
+    """A question from one comparison row: which role does the ``role`` side describe."""
     other = "JPM" if role == "APM" else "APM"
     value, other_value = row[role.lower()], row[other.lower()]
     aspect = _sentence_case(str(row["aspect"]))

@@ -205,7 +205,10 @@ def describe(role: str, attribute: str) -> str:
 
 
 def salaries() -> pd.DataFrame:
-    """Salary ranges: ``role``, ``role_name``, ``country``, ``currency``, ``low``, ``high``, ``midpoint``, ``source``."""
+    """Salary ranges per role.
+
+    Columns: ``role``, ``role_name``, ``country``, ``currency``, ``low``, ``high``, ``midpoint``, ``source``.
+    """
     frame = table("salaries")
     frame.insert(1, "role_name", frame["role"].map(ROLE_NAMES).astype("string"))
     frame.insert(6, "midpoint", (frame["low"] + frame["high"]) / 2)
@@ -233,13 +236,19 @@ def career_paths(track: str | None = None) -> pd.DataFrame:
 
 
 def case_studies() -> pd.DataFrame:
-    """The three case studies, one row each: ``case``, ``title``, ``role_at_start``, ``role_at_end``,
-    ``company``, ``assignment``, ``outcome``, ``metric``, ``metric_change_pct``, ``source``."""
+    """The three case studies, one row each.
+
+    Columns: ``case``, ``title``, ``role_at_start``, ``role_at_end``, ``company``, ``assignment``,
+    ``outcome``, ``metric``, ``metric_change_pct``, ``source``.
+    """
     return table("case_studies").sort_values("case").reset_index(drop=True)
 
 
 def case_study_steps(case: int | None = None) -> pd.DataFrame:
-    """Setting, findings, actions and outcomes of each case: ``case``, ``position``, ``phase``, ``text``, ``source``."""
+    """Setting, findings, actions and outcomes of each case.
+
+    Columns: ``case``, ``position``, ``phase``, ``text``, ``source``.
+    """
     frame = table("case_study_steps").sort_values(["case", "position"])
     if case is not None:
         frame = frame[frame["case"] == case]
@@ -258,7 +267,10 @@ def jpm_functions(function: str | None = None) -> pd.DataFrame:
 
 
 def interview_flow() -> pd.DataFrame:
-    """How customer pain points flow from a senior leader's request to action items: ``step``, ``actor``, ``action``, ``source``."""
+    """How customer pain points flow from a senior leader's request to action items.
+
+    Columns: ``step``, ``actor``, ``action``, ``source``.
+    """
     return table("interview_flow").sort_values("step").reset_index(drop=True)
 
 

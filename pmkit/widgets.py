@@ -31,7 +31,7 @@ def feedback_html(feedback: quiz.Feedback) -> str:
 class Quiz:
     """A set of questions answered by clicking; each answer gets feedback at once, plus a tally."""
 
-    def __init__(self, questions: Sequence[quiz.Question], title: str = "Check your understanding"):
+    def __init__(self, questions: Sequence[quiz.Question], title: str = "Check your understanding") -> None:
         import ipywidgets as w
 
         self.questions = list(questions)

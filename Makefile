@@ -1,0 +1,55 @@
+# The course's set-up is two commands: `make lab` to learn, `make test` to check everything.
+# Both create or update .venv only when pyproject.toml changed, so a second run is quick.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# JupyterLab refuses to run as root without --allow-root; CI and many containers run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Extra JupyterLab options, e.g. `make lab LAB_ARGS="--port=8899 --no-browser"`.
+LAB_ARGS ?=
+# Extra pytest options, e.g. `make test PYTEST_ARGS="-k roles"`.
+PYTEST_ARGS ?=
+
+.PHONY: lab test lint notebooks bench clean help
+
+help:
+	@echo "make lab        install the course into $(VENV) and open it in JupyterLab"
+	@echo "make test       install the test extras into $(VENV) and run the whole suite"
+	@echo "make lint       ruff over pmkit, tests and benchmarks"
+	@echo "make notebooks  store every notebook in clean form (no outputs, stable ids)"
+	@echo "make bench      run the benchmarks"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+# The test extras include everything `make lab` installs, so they satisfy its stamp too.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) \
+	  $(LAB_ARGS) course/00-welcome.ipynb
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check pmkit tests benchmarks
+
+notebooks: $(VENV)/.installed
+	$(BIN)/pmkit notebooks clean course
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/import_time.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,75 @@
+"""Quiz scoring and feedback as plain functions, and the widget that displays them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pmkit import quiz, roles, widgets
+
+Q = quiz.Question(id="q1", prompt="Who writes PRDs?", options=("APM", "JPM"), answer="APM",
+                  explanation="APMs write PRDs; JPMs draft user stories.",
+                  why_not={"JPM": "JPMs draft user stories rather than PRDs."})
+
+
+def test_three_outcomes():
+    assert quiz.grade(Q, "APM").status == quiz.CORRECT
+    assert quiz.grade(Q, "JPM").status == quiz.INCORRECT
+    assert quiz.grade(Q, None).status == quiz.NOT_ATTEMPTED
+    assert quiz.grade(Q, "  ").status == quiz.NOT_ATTEMPTED
+
+
+def test_feedback_is_specific():
+    wrong = quiz.grade(Q, "JPM")
+    assert wrong.message == "Not quite: you chose JPM. JPMs draft user stories rather than PRDs."
+    assert quiz.grade(Q, "APM").message == "Correct: APMs write PRDs; JPMs draft user stories."
+    assert quiz.grade(Q, None).message == "Not answered yet: pick APM or JPM."
+    assert "not one of the options" in quiz.grade(Q, "CEO").message
+
+
+def test_wrong_option_without_reason_gets_a_hint():
+    q = quiz.Question(id="q", prompt="?", options=("a", "b", "c"), answer="a", explanation="a is it.",
+                      why_not={"b": "b is not."})
+    assert quiz.grade(q, "c").message == "Not quite: you chose c. Hint: a is it."
+
+
+def test_answer_must_be_an_option():
+    with pytest.raises(ValueError, match="not among its options"):
+        quiz.Question(id="bad", prompt="?", options=("a",), answer="b", explanation="")
+
+
+def test_score_counts_and_message():
+    questions = quiz.role_questions(roles.comparison("responsibilities").to_dict("records"))
+    answers = {questions[0].id: "APM", questions[1].id: "APM"}
+    result = quiz.score(questions, answers)
+    assert (result.correct, result.incorrect, result.not_attempted) == (1, 1, 4)
+    assert result.message.startswith("1 of 6 correct, 4 still to answer")
+    perfect = quiz.score(questions, {q.id: q.answer for q in questions})
+    assert "Well done" in perfect.message
+
+
+def test_role_questions_come_from_the_data_and_alternate():
+    rows = roles.comparison("decision_making").to_dict("records")
+    questions = quiz.role_questions(rows)
+    assert [q.answer for q in questions] == ["APM", "JPM"] * 3
+    first = questions[0]
+    assert "Small feature ownership" in first.prompt
+    assert "Tactical execution decisions" in quiz.grade(first, "JPM").message
+
+
+def test_quiz_widget_updates_feedback_on_click():
+    quiz_widget = widgets.role_quiz("influence", per_topic=2)
+    first, second = quiz_widget.questions
+    assert "Not answered yet" in quiz_widget.feedback[first.id].value
+    quiz_widget.answer(first.id, "JPM")  # wrong: the first question asks about the APM side
+    assert "pmkit-incorrect" in quiz_widget.feedback[first.id].value
+    assert "Across the team and the organisation" in quiz_widget.feedback[first.id].value
+    quiz_widget.answer(first.id, "APM")
+    quiz_widget.answer(second.id, "JPM")
+    assert "pmkit-correct" in quiz_widget.feedback[second.id].value
+    assert "2 of 2 correct" in quiz_widget.tally.value
+
+
+def test_feedback_html_never_relies_on_colour_alone():
+    for status, word in [(quiz.CORRECT, "\u2714"), (quiz.INCORRECT, "\u2718"), (quiz.NOT_ATTEMPTED, "\u2026")]:
+        html = widgets.feedback_html(quiz.Feedback("q", status, "<b>x</b>"))
+        assert word in html and "&lt;b&gt;" in html
