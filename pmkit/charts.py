@@ -101,3 +101,151 @@ def salary_ranges(frame: pd.DataFrame | None = None) -> alt.LayerChart:
         subtitle="Bars run from the low to the high end of each range; the white tick is the midpoint",
         description=f"Horizontal range bars of yearly base salary by role: {ranges}.",
         width=520, height=120)
+
+
+def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Both roles' days as two lanes of steps, in the order the article lists them."""
+    import altair as alt
+
+    from pmkit import roles
+
+    frame = roles.day_in_the_life() if frame is None else frame
+    data = frame.assign(step=frame["position"].astype(int), lane=frame["role"].map(
+        {"APM": "Associate Product Manager", "JPM": "Junior Product Manager"}))
+    base_ = alt.Chart(data).encode(
+        y=alt.Y("step:O", title="Through the day (order as listed; no clock times are given)",
+                axis=alt.Axis(labelExpr="'Step ' + datum.label")),
+        x=alt.X("lane:N", title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"),
+                sort=["Associate Product Manager", "Junior Product Manager"],
+                scale=alt.Scale(paddingInner=0.05, paddingOuter=0.05)),
+        tooltip=[alt.Tooltip("lane:N", title="Role"), alt.Tooltip("step:O", title="Step"),
+                 alt.Tooltip("item:N", title="Activity")])
+    dots = base_.mark_circle(size=160, opacity=1).encode(
+        color=alt.Color("role:N", scale=role_scale(), legend=None),
+        xOffset=alt.value(-150))
+    labels = base_.mark_text(align="left", dx=-138, fontSize=11, limit=340).encode(text="item:N")
+    apm, jpm = (len(data[data["role"] == r]) for r in ("APM", "JPM"))
+    return titled(alt.layer(dots, labels), title="A day in the life: APM and JPM",
+                  subtitle="Each dot is one activity from the article; hover for the full text",
+                  description=(f"Two columns of activities, {apm} for the APM and {jpm} for the JPM, in the "
+                               "order the article lists them: the APM's day is analysis, PRDs and prototype "
+                               "tests; the JPM's is QA, backlog grooming, bug triage and release coordination."),
+                  width=760, height=280)
+
+
+def interview_flow(frame: pd.DataFrame | None = None) -> alt.LayerChart:
+    """The second article's loop: a senior leader's question, the JPM's interviews, action items."""
+    import altair as alt
+
+    from pmkit import roles
+
+    frame = roles.interview_flow() if frame is None else frame
+    actors = list(dict.fromkeys(frame["actor"]))
+    colours = dict(zip(actors, [PALETTE[3], PALETTE[1], PALETTE[2]], strict=False))
+    data = frame.assign(step=frame["step"].astype(int))
+    encode = {"x": alt.X("step:O", title="Step", axis=alt.Axis(labelAngle=0)),
+              "y": alt.Y("actor:N", title=None, sort=actors)}
+    line = alt.Chart(data).mark_line(color="#999999", strokeDash=[4, 3]).encode(
+        x="step:O", y=alt.Y("actor:N", sort=actors), order="step:O")
+    dots = alt.Chart(data).mark_circle(size=260, opacity=1).encode(
+        **encode, color=alt.Color("actor:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+                                  legend=alt.Legend(title="Who acts", orient="bottom")),
+        tooltip=[alt.Tooltip("step:O", title="Step"), alt.Tooltip("actor:N", title="Who"),
+                 alt.Tooltip("action:N", title="What they do")])
+    numbers = alt.Chart(data).mark_text(color="white", fontWeight="bold").encode(**encode, text="step:O")
+    steps = "; ".join(f"{r.step}. {r.actor}: {r.action}" for r in data.itertuples())
+    return titled(alt.layer(line, dots, numbers), title="From a leader's question to action items",
+                  subtitle="How customer pain points travel in the second article; hover a step to read it",
+                  description=f"A six-step flow between two lanes, the senior leader and the JPM: {steps}",
+                  width=520, height=140)
+
+
+def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt.LayerChart:
+    """Every onward route from ``start`` as a left-to-right tree, coloured by kind of move."""
+    import altair as alt
+    import pandas as pd
+
+    from pmkit import roles
+
+    routes = roles.paths_from(start, max_steps)
+    nodes: dict[tuple[str, ...], dict] = {(start,): {"role": start, "depth": 0, "track": "start"}}
+    edges = []
+    for route in routes:
+        prefix: tuple[str, ...] = (start,)
+        for edge in route:
+            node = (*prefix, edge["to_role"])
+            if node not in nodes:
+                nodes[node] = {"role": edge["to_role"], "depth": len(node) - 1, "track": edge["track"],
+                               "timing": roles.timing(edge), "manages": bool(edge["people_management"])}
+                edges.append((prefix, node))
+            prefix = node
+    leaves = [n for n in nodes if not any(e[0] == n for e in edges)]
+    for row, leaf in enumerate(leaves):  # leaves one per row, parents centred over their children
+        nodes[leaf]["row"] = row
+    for node in sorted(nodes, key=len, reverse=True):
+        if "row" not in nodes[node]:
+            rows = [nodes[child]["row"] for parent, child in edges if parent == node]
+            nodes[node]["row"] = sum(rows) / len(rows)
+    node_frame = pd.DataFrame(nodes.values()).fillna({"timing": "", "manages": False})
+    edge_frame = pd.DataFrame([{"x": nodes[a]["depth"], "y": nodes[a]["row"], "x2": nodes[b]["depth"],
+                                "y2": nodes[b]["row"], "track": nodes[b]["track"]} for a, b in edges])
+    node_frame["kind"] = node_frame["track"].map(roles.TRACK_LABELS)
+    edge_frame["kind"] = edge_frame["track"].map(roles.TRACK_LABELS)
+    kinds = [roles.TRACK_LABELS[t] for t in ("start", *roles.TRACKS)]
+    scale = alt.Scale(domain=kinds, range=["#000000", *PALETTE[:len(roles.TRACKS)]])
+    x = alt.X("depth:Q", axis=None, scale=alt.Scale(domain=[-0.1, max_steps + 0.9]))
+    y = alt.Y("row:Q", axis=None, scale=alt.Scale(reverse=True, padding=12))
+    links = alt.Chart(edge_frame).mark_rule(strokeWidth=2, opacity=0.6).encode(
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, max_steps + 0.9])),
+        y=alt.Y("y:Q", axis=None, scale=alt.Scale(reverse=True, padding=12)), x2="x2:Q", y2="y2:Q",
+        color=alt.Color("kind:N", scale=scale, legend=alt.Legend(title="Kind of move", orient="bottom")))
+    tooltip = [alt.Tooltip("role:N", title="Role"), alt.Tooltip("kind:N", title="Kind of move"),
+               alt.Tooltip("timing:N", title="Typical timing"), alt.Tooltip("manages:N", title="Manages people")]
+    dots = alt.Chart(node_frame).mark_point(filled=True, size=140, opacity=1).encode(
+        x=x, y=y, color=alt.Color("kind:N", scale=scale, legend=None),
+        shape=alt.Shape("manages:N", scale=alt.Scale(domain=[False, True], range=["circle", "square"]),
+                        legend=alt.Legend(title="Manages people", orient="bottom")),
+        tooltip=tooltip)
+    labels = alt.Chart(node_frame).mark_text(align="left", dx=4, dy=-11, fontSize=11).encode(
+        x=x, y=y, text="role:N", tooltip=tooltip)
+    timings = alt.Chart(node_frame[node_frame["timing"].str.contains("month")]).mark_text(
+        align="left", dx=4, dy=13, fontSize=10, fontStyle="italic", color="#555555").encode(
+        x=x, y=y, text="timing:N")
+    ends = sorted({r[-1]["to_role"] for r in routes})
+    return titled(alt.layer(links, dots, labels, timings),
+                  title=f"Career moves from {start}",
+                  subtitle="Left to right, one move per column; squares mean managing people",
+                  description=(f"A tree of {len(routes)} routes from {start} over up to {max_steps} moves, "
+                               f"ending at: {', '.join(ends)}."),
+                  width=760, height=max(160, 30 * len(leaves)))
+
+
+def ticket_trend(frame: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Case 1: weekly support tickets with the launch marked and the average either side."""
+    import altair as alt
+
+    from pmkit import cases
+
+    frame = cases.table("support_tickets") if frame is None else frame
+    weekly = cases.weekly_totals(frame)
+    result = cases.before_after(frame)
+    means = weekly.groupby("period", as_index=False).agg(mean=("tickets", "mean"), start=("week", "min"),
+                                                         end=("week", "max"))
+    colours = alt.Scale(domain=["before launch", "after launch"], range=[PALETTE[5], PALETTE[0]])
+    bars = alt.Chart(weekly).mark_bar(opacity=0.85, size=13).encode(
+        x=alt.X("week:T", title="Week"), y=alt.Y("tickets:Q", title="Support tickets per week"),
+        color=alt.Color("period:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
+        tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("tickets:Q", title="Tickets"),
+                 alt.Tooltip("period:N", title="Period")])
+    averages = alt.Chart(means).mark_rule(strokeWidth=3, color="black").encode(
+        x="start:T", x2="end:T", y="mean:Q",
+        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("mean:Q", title="Weekly average",
+                                                                     format=".1f")])
+    launch = alt.Chart(means[means["period"] == "after launch"]).mark_rule(strokeDash=[6, 4]).encode(x="start:T")
+    return titled(alt.layer(bars, averages, launch),
+                  title=f"Support tickets fell {abs(result.change_pct):.0f}% after the launch",
+                  subtitle="Weekly tickets about the admin dashboard; black lines are the averages",
+                  description=(f"Bar chart of weekly support tickets, {result.weeks_before} weeks before and "
+                               f"{result.weeks_after} after the role management launch: {result.before} tickets "
+                               f"before, {result.after} after, a change of {result.change_pct:+.1f}%."),
+                  width=620, height=260)

@@ -8,9 +8,13 @@ fresh copy: a learner who edits a frame cannot change what the next cell sees.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import contextvars
+import json
+import os
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmkit.errors import DataError
 from pmkit.paths import datasets_dir
@@ -26,6 +30,10 @@ TOPICS = ("responsibilities", "decision_making", "financial_career", "daily", "i
 LISTS = ("responsibilities", "decisions", "day", "influence", "program_benefits",
          "program_features", "program_companies", "transitions_from", "owns")
 TRACKS = ("apm_ladder", "jpm_ladder", "alternative", "management", "ic", "entry")
+#: How the career explorer names each kind of move.
+TRACK_LABELS = {"start": "Start", "apm_ladder": "APM ladder", "jpm_ladder": "JPM ladder",
+                "alternative": "Alternative path", "management": "Management",
+                "ic": "Individual contributor", "entry": "Way in"}
 
 _SOURCE = Column("source", choices=SOURCES)
 _ROLE = Column("role", choices=choices(ROLES))
@@ -99,6 +107,52 @@ SCHEMAS: dict[str, Schema] = {s.filename.removesuffix(".csv"): s for s in [
 ]}
 
 
+#: Set to a file path to log which rows each public call returns (the coverage test reads it).
+USAGE_LOG_ENV = "PMKIT_USAGE_LOG"
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("pmkit_roles_depth", default=0)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def record_use(name: str, frame: pd.DataFrame) -> None:
+    """Log the keys of the rows of table ``name`` in ``frame``, if usage logging is on."""
+    log = os.environ.get(USAGE_LOG_ENV)
+    if not log:
+        return
+    keys = list(SCHEMAS[name].key)
+    rows = frame[keys].astype(object).where(frame[keys].notna(), None).values.tolist()
+    with open(log, "a", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps({"table": name, "key": [str(v) for v in row]}) + "\n")
+
+
+def _tracked(name: str, *, records_itself: bool = False) -> Callable[[_F], _F]:
+    """Log the rows a public function returns, but only for the outermost call.
+
+    Functions that reshape their result (dropping the key columns) pass ``records_itself`` and
+    call :func:`record_use` on the rows they show.
+    """
+    def decorate(function: _F) -> _F:
+        @wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            outer = _depth.get() == 0
+            token = _depth.set(_depth.get() + 1)
+            try:
+                result = function(*args, **kwargs)
+            finally:
+                _depth.reset(token)
+            if outer and not records_itself:
+                record_use(name, result)
+            return result
+        return wrapper  # type: ignore[return-value]
+    return decorate
+
+
+def _record_outer(name: str, frame: pd.DataFrame) -> None:
+    """record_use, from inside a ``records_itself`` function, when it is the outermost call."""
+    if _depth.get() == 1:
+        record_use(name, frame)
+
+
 @lru_cache(maxsize=64)
 def _cached(name: str, folder: Path) -> pd.DataFrame:
     return load(SCHEMAS[name], folder / "roles")
@@ -132,11 +186,13 @@ def _by_role(frame: pd.DataFrame, role: str | None, allowed: tuple[str, ...] = R
     return frame.reset_index(drop=True)
 
 
+@_tracked("comparison_topics")
 def topics() -> pd.DataFrame:
     """The five comparison tables: ``topic``, ``position``, ``title``, ``compares``, ``source``."""
     return table("comparison_topics").sort_values("position").reset_index(drop=True)
 
 
+@_tracked("comparisons")
 def comparison(topic: str | None = None) -> pd.DataFrame:
     """Aspect-by-aspect APM vs JPM rows: ``topic``, ``title``, ``position``, ``aspect``, ``apm``, ``jpm``, ``source``.
 
@@ -160,6 +216,7 @@ def comparison(topic: str | None = None) -> pd.DataFrame:
     return rows[columns].reset_index(drop=True)
 
 
+@_tracked("role_items")
 def items(list_name: str, role: str | None = None) -> pd.DataFrame:
     """One itemised list of the articles (see ``LISTS``): ``list``, ``role``, ``position``, ``item``, ``source``."""
     if list_name not in LISTS:
@@ -169,31 +226,37 @@ def items(list_name: str, role: str | None = None) -> pd.DataFrame:
     return _by_role(frame, role)
 
 
+@_tracked("role_items")
 def responsibilities(role: str | None = None) -> pd.DataFrame:
     """Each role's typical responsibilities (8 each): ``list``, ``role``, ``position``, ``item``, ``source``."""
     return items("responsibilities", role)
 
 
+@_tracked("role_items")
 def decisions(role: str | None = None) -> pd.DataFrame:
     """Example decisions each role makes (4 each), same columns as :func:`items`."""
     return items("decisions", role)
 
 
+@_tracked("role_items")
 def day_in_the_life(role: str | None = None) -> pd.DataFrame:
     """What each role might do in a day (6 each), same columns as :func:`items`."""
     return items("day", role)
 
 
+@_tracked("role_items")
 def influence(role: str | None = None) -> pd.DataFrame:
     """How each role gains influence (4 each), same columns as :func:`items`."""
     return items("influence", role)
 
 
+@_tracked("profiles")
 def profile(role: str | None = None) -> pd.DataFrame:
     """Descriptive attributes of each role: ``role`` (APM, JPM or BOTH), ``attribute``, ``value``, ``source``."""
     return _by_role(table("profiles"), role, (*ROLES, "BOTH"))
 
 
+@_tracked("profiles", records_itself=True)
 def describe(role: str, attribute: str) -> str:
     """One profile value, e.g. ``describe("APM", "decision_focus")`` is ``"What gets built"``."""
     frame = profile(role)
@@ -201,9 +264,11 @@ def describe(role: str, attribute: str) -> str:
     if match.empty:
         known = ", ".join(sorted(frame["attribute"]))
         raise KeyError(f"no attribute {attribute!r} for {role}; known: {known}")
+    _record_outer("profiles", match)
     return str(match["value"].iloc[0])
 
 
+@_tracked("salaries")
 def salaries() -> pd.DataFrame:
     """Salary ranges per role.
 
@@ -215,11 +280,13 @@ def salaries() -> pd.DataFrame:
     return frame.sort_values("role").reset_index(drop=True)
 
 
+@_tracked("salary_drivers")
 def salary_drivers(role: str | None = None) -> pd.DataFrame:
     """What moves pay within or beyond the range: ``role``, ``driver``, ``effect``, ``source``."""
     return _by_role(table("salary_drivers"), role)
 
 
+@_tracked("career_paths")
 def career_paths(track: str | None = None) -> pd.DataFrame:
     """Career moves as graph edges.
 
@@ -235,6 +302,7 @@ def career_paths(track: str | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+@_tracked("case_studies")
 def case_studies() -> pd.DataFrame:
     """The three case studies, one row each.
 
@@ -244,6 +312,7 @@ def case_studies() -> pd.DataFrame:
     return table("case_studies").sort_values("case").reset_index(drop=True)
 
 
+@_tracked("case_study_steps")
 def case_study_steps(case: int | None = None) -> pd.DataFrame:
     """Setting, findings, actions and outcomes of each case.
 
@@ -255,6 +324,7 @@ def case_study_steps(case: int | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+@_tracked("jpm_functions")
 def jpm_functions(function: str | None = None) -> pd.DataFrame:
     """The second article's day-to-day functions of a JPM: ``function``, ``position``, ``item``, ``source``."""
     frame = table("jpm_functions").sort_values(["function", "position"])
@@ -266,6 +336,7 @@ def jpm_functions(function: str | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+@_tracked("interview_flow")
 def interview_flow() -> pd.DataFrame:
     """How customer pain points flow from a senior leader's request to action items.
 
@@ -274,6 +345,7 @@ def interview_flow() -> pd.DataFrame:
     return table("interview_flow").sort_values("step").reset_index(drop=True)
 
 
+@_tracked("getting_started")
 def getting_started(category: str | None = None) -> pd.DataFrame:
     """Routes into a JPM job, education and community: ``category``, ``position``, ``item``, ``advice``, ``source``."""
     frame = table("getting_started")
@@ -282,13 +354,16 @@ def getting_started(category: str | None = None) -> pd.DataFrame:
     return frame.sort_values(["category", "position"]).reset_index(drop=True)
 
 
+@_tracked("comparisons", records_itself=True)
 def side_by_side(topic: str) -> pd.DataFrame:
     """One comparison table as a reader sees it: aspects as the index, one column per role."""
     frame = comparison(topic)
+    _record_outer("comparisons", frame)
     return frame.set_index("aspect")[["apm", "jpm"]].rename(
         columns={"apm": ROLE_NAMES["APM"], "jpm": ROLE_NAMES["JPM"]}).rename_axis(None)
 
 
+@_tracked("profiles", records_itself=True)
 def at_a_glance(attributes: tuple[str, ...] = ("level", "purpose", "learning_style",
                                                "decision_focus", "philosophy", "archetype")
                 ) -> pd.DataFrame:
@@ -298,6 +373,68 @@ def at_a_glance(attributes: tuple[str, ...] = ("level", "purpose", "learning_sty
     missing = set(attributes) - set(frame["attribute"])
     if missing:
         raise KeyError(f"no profile attribute(s) {', '.join(sorted(missing))} for both roles")
+    _record_outer("profiles", frame)
     table_ = frame.pivot(index="attribute", columns="role", values="value").reindex(list(attributes))
     table_.index = [a.replace("_", " ").capitalize() for a in table_.index]
     return table_.rename(columns=ROLE_NAMES).rename_axis(index=None, columns=None)
+
+
+@_tracked("career_paths")
+def next_moves(role: str) -> pd.DataFrame:
+    """The career moves that start at ``role`` (same columns as :func:`career_paths`)."""
+    frame = career_paths()
+    known = set(frame["from_role"]) | set(frame["to_role"])
+    if role not in known:
+        raise ValueError(f"no role named {role!r} in the career paths; known: {', '.join(sorted(known))}")
+    moves = frame[frame["from_role"] == role].drop_duplicates(["from_role", "to_role"])
+    return moves.reset_index(drop=True)
+
+
+def starting_roles() -> list[str]:
+    """Roles with at least one onward move, the learner-facing start of the career explorer."""
+    frame = career_paths()
+    order = ["Associate Product Manager", "Junior Product Manager"]
+    rest = sorted(set(frame["from_role"]) - set(order))
+    return order + rest
+
+
+def paths_from(role: str, max_steps: int = 4) -> list[list[dict[str, Any]]]:
+    """Every route of onward moves from ``role``, each a list of edge dicts, longest first per branch.
+
+    A route ends where no move leads on, at ``max_steps`` moves, or before revisiting a role.
+    """
+    routes: list[list[dict[str, Any]]] = []
+
+    def walk(current: str, route: list[dict[str, Any]], seen: set[str]) -> None:
+        moves = [m for m in next_moves(current).to_dict("records") if m["to_role"] not in seen]
+        if not moves or len(route) == max_steps:
+            if route:
+                routes.append(route)
+            return
+        for move in moves:
+            walk(move["to_role"], [*route, move], seen | {move["to_role"]})
+
+    walk(role, [], {role})
+    return routes
+
+
+def timing(edge: dict[str, Any]) -> str:
+    """An edge's typical timing in words: "12–18 months", or that the articles give none."""
+    low, high = edge.get("months_min"), edge.get("months_max")
+    if low is None or high is None or low != low or high != high:  # <NA> and NaN
+        return "timing not given"
+    return f"{low}–{high} months" if low != high else f"{low} months"
+
+
+def route_summary(route: list[dict[str, Any]]) -> str:
+    """One route in words: each move with its kind and timing, and whether it ends managing people."""
+    if not route:
+        raise ValueError("a route needs at least one move")
+    parts = [route[0]["from_role"]]
+    for edge in route:
+        detail = TRACK_LABELS[edge["track"]]
+        if timing(edge) != "timing not given":
+            detail += f", {timing(edge)}"
+        parts.append(f"{edge['to_role']} ({detail})")
+    manages = any(bool(edge["people_management"]) for edge in route)
+    return " \u2192 ".join(parts) + (" \u2014 ends managing people" if manages else " \u2014 no people management")

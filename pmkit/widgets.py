@@ -36,13 +36,17 @@ class Quiz:
 
         self.questions = list(questions)
         self.title = title
-        self.choices: dict[str, ipywidgets.ToggleButtons] = {}
+        self.choices: dict[str, ipywidgets.ToggleButtons | ipywidgets.RadioButtons] = {}
         self.feedback: dict[str, ipywidgets.HTML] = {}
         rows = []
         for number, question in enumerate(self.questions, start=1):
             prompt = w.HTML(f"<b>{number}.</b> {html.escape(question.prompt)}")
-            buttons = w.ToggleButtons(options=list(question.options), value=None,
-                                      description="", style={"button_width": "80px"})
+            if max(len(o) for o in question.options) <= 6:
+                buttons = w.ToggleButtons(options=list(question.options), value=None,
+                                          style={"button_width": "80px"})
+            else:  # long answers read better as a list than squeezed into buttons
+                buttons = w.RadioButtons(options=list(question.options), value=None,
+                                         layout=w.Layout(width="auto"))
             note = w.HTML(feedback_html(quiz.grade(question, None)))
             buttons.observe(self._on_change, names="value")
             self.choices[question.id] = buttons
@@ -87,3 +91,107 @@ def role_quiz(topic: str | None = None, per_topic: int = 2) -> Quiz:
     frame = roles.comparison(topic)
     rows = frame.groupby("topic", sort=False).head(per_topic).to_dict("records")
     return Quiz(quiz.role_questions(rows), title="Check your understanding: which role is it?")
+
+
+def chapter_quiz(chapter: str) -> Quiz:
+    """A chapter's "check your understanding" questions from ``datasets/course/questions.csv``."""
+    from pmkit import course
+
+    return Quiz(course.questions(chapter))
+
+
+def task_sort() -> Quiz:
+    """Sort all sixteen responsibilities of both roles into APM or JPM work, with feedback on each."""
+    from pmkit import course
+
+    return Quiz(course.task_questions(), title="Check your understanding: sort the tasks into APM or JPM work")
+
+
+def scenario_quiz() -> Quiz:
+    """Who decides? Eight workplace scenarios, each explained by the decision it illustrates."""
+    from pmkit import course
+
+    return Quiz(course.scenario_questions(), title="Check your understanding: who makes the call?")
+
+
+class CareerExplorer:
+    """Pick a starting role; see its career map and every route with timing and branch type."""
+
+    def __init__(self, start: str = "Junior Product Manager") -> None:
+        import ipywidgets as w
+
+        from pmkit import roles
+
+        self.picker = w.Dropdown(options=roles.starting_roles(), value=start, description="Start as",
+                                 layout=w.Layout(width="420px"))
+        self.routes = w.HTML()
+        self.chart_area = w.Output()
+        self.picker.observe(lambda change: self.show(change["new"]), names="value")
+        self.widget = w.VBox([self.picker, self.chart_area, self.routes])
+        self.show(start)
+
+    def show(self, start: str) -> None:
+        """Redraw the map and the list of routes for ``start``."""
+        from pmkit import charts, roles
+
+        lines = [f"<li>{html.escape(roles.route_summary(r))}</li>" for r in roles.paths_from(start)]
+        self.routes.value = (f"<p><b>{len(lines)} routes from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>")
+        self.chart_area.clear_output(wait=True)
+        with self.chart_area:
+            from IPython.display import display
+
+            display(charts.career_map(start))
+
+    def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def career_explorer(start: str = "Junior Product Manager") -> CareerExplorer:
+    """The interactive career ladder explorer of chapter 08."""
+    return CareerExplorer(start)
+
+
+class SelfAssessment:
+    """Chapter 10's questionnaire: one choice per item, and a result that explains itself."""
+
+    def __init__(self) -> None:
+        import ipywidgets as w
+
+        from pmkit import assessment
+
+        self.items = assessment.items()
+        self.choices = {}
+        rows = []
+        for number, item in enumerate(self.items, start=1):
+            choice = w.RadioButtons(options=[item.apm_option, item.jpm_option], value=None,
+                                    layout=w.Layout(width="auto"))
+            choice.observe(lambda _change: self._update(), names="value")
+            self.choices[item.id] = choice
+            rows.append(w.VBox([w.HTML(f"<b>{number}.</b> {html.escape(item.prompt)}"), choice]))
+        self.result_html = w.HTML()
+        self._update()
+        self.widget = w.VBox([w.HTML("<h4>Which profile do you match?</h4>"), *rows, self.result_html])
+
+    def answer(self, item_id: str, option: str | None) -> None:
+        """Choose an answer as if clicked."""
+        self.choices[item_id].value = option
+
+    @property
+    def result(self):  # noqa: ANN201 - pmkit.assessment.Result, imported lazily
+        """The current result."""
+        from pmkit import assessment
+
+        return assessment.score({k: c.value for k, c in self.choices.items()}, self.items)
+
+    def _update(self) -> None:
+        first, *rest = self.result.explanation.splitlines()
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in rest)
+        self.result_html.value = f"<p><b>{html.escape(first)}</b></p><ul>{items}</ul>"
+
+    def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def self_assessment() -> SelfAssessment:
+    """The self-assessment questionnaire of chapter 10."""
+    return SelfAssessment()

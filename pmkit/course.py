@@ -1,0 +1,127 @@
+"""The course's own teaching content (questions, scenarios, self-assessment) from ``datasets/course/``.
+
+Facts stay in ``datasets/roles/``: a question whose answer is a figure names it as a placeholder
+(``{apm_to_pm_timing}``) that is filled from the role data, and scenarios point at the decision
+in the role data they illustrate, so a changed fact cannot leave a stale answer behind.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from pmkit import quiz, roles
+from pmkit.errors import DataError
+from pmkit.paths import datasets_dir
+from pmkit.tables import Column, Schema, choices, load
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_ROLE = Column("decider", choices=choices(roles.ROLES))
+SCHEMAS = {
+    "questions": Schema("questions.csv", (
+        Column("chapter"), Column("question"), Column("position", "int"), Column("prompt"), Column("answer"),
+        Column("explanation")), key=("question",)),
+    "question_options": Schema("question_options.csv", (
+        Column("question"), Column("option"), Column("why_not", required=False)), key=("question", "option")),
+    "scenarios": Schema("scenarios.csv", (
+        Column("scenario"), Column("position", "int"), Column("situation"), _ROLE,
+        Column("decision_list", choices=choices(roles.LISTS)), Column("decision_position", "int")),
+        key=("scenario",)),
+    "self_assessment": Schema("self_assessment.csv", (
+        Column("item"), Column("position", "int"), Column("prompt"), Column("apm_option"),
+        Column("jpm_option"), Column("trait")), key=("item",)),
+}
+
+
+def table(name: str) -> pd.DataFrame:
+    """One course content file, validated: questions, question_options, scenarios, self_assessment."""
+    if name not in SCHEMAS:
+        raise KeyError(f"no course table named {name!r}; choose one of: {', '.join(SCHEMAS)}")
+    return load(SCHEMAS[name], datasets_dir() / "course")
+
+
+def facts() -> dict[str, str]:
+    """The role-data figures a question may name as ``{placeholder}``."""
+    apm_to_pm = roles.career_paths("apm_ladder").iloc[0].to_dict()
+    pay = roles.salaries().set_index("role")
+    return {"apm_to_pm_timing": roles.timing(apm_to_pm),
+            "apm_low": f"${pay.loc['APM', 'low']:,}", "apm_high": f"${pay.loc['APM', 'high']:,}",
+            "jpm_low": f"${pay.loc['JPM', 'low']:,}", "jpm_high": f"${pay.loc['JPM', 'high']:,}"}
+
+
+def _fill(text: str, values: dict[str, str], where: str) -> str:
+    try:
+        return text.format(**values)
+    except KeyError as exc:
+        raise DataError(datasets_dir() / "course" / where, f"unknown placeholder {exc} in {text!r}",
+                        hint=f"known placeholders: {', '.join(sorted(values))}") from None
+
+
+def questions(chapter: str) -> list[quiz.Question]:
+    """The "check your understanding" questions of one chapter (e.g. ``"02"``), in order."""
+    frame = table("questions")
+    frame = frame[frame["chapter"] == chapter].sort_values("position")
+    if frame.empty:
+        raise KeyError(f"no questions for chapter {chapter!r}")
+    options = table("question_options")
+    values = facts()
+    built = []
+    for row in frame.itertuples():
+        mine = options[options["question"] == row.question].to_dict("records")
+        random.Random(row.question).shuffle(mine)  # the stored order puts the answer first
+        answer = _fill(row.answer, values, "questions.csv")
+        labels = tuple(_fill(o["option"], values, "question_options.csv") for o in mine)
+        if answer not in labels:
+            raise DataError(datasets_dir() / "course" / "question_options.csv",
+                            f"question {row.question!r} has no option equal to its answer {answer!r}")
+        why_not = {label: _fill(w, values, "question_options.csv")
+                   for label, w in zip(labels, (o["why_not"] for o in mine), strict=True) if isinstance(w, str)}
+        built.append(quiz.Question(id=row.question, prompt=_fill(row.prompt, values, "questions.csv"),
+                                   options=labels, answer=answer,
+                                   explanation=_fill(row.explanation, values, "questions.csv"),
+                                   why_not=why_not))
+    return built
+
+
+def scenario_questions() -> list[quiz.Question]:
+    """Who decides? One question per scenario, explained with the decision it illustrates."""
+    frame = table("scenarios").sort_values("position")
+    built = []
+    for row in frame.itertuples():
+        decisions = roles.items(row.decision_list, row.decider)
+        match = decisions[decisions["position"] == row.decision_position]
+        if match.empty:
+            raise DataError(datasets_dir() / "course" / "scenarios.csv",
+                            f"scenario {row.scenario!r} points at {row.decision_list} #{row.decision_position} "
+                            f"of the {row.decider}, which does not exist")
+        decision = match["item"].iloc[0]
+        other = "JPM" if row.decider == "APM" else "APM"
+        focus = roles.describe(row.decider, "decision_focus").lower()
+        other_focus = roles.describe(other, "decision_focus").lower()
+        built.append(quiz.Question(
+            id=row.scenario, prompt=row.situation + " Who makes this call?", options=roles.ROLES,
+            answer=row.decider,
+            explanation=(f"it is a {row.decider} decision (\u201c{decision}\u201d): it is about {focus}."),
+            why_not={other: (f"This is about {focus}, which the {row.decider} decides; the {other}'s calls "
+                             f"are about {other_focus}. The article's example: \u201c{decision}\u201d.")}))
+    return built
+
+
+def task_questions(seed: int = 7) -> list[quiz.Question]:
+    """Sort both roles' responsibilities into APM or JPM work, in a fixed shuffled order."""
+    frame = roles.responsibilities()
+    rows = frame.to_dict("records")
+    random.Random(seed).shuffle(rows)
+    built = []
+    for row in rows:
+        role = row["role"]
+        other = "JPM" if role == "APM" else "APM"
+        focus = roles.describe(role, "decision_focus").lower()
+        built.append(quiz.Question(
+            id=f"task-{role}-{row['position']}", prompt=row["item"], options=roles.ROLES, answer=role,
+            explanation=f"this is on the {role}'s list of responsibilities; it is about {focus}.",
+            why_not={other: (f"This task is on the {role}'s list, not the {other}'s: it is about {focus}, "
+                             f"which is {role} territory.")}))
+    return built
