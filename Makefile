@@ -43,7 +43,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check pmkit tests benchmarks
+	$(BIN)/ruff check pmkit tests benchmarks datasets
 
 notebooks: $(VENV)/.installed
 	$(BIN)/pmkit notebooks clean course

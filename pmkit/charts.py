@@ -43,7 +43,19 @@ def setup(force: bool = False) -> None:
     import altair as alt
 
     alt.renderers.enable("jupyter", offline=True)
+    alt.JupyterChart.enable_offline()  # for chart widgets made directly (see as_widget)
     _state["renderer"] = True
+
+
+def as_widget(chart: Any) -> alt.JupyterChart:
+    """A chart as a widget that can sit inside other widgets and be redrawn in place.
+
+    Set its ``chart`` attribute to a new chart to redraw it; no Output area is needed.
+    """
+    setup()
+    import altair as alt
+
+    return alt.JupyterChart(chart)
 
 
 def role_scale() -> alt.Scale:

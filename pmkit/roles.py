@@ -154,15 +154,25 @@ def _record_outer(name: str, frame: pd.DataFrame) -> None:
 
 
 @lru_cache(maxsize=64)
-def _cached(name: str, folder: Path) -> pd.DataFrame:
-    return load(SCHEMAS[name], folder / "roles")
+def _cached(name: str, folder: Path, stamp: tuple[int, int] | None) -> pd.DataFrame:
+    return load(SCHEMAS[name], folder)
 
 
 def table(name: str) -> pd.DataFrame:
-    """The validated contents of ``datasets/roles/<name>.csv`` (a fresh copy on every call)."""
+    """The validated contents of ``datasets/roles/<name>.csv`` (a fresh copy on every call).
+
+    Parsed files are cached, keyed by the file's modification time and size, so an edited file
+    is read again.
+    """
     if name not in SCHEMAS:
         raise KeyError(f"no role table named {name!r}; choose one of: {', '.join(sorted(SCHEMAS))}")
-    return _cached(name, datasets_dir()).copy()
+    folder = datasets_dir() / "roles"
+    try:
+        info = (folder / SCHEMAS[name].filename).stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = None  # load() reports the missing file
+    return _cached(name, folder, stamp).copy()
 
 
 def all_tables() -> dict[str, pd.DataFrame]:

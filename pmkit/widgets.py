@@ -124,23 +124,26 @@ class CareerExplorer:
 
         self.picker = w.Dropdown(options=roles.starting_roles(), value=start, description="Start as",
                                  layout=w.Layout(width="420px"))
-        self.routes = w.HTML()
-        self.chart_area = w.Output()
+        from pmkit import charts
+
+        self.routes = w.HTML(self._routes_html(start))
+        self.chart = charts.as_widget(charts.career_map(start))
         self.picker.observe(lambda change: self.show(change["new"]), names="value")
-        self.widget = w.VBox([self.picker, self.chart_area, self.routes])
-        self.show(start)
+        self.widget = w.VBox([self.picker, self.chart, self.routes])
 
     def show(self, start: str) -> None:
         """Redraw the map and the list of routes for ``start``."""
-        from pmkit import charts, roles
+        from pmkit import charts
+
+        self.routes.value = self._routes_html(start)
+        self.chart.chart = charts.career_map(start)
+
+    @staticmethod
+    def _routes_html(start: str) -> str:
+        from pmkit import roles
 
         lines = [f"<li>{html.escape(roles.route_summary(r))}</li>" for r in roles.paths_from(start)]
-        self.routes.value = (f"<p><b>{len(lines)} routes from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>")
-        self.chart_area.clear_output(wait=True)
-        with self.chart_area:
-            from IPython.display import display
-
-            display(charts.career_map(start))
+        return f"<p><b>{len(lines)} routes from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>"
 
     def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
         return self.widget._repr_mimebundle_(**kwargs)

@@ -66,3 +66,77 @@ def test_renderer_is_offline_jupyter_inside_a_kernel_only():
     # The widget's JavaScript is vega's bundled copy, with no import from a CDN.
     assert first.split() == ["jupyter", "True", "False", "True"]
     assert "application/vnd.jupyter.widget-view+json" in second
+
+
+BUILDERS = {
+    "salary_ranges": lambda: charts.salary_ranges(),
+    "day_timeline": lambda: charts.day_timeline(),
+    "interview_flow": lambda: charts.interview_flow(),
+    "career_map_jpm": lambda: charts.career_map("Junior Product Manager"),
+    "career_map_apm": lambda: charts.career_map("Associate Product Manager"),
+    "ticket_trend": lambda: charts.ticket_trend(),
+}
+NEUTRAL = {"#000000", "#999999", "#555555", "white", "black"}
+
+
+def _colours(node):
+    """Every colour in a spec: colour scales' ranges and fixed mark or value colours."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in {"color", "fill", "stroke"} and isinstance(value, str):
+                yield value
+            elif key in {"color", "fill", "stroke"} and isinstance(value, dict):
+                yield from value.get("scale", {}).get("range", [])
+                if isinstance(value.get("value"), str):
+                    yield value["value"]
+            else:
+                yield from _colours(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _colours(value)
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_chart_is_titled_described_and_colour_blind_safe(name):
+    spec = BUILDERS[name]().to_dict()
+    assert spec["title"]["text"].strip()
+    assert len(spec["description"]) > 40
+    colours = set(_colours(spec))
+    assert colours, "a chart with no colour encoding at all"
+    assert colours <= set(charts.PALETTE) | NEUTRAL, colours - set(charts.PALETTE) - NEUTRAL
+
+
+def _all_rows(spec):
+    return [row for rows in spec["datasets"].values() for row in rows]
+
+
+def test_day_timeline_has_both_days_in_order():
+    spec = charts.day_timeline().to_dict()
+    rows = _all_rows(spec)
+    assert len(rows) == 12
+    assert [r["item"] for r in rows if r["role"] == "APM"] == roles.day_in_the_life("APM")["item"].tolist()
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["range"] == list(charts.ROLE_COLORS.values())
+    assert spec["layer"][0]["encoding"]["y"]["field"] == "step"
+
+
+def test_interview_flow_spells_out_every_step():
+    spec = charts.interview_flow().to_dict()
+    flow = roles.interview_flow()
+    assert len({r["step"] for r in _all_rows(spec)}) == 6
+    for action in flow["action"]:
+        assert action in spec["description"]
+
+
+def test_career_map_nodes_and_title_follow_the_start():
+    spec = charts.career_map("Associate Product Manager").to_dict()
+    assert spec["title"]["text"] == "Career moves from Associate Product Manager"
+    labels = {r["role"] for r in _all_rows(spec) if "role" in r}
+    assert labels == {"Associate Product Manager", "Product Manager", "Senior Product Manager",
+                      "Group Product Manager", "Director of Product", "SVP of Product", "Senior IC Product Manager"}
+    assert "12–18 months" in {r.get("timing") for r in _all_rows(spec)}
+
+
+def test_ticket_trend_title_comes_from_the_data():
+    spec = charts.ticket_trend().to_dict()
+    assert spec["title"]["text"] == "Support tickets fell 30% after the launch"
+    assert "1280 tickets before, 896 after, a change of -30.0%" in spec["description"]

@@ -8,13 +8,15 @@ only for memory addresses and widget ids, so a chapter whose output drifts betwe
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
 
 import pytest
 
-from pmkit import notebooks
+from pmkit import notebooks, roles
 from tests.conftest import COURSE, REPO
 
 CHAPTERS = sorted(COURSE.glob("*.ipynb"))
@@ -24,13 +26,18 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """Each chapter executed once, written to a temporary folder beside a copy of course/."""
+    """Each chapter executed once, with pmkit.roles logging which fact rows it returned."""
     out = tmp_path_factory.mktemp("executed")
+    log = out / "usage.jsonl"
     results = {}
-    for path in CHAPTERS:
-        nb = notebooks.execute(path, timeout=180)
-        (out / path.name).write_text(notebooks.dumps(nb), encoding="utf-8")
-        results[path.name] = nb
+    os.environ[roles.USAGE_LOG_ENV] = str(log)  # the kernels inherit it
+    try:
+        for path in CHAPTERS:
+            nb = notebooks.execute(path, timeout=180)
+            (out / path.name).write_text(notebooks.dumps(nb), encoding="utf-8")
+            results[path.name] = nb
+    finally:
+        del os.environ[roles.USAGE_LOG_ENV]
     return out, results
 
 
@@ -65,3 +72,26 @@ def test_nbval_reruns_every_chapter_with_the_same_outputs(executed, tmp_path):
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     code_cells = sum(1 for nb in results.values() for c in nb.cells if c.cell_type == "code")
     assert re.search(rf"\b{code_cells} passed\b", done.stdout), done.stdout[-1000:]
+
+
+def test_every_fact_row_is_used_by_a_chapter(executed):
+    out, _ = executed
+    used = {(e["table"], tuple(e["key"])) for e in map(json.loads, (out / "usage.jsonl").read_text().splitlines())}
+    missing = []
+    for name, frame in roles.all_tables().items():
+        keys = list(roles.SCHEMAS[name].key)
+        for row in frame[keys].astype(object).values.tolist():
+            if (name, tuple(str(v) for v in row)) not in used:
+                missing.append(f"{name}: {dict(zip(keys, row, strict=True))}")
+    assert not missing, "fact rows no chapter shows:\n" + "\n".join(missing)
+
+
+def test_usage_log_records_only_what_a_call_returns(tmp_path, monkeypatch):
+    log = tmp_path / "usage.jsonl"
+    monkeypatch.setenv(roles.USAGE_LOG_ENV, str(log))
+    roles.describe("APM", "archetype")
+    roles.side_by_side("daily")
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert {"table": "profiles", "key": ["APM", "archetype"]} in entries
+    assert sum(e["table"] == "profiles" for e in entries) == 1  # not every profile row describe() read
+    assert sum(e["table"] == "comparisons" for e in entries) == 6

@@ -6,28 +6,34 @@ import re
 
 import pytest
 
-from pmkit.roles import SCHEMAS
+from pmkit import cases, course, roles
 from tests.conftest import REPO
+
+SCHEMAS = {f"roles/{s.filename}": s for s in roles.SCHEMAS.values()}
+SCHEMAS |= {f"cases/{s.filename}": s for s in cases.SCHEMAS.values()}
+SCHEMAS |= {f"course/{s.filename}": s for s in course.SCHEMAS.values()}
 
 README = (REPO / "datasets" / "README.md").read_text(encoding="utf-8")
 
 
-def _section(filename: str) -> str:
-    match = re.search(rf"^## roles/{re.escape(filename)}\n(.*?)(?=^## |\Z)", README, re.M | re.S)
-    assert match, f"datasets/README.md has no section '## roles/{filename}'"
+def _section(relative: str) -> str:
+    match = re.search(rf"^## {re.escape(relative)}\n(.*?)(?=^#{{1,2}} |\Z)", README, re.M | re.S)
+    assert match, f"datasets/README.md has no section '## {relative}'"
     return match.group(1)
 
 
-@pytest.mark.parametrize("schema", SCHEMAS.values(), ids=lambda s: s.filename)
-def test_every_column_is_documented_with_its_type(schema):
-    rows = dict(re.findall(r"^\| `([a-z_]+)` \| (\w+) \|", _section(schema.filename), re.M))
+@pytest.mark.parametrize("relative", SCHEMAS)
+def test_every_column_is_documented_with_its_type(relative):
+    schema = SCHEMAS[relative]
+    section = _section(relative)
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| (\w+) \|", section, re.M))
     assert list(rows) == schema.names
     assert {name: rows[name] for name in schema.names} == {c.name: c.kind for c in schema.columns}
     required = {c.name for c in schema.columns if c.required}
-    optional = {name for name in rows if f"`{name}` | {rows[name]} | *optional*" in _section(schema.filename)}
+    optional = {name for name in rows if f"`{name}` | {rows[name]} | *optional*" in section}
     assert optional == set(schema.names) - required
 
 
 def test_every_file_on_disk_has_a_schema():
-    on_disk = {p.name for p in (REPO / "datasets" / "roles").glob("*.csv")}
-    assert on_disk == {s.filename for s in SCHEMAS.values()}
+    on_disk = {str(p.relative_to(REPO / "datasets")) for p in (REPO / "datasets").rglob("*.csv")}
+    assert on_disk == set(SCHEMAS)
