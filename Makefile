@@ -11,7 +11,10 @@ LAB_ARGS ?=
 # Extra pytest options, e.g. `make test PYTEST_ARGS="-k roles"`.
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint notebooks bench clean help
+# Console scripts of the venv (nbgrader calls `alembic` by name) come first on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: lab test lint notebooks exercises bench clean help
 
 help:
 	@echo "make lab        install the course into $(VENV) and open it in JupyterLab"

@@ -54,6 +54,34 @@ def _cmd_notebooks_clean(args: argparse.Namespace) -> int:
     return 1 if (dirty and args.check) else 0
 
 
+_ICONS = {"correct": "\u2714", "incorrect": "\u2718", "not_attempted": "\u2026", "manual": "\u270e"}
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pmkit import grading, notebooks
+
+    path = Path(args.path)
+    notebooks.read(path)  # a clear error for a missing or broken notebook before anything runs
+    exercise = args.exercise or path.stem
+    known = grading.exercise_ids()
+    if exercise not in known:
+        raise PmkitError(f"{path}: {exercise!r} is not one of the course's exercises ({', '.join(known)}); "
+                         "keep the notebook's name, or say which it is with --exercise")
+    print(f"Checking {path} against exercise {exercise}, hidden tests included (in a temporary copy)...")
+    with grading.GradingCourse() as course:
+        result = course.grade(exercise, "me", path)
+    width = max(len(c.grade_id) for c in result.cells)
+    for cell in result.cells:
+        points = "-" if cell.score is None else f"{cell.score:g}"
+        print(f"{_ICONS[cell.status]} {cell.grade_id:<{width}}  {points:>3}/{cell.max_score:<3g}", end="  ")
+        print(cell.message.replace("\n", "\n" + " " * (width + 12)))
+    print(f"\nAutograded: {result.auto_score:g} of {result.auto_max:g} points.", end=" ")
+    if result.manual_max:
+        print(f"{result.manual_max:g} more points are graded by your instructor.", end="")
+    print()
+    return 0 if result.auto_score == result.auto_max else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="pmkit", description="Tools for the APM vs JPM course.")
@@ -64,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands = data.add_subparsers(dest="data_command", required=True)
     check = data_commands.add_parser("check", help="load and validate every role table")
     check.set_defaults(func=_cmd_data_check)
+
+    check_nb = commands.add_parser(
+        "check", help="grade your own exercise notebook, hidden tests included; exit 1 unless all pass",
+        description="Grade a copy of your exercise notebook with nbgrader, hidden tests included, and print "
+                    "each question's result and feedback. Exits 1 if any autograded test fails.")
+    check_nb.add_argument("path", help="your notebook, e.g. exercises/prd/prd.ipynb")
+    check_nb.add_argument("--exercise", help="the exercise id, if the file was renamed")
+    check_nb.set_defaults(func=_cmd_check)
 
     nbs = commands.add_parser("notebooks", help="keep stored notebooks clean")
     nb_commands = nbs.add_subparsers(dest="notebooks_command", required=True)
