@@ -21,6 +21,7 @@ help:
 	@echo "make test       install the test extras into $(VENV) and run the whole suite"
 	@echo "make lint       ruff over pmkit, tests and benchmarks"
 	@echo "make notebooks  store every notebook in clean form (no outputs, stable ids)"
+	@echo "make exercises  regenerate the student versions in exercises/ from solutions/"
 	@echo "make bench      run the benchmarks"
 
 $(BIN)/python:
@@ -49,7 +50,12 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check pmkit tests benchmarks datasets
 
 notebooks: $(VENV)/.installed
-	$(BIN)/pmkit notebooks clean course
+	$(BIN)/pmkit notebooks clean course solutions
+
+# Student versions: nbgrader writes exercises/<id>/<id>.ipynb from solutions/<id>/<id>.ipynb.
+exercises: $(VENV)/.installed
+	$(BIN)/pmkit notebooks clean solutions
+	$(BIN)/nbgrader generate_assignment "*" --no-db --force
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/import_time.py

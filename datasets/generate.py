@@ -127,12 +127,181 @@ def escalations(rng: random.Random) -> list[list[object]]:
     return rows
 
 
+# --- exercise: onboarding funnel -----------------------------------------------------------------
+
+FUNNEL_STEPS = ("signup", "verify_email", "create_workspace", "invite_teammate", "first_project")
+FUNNEL_SEGMENTS = {  # share of users, and the chance of reaching each step from the previous one
+    "self-serve": (0.55, (0.86, 0.83, 0.52, 0.80)),
+    "sales-led": (0.25, (0.95, 0.92, 0.71, 0.86)),
+    "education": (0.20, (0.61, 0.90, 0.77, 0.84)),
+}
+
+
+def onboarding_events(rng: random.Random) -> list[list[object]]:
+    """One row per user and onboarding step reached; ~2% of timestamps lost by the tracker."""
+    rows: list[list[object]] = []
+    start = dt.datetime(2025, 9, 1, 8, 0)
+    names = list(FUNNEL_SEGMENTS)
+    weights = [FUNNEL_SEGMENTS[n][0] for n in names]
+    for number in range(1, 1801):
+        segment = rng.choices(names, weights)[0]
+        moment = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 28))
+        for index, step in enumerate(FUNNEL_STEPS):
+            if index and rng.random() > FUNNEL_SEGMENTS[segment][1][index - 1]:
+                break
+            moment += dt.timedelta(minutes=rng.expovariate(1 / (30 + 400 * index)))
+            stamp = "" if rng.random() < 0.02 else moment.isoformat(timespec="seconds")
+            rows.append([f"u{number:05d}", segment, step, stamp])
+    return rows
+
+
+# --- exercise: backlog under capacity -------------------------------------------------------------
+
+BACKLOG_TITLES = [
+    ("bug", "Export to CSV drops rows with commas"), ("feature", "Bulk edit of user roles"),
+    ("feature", "Saved filters on the reports page"), ("bug", "Password reset email arrives late"),
+    ("tech-debt", "Upgrade the payments SDK"), ("feature", "Slack notifications for approvals"),
+    ("bug", "Dashboard totals off by one day in UTC-8"), ("feature", "Dark mode"),
+    ("feature", "SAML single sign-on"), ("bug", "Search ignores accented characters"),
+    ("tech-debt", "Remove the legacy reporting service"), ("feature", "In-app onboarding checklist"),
+    ("bug", "Mobile layout breaks on invoice page"), ("feature", "Audit log export"),
+    ("feature", "Custom fields on projects"), ("bug", "Duplicate webhook deliveries"),
+    ("tech-debt", "Add tests to the billing module"), ("feature", "Weekly email digest"),
+    ("bug", "Timezone missing from scheduled reports"), ("feature", "Keyboard shortcuts"),
+    ("feature", "Two-factor authentication by app"), ("bug", "Slow load of the projects list"),
+    ("tech-debt", "Split the monolith's auth module"), ("feature", "Public API rate-limit headers"),
+    ("bug", "Typo in the trial-expiry banner"),
+]
+
+
+def backlog(rng: random.Random) -> list[list[object]]:
+    """25 tickets with RICE inputs; two have no confidence estimate yet, as real backlogs do."""
+    rows: list[list[object]] = []
+    missing = set(rng.sample(range(len(BACKLOG_TITLES)), 2))
+    for index, (kind, title) in enumerate(BACKLOG_TITLES):
+        reach = round(rng.lognormvariate(6.2, 1.0), -1) or 10
+        impact = rng.choice([0.25, 0.5, 1, 1, 2, 3])
+        confidence = "" if index in missing else rng.choice([0.5, 0.8, 0.8, 1.0])
+        effort = rng.choice([1, 2, 2, 3, 3, 5, 5, 8, 13])
+        rows.append([f"PM-{101 + index}", title, kind, int(reach), impact, confidence, effort])
+    return rows
+
+
+# --- exercise: beta metrics -----------------------------------------------------------------------
+
+def beta_events(rng: random.Random) -> list[list[object]]:
+    """Four weeks of a feature beta: sessions, feature use and errors for beta and control users."""
+    rows: list[list[object]] = []
+    for number in range(1, 401):
+        cohort = "beta" if number <= 200 else "control"
+        active_days = sorted(rng.sample(range(1, 29), rng.randint(3, 20)))
+        for day in active_days:
+            rows.append([f"b{number:04d}", cohort, day, "session"])
+            if cohort == "beta" and rng.random() < 0.42:
+                rows.append([f"b{number:04d}", cohort, day, "feature_used"])
+                if rng.random() < 0.06:
+                    rows.append([f"b{number:04d}", cohort, day, "error"])
+    return rows
+
+
+def launch_tickets(rng: random.Random) -> list[list[object]]:
+    """Daily support tickets four weeks either side of the feature's general release (2025-06-02)."""
+    launch = dt.date(2025, 6, 2)
+    rows: list[list[object]] = []
+    for offset in range(-28, 28):
+        day = launch + dt.timedelta(days=offset)
+        weekday = 0.55 if day.weekday() >= 5 else 1.0
+        mean = (40 if offset < 0 else 31) * weekday
+        rows.append([day.isoformat(), _poisson(rng, mean)])
+    return rows
+
+
+# --- exercise: ticket triage and interview synthesis (texts with known labels) --------------------
+
+TRIAGE_TEMPLATES = {  # area: [(severity, text), ...]; {n} is filled with a number
+    "login": [("P1", "Nobody on our team can log in since this morning, SSO returns error 500"),
+              ("P2", "Login with Google fails for {n} of our users, others are fine"),
+              ("P3", "The login page says 'Sign on' but the button says 'Log in', a bit confusing")],
+    "billing": [("P1", "We were charged twice this month, {n} invoices for the same plan"),
+                ("P2", "Invoice PDF shows the wrong VAT number"),
+                ("P3", "Could the invoice email include the PO number? Small request")],
+    "performance": [("P1", "The whole app is down for all users, pages time out"),
+                    ("P2", "Reports take {n} seconds to load, slow since the last release"),
+                    ("P3", "Dashboard feels a little slow on my old laptop, not urgent")],
+    "data-export": [("P1", "CSV export lost data: {n} rows missing, finance needs them today"),
+                    ("P2", "Export to Excel shows dates in the wrong format"),
+                    ("P3", "Typo in the export dialog title")],
+    "notifications": [("P1", "Security alert emails are not sent to any admin"),
+                      ("P2", "Slack notifications arrive {n} minutes late"),
+                      ("P3", "Please let me change the notification sound, cosmetic")],
+}
+
+
+def triage_tickets(rng: random.Random, with_labels: bool = False) -> list[list[object]]:
+    """40 support tickets and bug reports (area and severity known only to the generator)."""
+    rows: list[list[object]] = []
+    start = dt.datetime(2025, 10, 6, 9, 0)
+    pool = [(area, severity, text) for area, items in TRIAGE_TEMPLATES.items() for severity, text in items]
+    picks = pool + [rng.choice(pool) for _ in range(40 - len(pool))]
+    rng.shuffle(picks)
+    for index, (area, severity, text) in enumerate(picks, start=1):
+        created = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 5))
+        channel = rng.choice(["email", "chat", "in-app", "phone"])
+        row: list[object] = [f"T-{index:03d}", created.isoformat(timespec="minutes"), channel,
+                             text.format(n=rng.randint(2, 90))]
+        rows.append(row + [area, severity] if with_labels else row)
+    return rows
+
+
+INTERVIEW_THEMES = {
+    "onboarding": ["Setting up the first project took me most of a day", "I did not know where to start after signing up",
+                   "The setup wizard skipped the step I needed", "Our new hires get lost in the first week"],
+    "integrations": ["We need it to talk to Salesforce", "No integration with our accounting tool",
+                     "I copy data by hand from Jira every week", "The API is missing the endpoints we need"],
+    "reporting": ["Reports are too slow to use in meetings", "I cannot build the report my boss asks for",
+                  "Exports break the charts", "Monthly reporting takes me hours"],
+    "pricing": ["The price jumps too much between plans", "We pay for seats nobody uses",
+                "Hard to justify the cost to finance"],
+    "permissions": ["I cannot give a contractor read-only access", "Roles are confusing for our admins",
+                    "Someone deleted a project they should not have seen"],
+}
+INTERVIEW_WEIGHTS = {"onboarding": 5, "integrations": 4, "reporting": 3, "pricing": 1, "permissions": 2}
+
+
+def interview_notes(rng: random.Random, with_labels: bool = False) -> list[list[object]]:
+    """Notes from 18 customer interviews, one pain point per row (the theme known only to the generator)."""
+    rows: list[list[object]] = []
+    segments = ["SMB", "mid-market", "enterprise"]
+    themes = list(INTERVIEW_THEMES)
+    weights = [INTERVIEW_WEIGHTS[t] for t in themes]
+    for number in range(1, 19):
+        customer = f"Customer {chr(64 + number)}"
+        segment = rng.choice(segments)
+        for theme in sorted(set(rng.choices(themes, weights, k=rng.randint(2, 4))), key=themes.index):
+            row: list[object] = [f"I-{number:02d}", customer, segment, rng.choice(INTERVIEW_THEMES[theme])]
+            rows.append(row + [theme] if with_labels else row)
+    return rows
+
+
 DATASETS = {
     "cases/support_tickets.csv": (["week", "category", "tickets"], support_tickets),
     "cases/sprint_deliverables.csv": (
         ["sprint", "sprint_start", "stream", "planned", "delivered", "carried_in"], sprint_deliverables),
     "cases/escalations.csv": (["month", "reason", "escalations", "churned_sellers"], escalations),
+    "exercises/onboarding_events.csv": (["user_id", "segment", "step", "reached_at"], onboarding_events),
+    "exercises/backlog.csv": (["ticket", "title", "type", "reach", "impact", "confidence", "effort"], backlog),
+    "exercises/beta_events.csv": (["user_id", "cohort", "day", "event"], beta_events),
+    "exercises/launch_tickets.csv": (["date", "tickets"], launch_tickets),
+    "exercises/triage_tickets.csv": (["ticket_id", "created", "channel", "text"], triage_tickets),
+    "exercises/interview_notes.csv": (["interview_id", "customer", "segment", "note"], interview_notes),
 }
+
+
+def labels(relative: str) -> list[list[object]]:
+    """The rows of a labelled data set with their hidden labels (for writing answer keys)."""
+    offset = sorted(DATASETS).index(relative)
+    make = DATASETS[relative][1]
+    return make(random.Random(SEED + offset), with_labels=True)
 
 
 def generate(out: Path = HERE) -> list[Path]:

@@ -217,6 +217,39 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
     passed(name, "no problems found.")
 
 
+def check_criteria(name: str, criteria: Any, story_count: int, *, strict: bool = True) -> None:
+    """Check acceptance criteria: a list for every story number 1..story_count, each in Given/When/Then form."""
+    from pmkit import stories as story_review
+
+    check_answered(name, criteria, {}, "add a list of criteria for each story number")
+    check_type(name, criteria, Mapping, '{1: ["Given …, when …, then …"]}')
+    missing = [n for n in range(1, story_count + 1) if not criteria.get(n)]
+    if missing:
+        raise _incorrect(name, f"no criteria yet for story number(s) {', '.join(map(str, missing))}")
+    if strict:
+        bad = [f"story {n}: {_show(text, 60)}" for n in range(1, story_count + 1) for text in criteria[n]
+               if story_review.parse_criterion(str(text)) is None]
+        if bad:
+            raise _incorrect(name, "not in Given/When/Then form:\n  - " + "\n  - ".join(bad[:6]),
+                             "write each as \u201cGiven <context>, when <action>, then <observable result>\u201d")
+    passed(name, f"criteria for all {story_count} stories" + (", all in Given/When/Then form." if strict else "."))
+
+
+def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, Any], *, threshold: float,
+                   show: int = 5, hint: str | None = None) -> None:
+    """Check that at least ``threshold`` of the predictions match; list a few misses by key."""
+    check_type(name, predicted, Mapping)
+    missing = [k for k in truth if k not in predicted]
+    if missing:
+        raise _incorrect(name, f"no prediction for {len(missing)} item(s), e.g. {', '.join(map(str, missing[:show]))}")
+    misses = [k for k in truth if str(predicted[k]).strip() != str(truth[k])]
+    accuracy = 1 - len(misses) / len(truth)
+    if accuracy < threshold:
+        examples = ", ".join(f"{k} (you: {predicted[k]})" for k in misses[:show])
+        raise _incorrect(name, f"{accuracy:.0%} right, at least {threshold:.0%} needed; for example {examples}", hint)
+    passed(name, f"{accuracy:.0%} right.")
+
+
 def _show_check_failure(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> Any:
     """IPython exception hook: a failed check is shown as its message, never as test code."""
     shell._showtraceback(etype, value, [str(value)])  # an error output with our message as its "traceback"

@@ -19,3 +19,47 @@ def role_sort_tasks(seed: int = 11) -> dict[int, str]:
     tasks = list(roles.decisions()["item"]) + list(roles.day_in_the_life()["item"])
     random.Random(seed).shuffle(tasks)
     return dict(enumerate(tasks, start=1))
+
+
+FUNNEL_STEPS = ("signup", "verify_email", "create_workspace", "invite_teammate", "first_project")
+#: Engineering capacity of the backlog exercise's sprint, in person-days.
+CAPACITY = 30
+TRIAGE_AREAS = ("login", "billing", "performance", "data-export", "notifications")
+SEVERITIES = ("P1", "P2", "P3")
+THEMES = ("onboarding", "integrations", "reporting", "pricing", "permissions")
+
+SCHEMAS = {
+    "onboarding_events": Schema("onboarding_events.csv", (
+        Column("user_id"), Column("segment", choices=choices(["self-serve", "sales-led", "education"])),
+        Column("step", choices=choices(FUNNEL_STEPS)), Column("reached_at", required=False)),
+        key=("user_id", "step")),
+    "backlog": Schema("backlog.csv", (
+        Column("ticket"), Column("title"), Column("type", choices=choices(["bug", "feature", "tech-debt"])),
+        Column("reach", "int"), Column("impact", "float"), Column("confidence", "float", required=False),
+        Column("effort", "int")), key=("ticket",)),
+    "beta_events": Schema("beta_events.csv", (
+        Column("user_id"), Column("cohort", choices=choices(["beta", "control"])), Column("day", "int"),
+        Column("event", choices=choices(["session", "feature_used", "error"]))), min_rows=100),
+    "launch_tickets": Schema("launch_tickets.csv", (Column("date"), Column("tickets", "int")), key=("date",)),
+    "triage_tickets": Schema("triage_tickets.csv", (
+        Column("ticket_id"), Column("created"), Column("channel"), Column("text")), key=("ticket_id",)),
+    "interview_notes": Schema("interview_notes.csv", (
+        Column("interview_id"), Column("customer"), Column("segment"), Column("note")),
+        key=("interview_id", "note")),
+    "snippets": Schema("snippets.csv", (Column("snippet", "int"), Column("text")), key=("snippet",)),
+}
+
+
+def load_data(name: str) -> pd.DataFrame:
+    """One exercise data set from ``datasets/exercises/``, validated (see the data dictionary)."""
+    import pandas as pd
+
+    if name not in SCHEMAS:
+        raise KeyError(f"no exercise data set named {name!r}; choose one of: {', '.join(SCHEMAS)}")
+    frame = load(SCHEMAS[name], datasets_dir() / "exercises")
+    for column in ("reached_at", "created"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column])
+    if "date" in frame:
+        frame["date"] = pd.to_datetime(frame["date"])
+    return frame
