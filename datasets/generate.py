@@ -249,12 +249,13 @@ def triage_tickets(rng: random.Random, with_labels: bool = False) -> list[list[o
         channel = rng.choice(["email", "chat", "in-app", "phone"])
         row: list[object] = [f"T-{index:03d}", created.isoformat(timespec="minutes"), channel,
                              text.format(n=rng.randint(2, 90))]
-        rows.append(row + [area, severity] if with_labels else row)
+        rows.append([*row, area, severity] if with_labels else row)
     return rows
 
 
 INTERVIEW_THEMES = {
-    "onboarding": ["Setting up the first project took me most of a day", "I did not know where to start after signing up",
+    "onboarding": ["Setting up the first project took me most of a day",
+                   "I did not know where to start after signing up",
                    "The setup wizard skipped the step I needed", "Our new hires get lost in the first week"],
     "integrations": ["We need it to talk to Salesforce", "No integration with our accounting tool",
                      "I copy data by hand from Jira every week", "The API is missing the endpoints we need"],
@@ -279,7 +280,7 @@ def interview_notes(rng: random.Random, with_labels: bool = False) -> list[list[
         segment = rng.choice(segments)
         for theme in sorted(set(rng.choices(themes, weights, k=rng.randint(2, 4))), key=themes.index):
             row: list[object] = [f"I-{number:02d}", customer, segment, rng.choice(INTERVIEW_THEMES[theme])]
-            rows.append(row + [theme] if with_labels else row)
+            rows.append([*row, theme] if with_labels else row)
     return rows
 
 

@@ -88,7 +88,7 @@ def check_number(name: str, value: Any, expected: float, *, tolerance: float = 0
                  starter: Any = None) -> None:
     """Check a number within ``tolerance`` (absolute); a non-number is reported as such."""
     check_answered(name, value, starter, "replace None with a number")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+    if isinstance(value, bool) or (not isinstance(value, (int, float)) and not hasattr(value, "__float__")):
         raise _incorrect(name, f"expected a number, got a {type(value).__name__}: {_show(value)}", hint)
     number = float(value)
     if math.isnan(number) or abs(number - expected) > tolerance:
@@ -154,7 +154,8 @@ def check_members(name: str, value: Iterable[Any], expected: Iterable[Any], *, h
     got, want = list(value), list(expected)
     if ordered:
         if got != want:
-            first = next((i for i, (g, w) in enumerate(zip(got, want, strict=False)) if g != w), min(len(got), len(want)))
+            pairs = enumerate(zip(got, want, strict=False))
+            first = next((i for i, (g, w) in pairs if g != w), min(len(got), len(want)))
             raise _incorrect(name, f"the order differs from position {first + 1} on (you have {len(got)} items, "
                                    f"{len(want)} are expected)", hint)
     else:

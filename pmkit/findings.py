@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Finding:
-    """``index`` is the item's position (story or metric; None for the whole artifact),
-    ``criterion`` names the rule, ``message`` says what is wrong and how to fix it."""
+    """One problem in an artifact.
+
+    ``index`` is the item's position (story or metric; None for the whole artifact), ``criterion``
+    names the rule, ``message`` says what is wrong and how to fix it.
+    """
 
     index: int | None
     criterion: str

@@ -105,7 +105,7 @@ def _status_and_message(cell: Any) -> tuple[str, str]:
 
 
 def _put_interpreter_scripts_on_path() -> None:
-    """nbgrader runs ``alembic`` by name; make it findable when the venv is not activated."""
+    """Nbgrader runs ``alembic`` by name; make it findable when the venv is not activated."""
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
@@ -135,7 +135,7 @@ class GradingCourse:
 
     @property
     def api(self) -> Any:
-        """nbgrader's API object for this course folder (made on first use)."""
+        """Nbgrader's API object for this course folder (made on first use)."""
         if self._api is None:
             _put_interpreter_scripts_on_path()
             from nbgrader.apps import NbGraderAPI

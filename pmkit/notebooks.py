@@ -28,14 +28,16 @@ _ID_OK = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 def read(path: str | Path) -> nbformat.NotebookNode:
     """Read a notebook, raising a PmkitError that names the file if it is not a valid notebook."""
     import nbformat
+    from nbformat.reader import NotJSONError
 
     path = Path(path)
     try:
         return nbformat.read(path, as_version=4)
     except FileNotFoundError:
         raise PmkitError(f"{path}: no such notebook; check the path") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PmkitError(f"{path}: not a readable notebook ({exc}); was it saved completely?") from None
+    except (NotJSONError, json.JSONDecodeError, UnicodeDecodeError):
+        raise PmkitError(f"{path}: not a readable notebook (it is not valid JSON); was it saved completely? "
+                         "Open it in JupyterLab, or restore it from a backup") from None
     except Exception as exc:  # nbformat raises several kinds for a wrong structure
         raise PmkitError(f"{path}: not a valid notebook ({type(exc).__name__}: {exc})") from None
 

@@ -22,9 +22,9 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
     ("non_goals", r"non[- ]?goals?|out of scope|not in scope|won'?t do|what we(?:'re| are) not doing|exclusions?"),
     ("metrics", r"metrics?|kpis?|measures? of success|success criteria|key results|how we(?:'ll| will) measure"),
     ("problem", r"problem|background|context|motivation|why|opportunity|pain points?"),
+    ("requirements", r"requirements?|user stories|must[- ]haves?|functional spec|specifications?"),
     ("users", r"users?|who is it for|who(?:'s| is) this for|audiences?|personas?|customers?|target market"),
     ("goals", r"goals?|objectives?|aims?|desired outcomes?|outcomes?"),
-    ("requirements", r"requirements?|user stories|must[- ]haves?|functional spec|specifications?"),
     ("scope", r"mvp|scope|proposed solution|solution|features?|in scope|v1"),
     ("risks", r"risks?|assumptions?|dependencies|open questions|mitigations?|concerns"),
     ("launch", r"launch|roll-?out|release|go[- ]to[- ]market|gtm|post[- ]launch|monitoring|timeline"),
@@ -168,13 +168,15 @@ def _table_metrics(lines: list[str]) -> list[Metric] | None:
         return None
     target_col = column("target", "goal", "threshold", "success")
     time_col = column("timeframe", "time", "when", "deadline", "by", "horizon", "period")
+    def cell(row: list[str], index: int | None) -> str | None:
+        return _clean(row[index]) or None if index is not None and index < len(row) else None
+
     metrics = []
     for row in rows[1:]:
-        cell = lambda i: _clean(row[i]) if i is not None and i < len(row) and _clean(row[i]) else None  # noqa: E731
-        name = cell(name_col)
-        if not name:
-            continue
-        metrics.append(Metric(name=name, target=cell(target_col), timeframe=cell(time_col), text=" | ".join(row)))
+        name = cell(row, name_col)
+        if name:
+            metrics.append(Metric(name=name, target=cell(row, target_col), timeframe=cell(row, time_col),
+                                  text=" | ".join(row)))
     return metrics
 
 

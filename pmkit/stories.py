@@ -178,8 +178,10 @@ def review(stories: str | Story | Sequence[str | Story]) -> list[Finding]:
         for criterion, problem in checks.items():
             if problem:
                 findings.append(Finding(index, criterion, f"Story {index + 1}: {problem}."))
-        key = re.sub(r"[^a-z0-9 ]", "", story.text.lower())
-        if key in seen:
+        key = re.sub(r"[^a-z0-9 ]", "", story.text.lower()).strip()
+        if not key:
+            pass  # a blank line is reported as not well formed, not as a duplicate
+        elif key in seen:
             findings.append(Finding(index, "unique", f"Story {index + 1} repeats story {seen[key] + 1}; "
                                                       "delete one, or say how they differ."))
         else:

@@ -53,3 +53,11 @@ def test_rules_catch_a_bad_notebook(tmp_path):
     for expected in ["exactly one H1", "Learning objectives", "Estimated time", "kernel is not python3",
                      "not stored clean", "broken link in cell 0: nowhere.ipynb", "builds an altair chart"]:
         assert expected in found
+
+
+def test_wrap_up_links_every_exercise():
+    from pmkit.grading import exercise_ids
+
+    text = "\n".join(c.source for c in notebooks.read(COURSE / "11-wrap-up.ipynb").cells)
+    for exercise in exercise_ids():
+        assert f"(../exercises/{exercise}/{exercise}.ipynb)" in text, exercise

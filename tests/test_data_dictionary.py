@@ -6,12 +6,13 @@ import re
 
 import pytest
 
-from pmkit import cases, course, roles
+from pmkit import cases, course, exercises, roles
 from tests.conftest import REPO
 
 SCHEMAS = {f"roles/{s.filename}": s for s in roles.SCHEMAS.values()}
 SCHEMAS |= {f"cases/{s.filename}": s for s in cases.SCHEMAS.values()}
 SCHEMAS |= {f"course/{s.filename}": s for s in course.SCHEMAS.values()}
+SCHEMAS |= {f"exercises/{s.filename}": s for s in exercises.SCHEMAS.values()}
 
 README = (REPO / "datasets" / "README.md").read_text(encoding="utf-8")
 

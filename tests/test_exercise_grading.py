@@ -1,0 +1,206 @@
+"""Real nbgrader autograding of every exercise: solutions, blank releases and realistic wrong answers.
+
+Each wrong submission is the released notebook with learner code typed into answer cells; the
+expected scores say which questions it should lose, and nothing else.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from pmkit.grading import GradingCourse, exercise_ids
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+GOOD_STORIES = '''stories = [
+    "As a job seeker, I want to save my current search, so that I can run it again with one click.",
+    "As a job seeker, I want to name a saved search, so that I can tell my searches apart.",
+    "As a job seeker, I want to get a daily email with new matching jobs, so that I do not miss openings.",
+    "As a job seeker, I want to turn off the emails for a saved search, so that I only get alerts I need.",
+    "As a recruiter, I want to see how many seekers saved a search matching my ad, so that I can judge demand.",
+]'''
+GWT = '''criteria = {n: [f"Given story {n} is built, when I use it, then I see the result I asked for."] for n in range(1, 6)}'''
+FULL_PRD = '''prd_text = """
+## Problem
+Approvers open receipts in another tab.
+## Users
+Team leads.
+## Goals
+Faster approvals.
+## Success metrics
+- Time to approve: from 40 s to 15 s within 30 days of launch
+- Re-check rate: from 30% to 10% by end of Q3
+## MVP scope
+Inline preview.
+## Non-goals
+OCR.
+## Requirements
+1. P0: preview
+2. P1: zoom
+3. P2: remember size
+## Risks
+Large PDFs.
+## Launch and monitoring
+Beta to 10%.
+"""'''
+
+WRONG = {
+    "role-sort": [
+        ({"answer-sort": "from pmkit import roles as r\n"
+                         "own = {x.item: x.role[0] for d in (r.decisions(), r.day_in_the_life()) for x in d.itertuples()}\n"
+                         "answers = {n: own[t] for n, t in tasks.items()}\n"
+                         "for n in (12, 15, 19):\n    answers[n] = 'J' if answers[n] == 'A' else 'A'"},
+         {"test-tasks-1-10": 5, "test-tasks-11-20": 0}),
+        ({"answer-sort": "from pmkit import roles as r\n"
+                         "own = {x.item: x.role[0] for d in (r.decisions(), r.day_in_the_life()) for x in d.itertuples()}\n"
+                         "answers = {n: own[t].lower() for n, t in tasks.items()}\nanswers[4] = '?'"},
+         {"test-tasks-1-10": 0, "test-tasks-11-20": 5}),
+    ],
+    "user-stories": [
+        ({"answer-stories": GOOD_STORIES.replace("save my current search", "save and name my search quickly"),
+          "answer-criteria": GWT}, {"test-stories": 0, "test-criteria": 3}),
+        ({"answer-stories": GOOD_STORIES,
+          "answer-criteria": "criteria = {n: ['It works on mobile.'] for n in range(1, 6)}"},
+         {"test-stories": 4, "test-criteria": 0}),
+    ],
+    "prd": [
+        ({"answer-prd": FULL_PRD.replace("## Non-goals\nOCR.\n", "").replace("## Risks\nLarge PDFs.\n", "")},
+         {"test-structure": 0, "test-metrics": 3}),
+        ({"answer-prd": FULL_PRD.replace(" within 30 days of launch", "").replace(" by end of Q3", "")},
+         {"test-structure": 4, "test-metrics": 0}),
+    ],
+    "prd-vs-stories": [
+        ({"answer-sort": "placement = {1: 'P', 2: 'B', 3: 'P', 4: 'B', 5: 'B', 6: 'P', 7: 'P', 8: 'B', 9: 'P', 10: 'B'}",
+          "answer-translate": "export_stories = [\n"
+                              "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
+                              "    'As an admin, I want to limit the export to a date range, so that I send one period.',\n"
+                              "    'As an admin, I want to limit the export to one approver, so that I review them.',\n]"},
+         {"test-sort": 0, "test-translate": 3}),
+        ({"answer-sort": "placement = {1: 'P', 2: 'B', 3: 'P', 4: 'B', 5: 'P', 6: 'B', 7: 'P', 8: 'B', 9: 'P', 10: 'B'}",
+          "answer-translate": "export_stories = [\n"
+                              "    'As an admin, I want to export and filter the audit log, so that auditors get it.',\n"
+                              "    'As an admin, I want an easy export, so that it is quick.',\n"
+                              "    'As an admin, I want to filter by approver (and date).',\n]"},
+         {"test-sort": 4, "test-translate": 0}),
+    ],
+    "onboarding-funnel": [
+        ({"answer-funnel": "funnel = events.dropna(subset=['reached_at']).groupby('step')['user_id'].count().reindex(STEPS)",
+          "answer-worst": "worst_step = 'invite_teammate'",
+          "answer-segments": "worst_by_segment = {'education': 'verify_email', 'sales-led': 'invite_teammate',\n"
+                             "                    'self-serve': 'invite_teammate'}"},
+         {"test-funnel": 0, "test-worst": 2, "test-segments": 3}),
+        ({"answer-funnel": "funnel = events.groupby('step')['user_id'].nunique().reindex(STEPS)",
+          "answer-worst": "worst_step = (1 - funnel / funnel.shift(1)).idxmax()",
+          "answer-segments": "worst_by_segment = {s: worst_step for s in events['segment'].unique()}"},
+         {"test-funnel": 3, "test-worst": 2, "test-segments": 0}),
+    ],
+    "backlog-capacity": [
+        ({"answer-rice": "scored = backlog.assign(rice=backlog['reach'] * backlog['impact'] * backlog['confidence']"
+                         " / backlog['effort'])",
+          "answer-plan": "plan = ['PM-101']"},
+         {"test-rice": 0, "test-plan": 0}),
+        ({"answer-rice": "scored = backlog.assign(confidence=backlog['confidence'].fillna(0.5))\n"
+                         "scored['rice'] = scored['reach'] * scored['impact'] * scored['confidence'] / scored['effort']",
+          "answer-plan": "left = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n"
+                         "    if row.effort > left:\n        break\n    plan.append(row.ticket)\n    left -= row.effort"},
+         {"test-rice": 3, "test-plan": 0}),
+    ],
+    "beta-metrics": [
+        ({"answer-adoption": "adoption_rate = events.loc[events['event'] == 'feature_used', 'user_id'].nunique()"
+                             " / events['user_id'].nunique()",
+          "answer-errors": "c = events['event'].value_counts()\nerror_rate = c['error'] / c['feature_used']",
+          "answer-tickets": "b = tickets.loc[tickets['date'] < LAUNCH, 'tickets'].mean()\n"
+                            "a = tickets.loc[tickets['date'] >= LAUNCH, 'tickets'].mean()\nticket_change_pct = (a - b) / b * 100"},
+         {"test-adoption": 0, "test-errors": 2, "test-tickets": 3}),
+        ({"answer-adoption": "b = events[events['cohort'] == 'beta']\n"
+                             "adoption_rate = b.loc[b['event'] == 'feature_used', 'user_id'].nunique() / b['user_id'].nunique()",
+          "answer-errors": "error_rate = 0.5",
+          "answer-tickets": "b = tickets.loc[tickets['date'] < LAUNCH, 'tickets'].mean()\n"
+                            "a = tickets.loc[tickets['date'] >= LAUNCH, 'tickets'].mean()\nticket_change_pct = (a - b) / b"},
+         {"test-adoption": 2, "test-errors": 0, "test-tickets": 0}),
+    ],
+}
+
+
+def _load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _solution_cell(exercise, cell_id):
+    source = next(c.source for c in _load(REPO / "solutions" / exercise / f"{exercise}.ipynb").cells if c.id == cell_id)
+    return source.replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "").replace("### END SOLUTION", "")
+
+
+WRONG["ticket-triage"] = [
+    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace(
+        'def severity_of(text):\n    text = text.lower()', 'def severity_of(text):\n    return "P2"\n    text = text.lower()'),
+      "answer-queue": "queue = triaged.sort_values(['severity', 'created'])['ticket_id'].tolist()"},
+     {"test-area": 3, "test-severity": 0, "test-queue": 2}),
+    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace('"data-export": ["export", "csv"], ', ""),
+      "answer-queue": "queue = triaged.sort_values('created')['ticket_id'].tolist()"},
+     {"test-area": 0, "test-severity": 3, "test-queue": 0}),
+]
+WRONG["interview-synthesis"] = [
+    ({"answer-themes": lambda: _solution_cell("interview-synthesis", "answer-themes"),
+      "answer-counts": "customers_per_theme = coded['theme'].value_counts() * 2",
+      "answer-top": "top_three = list(coded.groupby('theme')['customer'].nunique().sort_values(ascending=False).index[:3])"},
+     {"test-themes": 3, "test-counts": 0, "test-top": 2}),
+    ({"answer-themes": "def theme_of(note):\n    return 'onboarding'\ncoded = notes.assign(theme=notes['note'].map(theme_of))",
+      "answer-counts": "customers_per_theme = coded.groupby('theme')['customer'].nunique().sort_values(ascending=False)",
+      "answer-top": "top_three = list(customers_per_theme.index[:3])"},
+     {"test-themes": 0, "test-counts": 3, "test-top": 0}),
+]
+
+
+def _submission(tmp_path, exercise, patches, name):
+    nb = _load(REPO / "exercises" / exercise / f"{exercise}.ipynb")
+    for cell in nb.cells:
+        if cell.id in patches:
+            patch = patches[cell.id]
+            cell.source = patch() if callable(patch) else patch
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    with GradingCourse(tmp_path_factory.mktemp("course")) as grading_course:
+        yield grading_course
+
+
+def _auto(result):
+    return {c.grade_id: c.score for c in result.cells if c.autograded}
+
+
+@pytest.mark.parametrize("exercise", exercise_ids())
+def test_solution_gets_full_autograded_points(course, exercise):
+    result = course.grade(exercise, "solution", REPO / "solutions" / exercise / f"{exercise}.ipynb")
+    assert result.auto_score == result.auto_max > 0
+    assert result.manual_max > 0
+    assert all(c.status == "correct" for c in result.cells if c.autograded)
+
+
+@pytest.mark.parametrize("exercise", exercise_ids())
+def test_unchanged_release_gets_zero_and_is_told_it_has_not_started(course, exercise):
+    result = course.grade(exercise, "blank", REPO / "exercises" / exercise / f"{exercise}.ipynb")
+    assert result.auto_score == 0
+    assert {c.status for c in result.cells if c.autograded} == {"not_attempted"}
+    for cell in result.cells:
+        if cell.autograded:
+            assert "not answered yet" in cell.message
+
+
+@pytest.mark.parametrize(("exercise", "case"), [(e, i) for e in exercise_ids() for i in (0, 1)])
+def test_wrong_submissions_lose_exactly_the_expected_points(course, tmp_path, exercise, case):
+    patches, expected = WRONG[exercise][case]
+    path = _submission(tmp_path, exercise, patches, f"{exercise}-wrong{case}")
+    result = course.grade(exercise, f"wrong{case}", path)
+    assert _auto(result) == expected
+    for cell in result.cells:
+        if cell.autograded and cell.score == 0:
+            assert cell.status == "incorrect", (cell.grade_id, cell.message)
+            assert cell.message.startswith("\u2718"), cell.message
+            assert "Traceback" not in cell.message and "### BEGIN HIDDEN" not in cell.message

@@ -1,0 +1,108 @@
+"""Exercise sources and releases: nbgrader metadata, hidden tests, byte-identical releases, nbval."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from pmkit import notebooks
+from pmkit.grading import exercise_ids
+from tests import notebook_rules
+from tests.conftest import REPO
+
+EXERCISES = exercise_ids()
+pytestmark = pytest.mark.slow
+
+
+def _source(exercise):
+    return notebooks.read(REPO / "solutions" / exercise / f"{exercise}.ipynb")
+
+
+def _release(exercise):
+    return REPO / "exercises" / exercise / f"{exercise}.ipynb"
+
+
+def test_the_nine_exercises_exist():
+    assert EXERCISES == sorted(["role-sort", "user-stories", "prd", "prd-vs-stories", "onboarding-funnel",
+                                "backlog-capacity", "beta-metrics", "ticket-triage", "interview-synthesis"])
+    assert sorted(p.name for p in (REPO / "exercises").iterdir() if p.is_dir()) == EXERCISES
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_source_metadata_is_valid_nbgrader(exercise):
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    MetadataValidator().validate_nb(_source(exercise))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_autograded_question_has_visible_and_hidden_tests(exercise):
+    nb = _source(exercise)
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and
+             not c.metadata["nbgrader"].get("solution")]
+    manual = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution") and
+              c.metadata["nbgrader"].get("grade")]
+    assert tests and manual, "each exercise mixes autograded and manually graded parts"
+    for cell in tests:
+        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
+        assert "### END HIDDEN TESTS" in hidden, f"{cell.id}: no hidden tests"
+        assert re.search(r"checks\.\w+\(", visible), f"{cell.id}: no visible check"
+        assert "raises-exception" in cell.metadata.get("tags", []), f"{cell.id}: fails unanswered, needs the tag"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_points_in_the_intro_match_nbgrader(exercise):
+    nb = _source(exercise)
+    points = sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells if "nbgrader" in c.metadata)
+    total = re.search(r"\| \*\*Total\*\* \| \*\*(\d+)\*\* \|", nb.cells[0].source)
+    assert total and int(total.group(1)) == points
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_release_hides_solutions_and_hidden_tests(exercise):
+    text = _release(exercise).read_text(encoding="utf-8")
+    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "_truth", "_expected"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_release_follows_the_notebook_style_rules(exercise):
+    assert notebook_rules.problems(_release(exercise), exercise=True) == []
+
+
+def test_releases_regenerate_byte_for_byte(tmp_path):
+    shutil.copytree(REPO / "solutions", tmp_path / "solutions")
+    shutil.copy(REPO / "nbgrader_config.py", tmp_path)
+    nbgrader = shutil.which("nbgrader", path=str(REPO / ".venv" / "bin")) or shutil.which("nbgrader")
+    done = subprocess.run([nbgrader, "generate_assignment", "*", "--no-db", "--force"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for exercise in EXERCISES:
+        fresh = tmp_path / "exercises" / exercise / f"{exercise}.ipynb"
+        assert fresh.read_bytes() == _release(exercise).read_bytes(), f"{exercise}: run `make exercises`"
+    assert sorted(p.name for p in (tmp_path / "exercises").iterdir()) == EXERCISES
+
+
+def test_sources_are_stored_clean():
+    for exercise in EXERCISES:
+        path = REPO / "solutions" / exercise / f"{exercise}.ipynb"
+        nb = notebooks.read(path)
+        assert path.read_text(encoding="utf-8") == notebooks.dumps(notebooks.clean(nb)), exercise
+
+
+def test_released_exercises_pass_nbval(tmp_path):
+    for exercise in EXERCISES:
+        shutil.copy(_release(exercise), tmp_path / f"{exercise}.ipynb")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "nbval", "--nbval-lax", "-q", "-p", "no:cacheprovider",
+                           "--rootdir", str(tmp_path), "-c", str(tmp_path / "pytest.ini"),
+                           *sorted(str(p) for p in tmp_path.glob("*.ipynb"))],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:]
+    cells = sum(sum(1 for c in nbformat.read(_release(e), 4).cells if c.cell_type == "code") for e in EXERCISES)
+    assert re.search(rf"\b{cells} passed\b", done.stdout), done.stdout[-800:]
