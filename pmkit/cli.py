@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,6 +83,59 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.auto_score == result.auto_max else 1
 
 
+def _cohort(args: argparse.Namespace):  # noqa: ANN202 - pmkit.cohort.Cohort, imported lazily
+    from pmkit.cohort import Cohort
+
+    return Cohort(Path(args.cohort), db_url=args.db)
+
+
+def _cmd_cohort_init(args: argparse.Namespace) -> int:
+    from pmkit.cohort import Cohort
+
+    cohort = Cohort.init(Path(args.dir), Path(args.roster), db_url=args.db)
+    print(f"cohort created in {cohort.root} with {len(cohort.learner_ids())} learners; gradebook: {cohort.db_url}")
+    return 0
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    released = _cohort(args).release(args.exercise)
+    print(f"released: {', '.join(released)}")
+    return 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    report = _cohort(args).collect(Path(args.path), args.exercise)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from pmkit.batch import Grader, summary
+
+    grader = Grader(_cohort(args), args.exercise, workers=args.workers, cell_timeout=args.timeout,
+                    submission_timeout=args.submission_timeout, force=args.force)
+    print(summary(grader.run()))
+    return 0
+
+
+def _cmd_feedback(args: argparse.Namespace) -> int:
+    from pmkit import feedback
+
+    cohort = _cohort(args)
+    written = feedback.generate(cohort.root, cohort.db_url, args.exercise)
+    print(f"wrote {len(written)} feedback page(s) under {cohort.root / 'feedback'}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pmkit import report
+
+    cohort = _cohort(args)
+    csv_path, html_path = report.write(cohort.root, cohort.db_url, Path(args.out) if args.out else None)
+    print(f"wrote {csv_path}\nwrote {html_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="pmkit", description="Tools for the APM vs JPM course.")
@@ -100,6 +154,57 @@ def build_parser() -> argparse.ArgumentParser:
     check_nb.add_argument("path", help="your notebook, e.g. exercises/prd/prd.ipynb")
     check_nb.add_argument("--exercise", help="the exercise id, if the file was renamed")
     check_nb.set_defaults(func=_cmd_check)
+
+    def cohort_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
+        command.add_argument("--db", help="gradebook SQLAlchemy URL, overriding the cohort's (e.g. postgresql://...)")
+
+    cohort = commands.add_parser("cohort", help="create a cohort: a course folder with a roster and gradebook")
+    cohort_commands = cohort.add_subparsers(dest="cohort_command", required=True)
+    init = cohort_commands.add_parser("init", help="create a cohort folder and import its roster",
+                                      description="Create an nbgrader course folder for a cohort whose sources are "
+                                                  "this course's solutions/, and import the roster (CSV with id, "
+                                                  "first_name, last_name, email; all rows or none).")
+    init.add_argument("dir", help="the folder to create")
+    init.add_argument("--roster", required=True, help="roster CSV")
+    init.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite in the folder)")
+    init.set_defaults(func=_cmd_cohort_init)
+
+    release = commands.add_parser("release", help="generate student versions in the cohort's gradebook")
+    release.add_argument("exercise", nargs="?", help="one exercise (default: all)")
+    cohort_options(release)
+    release.set_defaults(func=_cmd_release)
+
+    collect = commands.add_parser("collect", help="file learners' notebooks (a folder or zip) as submissions",
+                                  description="File <learner id>.ipynb files from a folder or zip as submissions; "
+                                              "unknown ids, duplicates and non-notebooks are reported.")
+    collect.add_argument("path", help="folder or zip of <learner id>.ipynb files")
+    collect.add_argument("--exercise", required=True, help="the exercise these notebooks answer")
+    cohort_options(collect)
+    collect.set_defaults(func=_cmd_collect)
+
+    grade = commands.add_parser("grade", help="autograde every new or changed submission in parallel",
+                                description="Autograde submissions of one exercise in parallel worker processes. "
+                                            "Broken submissions are recorded as failed with a reason; unchanged ones "
+                                            "are skipped unless --force; an interrupted run resumes.")
+    grade.add_argument("exercise")
+    grade.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2)), help="parallel workers")
+    grade.add_argument("--timeout", type=int, default=30, help="seconds a cell may run (default 30)")
+    grade.add_argument("--submission-timeout", type=int, default=None,
+                       help="seconds a whole submission may take before it is stopped (default 4x --timeout)")
+    grade.add_argument("--force", action="store_true", help="grade unchanged submissions again")
+    cohort_options(grade)
+    grade.set_defaults(func=_cmd_grade)
+
+    feedback = commands.add_parser("feedback", help="write HTML feedback per learner, without hidden tests")
+    feedback.add_argument("exercise")
+    cohort_options(feedback)
+    feedback.set_defaults(func=_cmd_feedback)
+
+    report = commands.add_parser("report", help="the gradebook as CSV and an HTML dashboard")
+    report.add_argument("--out", help="folder for the files (default: <cohort>/reports)")
+    cohort_options(report)
+    report.set_defaults(func=_cmd_report)
 
     nbs = commands.add_parser("notebooks", help="keep stored notebooks clean")
     nb_commands = nbs.add_subparsers(dest="notebooks_command", required=True)

@@ -111,6 +111,14 @@ def _put_interpreter_scripts_on_path() -> None:
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
+def gradebook(db_url: str) -> Any:
+    """Open nbgrader's Gradebook at ``db_url``; every pmkit use of the gradebook goes through here."""
+    _put_interpreter_scripts_on_path()
+    from nbgrader.api import Gradebook
+
+    return Gradebook(db_url)
+
+
 class GradingCourse:
     """A private nbgrader course folder with its own gradebook, sourced from ``solutions/``.
 
@@ -158,8 +166,9 @@ class GradingCourse:
             known = ", ".join(exercise_ids(self.solutions))
             raise PmkitError(f"no exercise named {exercise!r}; the course's exercises are: {known}")
         target = self.root / SOURCE_DIR / exercise
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target / source.name)
+        if not (target / source.name).exists() or not (target / source.name).samefile(source):
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / source.name)
         result = self.api.generate_assignment(exercise, force=True, create=True)
         if not result["success"]:
             raise PmkitError(f"nbgrader could not generate {exercise}: {result.get('error') or result.get('log')}")
@@ -167,6 +176,9 @@ class GradingCourse:
 
     def grade(self, exercise: str, learner: str, notebook: Path) -> SubmissionResult:
         """Autograde one learner's notebook with nbgrader and return the per-cell results."""
+        from pmkit import notebooks
+
+        notebooks.read(notebook)  # a clear reason for an unreadable file, before nbgrader's own
         self.generate(exercise)
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", learner):
             raise PmkitError(f"learner id {learner!r} may use only letters, digits, '.', '_' and '-'")
@@ -184,13 +196,12 @@ class GradingCourse:
     def results(self, exercise: str, learner: str) -> SubmissionResult:
         """Scores from the gradebook, with messages from the autograded notebook's test cells."""
         import nbformat
-        from nbgrader.api import Gradebook
 
         graded = nbformat.read(self.root / "autograded" / learner / exercise / f"{exercise}.ipynb", as_version=4)
         cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.cells}
         outcome = SubmissionResult(exercise, learner)
-        with Gradebook(self.db_url) as gradebook:
-            notebook = gradebook.find_submission_notebook(exercise, exercise, learner)
+        with gradebook(self.db_url) as book:
+            notebook = book.find_submission_notebook(exercise, exercise, learner)
             order = {grade_id: i for i, grade_id in enumerate(cells)}
             for grade in sorted(notebook.grades, key=lambda g: order.get(g.name, 0)):
                 meta = cells.get(grade.name, {}).get("metadata", {}).get("nbgrader", {})
