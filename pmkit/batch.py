@@ -133,8 +133,12 @@ class Grader:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.state_path, self.state)
 
-    def _save_graded(self, learner: str, notebook_json: str) -> tuple[float, float]:
-        """Write an autograded notebook into the cohort and its scores into the gradebook."""
+    def _save_graded(self, learner: str, notebook_json: str) -> tuple[float, float, str]:
+        """Write an autograded notebook into the cohort and its scores into the gradebook.
+
+        Returns the autograded score, the maximum (from the source, so a deleted test cell still
+        counts) and a note naming any test cell missing from the submission.
+        """
         import nbformat
         from nbgrader.preprocessors import SaveAutoGrades
 
@@ -150,11 +154,14 @@ class Grader:
             with gradebook(self.cohort.db_url) as book:
                 book.update_or_create_submission(self.exercise, learner)
             SaveAutoGrades().preprocess(nb, resources)
-        tests = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells if _is_test_cell(c)}
+        source = nbformat.read(self.cohort.solutions / self.exercise / f"{self.exercise}.ipynb", as_version=4)
+        tests = {c.metadata["nbgrader"]["grade_id"] for c in source.cells if _is_test_cell(c)}
+        missing = sorted(tests - {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells})
+        note = f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}" if missing else ""
         with gradebook(self.cohort.db_url) as book:
             notebook = book.find_submission_notebook(self.exercise, self.exercise, learner)
             grades = [g for g in notebook.grades if g.name in tests]
-            return float(sum(g.auto_score or 0 for g in grades)), float(sum(g.max_score for g in grades))
+            return float(sum(g.auto_score or 0 for g in grades)), float(sum(g.max_score for g in grades)), note
 
     def _save_failed(self, learner: str, reason: str) -> None:
         """No stale grades: drop this learner's old scores, keep the evidence beside the submission."""
@@ -219,9 +226,9 @@ class Grader:
                             worker.ready = True
                             continue
                         if message[0] == "ok":
-                            score, maximum = self._save_graded(message[1], message[2])
-                            outcome = Outcome(message[1], GRADED, score, maximum, message[3],
-                                              _execution_problems(message[2]))
+                            score, maximum, note = self._save_graded(message[1], message[2])
+                            notes = "; ".join(n for n in (note, _execution_problems(message[2])) if n)
+                            outcome = Outcome(message[1], GRADED, score, maximum, message[3], notes)
                         elif message[0] == "failed":
                             self._save_failed(message[1], message[2])
                             outcome = Outcome(message[1], FAILED, None, None, message[3], message[2])
