@@ -11,6 +11,7 @@ per-submission cost against a bare kernel start plus the notebook's own executio
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -131,7 +132,8 @@ def main() -> None:
         stock_seconds = time.perf_counter() - start
 
         start = time.perf_counter()
-        outcomes = Grader(ours, args.exercise, workers=args.workers, out=open("/dev/null", "w")).run()  # noqa: SIM115
+        with open(os.devnull, "w") as quiet:
+            outcomes = Grader(ours, args.exercise, workers=args.workers, out=quiet).run()
         ours_seconds = time.perf_counter() - start
 
         learners = sorted(kinds)
@@ -143,7 +145,8 @@ def main() -> None:
 
         mix = {k: list(kinds.values()).count(k) for k in dict.fromkeys(KINDS)}
         print(f"{args.n} submissions of {args.exercise}: {mix}")
-        print(f"stock nbgrader autograde (sequential): {stock_seconds:7.1f} s  {stock_seconds / args.n:5.2f} s/submission")
+        print(f"stock nbgrader autograde (sequential): {stock_seconds:7.1f} s  "
+              f"{stock_seconds / args.n:5.2f} s/submission")
         print(f"pmkit grade --workers {args.workers}:            {ours_seconds:7.1f} s  "
               f"{ours_seconds / args.n:5.2f} s/submission")
         print(f"speed-up: {stock_seconds / ours_seconds:.2f}x")

@@ -51,7 +51,8 @@ def _submissions(folder):
     nbformat.write(_with(SOLUTION, **{"answer-errors": "import os\nos._exit(1)"}), folder / "dan.ipynb")  # kernel dies
     loop = "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass"
     nbformat.write(_with(SOLUTION, **{"answer-adoption": loop}), folder / "erin.ipynb")  # swallows interrupts
-    nbformat.write(_with(RELEASE, **{"test-adoption": "pass", "test-errors": "pass"}), folder / "frank.ipynb")  # altered tests
+    altered = _with(RELEASE, **{"test-adoption": "pass", "test-errors": "pass"})
+    nbformat.write(altered, folder / "frank.ipynb")                                # altered tests
     nbformat.write(_with(SOLUTION, **{"answer-errors": "print('x' * 200, end='\\n' * 5000)\n"
                                                        "c = events['event'].value_counts()\n"
                                                        "error_rate = c['error'] / c['feature_used']"}),
