@@ -8,16 +8,21 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Extra JupyterLab options, e.g. `make lab LAB_ARGS="--port=8899 --no-browser"`.
 LAB_ARGS ?=
+# The folder JupyterLab serves and the file it opens (tests serve a scratch copy).
+LAB_ROOT ?= $(CURDIR)
+LAB_OPEN ?= $(LAB_ROOT)/course/00-welcome.ipynb
+INSTRUCTOR_OPEN ?= $(LAB_ROOT)/solutions
 # Extra pytest options, e.g. `make test PYTEST_ARGS="-k roles"`.
 PYTEST_ARGS ?=
 
 # Console scripts of the venv (nbgrader calls `alembic` by name) come first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test lint notebooks exercises bench clean help
+.PHONY: lab instructor test lint notebooks exercises bench clean help
 
 help:
 	@echo "make lab        install the course into $(VENV) and open it in JupyterLab"
+	@echo "make instructor open the course with nbgrader's instructor tools (Formgrader, Create Assignment)"
 	@echo "make test       install the test extras into $(VENV) and run the whole suite"
 	@echo "make lint       ruff over pmkit, tests and benchmarks"
 	@echo "make notebooks  store every notebook in clean form (no outputs, stable ids)"
@@ -39,9 +44,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(VENV)/.installed $@
 
+# Learner mode: nbgrader's instructor tools off, solutions and machinery hidden (deploy/lab/learner).
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) \
-	  $(LAB_ARGS) course/00-welcome.ipynb
+	JUPYTER_CONFIG_DIR="$(CURDIR)/deploy/lab/learner" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.root_dir="$(LAB_ROOT)" $(ROOT_FLAG) $(LAB_ARGS) "$(LAB_OPEN)"
+
+# Instructor mode: Formgrader and Create Assignment on, the whole repository visible.
+instructor: $(VENV)/.installed
+	JUPYTER_CONFIG_DIR="$(CURDIR)/deploy/lab/instructor" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.root_dir="$(LAB_ROOT)" $(ROOT_FLAG) $(LAB_ARGS) "$(INSTRUCTOR_OPEN)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
