@@ -25,7 +25,7 @@ from tests.conftest import REPO
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")]
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (.ci/run installs it)")]
 RETRIES: list[str] = []  # every retry that fired, for the report at the end of a run
 
 
@@ -48,7 +48,8 @@ class Lab:
         (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
             json.dumps({"windowingMode": "none"}))
         args = [f"--port={self.port}", "--no-browser", f"--IdentityProvider.token={self.token}",
-                f"--LabApp.workspaces_dir={tmp / 'workspaces'}", f"--LabApp.user_settings_dir={tmp / 'user-settings'}"]
+                f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+                f"--LabApp.user_settings_dir={tmp / 'user-settings'}"]
         make = ["make", "-s", "-C", str(REPO), "lab" if mode == "learner" else "instructor", f"LAB_ARGS={' '.join(args)}"]
         if root is not None:
             make.append(f"LAB_ROOT={root}")
