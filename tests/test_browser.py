@@ -50,7 +50,8 @@ class Lab:
         args = [f"--port={self.port}", "--no-browser", f"--IdentityProvider.token={self.token}",
                 f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
                 f"--LabApp.user_settings_dir={tmp / 'user-settings'}"]
-        make = ["make", "-s", "-C", str(REPO), "lab" if mode == "learner" else "instructor", f"LAB_ARGS={' '.join(args)}"]
+        target = "lab" if mode == "learner" else "instructor"
+        make = ["make", "-s", "-C", str(REPO), target, f"LAB_ARGS={' '.join(args)}"]
         if root is not None:
             make.append(f"LAB_ROOT={root}")
         if open_path is not None:
