@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pmkit.paths import datasets_dir
-from pmkit.tables import Column, Schema, choices, load
+from pmkit.tables import Column, Schema, choices, load_named
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,11 +21,11 @@ LAUNCH_WEEK = "2025-03-03"
 
 SCHEMAS = {
     "support_tickets": Schema("support_tickets.csv", (
-        Column("week"), Column("category", choices=choices(
+        Column("week", "datetime"), Column("category", choices=choices(
             ["permissions", "billing", "integrations", "reporting", "other"])),
         Column("tickets", "int")), key=("week", "category"), min_rows=10),
     "sprint_deliverables": Schema("sprint_deliverables.csv", (
-        Column("sprint", "int"), Column("sprint_start"), Column("stream"), Column("planned", "int"),
+        Column("sprint", "int"), Column("sprint_start", "datetime"), Column("stream"), Column("planned", "int"),
         Column("delivered", "int"), Column("carried_in", "int")), key=("sprint", "stream")),
     "escalations": Schema("escalations.csv", (
         Column("month"), Column("reason"), Column("escalations", "int"),
@@ -35,15 +35,7 @@ SCHEMAS = {
 
 def table(name: str) -> pd.DataFrame:
     """One case data set, validated: ``support_tickets``, ``sprint_deliverables`` or ``escalations``."""
-    if name not in SCHEMAS:
-        raise KeyError(f"no case data set named {name!r}; choose one of: {', '.join(SCHEMAS)}")
-    import pandas as pd
-
-    frame = load(SCHEMAS[name], datasets_dir() / "cases")
-    for column in ("week", "sprint_start"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column])
-    return frame
+    return load_named(SCHEMAS, name, datasets_dir() / "cases")
 
 
 @dataclass(frozen=True)

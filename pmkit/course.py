@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pmkit import quiz, roles
 from pmkit.errors import DataError
 from pmkit.paths import datasets_dir
-from pmkit.tables import Column, Schema, choices, load
+from pmkit.tables import Column, Schema, choices, load_named
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,9 +37,7 @@ SCHEMAS = {
 
 def table(name: str) -> pd.DataFrame:
     """One course content file, validated: questions, question_options, scenarios, self_assessment."""
-    if name not in SCHEMAS:
-        raise KeyError(f"no course table named {name!r}; choose one of: {', '.join(SCHEMAS)}")
-    return load(SCHEMAS[name], datasets_dir() / "course")
+    return load_named(SCHEMAS, name, datasets_dir() / "course")
 
 
 def facts() -> dict[str, str]:

@@ -6,7 +6,7 @@ import random
 from typing import TYPE_CHECKING
 
 from pmkit.paths import datasets_dir
-from pmkit.tables import Column, Schema, choices, load
+from pmkit.tables import Column, Schema, choices, load_named
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +31,7 @@ THEMES = ("onboarding", "integrations", "reporting", "pricing", "permissions")
 SCHEMAS = {
     "onboarding_events": Schema("onboarding_events.csv", (
         Column("user_id"), Column("segment", choices=choices(["self-serve", "sales-led", "education"])),
-        Column("step", choices=choices(FUNNEL_STEPS)), Column("reached_at", required=False)),
+        Column("step", choices=choices(FUNNEL_STEPS)), Column("reached_at", "datetime", required=False)),
         key=("user_id", "step")),
     "backlog": Schema("backlog.csv", (
         Column("ticket"), Column("title"), Column("type", choices=choices(["bug", "feature", "tech-debt"])),
@@ -40,9 +40,10 @@ SCHEMAS = {
     "beta_events": Schema("beta_events.csv", (
         Column("user_id"), Column("cohort", choices=choices(["beta", "control"])), Column("day", "int"),
         Column("event", choices=choices(["session", "feature_used", "error"]))), min_rows=100),
-    "launch_tickets": Schema("launch_tickets.csv", (Column("date"), Column("tickets", "int")), key=("date",)),
+    "launch_tickets": Schema("launch_tickets.csv", (Column("date", "datetime"), Column("tickets", "int")),
+                             key=("date",)),
     "triage_tickets": Schema("triage_tickets.csv", (
-        Column("ticket_id"), Column("created"), Column("channel"), Column("text")), key=("ticket_id",)),
+        Column("ticket_id"), Column("created", "datetime"), Column("channel"), Column("text")), key=("ticket_id",)),
     "interview_notes": Schema("interview_notes.csv", (
         Column("interview_id"), Column("customer"), Column("segment"), Column("note")),
         key=("interview_id", "note")),
@@ -52,14 +53,4 @@ SCHEMAS = {
 
 def load_data(name: str) -> pd.DataFrame:
     """One exercise data set from ``datasets/exercises/``, validated (see the data dictionary)."""
-    import pandas as pd
-
-    if name not in SCHEMAS:
-        raise KeyError(f"no exercise data set named {name!r}; choose one of: {', '.join(SCHEMAS)}")
-    frame = load(SCHEMAS[name], datasets_dir() / "exercises")
-    for column in ("reached_at", "created"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column])
-    if "date" in frame:
-        frame["date"] = pd.to_datetime(frame["date"])
-    return frame
+    return load_named(SCHEMAS, name, datasets_dir() / "exercises")

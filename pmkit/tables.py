@@ -9,8 +9,9 @@ naming the file, the line and the column.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,14 +42,15 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "int": _parse_int,
     "float": float,
     "bool": _parse_bool,
+    "datetime": dt.datetime.fromisoformat,
 }
 
-_DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
+_DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean", "datetime": "datetime64[ns]"}
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its name, type (str, int, float, bool), whether it may be empty, allowed values."""
+    """One column: its name, type (str, int, float, bool, datetime), whether it may be empty, allowed values."""
 
     name: str
     kind: str = "str"
@@ -163,6 +165,13 @@ def load(schema: Schema, folder: Path) -> pd.DataFrame:
     rows = read_rows(schema, folder / schema.filename)
     frame = pd.DataFrame(rows, columns=schema.names)
     return frame.astype({c.name: _DTYPES[c.kind] for c in schema.columns})
+
+
+def load_named(schemas: Mapping[str, Schema], name: str, folder: Path) -> pd.DataFrame:
+    """Load the data set called ``name`` from ``folder``; an unknown name lists the known ones."""
+    if name not in schemas:
+        raise KeyError(f"no data set named {name!r} in {folder.name}/; choose one of: {', '.join(sorted(schemas))}")
+    return load(schemas[name], folder)
 
 
 def choices(values: Sequence[str]) -> frozenset[str]:

@@ -143,3 +143,17 @@ def test_cli_data_check_passes_on_real_data():
     done = subprocess.run([sys.executable, "-m", "pmkit.cli", "data", "check"], capture_output=True,
                           text=True, check=True)
     assert "ok  roles/career_paths.csv  23 rows" in done.stdout
+
+
+def test_malformed_date_names_line_and_column(data_copy):
+    from pmkit import cases
+
+    path = data_copy.parent / "cases" / "support_tickets.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = "2024-13-45" + lines[3][10:]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = r"support_tickets\.csv, line 4, column 'week': has '2024-13-45', which is not a valid datetime"
+    with pytest.raises(DataError, match=expected):
+        cases.table("support_tickets")
+    with pytest.raises(KeyError, match="no data set named 'tickets' in cases/"):
+        cases.table("tickets")
