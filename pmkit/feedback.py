@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pmkit.grading import _status_and_message, gradebook
+from pmkit.grading import gradebook, graded_cell_outcome
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.M | re.S)
 
@@ -42,7 +42,7 @@ def _score_cell(grade: Any, cell: Any) -> Any:
     if meta.get("solution") or meta.get("task"):
         comment = "Graded by your instructor."
     else:
-        comment = _status_and_message(cell)[1]
+        comment = graded_cell_outcome(cell)[1]
     body = html.escape(comment).replace("\n", "<br>")
     return nbformat.v4.new_markdown_cell(
         f'<div class="pmkit-score"><b>Score: {points}</b><br>{body}</div>')

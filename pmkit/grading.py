@@ -90,7 +90,7 @@ class SubmissionResult:
         return {c.grade_id: c.score for c in self.cells}
 
 
-def _status_and_message(cell: Any) -> tuple[str, str]:
+def graded_cell_outcome(cell: Any) -> tuple[str, str]:
     """Read a test cell's outputs: our checks' messages, or the error's last line for anything else."""
     printed = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
     for output in cell.get("outputs", []):
@@ -212,6 +212,6 @@ class GradingCourse:
                         grade.max_score, "manual",
                         "not answered yet" if blank else "graded by your instructor"))
                     continue
-                status, message = _status_and_message(cells.get(grade.name, {}))
+                status, message = graded_cell_outcome(cells.get(grade.name, {}))
                 outcome.cells.append(CellResult(grade.name, grade.score, grade.max_score, status, message))
         return outcome

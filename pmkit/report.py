@@ -29,6 +29,7 @@ AT_RISK_PCT, AT_RISK_MISSING = 50.0, 2
 def scores(root: Path, db_url: str) -> pd.DataFrame:
     """One row per learner and released exercise: status, score, max_score, pct, skill."""
     import pandas as pd
+    from nbgrader.api import MissingEntry
 
     rows = []
     with gradebook(db_url) as book:
@@ -42,7 +43,7 @@ def scores(root: Path, db_url: str) -> pd.DataFrame:
                 try:
                     submission = book.find_submission(assignment.name, learner)
                     score = float(submission.score)
-                except Exception:  # nbgrader's MissingEntry: no graded submission
+                except MissingEntry:  # no graded submission
                     status = "failed" if status == "failed" else "missing"
                 rows.append({"learner": learner, "exercise": assignment.name, "status": status,
                              "score": score, "max_score": float(assignment.max_score),
