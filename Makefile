@@ -70,6 +70,9 @@ exercises: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/import_time.py
+	$(BIN)/python benchmarks/chapter_times.py
+	$(BIN)/python benchmarks/autograde_each.py
+	$(BIN)/python benchmarks/grade_cohort.py 40
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
