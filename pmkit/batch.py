@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import json
 import multiprocessing as mp
 import os
@@ -81,7 +82,7 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int) 
             learner, path = task
             start = time.perf_counter()
             try:
-                course.grade(exercise, learner, Path(path))
+                course.grade(exercise, learner, Path(path), read_results=False)
                 graded = course.root / "autograded" / learner / exercise / f"{exercise}.ipynb"
                 conn.send(("ok", learner, graded.read_text(encoding="utf-8"), time.perf_counter() - start))
             except Exception as error:  # any failure is this submission's, never the run's
@@ -133,6 +134,14 @@ class Grader:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.state_path, self.state)
 
+    @functools.cached_property
+    def test_cells(self) -> frozenset[str]:
+        """Grade ids of the exercise's autograder test cells, read from its source once per run."""
+        import nbformat
+
+        source = nbformat.read(self.cohort.solutions / self.exercise / f"{self.exercise}.ipynb", as_version=4)
+        return frozenset(c.metadata["nbgrader"]["grade_id"] for c in source.cells if _is_test_cell(c))
+
     def _save_graded(self, learner: str, notebook_json: str) -> tuple[float, float, str]:
         """Write an autograded notebook into the cohort and its scores into the gradebook.
 
@@ -149,16 +158,16 @@ class Grader:
         nb = nbformat.reads(notebook_json, as_version=4)
         resources = {"nbgrader": {"notebook": self.exercise, "assignment": self.exercise, "student": learner,
                                   "db_url": self.cohort.db_url}}
-        with warnings.catch_warnings():  # nbgrader's gradebook code trips SQLAlchemy 2.0 warnings
-            warnings.filterwarnings("ignore", message=".*not in session.*")
-            with gradebook(self.cohort.db_url) as book:
-                book.update_or_create_submission(self.exercise, learner)
-            SaveAutoGrades().preprocess(nb, resources)
-        source = nbformat.read(self.cohort.solutions / self.exercise / f"{self.exercise}.ipynb", as_version=4)
-        tests = {c.metadata["nbgrader"]["grade_id"] for c in source.cells if _is_test_cell(c)}
+        tests = self.test_cells
         missing = sorted(tests - {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells})
-        note = f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}" if missing else ""
-        with gradebook(self.cohort.db_url) as book:
+        notes = [f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}"] if missing else []
+        notes += _execution_problems(nb)
+        note = "; ".join(notes)
+        with warnings.catch_warnings(), gradebook(self.cohort.db_url) as book:
+            warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader code vs SQLAlchemy 2.0
+            book.update_or_create_submission(self.exercise, learner)
+            SaveAutoGrades().preprocess(nb, resources)
+            book.db.expire_all()  # read back what SaveAutoGrades committed in its own session
             notebook = book.find_submission_notebook(self.exercise, self.exercise, learner)
             grades = [g for g in notebook.grades if g.name in tests]
             return float(sum(g.auto_score or 0 for g in grades)), float(sum(g.max_score for g in grades)), note
@@ -205,18 +214,22 @@ class Grader:
                 for _ in range(min(self.workers, total))]
         queue = list(todo)
         done = 0
+
+        def dispatch(worker: _Worker) -> None:
+            if worker.ready and worker.task is None and queue:
+                worker.task = queue.pop(0)
+                worker.started = time.perf_counter()
+                worker.deadline = worker.started + self.submission_timeout
+                worker.conn.send(worker.task[:2])
+
         try:
             while done < total:
                 for worker in pool:
-                    if worker.ready and worker.task is None and queue:
-                        worker.task = queue.pop(0)
-                        worker.started = time.perf_counter()
-                        worker.deadline = worker.started + self.submission_timeout
-                        worker.conn.send(worker.task[:2])
+                    dispatch(worker)
                 ready = wait([w.conn for w in pool], timeout=0.5)
                 now = time.perf_counter()
                 for index, worker in enumerate(list(pool)):
-                    outcome = None
+                    outcome, finished = None, worker.task
                     if worker.conn in ready:
                         try:
                             message = worker.conn.recv()
@@ -225,31 +238,30 @@ class Grader:
                         if message[0] == "ready":
                             worker.ready = True
                             continue
+                        if message[0] in ("ok", "failed"):
+                            worker.task = None
+                            dispatch(worker)  # keep the worker busy while this result is saved
                         if message[0] == "ok":
                             score, maximum, note = self._save_graded(message[1], message[2])
-                            notes = "; ".join(n for n in (note, _execution_problems(message[2])) if n)
-                            outcome = Outcome(message[1], GRADED, score, maximum, message[3], notes)
+                            outcome = Outcome(message[1], GRADED, score, maximum, message[3], note)
                         elif message[0] == "failed":
                             self._save_failed(message[1], message[2])
                             outcome = Outcome(message[1], FAILED, None, None, message[3], message[2])
-                        elif worker.task is not None:
+                        elif finished is not None:
                             reason = "the grading process died (a crashed kernel or too much memory)"
-                            self._save_failed(worker.task[0], reason)
-                            outcome = Outcome(worker.task[0], FAILED, None, None, now - worker.started, reason)
+                            self._save_failed(finished[0], reason)
+                            outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason)
                             pool[index] = self._replace(worker, context, solutions)
                         else:
                             raise RuntimeError("a grading worker could not start; run with --workers 1 to see why")
-                    elif worker.task is not None and now > worker.deadline:
+                    elif finished is not None and now > worker.deadline:
                         reason = (f"stopped after {self.submission_timeout} s: an endless loop, or one that ignores "
                                   "interrupts")
-                        self._save_failed(worker.task[0], reason)
-                        outcome = Outcome(worker.task[0], FAILED, None, None, now - worker.started, reason)
+                        self._save_failed(finished[0], reason)
+                        outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason)
                         pool[index] = self._replace(worker, context, solutions)
                     if outcome is not None:
-                        sha = worker.task[2] if worker.task else ""
-                        self._record(outcome, sha)
-                        if pool[index] is worker:
-                            worker.task = None
+                        self._record(outcome, finished[2] if finished else "")
                         outcomes.append(outcome)
                         done += 1
                         self._progress(done, total, outcome)
@@ -279,17 +291,15 @@ class Grader:
                     f"{result} ({outcome.seconds:.1f} s)")
 
 
-def _execution_problems(notebook_json: str) -> str:
+def _execution_problems(nb: Any) -> list[str]:
     """Timeouts and dead kernels in a graded notebook, worth a note beside its score."""
-    import nbformat
-
     notes = []
-    for cell in nbformat.reads(notebook_json, as_version=4).cells:
+    for cell in nb.cells:
         for output in cell.get("outputs", []):
             name = output.get("ename", "") if output.get("output_type") == "error" else ""
             if "Timeout" in name or "DeadKernel" in name:
                 notes.append(f"cell {cell.get('id', '?')}: {name}")
-    return "; ".join(notes)
+    return notes
 
 
 def _is_test_cell(cell: Any) -> bool:

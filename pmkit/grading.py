@@ -174,8 +174,12 @@ class GradingCourse:
             raise PmkitError(f"nbgrader could not generate {exercise}: {result.get('error') or result.get('log')}")
         self._generated.add(exercise)
 
-    def grade(self, exercise: str, learner: str, notebook: Path) -> SubmissionResult:
-        """Autograde one learner's notebook with nbgrader and return the per-cell results."""
+    def grade(self, exercise: str, learner: str, notebook: Path, *, read_results: bool = True
+              ) -> SubmissionResult | None:
+        """Autograde one learner's notebook with nbgrader and return the per-cell results.
+
+        Batch workers pass ``read_results=False``: their parent scores the autograded notebook itself.
+        """
         from pmkit import notebooks
 
         notebooks.read(notebook)  # a clear reason for an unreadable file, before nbgrader's own
@@ -191,7 +195,7 @@ class GradingCourse:
         if not result["success"]:
             log = (result.get("error") or "") + (result.get("log") or "")
             raise PmkitError(f"{notebook}: nbgrader could not grade it: {log.strip()[-1500:]}")
-        return self.results(exercise, learner)
+        return self.results(exercise, learner) if read_results else None
 
     def results(self, exercise: str, learner: str) -> SubmissionResult:
         """Scores from the gradebook, with messages from the autograded notebook's test cells."""
