@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmkit.errors import DataError
 from pmkit.paths import datasets_dir
-from pmkit.tables import Column, Schema, choices, load
+from pmkit.tables import Column, Schema, choices, load_named
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,7 +155,7 @@ def _record_outer(name: str, frame: pd.DataFrame) -> None:
 
 @lru_cache(maxsize=64)
 def _cached(name: str, folder: Path, stamp: tuple[int, int] | None) -> pd.DataFrame:
-    return load(SCHEMAS[name], folder)
+    return load_named(SCHEMAS, name, folder)
 
 
 def table(name: str) -> pd.DataFrame:
@@ -164,14 +164,12 @@ def table(name: str) -> pd.DataFrame:
     Parsed files are cached, keyed by the file's modification time and size, so an edited file
     is read again.
     """
-    if name not in SCHEMAS:
-        raise KeyError(f"no role table named {name!r}; choose one of: {', '.join(sorted(SCHEMAS))}")
     folder = datasets_dir() / "roles"
     try:
         info = (folder / SCHEMAS[name].filename).stat()
         stamp = (info.st_mtime_ns, info.st_size)
-    except OSError:
-        stamp = None  # load() reports the missing file
+    except (KeyError, OSError):
+        stamp = None  # load_named() reports the unknown name or the missing file
     return _cached(name, folder, stamp).copy()
 
 
