@@ -189,7 +189,7 @@ def test_learner_opens_the_welcome_chapter_and_follows_its_first_link(learner_la
     assert "01-at-a-glance.ipynb" in page.locator(".jp-DirListing-itemText").all_inner_texts()  # course/ is open
     page.locator(".jp-BreadCrumbs-home").first.click()  # the top of the course, as a learner sees it
     page.wait_for_function("() => [...document.querySelectorAll('.jp-DirListing-itemText')]"
-                           ".some(e => e.textContent === 'exercises')", timeout=10_000)
+                           ".some(e => e.textContent === 'exercises')", timeout=30_000)
     listing = page.locator(".jp-DirListing-itemText").all_inner_texts()
     assert {"course", "exercises"} <= set(listing)
     assert not {"solutions", "tests", "pmkit", "benchmarks", "__pycache__", ".venv"} & set(listing)
@@ -225,11 +225,11 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     first.locator("button", has_text="APM").click()
     feedback = panel.locator(".pmkit-feedback").nth(0)
     feedback.wait_for()
-    page.wait_for_function("el => el.textContent.includes('Correct')", arg=feedback.element_handle(), timeout=10_000)
+    page.wait_for_function("el => el.textContent.includes('Correct')", arg=feedback.element_handle(), timeout=30_000)
     questions.nth(1).locator("button", has_text="APM").click()
     second = panel.locator(".pmkit-feedback").nth(1)
     page.wait_for_function("el => el.textContent.includes('Not quite: you chose APM')", arg=second.element_handle(),
-                           timeout=10_000)
+                           timeout=30_000)
     assert "1 of 10 correct" in panel.locator(".widget-html", has_text="Score:").first.inner_text()
     _shot(page, "2-chapter-offline")
     assert page.outside_requests == [], page.outside_requests
@@ -277,7 +277,7 @@ def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
         _shot(tab, "3-exercise-tests")
         tab.keyboard.press("Control+S")
         tab.wait_for_timeout(1000)
-        _retry("click Validate", lambda: _panel(tab).get_by_text("Validate", exact=True).first.click(timeout=10_000))
+        _retry("click Validate", lambda: _panel(tab).get_by_text("Validate", exact=True).first.click(timeout=30_000))
         dialog = tab.locator(".jp-Dialog")
         dialog.wait_for(timeout=120_000)
         tab.wait_for_function("() => !document.querySelector('.jp-Dialog').textContent.includes('Validating')",
