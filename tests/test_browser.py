@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import REPO
 
@@ -223,14 +224,13 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     first = questions.nth(0)
     first.scroll_into_view_if_needed()
     first.locator("button", has_text="APM").click()
-    feedback = panel.locator(".pmkit-feedback").nth(0)
-    feedback.wait_for()
-    page.wait_for_function("el => el.textContent.includes('Correct')", arg=feedback.element_handle(), timeout=30_000)
+    # The widget replaces its HTML on every answer, so assert through locators that re-query, never
+    # through an element handle that may already be detached.
+    feedback = panel.locator(".pmkit-feedback")
+    expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)
     questions.nth(1).locator("button", has_text="APM").click()
-    second = panel.locator(".pmkit-feedback").nth(1)
-    page.wait_for_function("el => el.textContent.includes('Not quite: you chose APM')", arg=second.element_handle(),
-                           timeout=30_000)
-    assert "1 of 10 correct" in panel.locator(".widget-html", has_text="Score:").first.inner_text()
+    expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
+    expect(panel.locator(".widget-html", has_text="Score:").first).to_contain_text("1 of 10 correct", timeout=30_000)
     _shot(page, "2-chapter-offline")
     assert page.outside_requests == [], page.outside_requests
     print(f"\nbrowser test 2 took {time.perf_counter() - started:.1f} s")
@@ -245,12 +245,16 @@ def _type_into_cell(tab, cell_index: int, text: str) -> None:
     tab.keyboard.type(text)
 
 
-def _run_cell_and_read(tab, cell_index: int) -> str:
+def _run_cell(tab, cell_index: int):
+    """Run one cell and wait until its own prompt shows a new execution count; return the cell."""
     cell = _panel(tab).locator(".jp-Cell").nth(cell_index)
+    prompt = cell.locator(".jp-InputPrompt")
+    before = prompt.inner_text()
     cell.locator(".cm-content").click()
     tab.keyboard.press("Control+Enter")
-    _wait_idle(tab)
-    return cell.locator(".jp-OutputArea").inner_text()
+    tab.wait_for_function("([el, old]) => el.textContent !== old && /\\[\\d+\\]/.test(el.textContent)",
+                          arg=[prompt.element_handle(), before], timeout=60_000)
+    return cell
 
 
 def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
@@ -266,14 +270,16 @@ def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
         _open(tab, lab, notebook)
         ids = [cell.id for cell in nbformat.read(root / notebook, as_version=4).cells]  # the DOM keeps this order
         setup, answer, test = ids.index("setup"), ids.index("answer-adoption"), ids.index("test-adoption")
-        assert "✔" not in _run_cell_and_read(tab, setup)
+        _run_cell(tab, setup)
         _type_into_cell(tab, answer, "adoption_rate = 1.5")
-        _run_cell_and_read(tab, answer)
-        failed = _run_cell_and_read(tab, test)
-        assert "✘ adoption_rate: 1.5 is not a share between 0 and 1" in failed and "Traceback" not in failed
+        _run_cell(tab, answer)
+        output = _run_cell(tab, test).locator(".jp-OutputArea")
+        expect(output).to_contain_text("✘ adoption_rate: 1.5 is not a share between 0 and 1", timeout=30_000)
+        expect(output).not_to_contain_text("Traceback")
         _type_into_cell(tab, answer, "adoption_rate = 0.5")
-        _run_cell_and_read(tab, answer)
-        assert "✔ adoption_rate: is a share." in _run_cell_and_read(tab, test)
+        _run_cell(tab, answer)
+        expect(_run_cell(tab, test).locator(".jp-OutputArea")).to_contain_text("✔ adoption_rate: is a share.",
+                                                                               timeout=30_000)
         _shot(tab, "3-exercise-tests")
         tab.keyboard.press("Control+S")
         tab.wait_for_timeout(1000)
