@@ -2,7 +2,9 @@
 
 ``pmkit cohort init`` makes the folder: ``solutions`` links to this repository's sources, an
 ``nbgrader_config.py`` lets nbgrader's own tools (Formgrader included) work on it, and
-``pmkit-cohort.json`` records the gradebook's SQLAlchemy URL (SQLite by default; PostgreSQL works).
+``pmkit-cohort.json`` records the gradebook's SQLAlchemy URL (SQLite by default; PostgreSQL works),
+the instructors' hub user names and nbgrader's exchange folder, through which a JupyterHub cohort
+receives exercises and hands back submissions and feedback (``deploy/jupyterhub``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pmkit.errors import PmkitError
-from pmkit.grading import SOURCE_DIR, GradingCourse, exercise_ids, gradebook
+from pmkit.grading import COURSE_ID, SOURCE_DIR, GradingCourse, exercise_ids, gradebook
 from pmkit.paths import REPO_ROOT
 
 SETTINGS = "pmkit-cohort.json"
@@ -36,6 +38,7 @@ c = get_config()  # noqa: F821 - provided by nbgrader
 apply_course_settings(c)
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
+c.Exchange.root = {exchange!r}
 '''
 
 
@@ -93,6 +96,7 @@ class CollectReport:
     unknown: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     not_notebooks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """A human-readable account, one line per group."""
@@ -102,6 +106,7 @@ class CollectReport:
                              ("not notebooks (skipped)", self.not_notebooks)):
             if items:
                 out.append(f"{label}: {', '.join(items)}")
+        out.extend(f"nbgrader: {line}" for line in self.warnings)
         return out
 
 
@@ -115,22 +120,37 @@ class Cohort(GradingCourse):
             raise PmkitError(f"{root}: not a cohort folder (no {SETTINGS}); create one with `pmkit cohort init`")
         stored = json.loads(settings.read_text(encoding="utf-8"))
         super().__init__(root=root, solutions=root / SOURCE_DIR, db_url=db_url or stored["db_url"])
+        self.instructors: list[str] = list(stored.get("instructors", []))
+        self.exchange = Path(stored.get("exchange") or root / "exchange")
 
     @classmethod
-    def init(cls, root: Path, roster: Path, db_url: str | None = None) -> Cohort:
-        """Create the cohort folder and import the roster (all rows or none)."""
+    def init(cls, root: Path, roster: Path, db_url: str | None = None, instructors: tuple[str, ...] = (),
+             exchange: Path | None = None) -> Cohort:
+        """Create the cohort folder and import the roster (all rows or none).
+
+        ``instructors`` are hub user names that get Formgrader on a cohort hub; ``exchange`` is
+        nbgrader's exchange folder (default ``<cohort>/exchange``).
+        """
         root = Path(root).resolve()
         learners = read_roster(Path(roster))  # validate before touching anything
+        bad = [name for name in instructors if not LEARNER_ID.match(name)]
+        if bad:
+            raise PmkitError(f"instructor name(s) {', '.join(map(repr, bad))}: use letters, digits, '.', '_' or '-'")
+        clash = sorted({i.lower() for i in instructors} & {learner.id.lower() for learner in learners})
+        if clash:
+            raise PmkitError(f"{roster}: {', '.join(clash)} cannot be both a learner and an instructor")
         if (root / SETTINGS).exists():
             raise PmkitError(f"{root}: already a cohort; import more learners with `pmkit cohort roster`")
         root.mkdir(parents=True, exist_ok=True)
         db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
+        exchange = Path(exchange).resolve() if exchange else root / "exchange"
         link = root / SOURCE_DIR
         if not link.exists():
             link.symlink_to(REPO_ROOT / SOURCE_DIR, target_is_directory=True)
-        (root / "nbgrader_config.py").write_text(_NBGRADER_CONFIG.format(root=str(root), db_url=db_url),
-                                                 encoding="utf-8")
-        (root / SETTINGS).write_text(json.dumps({"db_url": db_url}, indent=1) + "\n", encoding="utf-8")
+        config = _NBGRADER_CONFIG.format(root=str(root), db_url=db_url, exchange=str(exchange))
+        (root / "nbgrader_config.py").write_text(config, encoding="utf-8")
+        settings = {"db_url": db_url, "instructors": list(instructors), "exchange": str(exchange)}
+        (root / SETTINGS).write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
         cohort = cls(root)
         cohort.import_roster(learners)
         return cohort
@@ -158,13 +178,53 @@ class Cohort(GradingCourse):
         with gradebook(self.db_url) as book:
             return sorted(s.id for s in book.students)
 
-    def release(self, exercise: str | None = None) -> list[str]:
-        """Generate the student version of one exercise, or of all, into the cohort's gradebook."""
+    def release(self, exercise: str | None = None, to_exchange: bool = False) -> list[str]:
+        """Generate the student version of one exercise, or of all, into the cohort's gradebook.
+
+        With ``to_exchange`` each is also released to nbgrader's exchange, replacing an earlier
+        release, so learners on the cohort's hub can fetch it.
+        """
         chosen = [exercise] if exercise else exercise_ids(self.solutions)
         for name in chosen:
             self._generated.discard(name)
             self.generate(name)
+            if to_exchange:
+                self._exchange_call("release", self.api.release_assignment, name)
         return chosen
+
+    def _exchange_call(self, action: str, call: Any, *args: Any) -> str:
+        """Run one of nbgrader's exchange operations; a failure names the exchange and nbgrader's reason."""
+        result = call(*args)
+        if not result["success"]:
+            reason = ((result.get("error") or "") + (result.get("log") or "")).strip()[-1500:]
+            raise PmkitError(f"nbgrader could not {action} {' '.join(args)} through the exchange {self.exchange}: "
+                             f"{reason}")
+        return result.get("log") or ""
+
+    def collect_exchange(self, exercise: str) -> CollectReport:
+        """Collect hub submissions of ``exercise`` from the exchange (the newest of each learner).
+
+        Submissions under a hub name not on the roster are reported and left out of grading.
+        """
+        if exercise not in exercise_ids(self.solutions):
+            raise PmkitError(f"no exercise named {exercise!r}; choose one of {', '.join(exercise_ids(self.solutions))}")
+        inbound = self.exchange / COURSE_ID / "inbound"
+        found = sorted({p.name.split("+")[0] for p in inbound.glob(f"*+{exercise}+*")}) if inbound.is_dir() else []
+        log = self._exchange_call("collect", self.api.collect, exercise)
+        roster = set(self.learner_ids())
+        report = CollectReport()
+        for learner in found:
+            if learner in roster:
+                report.collected.append(learner)
+            else:
+                report.unknown.append(learner)
+                remove_tree(self.root / "submitted" / learner / exercise)
+        report.warnings = _warnings(log)
+        return report
+
+    def release_feedback(self, exercise: str) -> str:
+        """Hand the feedback pages of ``exercise`` back through the exchange; each learner fetches only theirs."""
+        return self._exchange_call("release feedback for", self.api.release_feedback, exercise)
 
     def collect(self, source: Path, exercise: str) -> CollectReport:
         """File learners' notebooks as submissions: a folder or zip of ``<learner id>.ipynb`` files.
@@ -203,6 +263,21 @@ class Cohort(GradingCourse):
         for path in sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb")):
             found[path.parent.parent.name] = path
         return found
+
+
+def _warnings(log: str) -> list[str]:
+    """Nbgrader's warnings in a captured log, each joined onto one line."""
+    warnings: list[str] = []
+    current: list[str] | None = None
+    for line in log.splitlines():
+        if line.startswith("["):
+            current = [] if line.startswith("[WARNING]") else None
+            if current is not None:
+                warnings.append("")
+        if current is not None:
+            current.append(line.removeprefix("[WARNING]").strip())
+            warnings[-1] = " ".join(part for part in current if part)
+    return warnings
 
 
 def _files(source: Path) -> list[tuple[str, bytes]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -83,5 +84,10 @@ def generate(root: Path, db_url: str, exercise: str) -> list[Path]:
             target = root / "feedback" / learner / exercise / f"{exercise}.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page, encoding="utf-8")
+            # nbgrader's exchange names a hub learner's feedback after the submission's secret and time.
+            for name in ("timestamp.txt", "submission_secret.txt"):
+                source = root / "submitted" / learner / exercise / name
+                if source.is_file():
+                    shutil.copy2(source, target.parent / name)
             written.append(target)
     return written

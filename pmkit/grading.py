@@ -131,6 +131,7 @@ class GradingCourse:
         self.root = Path(tempfile.mkdtemp(prefix="pmkit-course-")) if root is None else Path(root)
         self.solutions = solutions
         self.db_url = db_url or f"sqlite:///{self.root / 'gradebook.db'}"
+        self.exchange = self.root / "exchange"
         self._api: Any = None
         self._generated: set[str] = set()
 
@@ -153,7 +154,9 @@ class GradingCourse:
             config = apply_course_settings(Config())
             config.CourseDirectory.root = str(self.root)
             config.CourseDirectory.db_url = self.db_url
-            config.Exchange.root = str(self.root / "exchange")
+            config.Exchange.root = str(self.exchange)
+            # Releasing again replaces the earlier release (after a fix); learners' fetched copies stay theirs.
+            config.ExchangeReleaseAssignment.force = True
             self._api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
         return self._api
 
