@@ -12,17 +12,25 @@ LAB_ARGS ?=
 LAB_ROOT ?= $(CURDIR)
 LAB_OPEN ?= $(LAB_ROOT)/course/00-welcome.ipynb
 INSTRUCTOR_OPEN ?= $(LAB_ROOT)/solutions
+# The cohort `make hub` serves (created from the trial roster if missing) and extra `pmkit hub` options.
+HUB_DIR    := deploy/jupyterhub
+HUB_PROXY  := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
+HUB_COHORT ?= $(CURDIR)/hub-trial
+HUB_ROSTER ?= $(HUB_DIR)/trial-roster.csv
+HUB_INSTRUCTORS ?= instructor
+HUB_ARGS   ?=
 # Extra pytest options, e.g. `make test PYTEST_ARGS="-k roles"`.
 PYTEST_ARGS ?=
 
 # Console scripts of the venv (nbgrader calls `alembic` by name) come first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab instructor test lint notebooks exercises bench clean help
+.PHONY: lab instructor hub hub-proxy test lint notebooks exercises bench clean help
 
 help:
 	@echo "make lab        install the course into $(VENV) and open it in JupyterLab"
 	@echo "make instructor open the course with nbgrader's instructor tools (Formgrader, Create Assignment)"
+	@echo "make hub        run a trial cohort's JupyterHub on 127.0.0.1:8000 (deploy/jupyterhub/README.md)"
 	@echo "make test       install the test extras into $(VENV) and run the whole suite"
 	@echo "make lint       ruff over pmkit, tests and benchmarks"
 	@echo "make notebooks  store every notebook in clean form (no outputs, stable ids)"
@@ -42,6 +50,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 # The test extras include everything `make lab` installs, so they satisfy its stamp too.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed $(VENV)/.installed-hub $@
+
+$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[hub]'
 	@touch $(VENV)/.installed $@
 
 # Learner mode: nbgrader's instructor tools off, solutions and machinery hidden (deploy/lab/learner).
@@ -54,11 +66,24 @@ instructor: $(VENV)/.installed
 	JUPYTER_CONFIG_DIR="$(CURDIR)/deploy/lab/instructor" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.root_dir="$(LAB_ROOT)" $(ROOT_FLAG) $(LAB_ARGS) "$(INSTRUCTOR_OPEN)"
 
-test: $(VENV)/.installed-test
+# JupyterHub's proxy is a Node program, pinned by package-lock.json and installed beside the config.
+$(HUB_PROXY): $(HUB_DIR)/package-lock.json
+	cd $(HUB_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub-proxy: $(HUB_PROXY)
+
+# A cohort on a local JupyterHub: learners fetch and submit, instructors grade (a one-machine trial).
+hub: $(VENV)/.installed-hub $(HUB_PROXY)
+	@test -f "$(HUB_COHORT)/pmkit-cohort.json" || $(BIN)/pmkit cohort init "$(HUB_COHORT)" \
+	  --roster "$(HUB_ROSTER)" --instructors "$(HUB_INSTRUCTORS)"
+	$(BIN)/pmkit hub --cohort "$(HUB_COHORT)" $(HUB_ARGS)
+
+test: $(VENV)/.installed-test $(HUB_PROXY)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check pmkit tests benchmarks datasets
+	$(BIN)/ruff check pmkit tests benchmarks datasets deploy
 
 notebooks: $(VENV)/.installed
 	$(BIN)/pmkit notebooks clean course solutions
@@ -75,4 +100,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/grade_cohort.py 40
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(HUB_DIR)/node_modules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -91,19 +92,28 @@ def _cohort(args: argparse.Namespace):  # noqa: ANN202 - pmkit.cohort.Cohort, im
 def _cmd_cohort_init(args: argparse.Namespace) -> int:
     from pmkit.cohort import Cohort
 
-    cohort = Cohort.init(Path(args.dir), Path(args.roster), db_url=args.db)
+    instructors = tuple(name.strip() for name in (args.instructors or "").split(",") if name.strip())
+    cohort = Cohort.init(Path(args.dir), Path(args.roster), db_url=args.db, instructors=instructors,
+                         exchange=Path(args.exchange) if args.exchange else None)
     print(f"cohort created in {cohort.root} with {len(cohort.learner_ids())} learners; gradebook: {cohort.db_url}")
+    if instructors:
+        print(f"instructors on the cohort's hub: {', '.join(instructors)}; exchange: {cohort.exchange}")
     return 0
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
-    released = _cohort(args).release(args.exercise)
-    print(f"released: {', '.join(released)}")
+    cohort = _cohort(args)
+    released = cohort.release(args.exercise, to_exchange=args.exchange)
+    where = f" to the exchange {cohort.exchange}" if args.exchange else f" into {cohort.root / 'exercises'}"
+    print(f"released{where}: {', '.join(released)}")
     return 0
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    report = _cohort(args).collect(Path(args.path), args.exercise)
+    cohort = _cohort(args)
+    if args.exchange == bool(args.path):
+        raise PmkitError("give either a folder or zip of notebooks, or --exchange to collect hub submissions")
+    report = cohort.collect_exchange(args.exercise) if args.exchange else cohort.collect(Path(args.path), args.exercise)
     print("\n".join(report.lines()))
     return 0
 
@@ -123,6 +133,9 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     cohort = _cohort(args)
     written = feedback.generate(cohort.root, cohort.db_url, args.exercise)
     print(f"wrote {len(written)} feedback page(s) under {cohort.root / 'feedback'}")
+    if args.exchange:
+        cohort.release_feedback(args.exercise)
+        print(f"returned them through the exchange {cohort.exchange}; each learner fetches only their own")
     return 0
 
 
@@ -133,6 +146,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     csv_path, html_path = report.write(cohort.root, cohort.db_url, Path(args.out) if args.out else None)
     print(f"wrote {csv_path}\nwrote {html_path}")
     return 0
+
+
+def _cmd_hub(args: argparse.Namespace) -> int:
+    from pmkit import hub
+
+    plan = hub.plan(Path(args.cohort))  # a roster or instructor problem is reported before anything starts
+    if args.helm_values:
+        Path(args.helm_values).write_text(json.dumps(hub.helm_values(plan), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.helm_values}: {len(plan.learners)} learners, instructors {', '.join(plan.instructors)}; "
+              "pass it to helm after deploy/jupyterhub/kubernetes/values.yaml")
+        return 0
+    if not hub.PROXY.exists():
+        raise PmkitError(f"{hub.PROXY} is missing; install JupyterHub's proxy with `make hub-proxy` (needs npm)")
+    secret = hub.passwords(plan)
+    env = {**os.environ, "PMKIT_COHORT": str(plan.cohort), "PMKIT_HUB_IP": args.ip, "PMKIT_HUB_PORT": str(args.port)}
+    print(f"JupyterHub for {plan.cohort} at http://{args.ip}:{args.port}/\n"
+          f"  learners ({len(plan.learners)}): log in with your roster id and the password {secret['learners']}\n"
+          f"  instructors ({', '.join(plan.instructors)}): the password {secret['instructors']}\n"
+          f"  (both are kept in {plan.state / hub.PASSWORDS}; stop the hub with Ctrl-C)", flush=True)
+    command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub.CONFIG_FILE)]
+    os.chdir(plan.state)
+    os.execve(command[0], command, env)
+    return 0  # not reached: the hub replaces this process
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,17 +203,25 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("dir", help="the folder to create")
     init.add_argument("--roster", required=True, help="roster CSV")
     init.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite in the folder)")
+    init.add_argument("--instructors", help="comma-separated hub user names that get Formgrader on the cohort's hub")
+    init.add_argument("--exchange", help="nbgrader's exchange folder for a hub cohort (default: <dir>/exchange)")
     init.set_defaults(func=_cmd_cohort_init)
 
     release = commands.add_parser("release", help="generate student versions in the cohort's gradebook")
     release.add_argument("exercise", nargs="?", help="one exercise (default: all)")
+    release.add_argument("--exchange", action="store_true",
+                         help="also release to nbgrader's exchange so hub learners can fetch it (replaces an "
+                              "earlier release)")
     cohort_options(release)
     release.set_defaults(func=_cmd_release)
 
     collect = commands.add_parser("collect", help="file learners' notebooks (a folder or zip) as submissions",
                                   description="File <learner id>.ipynb files from a folder or zip as submissions; "
-                                              "unknown ids, duplicates and non-notebooks are reported.")
-    collect.add_argument("path", help="folder or zip of <learner id>.ipynb files")
+                                              "unknown ids, duplicates and non-notebooks are reported. On a hub "
+                                              "cohort, --exchange collects what learners submitted instead.")
+    collect.add_argument("path", nargs="?", help="folder or zip of <learner id>.ipynb files")
+    collect.add_argument("--exchange", action="store_true",
+                         help="collect the newest hub submission of each learner from nbgrader's exchange")
     collect.add_argument("--exercise", required=True, help="the exercise these notebooks answer")
     cohort_options(collect)
     collect.set_defaults(func=_cmd_collect)
@@ -197,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     feedback = commands.add_parser("feedback", help="write HTML feedback per learner, without hidden tests")
     feedback.add_argument("exercise")
+    feedback.add_argument("--exchange", action="store_true",
+                          help="also return the pages through nbgrader's exchange for hub learners to fetch")
     cohort_options(feedback)
     feedback.set_defaults(func=_cmd_feedback)
 
@@ -204,6 +250,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="folder for the files (default: <cohort>/reports)")
     cohort_options(report)
     report.set_defaults(func=_cmd_report)
+
+    hub_cmd = commands.add_parser(
+        "hub", help="run the cohort's JupyterHub on this machine (a trial; see deploy/jupyterhub/README.md)",
+        description="Start JupyterHub for a cohort: its roster's learners get the assignment list, its "
+                    "instructors Formgrader. One OS user serves everyone, so this is for a trial cohort; "
+                    "deploy/jupyterhub/README.md says what to change for real use.")
+    hub_cmd.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
+    hub_cmd.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    hub_cmd.add_argument("--port", type=int, default=8000,
+                         help="public port (default 8000); the hub and proxy APIs use the next two")
+    hub_cmd.add_argument("--helm-values", metavar="FILE",
+                         help="write the roster's Zero to JupyterHub values (users, admins, groups) and exit")
+    hub_cmd.set_defaults(func=_cmd_hub)
 
     nbs = commands.add_parser("notebooks", help="keep stored notebooks clean")
     nb_commands = nbs.add_subparsers(dest="notebooks_command", required=True)
