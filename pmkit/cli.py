@@ -157,6 +157,10 @@ def _cmd_hub(args: argparse.Namespace) -> int:
         print(f"wrote {args.helm_values}: {len(plan.learners)} learners, instructors {', '.join(plan.instructors)}; "
               "pass it to helm after deploy/jupyterhub/kubernetes/values.yaml")
         return 0
+    command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub.CONFIG_FILE)]
+    if not Path(command[0]).exists():
+        raise PmkitError(f"JupyterHub is not installed beside {sys.executable}; `make hub` installs it, "
+                         "or run `pip install -e '.[hub]'`")
     if not hub.PROXY.exists():
         raise PmkitError(f"{hub.PROXY} is missing; install JupyterHub's proxy with `make hub-proxy` (needs npm)")
     secret = hub.passwords(plan)
@@ -165,7 +169,6 @@ def _cmd_hub(args: argparse.Namespace) -> int:
           f"  learners ({len(plan.learners)}): log in with your roster id and the password {secret['learners']}\n"
           f"  instructors ({', '.join(plan.instructors)}): the password {secret['instructors']}\n"
           f"  (both are kept in {plan.state / hub.PASSWORDS}; stop the hub with Ctrl-C)", flush=True)
-    command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub.CONFIG_FILE)]
     os.chdir(plan.state)
     os.execve(command[0], command, env)
     return 0  # not reached: the hub replaces this process

@@ -30,6 +30,10 @@ LEARNERS, INSTRUCTORS = "learners", "instructors"
 #: nbgrader's JupyterHub group names for a course (see nbgrader's JupyterHubAuthPlugin).
 NBGRADER_GROUP, FORMGRADE_GROUP = f"nbgrader-{COURSE_ID}", f"formgrade-{COURSE_ID}"
 PASSWORDS = "passwords.json"
+#: An instructor's terminals open in the cohort folder (JupyterLab may ask for another folder; that wins).
+INSTRUCTOR_BASHRC = """# Written by pmkit's hub: terminals start in the cohort folder, where pmkit and nbgrader work.
+if [ "$PWD" = "$HOME" ] && [ -n "$PMKIT_COHORT" ]; then cd "$PMKIT_COHORT"; fi
+"""
 LEARNER_START = "/lab/tree/course/00-welcome.ipynb"
 
 
@@ -179,20 +183,27 @@ def server_environment(hub: HubPlan, user: str) -> dict[str, str]:
 
 
 def prepare_server(spawner: Any, hub: HubPlan) -> None:
-    """Before a server starts: its role's config, the course's chapters for a learner, and its environment."""
+    """Before a server starts: its role's config, the course's chapters and its environment.
+
+    A learner's server is their home, with ``course/`` and ``exercises/``; an instructor's is the cohort
+    folder, which gets ``course/`` too, so instructors can preview what learners read.
+    """
     user = spawner.user.name
     role = hub.role(user)
     home = hub.home(user)
     config_dir = home / ".jupyter"
     # The role's settings are put back at every start, so a server always runs its role's tools.
     shutil.copytree(SINGLEUSER / role, config_dir, dirs_exist_ok=True)
+    # The chapters, copied on the first start only: edits are the user's to keep.
+    chapters = home / "course" if role == "learner" else hub.cohort / "course"
+    if not chapters.exists():
+        shutil.copytree(REPO_ROOT / "course", chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     if role == "learner":
-        if not (home / "course").exists():  # first start only: a learner's edits are theirs to keep
-            shutil.copytree(REPO_ROOT / "course", home / "course",
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
         (home / "exercises").mkdir(exist_ok=True)
         spawner.default_url = LEARNER_START
     else:
+        if not (home / ".bashrc").exists():
+            (home / ".bashrc").write_text(INSTRUCTOR_BASHRC, encoding="utf-8")
         spawner.notebook_dir = str(hub.cohort)
         spawner.default_url = "/lab"
     spawner.environment = {**spawner.environment, **server_environment(hub, user)}

@@ -2,8 +2,8 @@
 
 Three learners and one instructor log in with the trial passwords. The instructor releases an
 exercise through Formgrader; two learners fetch it, answer (one right, one wrong) and submit through
-their own servers' nbgrader endpoints; the instructor collects and grades with ``pmkit`` and hands
-feedback back through the exchange. Then every learner tries to reach what is not theirs.
+their own servers' nbgrader endpoints; the instructor collects and grades with ``pmkit`` in a terminal
+of their own server and hands feedback back through the exchange. Then every learner tries to reach what is not theirs.
 """
 
 from __future__ import annotations
@@ -131,6 +131,37 @@ class Hub:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def terminal(self, user: str, command: str, timeout: float = 600) -> str:
+        """Run a shell command in a terminal of the user's own server, as they would type it; return its output."""
+        import asyncio
+        import re
+
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        name = self.as_user(user, "POST", f"/user/{user}/api/terminals").json()["name"]
+        url = f"ws://127.0.0.1:{self.port}/user/{user}/terminals/websocket/{name}"
+        marker = "__pmkit_exit_"
+
+        async def run() -> tuple[int, str]:
+            socket_ = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.tokens[user]}"}))
+            socket_.write_message(json.dumps(["stdin", f"{command}; echo {marker}$?\r"]))
+            output, deadline = "", time.monotonic() + timeout
+            while True:  # the echoed command line shows the marker before `$?`, the result before digits
+                message = await asyncio.wait_for(socket_.read_message(), deadline - time.monotonic())
+                assert message is not None, f"{user}'s terminal closed; it printed:\n{output}"
+                kind, *content = json.loads(message)
+                output += content[0] if kind == "stdout" else ""
+                done = re.search(re.escape(marker) + r"(\d+)", output)
+                if done:
+                    socket_.close()
+                    return int(done.group(1)), output
+
+        code, output = asyncio.run(run())
+        self.as_user(user, "DELETE", f"/user/{user}/api/terminals/{name}")
+        assert code == 0, f"`{command}` failed in {user}'s terminal:\n{output}"
+        return output
+
     def stop(self) -> None:
         """Stop the hub (it stops the servers and the proxy), then anything left in its process group."""
         pid_file = self.cohort / "hub" / "jupyterhub.pid"
@@ -156,14 +187,6 @@ def _log_span(log: Path, first: str, last: str) -> float:
             if marker in line and marker not in stamps and line.startswith("[I "):
                 stamps[marker] = datetime.strptime(line[3:26], "%Y-%m-%d %H:%M:%S.%f")
     return round((stamps[last] - stamps[first]).total_seconds(), 1)
-
-
-def _pmkit(*args: str, cwd: Path) -> str:
-    """The instructor's `pmkit` command, run in the cohort folder as a terminal in their server would."""
-    done = subprocess.run([str(REPO / ".venv" / "bin" / "pmkit"), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, f"pmkit {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 def _server_memory(hub: Hub) -> dict[str, float]:
@@ -228,15 +251,18 @@ def round_trip(hub):
                             json={"type": "notebook", "format": "json", "content": _answered(notebook, wrong)})
         assert saved.status_code == 200, saved.text
         assert hub.nbgrader(user, "submit")["success"]
+    # A learner's own terminal has the course's tools: amara checks her answers before the deadline.
+    checked = hub.terminal("amara", f"pmkit check {path}")
 
-    collected = _pmkit("collect", "--exercise", EX, "--exchange", cwd=hub.cohort)
-    graded = _pmkit("grade", EX, "--workers", "2", cwd=hub.cohort)
-    returned = _pmkit("feedback", EX, "--exchange", cwd=hub.cohort)
+    # The instructor's own terminal: its folder is the cohort, and pmkit is on its PATH.
+    collected = hub.terminal(INSTRUCTOR, f"pmkit collect --exercise {EX} --exchange")
+    graded = hub.terminal(INSTRUCTOR, f"pmkit grade {EX} --workers 2")
+    returned = hub.terminal(INSTRUCTOR, f"pmkit feedback {EX} --exchange")
     fetched_feedback = {user: hub.nbgrader(user, "fetch_feedback") for user in LEARNERS}
     TIMES["round trip after the hub started (s)"] = round(time.monotonic() - started, 1)
     TIMES.update(_server_memory(hub))
-    return {"released": released, "collected": collected, "graded": graded, "returned": returned,
-            "feedback": fetched_feedback}
+    return {"released": released, "checked": checked, "collected": collected, "graded": graded,
+            "returned": returned, "feedback": fetched_feedback}
 
 
 def test_the_hub_spawns_each_users_server_with_their_role(hub, round_trip):
@@ -248,7 +274,9 @@ def test_the_hub_spawns_each_users_server_with_their_role(hub, round_trip):
     page = hub.as_user(INSTRUCTOR, "GET", f"/user/{INSTRUCTOR}/formgrader", allow_redirects=True)
     assert page.status_code == 200 and "Manage Assignments" in page.text, page.url
     instructor_files = hub.as_user(INSTRUCTOR, "GET", f"/user/{INSTRUCTOR}/api/contents").json()["content"]
-    assert "gradebook.db" in {item["name"] for item in instructor_files}, "the instructor's server is not the cohort"
+    names = {item["name"] for item in instructor_files}
+    assert {"gradebook.db", "course", "solutions"} <= names, f"the instructor's server is not the cohort: {names}"
+    assert "Autograded: 7 of 7 points" in round_trip["checked"], round_trip["checked"]
     listed = round_trip["released"]
     assert listed["success"] and [a["assignment_id"] for a in listed["value"]] == [EX], listed
 
