@@ -337,3 +337,76 @@ def test_a_learner_cannot_reach_another_learners_work_or_the_instructor_tools(hu
         assert hub.as_user("amara", "GET", path).status_code == 403, path
     assert hub.login(INSTRUCTOR, LEARNER_PASSWORD).status_code != 302, "the learners' password opened Formgrader"
     assert hub.login("someone-else", LEARNER_PASSWORD).status_code != 302, "a name not on the roster logged in"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def _log_in_with_a_browser(browser, hub: Hub, user: str, password: str):
+    """A fresh browser context logged in through the hub's form, landing on the user's JupyterLab."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    outside: list[str] = []
+
+    def only_loopback(route) -> None:
+        if route.request.url.startswith((hub.base, "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    tab = context.new_page()
+    tab.goto(f"{hub.base}/hub/login")
+    tab.fill("#username_input", user)
+    tab.fill("#password_input", password)
+    tab.click("#login_submit")
+    tab.wait_for_selector(".lm-MenuBar-itemLabel", timeout=120_000)
+    return context, tab, outside
+
+
+@pytest.mark.browser
+def test_in_the_browser_learners_get_the_assignment_list_and_instructors_formgrader(hub, round_trip, browser):
+    from playwright.sync_api import expect
+
+    from tests.test_browser import _menu_items
+
+    context, tab, outside = _log_in_with_a_browser(browser, hub, "chen", LEARNER_PASSWORD)
+    try:
+        tab.wait_for_selector(".jp-NotebookPanel h1", timeout=120_000)  # the server opens on the welcome chapter
+        assert "/user/chen/lab" in tab.url
+        items = _menu_items(tab, "Nbgrader")
+        assert "Assignment List" in items and not {"Formgrader", "Course List"} & set(items), items
+        tab.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
+        tab.locator(".lm-Menu-itemLabel", has_text="Assignment List").first.click()
+        released = tab.locator("#released_assignments_list")
+        expect(released).to_contain_text(EX, timeout=60_000)
+        released.get_by_role("button", name="Fetch").click()  # chen fetches from the page, as a learner does
+        expect(tab.locator("#fetched_assignments_list")).to_contain_text(EX, timeout=60_000)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "learner-assignments.png"))
+        assert outside == [], f"the learner's page reached outside the machine: {outside}"
+    finally:
+        context.close()
+    assert (hub.cohort / "hub" / "home" / "chen" / "exercises" / EX / f"{EX}.ipynb").is_file()
+
+    context, tab, outside = _log_in_with_a_browser(browser, hub, INSTRUCTOR, INSTRUCTOR_PASSWORD)
+    try:
+        listing = tab.locator(".jp-DirListing-content")
+        for name in ("course", "exercises", "solutions", "gradebook.db"):  # the server is the cohort folder
+            expect(listing).to_contain_text(name, timeout=60_000)
+        assert "Formgrader" in _menu_items(tab, "Nbgrader")
+        tab.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
+        tab.locator(".lm-Menu-itemLabel", has_text="Formgrader").first.click()
+        expect(tab.frame_locator("iframe").first.locator("body")).to_contain_text(EX, timeout=60_000)
+        tab.screenshot(path=str(ARTIFACTS / "instructor-formgrader.png"))
+        assert outside == [], f"the instructor's page reached outside the machine: {outside}"
+    finally:
+        context.close()
