@@ -93,11 +93,12 @@ exercises: $(VENV)/.installed
 	$(BIN)/pmkit notebooks clean solutions
 	$(BIN)/nbgrader generate_assignment "*" --no-db --force
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-hub $(HUB_PROXY)
 	$(BIN)/python benchmarks/import_time.py
 	$(BIN)/python benchmarks/chapter_times.py
 	$(BIN)/python benchmarks/autograde_each.py
 	$(BIN)/python benchmarks/grade_cohort.py 40
+	$(BIN)/python benchmarks/hub_class_start.py 12
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(HUB_DIR)/node_modules
