@@ -10,6 +10,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 COURSE = REPO / "course"
+#: Debian's Chromium, driven by Playwright in the browser tests (.ci/run installs it; no `playwright install`).
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -19,3 +21,17 @@ def data_copy(tmp_path, monkeypatch):
     shutil.copytree(REPO / "datasets", target)
     monkeypatch.setenv("PMKIT_DATASETS", str(target))
     return target / "roles"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module, for the browser tests of JupyterLab and of the hub."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"])
+        yield chromium
+        chromium.close()

@@ -21,9 +21,8 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import REPO
+from tests.conftest import CHROMIUM, REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (.ci/run installs it)")]
@@ -87,28 +86,14 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                  "--disable-background-networking", "--disable-component-update"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def learner_lab(tmp_path_factory):
     lab = Lab("learner", tmp_path_factory.mktemp("learner"))
     yield lab
     lab.stop()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def block_outside(context) -> list[str]:
+    """Abort every request of a browser context that leaves the machine; the list records them."""
     outside: list[str] = []
 
     def only_loopback(route):
@@ -120,6 +105,13 @@ def page(browser):
             route.abort()
 
     context.route("**/*", only_loopback)
+    return outside
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    outside = block_outside(context)
     tab = context.new_page()
     tab.outside_requests = outside
     yield tab

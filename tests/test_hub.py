@@ -21,7 +21,8 @@ import pytest
 import requests
 
 from pmkit.grading import COURSE_ID, gradebook
-from tests.conftest import REPO
+from tests.conftest import CHROMIUM, REPO
+from tests.test_browser import _menu_items, block_outside
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 EX = "beta-metrics"
@@ -339,30 +340,10 @@ def test_a_learner_cannot_reach_another_learners_work_or_the_instructor_tools(hu
     assert hub.login("someone-else", LEARNER_PASSWORD).status_code != 302, "a name not on the roster logged in"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
 def _log_in_with_a_browser(browser, hub: Hub, user: str, password: str):
     """A fresh browser context logged in through the hub's form, landing on the user's JupyterLab."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    outside: list[str] = []
-
-    def only_loopback(route) -> None:
-        if route.request.url.startswith((hub.base, "data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_loopback)
+    outside = block_outside(context)
     tab = context.new_page()
     tab.goto(f"{hub.base}/hub/login")
     tab.fill("#username_input", user)
@@ -373,10 +354,9 @@ def _log_in_with_a_browser(browser, hub: Hub, user: str, password: str):
 
 
 @pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (.ci/run installs it)")
 def test_in_the_browser_learners_get_the_assignment_list_and_instructors_formgrader(hub, round_trip, browser):
     from playwright.sync_api import expect
-
-    from tests.test_browser import _menu_items
 
     context, tab, outside = _log_in_with_a_browser(browser, hub, "chen", LEARNER_PASSWORD)
     try:
