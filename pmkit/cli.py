@@ -101,6 +101,19 @@ def _cmd_cohort_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cohort_roster(args: argparse.Namespace) -> int:
+    from pmkit.cohort import read_roster
+
+    cohort = _cohort(args)
+    before = set(cohort.learner_ids())
+    learners = read_roster(Path(args.roster))
+    cohort.import_roster(learners, args.roster)
+    added = sorted({learner.id for learner in learners} - before)
+    print(f"{len(added)} learner(s) added ({', '.join(added) or '-'}), {len(learners) - len(added)} updated; "
+          f"{len(cohort.learner_ids())} in the cohort. Restart the cohort's hub to let new learners log in.")
+    return 0
+
+
 def _cmd_release(args: argparse.Namespace) -> int:
     cohort = _cohort(args)
     released = cohort.release(args.exercise, to_exchange=args.exchange)
@@ -110,9 +123,9 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    cohort = _cohort(args)
     if args.exchange == bool(args.path):
         raise PmkitError("give either a folder or zip of notebooks, or --exchange to collect hub submissions")
+    cohort = _cohort(args)
     report = cohort.collect_exchange(args.exercise) if args.exchange else cohort.collect(Path(args.path), args.exercise)
     print("\n".join(report.lines()))
     return 0
@@ -161,8 +174,7 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     if not Path(command[0]).exists():
         raise PmkitError(f"JupyterHub is not installed beside {sys.executable}; `make hub` installs it, "
                          "or run `pip install -e '.[hub]'`")
-    if not hub.PROXY.exists():
-        raise PmkitError(f"{hub.PROXY} is missing; install JupyterHub's proxy with `make hub-proxy` (needs npm)")
+    hub.require_proxy()
     secret = hub.passwords(plan)
     env = {**os.environ, "PMKIT_COHORT": str(plan.cohort), "PMKIT_HUB_IP": args.ip, "PMKIT_HUB_PORT": str(args.port)}
     print(f"JupyterHub for {plan.cohort} at http://{args.ip}:{args.port}/\n"
@@ -209,6 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--instructors", help="comma-separated hub user names that get Formgrader on the cohort's hub")
     init.add_argument("--exchange", help="nbgrader's exchange folder for a hub cohort (default: <dir>/exchange)")
     init.set_defaults(func=_cmd_cohort_init)
+    roster = cohort_commands.add_parser("roster", help="add or update learners from a roster CSV (all rows or none)")
+    roster.add_argument("roster", help="roster CSV with id, first_name, last_name, email")
+    cohort_options(roster)
+    roster.set_defaults(func=_cmd_cohort_roster)
 
     release = commands.add_parser("release", help="generate student versions in the cohort's gradebook")
     release.add_argument("exercise", nargs="?", help="one exercise (default: all)")

@@ -136,9 +136,7 @@ class Cohort(GradingCourse):
         bad = [name for name in instructors if not LEARNER_ID.match(name)]
         if bad:
             raise PmkitError(f"instructor name(s) {', '.join(map(repr, bad))}: use letters, digits, '.', '_' or '-'")
-        clash = sorted({i.lower() for i in instructors} & {learner.id.lower() for learner in learners})
-        if clash:
-            raise PmkitError(f"{roster}: {', '.join(clash)} cannot be both a learner and an instructor")
+        _check_not_instructors(learners, instructors, roster)
         if (root / SETTINGS).exists():
             raise PmkitError(f"{root}: already a cohort; import more learners with `pmkit cohort roster`")
         root.mkdir(parents=True, exist_ok=True)
@@ -155,10 +153,11 @@ class Cohort(GradingCourse):
         cohort.import_roster(learners)
         return cohort
 
-    def import_roster(self, learners: list[Learner]) -> None:
+    def import_roster(self, learners: list[Learner], source: Path | str = "the roster") -> None:
         """Add or update learners in the gradebook in one transaction."""
         from nbgrader.api import Student
 
+        _check_not_instructors(learners, self.instructors, source)
         with gradebook(self.db_url) as book:
             try:
                 for learner in learners:
@@ -192,6 +191,11 @@ class Cohort(GradingCourse):
                 self._exchange_call("release", self.api.release_assignment, name)
         return chosen
 
+    def _check_exercise(self, exercise: str) -> None:
+        """Refuse an exercise id the course does not have, listing the ones it has."""
+        if exercise not in exercise_ids(self.solutions):
+            raise PmkitError(f"no exercise named {exercise!r}; choose one of {', '.join(exercise_ids(self.solutions))}")
+
     def _exchange_call(self, action: str, call: Any, *args: Any) -> str:
         """Run one of nbgrader's exchange operations; a failure names the exchange and nbgrader's reason."""
         result = call(*args)
@@ -206,8 +210,7 @@ class Cohort(GradingCourse):
 
         Submissions under a hub name not on the roster are reported and left out of grading.
         """
-        if exercise not in exercise_ids(self.solutions):
-            raise PmkitError(f"no exercise named {exercise!r}; choose one of {', '.join(exercise_ids(self.solutions))}")
+        self._check_exercise(exercise)
         inbound = self.exchange / COURSE_ID / "inbound"
         found = sorted({p.name.split("+")[0] for p in inbound.glob(f"*+{exercise}+*")}) if inbound.is_dir() else []
         log = self._exchange_call("collect", self.api.collect, exercise)
@@ -231,8 +234,7 @@ class Cohort(GradingCourse):
 
         Files for learners not in the roster, second copies and non-notebooks are reported, not filed.
         """
-        if exercise not in exercise_ids(self.solutions):
-            raise PmkitError(f"no exercise named {exercise!r}; choose one of {', '.join(exercise_ids(self.solutions))}")
+        self._check_exercise(exercise)
         roster = set(self.learner_ids())
         report = CollectReport()
         for name, data in _files(Path(source)):
@@ -263,6 +265,13 @@ class Cohort(GradingCourse):
         for path in sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb")):
             found[path.parent.parent.name] = path
         return found
+
+
+def _check_not_instructors(learners: list[Learner], instructors: Any, source: Path | str) -> None:
+    """Refuse learners who are also instructors (hub names ignore case): one person, one role."""
+    clash = sorted({i.lower() for i in instructors} & {learner.id.lower() for learner in learners})
+    if clash:
+        raise PmkitError(f"{source}: {', '.join(clash)} cannot be both a learner and an instructor")
 
 
 def _warnings(log: str) -> list[str]:

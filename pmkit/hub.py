@@ -55,6 +55,11 @@ class HubPlan:
         """A user's home folder on the trial hub (one OS user, one folder per hub user)."""
         return self.state / "home" / user
 
+    @property
+    def users(self) -> list[str]:
+        """Everyone who may log in: the learners and the instructors."""
+        return sorted([*self.learners, *self.instructors])
+
     def role(self, user: str) -> str:
         """``instructor`` or ``learner``; anyone else is refused."""
         if user in self.instructors:
@@ -84,6 +89,12 @@ def plan(cohort_dir: Path) -> HubPlan:
     if problems:
         raise PmkitError(f"{cohort.root}: cannot run a hub for this cohort:\n  " + "\n  ".join(problems))
     return HubPlan(cohort.root, learners, instructors, cohort.exchange)
+
+
+def require_proxy() -> None:
+    """Refuse to start without configurable-http-proxy, saying how to install it."""
+    if not PROXY.exists():
+        raise PmkitError(f"{PROXY} is missing; install JupyterHub's proxy with `make hub-proxy` (needs npm)")
 
 
 def passwords(plan: HubPlan) -> dict[str, str]:
@@ -119,7 +130,7 @@ def helm_values(hub: HubPlan) -> dict[str, Any]:
     """
     return {"hub": {
         "config": {
-            "Authenticator": {"allowed_users": sorted([*hub.learners, *hub.instructors]),
+            "Authenticator": {"allowed_users": hub.users,
                               "admin_users": hub.instructors},
             "JupyterHub": {"load_groups": groups(hub)},
         },
@@ -133,8 +144,7 @@ def configure(c: Any, cohort_dir: str | Path, *, ip: str = "127.0.0.1", port: in
     from jupyterhub.spawner import SimpleLocalProcessSpawner
 
     hub = plan(Path(cohort_dir))
-    if not PROXY.exists():
-        raise PmkitError(f"{PROXY} is missing; install JupyterHub's proxy with `make hub-proxy` (needs npm)")
+    require_proxy()
     hub.state.mkdir(parents=True, exist_ok=True)
     hub.exchange.mkdir(parents=True, exist_ok=True)  # learners' assignment lists work before the first release
     secret = passwords(hub)
@@ -152,7 +162,7 @@ def configure(c: Any, cohort_dir: str | Path, *, ip: str = "127.0.0.1", port: in
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = secret["learners"]
     c.SharedPasswordAuthenticator.admin_password = secret["instructors"]
-    c.Authenticator.allowed_users = set(hub.learners) | set(hub.instructors)
+    c.Authenticator.allowed_users = set(hub.users)
     c.Authenticator.admin_users = set(hub.instructors)
     c.JupyterHub.load_groups = groups(hub)
 

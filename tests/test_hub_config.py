@@ -138,3 +138,20 @@ def test_the_trial_roster_and_the_config_file_agree_with_make_hub():
     from pmkit.cohort import read_roster
 
     assert [learner.id for learner in read_roster(hub.HUB_DIR / "trial-roster.csv")] == ["ada", "ben", "chloe"]
+
+
+def test_cohort_roster_adds_learners_the_next_hub_lets_in_and_refuses_an_instructor(tmp_path):
+    cohort = _cohort(tmp_path, ["amara"])
+    more = tmp_path / "more.csv"
+    more.write_text("id,first_name,last_name,email\namara,Amara,Renamed,\nDeniz,Deniz,New,\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "cohort", "roster", str(more), "--cohort",
+                           str(cohort.root)], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "1 learner(s) added (Deniz), 1 updated; 2 in the cohort" in done.stdout
+    assert hub.plan(cohort.root).learners == {"amara": "amara", "deniz": "Deniz"}
+    clash = tmp_path / "clash.csv"
+    clash.write_text("id,first_name,last_name,email\nCOACH,Co,Ach,\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "cohort", "roster", str(clash), "--cohort",
+                           str(cohort.root)], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 2 and "coach cannot be both a learner and an instructor" in done.stderr, done.stderr
+    assert hub.plan(cohort.root).learners == {"amara": "amara", "deniz": "Deniz"}, "a refused roster was imported"
