@@ -93,7 +93,8 @@ exercises: $(VENV)/.installed
 	$(BIN)/pmkit notebooks clean solutions
 	$(BIN)/nbgrader generate_assignment "*" --no-db --force
 
-bench: $(VENV)/.installed-hub $(HUB_PROXY)
+# hub_class_start.py drives the hub with the hub tests' client, so the bench needs the test extras.
+bench: $(VENV)/.installed-test $(HUB_PROXY)
 	$(BIN)/python benchmarks/import_time.py
 	$(BIN)/python benchmarks/chapter_times.py
 	$(BIN)/python benchmarks/autograde_each.py
