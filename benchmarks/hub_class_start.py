@@ -23,10 +23,6 @@ sys.path.insert(0, str(REPO))
 from tests.test_hub import INSTRUCTOR, LEARNER_PASSWORD, Hub, _server_memory  # noqa: E402
 
 
-def _ready(hub: Hub, user: str) -> bool:
-    return bool(hub.as_user(user, "GET", f"/hub/api/users/{user}").json().get("servers", {}).get("", {}).get("ready"))
-
-
 def _stop_all(hub: Hub, users: list[str]) -> None:
     for user in users:
         hub.as_user(user, "DELETE", f"/hub/api/users/{user}/server")
@@ -58,7 +54,7 @@ def main(n: int) -> None:
                 hub.as_user(user, "POST", f"/hub/api/users/{user}/server")
             while len(ready_at) < n:
                 with ThreadPoolExecutor(8) as pool:
-                    states = dict(zip(users, pool.map(lambda u: _ready(hub, u), users), strict=True))
+                    states = dict(zip(users, pool.map(hub.ready, users), strict=True))
                 for user, ready in states.items():
                     if ready and user not in ready_at:
                         ready_at[user] = time.monotonic() - started

@@ -115,13 +115,17 @@ class Hub:
         kwargs.setdefault("allow_redirects", False)
         return requests.request(method, f"{self.base}{path}", headers=headers, timeout=120, **kwargs)
 
+    def ready(self, user: str) -> bool:
+        """Whether the hub reports the user's server as started and answering."""
+        user_model = self.as_user(user, "GET", f"/hub/api/users/{user}").json()
+        return bool(user_model.get("servers", {}).get("", {}).get("ready"))
+
     def spawn(self, user: str) -> float:
         """Start the user's server through the hub's API and wait until the hub says it is ready."""
         started = time.monotonic()
         response = self.as_user(user, "POST", f"/hub/api/users/{user}/server")
         assert response.status_code in (201, 202), response.text
-        self._wait(lambda: self.as_user(user, "GET", f"/hub/api/users/{user}").json()
-                   .get("servers", {}).get("", {}).get("ready"), 150, f"{user}'s server")
+        self._wait(lambda: self.ready(user), 150, f"{user}'s server")
         return time.monotonic() - started
 
     def nbgrader(self, user: str, action: str) -> dict:
