@@ -1,4 +1,4 @@
-"""Chapter 10's self-assessment: which role's profile a learner's preferences match.
+"""Chapter 12's self-assessment: which role's profile a learner's preferences match.
 
 Each item offers an APM-flavoured and a JPM-flavoured answer and names the profile trait it
 probes; the result counts the answers, says which way the learner leans, and explains it with

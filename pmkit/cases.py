@@ -1,4 +1,4 @@
-"""Data behind the three case studies and the small analyses chapter 09 runs on it.
+"""Data behind the three case studies and the small analyses chapter 11 runs on it.
 
 The data sets are synthetic (``datasets/generate.py``, seeded) but built to match what the
 articles report, and the analyses here are plain functions so tests can check that they do:

@@ -150,12 +150,12 @@ class CareerExplorer:
 
 
 def career_explorer(start: str = "Junior Product Manager") -> CareerExplorer:
-    """The interactive career ladder explorer of chapter 08."""
+    """The interactive career ladder explorer of chapter 09."""
     return CareerExplorer(start)
 
 
 class SelfAssessment:
-    """Chapter 10's questionnaire: one choice per item, and a result that explains itself."""
+    """Chapter 12's questionnaire: one choice per item, and a result that explains itself."""
 
     def __init__(self) -> None:
         import ipywidgets as w
@@ -196,5 +196,5 @@ class SelfAssessment:
 
 
 def self_assessment() -> SelfAssessment:
-    """The self-assessment questionnaire of chapter 10."""
+    """The self-assessment questionnaire of chapter 12."""
     return SelfAssessment()

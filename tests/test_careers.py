@@ -1,4 +1,4 @@
-"""The career graph behind chapter 08's explorer."""
+"""The career graph behind chapter 09's explorer."""
 
 from __future__ import annotations
 
