@@ -58,7 +58,8 @@ def backlogs(split: str) -> list[tuple[str, list[tuple[set[str], str]]]]:
             labels, _, story = line.partition("\t")
             unknown = set(labels.split(",")) - set(STORY_CRITERIA) - {"-"}
             if not story or unknown:
-                raise ValueError(f"stories.tsv line {number}: write '<criteria or ->\\t<story>' ({unknown or 'no tab'})")
+                problem = f"unknown criteria {sorted(unknown)}" if unknown else "no tab"
+                raise ValueError(f"stories.tsv line {number}: {problem}; write '<criteria or ->\\t<story>'")
             result[-1][1].append(({c for c in labels.split(",") if c != "-"}, story))
     return result
 
@@ -110,6 +111,7 @@ def module_at(revision: str, name: str) -> ModuleType:
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(f"pmkit._{name}_at_revision", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
     return module
 
