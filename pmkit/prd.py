@@ -79,7 +79,8 @@ _NOT_A_METRIC = re.compile(
     r"specify|provide|give|name|replace|fill)\b|(?:objective|goal|o\d+|baseline|current|today|context|note|"
     r"owner|source|dashboard|cadence|reporting)\b\s*\d*\s*[:\u2013\u2014-])", re.I)
 #: A numbering code before a metric: "KR1:", "Key result 2 -", "M1:", "(3)".
-_KR_PREFIX = re.compile(r"^\s*(?:(?i:key result|metric|kpi|kr)\s*\d*|[A-Z]{1,4}\s?\d{1,2}|\(\d{1,2}\))\s*[:.)\u2013\u2014-]\s*")
+_KR_PREFIX = re.compile(
+    r"^\s*(?:(?i:key result|metric|kpi|kr)\s*\d*|[A-Z]{1,4}\s?\d{1,2}|\(\d{1,2}\))\s*[:.)\u2013\u2014-]\s*")
 _PLACEHOLDER = re.compile(r"^\s*(?:tbd|tbc|n/?a|none|-+|\?+|\u2014|\u2013|ongoing)?\s*$", re.I)
 
 
@@ -142,8 +143,9 @@ def _heading(line: str, following: str = "") -> tuple[str, str] | None:
     stripped = line.strip()
     if not stripped or stripped.startswith(("|", ">", "<")):
         return None
-    if _SETEXT.match(following) and not _ITEM.match(line) and _short_title(stripped.strip("*_")) or \
-            _SETEXT.match(following) and following.strip().startswith("="):
+    underlined = _SETEXT.match(following)
+    if underlined and (following.strip().startswith("=") or (not _ITEM.match(line)
+                                                              and _short_title(stripped.strip("*_")))):
         return stripped.strip("*_ :"), ""
     match = _EMPHASIS.match(line)
     if match:
@@ -180,7 +182,7 @@ def _moscow_wont(body: str) -> list[str]:
 def _document_title(lines: list[str]) -> int | None:
     """The line of the document's title: its only level-1 heading (``#`` or ``===``), which names no section."""
     level_one = [n for n, line in enumerate(lines) if re.match(r"^\s{0,3}#\s", line)
-                 or n + 1 < len(lines) and lines[n].strip() and re.match(r"^\s{0,3}=+\s*$", lines[n + 1])]
+                 or (n + 1 < len(lines) and line.strip() and re.match(r"^\s{0,3}=+\s*$", lines[n + 1]))]
     return level_one[0] if len(level_one) == 1 else None
 
 
@@ -264,7 +266,7 @@ def _metric_from_text(text: str) -> Metric:
     else:  # "Activation rate >= 60%": the name runs up to the first target-like token
         first = _TARGET.search(rest)
         name, detail = (rest[:first.start()], rest[first.start():]) if first else (rest, "")
-    name = re.sub(r"^(?:we(?:'ll| will)?\s+(?:also\s+)?(?:track|watch|measure|monitor)\s+)", "", name.strip(), flags=re.I)
+    name = re.sub(r"^we(?:'ll| will)?\s+(?:also\s+)?(?:track|watch|measure|monitor)\s+", "", name.strip(), flags=re.I)
     name = re.sub(r"\s+", " ", name).strip(" :-\u2013\u2014,") or text
     return Metric(name=name, target=_target_in(detail), timeframe=timeframe, text=text)
 
@@ -277,13 +279,15 @@ def _table_metrics(lines: list[str]) -> list[Metric] | None:
         return None
     header = [h.lower() for h in rows[0]]
 
-    def column(*words: str) -> int | None:
-        return next((i for i, h in enumerate(header) if any(re.search(rf"\b{w}", h) for w in words)), None)
+    def column(*words: str, besides: tuple[int | None, ...] = ()) -> int | None:
+        return next((i for i, h in enumerate(header)
+                     if i not in besides and any(re.search(rf"\b{w}", h) for w in words)), None)
 
     name_col = column("metric", "kpi", "measure", "name", "signal", "indicator", "key result", "kr\\b")
     name_col = 0 if name_col is None else name_col
     target_col = column("target", "goal", "threshold", "success", "aim")
-    time_col = column("timeframe", "time", "when", "deadline", "by\\b", "horizon", "period", "date", "due")
+    time_col = column("timeframe", "time", "when", "deadline", "by\\b", "horizon", "period", "date", "due",
+                      besides=(name_col, target_col))
     header_time = _TIMEFRAME.search(rows[0][target_col]) if target_col is not None else None
 
     def cell(row: list[str], index: int | None) -> str | None:
@@ -319,7 +323,7 @@ def metrics_in(section: str) -> list[Metric]:
     metrics = _table_metrics(lines) or []
     paragraph: list[str] = []
     candidates: list[tuple[str, bool]] = []
-    for line in lines + [""]:
+    for line in [*lines, ""]:
         item = _ITEM.match(line)
         if item or not line.strip() or line.strip().startswith("|"):
             if paragraph:
