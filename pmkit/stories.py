@@ -209,13 +209,16 @@ def _holds_verb_phrase(left: str, right: str) -> bool:
     return takes_object or plural or quoted or longer
 
 
+_FIXED = re.compile("|".join(re.escape(p) for p in sorted(FIXED_PHRASES, key=len, reverse=True)), re.I)
+_RANGE = re.compile(r"\b(between|both|either)\b([^,]*?)\b(and|or)\b", re.I)
+_QUOTED_NAME = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]")
+
+
 def _mask_fixed(text: str) -> str:
-    lowered = text
-    for phrase in FIXED_PHRASES:
-        lowered = re.sub(re.escape(phrase), lambda m: re.sub(r"\S", "_", m.group()), lowered, flags=re.I)
-    lowered = re.sub(r"\b(between|both|either)\b([^,]*?)\b(and|or)\b", lambda m: m.group(1) + m.group(2) + "___",
-                     lowered, flags=re.I)  # "between Monday and Friday" is one range
-    return re.sub(r"[\"\u201c][^\"\u201d]*[\"\u201d]", lambda m: "_" * len(m.group()), lowered)  # quoted names
+    """The means with binomials, ranges ("between Monday and Friday") and quoted names blanked out."""
+    masked = _FIXED.sub(lambda m: re.sub(r"\S", "_", m.group()), text)
+    masked = _RANGE.sub(lambda m: m.group(1) + m.group(2) + "___", masked)
+    return _QUOTED_NAME.sub(lambda m: "_" * len(m.group()), masked)
 
 
 def _atomic(story: Story) -> str | None:
@@ -223,6 +226,8 @@ def _atomic(story: Story) -> str | None:
         return (f"it holds a second story (\u201c{_short(story.second_story)}\u201d); put each story on its own "
                 "line so each can be estimated and tested on its own")
     if not story.means:
+        return None
+    if not _CONJUNCTION.search(story.means):
         return None
     masked = _mask_fixed(story.means)
     matches = list(_CONJUNCTION.finditer(masked))
@@ -298,16 +303,20 @@ def _minimal(story: Story) -> str | None:
 
 # --- unambiguous: no vague terms ---------------------------------------------------------------
 VAGUE = vague_terms.TERMS
-_VAGUE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True)) +
-                    r")(?![\w-])", re.I)
+#: One-word terms are looked up word by word; phrases ("as needed", "and/or") by one regular expression.
+_VAGUE_WORDS = frozenset(v for v in VAGUE if re.fullmatch(r"[\w-]+", v))
+_VAGUE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(v) for v in sorted(set(VAGUE) - _VAGUE_WORDS, key=len,
+                                                                            reverse=True)) + r")(?![\w-])", re.I)
+_WORD = re.compile(r"[\w-]+")
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]|(?<!\w)'[^']+'(?!\w)")
 
 
 def _unambiguous(story: Story) -> str | None:
     text = _QUOTED.sub(lambda m: "_" * len(m.group()), story.body or story.text)
     found = []
-    for match in _VAGUE.finditer(text):
-        word = match.group(1)
+    hits = [m for m in _WORD.finditer(text) if m.group().lower() in _VAGUE_WORDS] + list(_VAGUE.finditer(text))
+    for match in hits:
+        word = match.group()
         if match.start() > 0 and word[:1].isupper() and not word.isupper():
             continue  # "Fast Track", "Easy Reader": a product name
         before = text[:match.start()].split()[-1:] or [""]
@@ -368,10 +377,9 @@ def review(stories: str | Story | Sequence[str | Story]) -> list[Finding]:
     """
     parsed = _as_stories(stories)
     findings: list[Finding] = []
-    templated = [s for s in parsed if s.form]
-    usual = tuple(Counter(value for s in templated if (value := pick(s))).most_common(1)[0][0]
-                  if any(pick(s) for s in templated) else None
-                  for pick in (lambda s: s.form, lambda s: s.template[0], lambda s: s.template[1]))
+    shapes = [(s.form, *s.template) for s in parsed if s.form]
+    usual = tuple(Counter(values).most_common(1)[0][0] if (values := [v[i] for v in shapes if v[i]]) else None
+                  for i in range(3))
     seen: dict[str, int] = {}
     for index, story in enumerate(parsed):
         checks = {"well_formed": _well_formed(story), "atomic": _atomic(story), "minimal": _minimal(story),
