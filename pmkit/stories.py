@@ -30,8 +30,9 @@ CRITERIA = ("well_formed", "atomic", "minimal", "unambiguous", "unique", "unifor
 #: What real lists put before a story: bullets, quotes, checkboxes, "3)", "57.", "1.2.", ticket keys
 #: ("PROJ-123:", "[SHOP-88]", "#42"), "US-7 —", "Story 4:".
 _PREFIX = re.compile(
-    r"^\s*(?:[-*+\u2022\u2023\u25e6>]\s+|\[[ xX]?\]\s*|\(?\d{1,4}(?:\.\d{1,3})*[.)]\s+"
+    r"^\s*(?:[-*+\u2022\u2023\u25e6\u2013\u2014>]\s+|\[[ xX]?\]\s*|\(?\d{1,4}(?:\.\d{1,3})*[.)]\s+|\(?[a-z][.)]\s+"
     r"|\[?[A-Za-z][A-Za-z0-9]*-\d+\]?\s*(?:[:.\u2013\u2014-]\s*)?|#\d+\s*(?:[:.\u2013\u2014-]\s*)?"
+    r"|\[?[A-Za-z]{0,6}\d{1,5}\]?\s*[:.)\u2013\u2014-]\s*"
     r"|(?:user\s+)?story\s*#?\d*\s*[:.\u2013\u2014-]\s*)", re.I)
 _MARKUP = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])")
 _ROLE = re.compile(r"^\s*as\s+(?P<article>an?\b|the\b)?\s*", re.I)
@@ -90,6 +91,8 @@ class Story:
 def _strip_prefix(text: str) -> str:
     """The story without markup and whatever lists and trackers put before it."""
     text = _MARKUP.sub("", text).strip()
+    if len(text) > 2 and text[0] in "\"\u201c'" and text[-1] in "\"\u201d'":
+        text = text[1:-1].strip()  # a story quoted whole
     while True:
         match = _PREFIX.match(text)
         if not match or match.end() == 0 or not text[match.end():].strip():
@@ -183,6 +186,13 @@ def _is_verb(word: str, following: str | None = None) -> bool:
             and not low.endswith(("s", "ly", "ed", "ing")))
 
 
+def _third_person(word: str) -> bool:
+    """A lexicon verb with its third-person "-s" ("shows", "sends", "flags", "searches", "copies")."""
+    low = word.lower()
+    return not word[:1].isupper() and low.endswith("s") and (
+        low[:-1] in VERBS or low[:-2] in VERBS or (low.endswith("ies") and low[:-3] + "y" in VERBS))
+
+
 def _holds_verb_phrase(left: str, right: str) -> bool:
     """Whether both sides of a conjunction are verb phrases ("export the log" and "email it")."""
     left_words = [w for w in _words(left) if w.lower() not in _SKIP or w is _words(left)[-1]]
@@ -195,7 +205,14 @@ def _holds_verb_phrase(left: str, right: str) -> bool:
         return True  # "log in and out": the verb of the second conjunct is understood
     left_has_verb = _is_verb(left_words[0]) or any(_is_verb(w) for w in re.findall(r"\bto\s+(\w+)", left))
     following = right_words[1] if len(right_words) > 1 else None
-    if not left_has_verb or not _is_verb(right_words[0], following):
+    clause = re.search(r"\b(?:that|which|who)\s+(\w+)", left)
+    if clause and _third_person(clause.group(1)) and _third_person(right_words[0]) and following:
+        low = right_words[0].lower()  # "… that shows sales and flags outliers"
+        stem = next(w for w in (low[:-1], low[:-2], low[:-3] + "y") if w in VERBS)
+        right_words = [stem, *right_words[1:]]
+    elif not left_has_verb:
+        return False
+    if not _is_verb(right_words[0], following):
         return False
     if len(left_words) == 1:
         return True  # "export or print the report": the first conjunct is a bare verb
@@ -257,7 +274,8 @@ _BRACKETED = re.compile(r"\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?")
 _NOTE = re.compile(r"\b(?:e\.\s?g\.|i\.\s?e\.|n\.\s?b\.|eg:|ie:|note:|nb:|ps:|fyi:?|see also)", re.I)
 _TAIL = re.compile(r"(?:^|[\s;,.|\u2013\u2014-])(?P<tail>(?:ac|acceptance\s+criteria|priority|prio|size|estimate|"
                    r"story\s+points|points|pts|sp|effort|labels?|tags?|due|assignee|owner|sprint|epic|status|"
-                   r"moscow|value|risk|depends\s+on|dependencies)\s*[:=]\s*\S.*)$", re.I)
+                   r"moscow|value|risk|depends\s+on|dependencies)\s*[:=]\s*\S.*"
+                   r"|\d{1,3}\s*(?:pts|points|story\s+points|sp)\s*\.?)$", re.I)
 _GWT = re.compile(r"(?:^|[.;:!?]\s*|\s)(?P<gwt>(?:scenario\s*:.*)?given\s+\S.*?\bthen\b.*)$", re.I)
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|dr|mr|mrs|ms|no|fig|incl)\.", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z\"\u201c(])(?!(?i:so\s+(?:that|i|we)\b|in\s+order\s+to\b))")
