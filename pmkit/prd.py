@@ -22,25 +22,25 @@ SECTIONS = ("problem", "users", "goals", "metrics", "scope", "non_goals", "requi
 #: names headings that are none of the nine ("User Interface & Experience", "Open Questions").
 _HEADINGS: tuple[tuple[str | None, str], ...] = (
     ("non_goals", r"non[- ]?goals?|out[- ]of[- ]scope|not in scope|won'?t (?:do|have)|will not (?:do|have)|"
-                  r"what we(?:'re| are) not doing|exclusions?|anti[- ]goals?"),
+                  r"(?:what )?(?:we(?:'re| are) )?not (?:doing|building|included)|exclusions?|anti[- ]goals?"),
     ("metrics", r"(?:success )?metrics?|kpis?|key performance indicators?|performance indicators?|"
                 r"measures? of success|success criteria|key results|krs|how we(?:'ll| will) measure|success|"
                 r"north star|signals?|measurement"),
     ("requirements", r"(?:functional |non[- ]functional |product |technical )?requirements?|user stories|"
-                     r"must[- ]haves?|functional spec|specifications?|priorities|moscow"),
+                     r"must[- ]haves?|functional spec|specifications?|priorities|moscow|acceptance criteria"),
     ("goals", r"(?:desired |expected |user |business )*outcomes?|goals?|objectives?|aims?|okrs?"),
     (None, r"user interface|user experience|ux|ui|design|wireframes?|mock-?ups?|open questions|questions|faq|"
            r"appendix|glossary|references|changelog|revision history|approvals?|stakeholders"),
     ("problem", r"problem(?: statement)?|background|context|motivation|why(?: now)?|opportunity|pain points?|"
-                r"overview|summary|introduction|tl;?dr"),
+                r"^(?:executive |project |product |feature )?(?:overview|summary|introduction|tl;?dr)"),
     ("users", r"users|(?:target |primary |end )user(?:s| personas?| segments?| groups?)?|user personas?|"
               r"user segments?|who\b.{0,15}\bfor|audiences?|personas?|customers?|target market|segments?"),
     ("scope", r"mvp|scope|proposed solution|solution|features?|in scope|v1|what we(?:'re| are) building"),
     ("risks", r"risks?|assumptions?|dependencies|mitigations?|concerns|constraints"),
     ("launch", r"launch|roll-?out|release|go[- ]to[- ]market|gtm|post[- ]launch|monitoring|timeline|milestones?|"
-               r"delivery plan"),
+               r"delivery plan|roll-?back"),
 )
-_HEADING_RES = tuple((name, re.compile(rf"\b(?:{pattern})\b", re.I)) for name, pattern in _HEADINGS)
+_HEADING_RES = tuple((name, re.compile(rf"(?:\b|^)(?:{pattern})\b", re.I)) for name, pattern in _HEADINGS)
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
@@ -57,13 +57,15 @@ _MONTHS = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
 _UNIT = r"(?:day|week|month|quarter|year|sprint)s?"
 _COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)"
 _TIMEFRAME = re.compile(
-    rf"\b(?:within|in|by|after|over|during|for|before)\s+(?:the\s+)?(?:first\s+|next\s+)?{_COUNT}\s*{_UNIT}\b"
+    rf"\b(?:within|in|by|after|over|during|for|before)\s+(?:the\s+)?(?:(?:first|next)\s+(?:{_COUNT}\s*)?|{_COUNT}\s*)"
+    rf"{_UNIT}\b"
     rf"(?:\s+(?:of|after|post|from)[- ]?(?:launch|release|ga|rollout))?"
     rf"|\b{_COUNT}\s*{_UNIT}\s+(?:after|post|from|of)[- ]?(?:launch|release|ga|rollout)\b"
     rf"|\b(?:by|before|until|in)\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|{_MONTHS}|fy\d{{2,4}}|"
-    rf"\d{{4}}-\d{{2}}(?:-\d{{2}})?|20\d\d)(?:\s+\d{{4}})?\b"
+    rf"\d{{4}}-\d{{2}}(?:-\d{{2}})?|20\d\d)(?:\s+\d{{1,2}}(?!\d))?(?:,?\s+\d{{4}})?\b"
+    rf"|\b(?:by|at|before|until)\s+(?:the\s+)?(?:launch|ga|release|beta|eoy|eoq|eom)\b"
     rf"|\b(?:q[1-4]|h[12])\s+\d{{4}}\b"
-    rf"|\b(?:end of|by the end of)\s+(?:the\s+)?(?:quarter|year|month|beta|pilot|trial|q[1-4]|h[12])\b",
+    rf"|\b(?:end of|by the end of)\s+(?:the\s+)?(?:quarter|year|month|beta|pilot|trial|q[1-4]|h[12]|20\d\d)\b",
     re.I)
 _NUMBER = (r"[$\u20ac\u00a3]?\s?\d[\d,]*(?:\.\d+)?\s*"
            r"(?:%|pp\b|percentage points?|[kKmM]\b|x\b|ms\b|s\b|sec(?:onds?)?\b|min(?:utes?)?\b|hours?\b|stars?\b)?")
@@ -267,7 +269,7 @@ def _metric_from_text(text: str) -> Metric:
         first = _TARGET.search(rest)
         name, detail = (rest[:first.start()], rest[first.start():]) if first else (rest, "")
     name = re.sub(r"^we(?:'ll| will)?\s+(?:also\s+)?(?:track|watch|measure|monitor)\s+", "", name.strip(), flags=re.I)
-    name = re.sub(r"\s+", " ", name).strip(" :-\u2013\u2014,") or text
+    name = re.sub(r"\s+", " ", name).strip(" :-+\u2013\u2014,") or text
     return Metric(name=name, target=_target_in(detail), timeframe=timeframe, text=text)
 
 

@@ -61,6 +61,11 @@ def test_parse_full_prd():
     ("NPS of 45 in Q3 2026", "of 45", "in Q3 2026"),
     ("D30 retention", None, None),
     ("Page load under 2 s", "under 2 s", None),
+    ("Retention: 40% in the first month", "40%", "in the first month"),
+    ("NPS 45 by launch", "45", "by launch"), ("Churn < 3% by end of 2026", "< 3%", "by end of 2026"),
+    ("Conversion: 3% -> 4% by Sept 30, 2026", "3% -> 4%", "by Sept 30, 2026"),
+    ("Weekly active lists: 40,000 within three months of launch", "40,000", "within three months of launch"),
+    ("30-day retention: 40%", "40%", None), ("Refund fraud rate: keep an eye on it", None, None),
 ])
 def test_metric_targets_and_timeframes(line, target, timeframe):
     metric = prd.metrics_in(f"- {line}")[0]
@@ -138,6 +143,8 @@ def test_headings_inside_html_comments_are_skipped():
     ("Objectives and key results", ("metrics", "goals")), ("Desired User Outcomes", ("goals",)),
     ("User Interface & Experience", ()), ("Open Questions", ()), ("Who it's for", ("users",)),
     ("What success looks like", ("metrics",)), ("Won't have", ("non_goals",)), ("User stories", ("requirements",)),
+    ("Not doing", ("non_goals",)), ("Solution Overview", ("scope",)), ("0) TL;DR", ("problem",)),
+    ("Rollback plan", ("launch",)), ("\U0001f3af Goals", ("goals",)),
 ])
 def test_a_heading_may_name_several_sections_or_none(heading, sections):
     assert prd.sections_of(heading) == sections
