@@ -163,12 +163,13 @@ _PRONOUNS = frozenset("it them me us him her one".split())
 _PREPOSITIONS = frozenset("to in out up down on off by for with from into onto over at as back away via "
                           "through across about".split())
 _PARTICLES = frozenset("in out up down on off".split())
+_CLAUSE_WORDS = frozenset("which what who how where when whether if why".split())
 _SKIP = frozenset("to also then later directly easily just".split())
 #: Words after which an unknown word is read as a verb taking an object ("rearrange them").
-_OBJECTS = frozenset("the my our your their its them it this these those".split())
+_OBJECTS = frozenset("my our your their them it".split())
 #: Words that take such objects without being verbs.
-_NOT_VERBS = frozenset("that which who whom whose when where while if because than as of for with from by about "
-                       "into onto even only both either all any each every".split())
+_NOT_VERBS = frozenset("that which who whom whose what why how when where while if whether because than as of for "
+                       "with from by about into onto even only both either all any each every".split())
 
 
 def _words(text: str) -> list[str]:
@@ -193,9 +194,11 @@ def _third_person(word: str) -> bool:
         low[:-1] in VERBS or low[:-2] in VERBS or (low.endswith("ies") and low[:-3] + "y" in VERBS))
 
 
-def _holds_verb_phrase(left: str, right: str) -> bool:
+def _holds_verb_phrase(left: str, right: str, left_starts_with_verb: bool = False) -> bool:
     """Whether both sides of a conjunction are verb phrases ("export the log" and "email it")."""
     left_words = [w for w in _words(left) if w.lower() not in _SKIP or w is _words(left)[-1]]
+    while len(left_words) > 1 and left_words[0].lower().endswith("ly"):
+        left_words = left_words[1:]  # "only depend on …", "easily create …"
     right_words = _words(right)
     while len(right_words) > 1 and right_words[0].lower() in {"to", "also", "then"}:
         right_words = right_words[1:]
@@ -203,7 +206,8 @@ def _holds_verb_phrase(left: str, right: str) -> bool:
         return False
     if right_words[0].lower() in _PARTICLES and left_words[-1].lower() in _PARTICLES:
         return True  # "log in and out": the verb of the second conjunct is understood
-    left_has_verb = _is_verb(left_words[0]) or any(_is_verb(w) for w in re.findall(r"\bto\s+(\w+)", left))
+    left_has_verb = (left_starts_with_verb or _is_verb(left_words[0])
+                     or any(_is_verb(w) for w in re.findall(r"\bto\s+(\w+)", left)))
     following = right_words[1] if len(right_words) > 1 else None
     clause = re.search(r"\b(?:that|which|who)\s+(\w+)", left)
     if clause and _third_person(clause.group(1)) and _third_person(right_words[0]) and following:
@@ -214,13 +218,18 @@ def _holds_verb_phrase(left: str, right: str) -> bool:
         return False
     if not _is_verb(right_words[0], following):
         return False
-    if len(left_words) == 1:
+    if len(left_words) == 1 and (left_starts_with_verb or _is_verb(left_words[0])):
         return True  # "export or print the report": the first conjunct is a bare verb
     if following is None:
         return False  # "see the name and email": a second object, not a second action
     low = following.lower()
+    modifier = len(left_words) >= 2 and left_words[-2].lower() in _DETERMINERS | {"my", "our", "your"} and \
+        _is_verb(left_words[-1])
+    if modifier and low not in _DETERMINERS | _PRONOUNS | _PREPOSITIONS | _CLAUSE_WORDS:
+        return False  # "the view and download statistics", "the save and cancel buttons": one noun phrase
     plural = len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is"))
-    takes_object = low in _DETERMINERS or low in _PRONOUNS or low in _PREPOSITIONS or low[:1].isdigit()
+    takes_object = (low in _DETERMINERS or low in _PRONOUNS or low in _PREPOSITIONS or low in _CLAUSE_WORDS
+                    or low[:1].isdigit())  # "see which ones are free" takes a clause
     quoted = low[:1] in "\"\u201c"
     longer = len(right_words) >= 3 and low not in _NOT_VERBS  # "assign metadata to a stage", not "answer history"
     return takes_object or plural or quoted or longer
@@ -248,6 +257,8 @@ def _atomic(story: Story) -> str | None:
         return None
     masked = _mask_fixed(story.means)
     matches = list(_CONJUNCTION.finditer(masked))
+    # "I want to <verb> …", "I can <verb> …": the grammar says the means starts with a verb
+    grammar_verb = bool(re.search(r"\b(?:to|can|could|must|should|will)$", (story.means_indicator or "").lower()))
     for number, match in enumerate(matches):
         before, after = masked[:match.start()], masked[match.end():]
         if before and after and before[-1:].isalpha() and after[:1].isupper() and \
@@ -259,10 +270,13 @@ def _atomic(story: Story) -> str | None:
         left_start = matches[number - 1].end() if number else 0
         right_end = matches[number + 1].start() if number + 1 < len(matches) else len(masked)
         left = re.split(r",\s*(?=\w)", story.means[left_start:match.start()])
-        left_text = story.means[left_start:match.start()] if _is_verb((_words(left[0]) or ["x"])[0]) else left[-1]
+        verb_first = grammar_verb and left_start == 0
+        left_text = story.means[left_start:match.start()]
+        if not (verb_first or _is_verb((_words(left[0]) or ["x"])[0])):
+            left_text = left[-1]
         if len(left) > 1 and all(len(_words(p)) == 1 for p in left):
             left_text = left[-1]  # "create, edit and delete": a list of bare verbs
-        if _holds_verb_phrase(left_text, story.means[match.end():right_end]):
+        if _holds_verb_phrase(left_text, story.means[match.end():right_end], verb_first and left_text == left[0]):
             joiner = match.group().strip() or "/"
             return (f"the means joins two actions with \u201c{joiner}\u201d (\u201c{story.means}\u201d); split it "
                     "into one story per action so each can be estimated and tested on its own")

@@ -29,7 +29,8 @@ EFFICIENCY = ("efficient", "efficiently", "effective", "effectively", "optimal",
               "properly", "suitable", "normal", "normally", "typical", "typically", "almost always", "various",
               "numerous", "a lot of", "lots of")
 #: Comparatives and superlatives with nothing to compare against.
-COMPARATIVE = ("better", "best", "improved", "enhanced", "more efficient", "more intuitive", "more relevant")
+COMPARATIVE = ("better", "best", "improved", "enhanced", "easier", "simpler", "smoother", "cleaner", "clearer", "nicer",
+               "more efficient", "more intuitive", "more relevant", "more useful", "more convenient")
 #: Loopholes and open-ended terms.
 LOOPHOLES = ("if possible", "as appropriate", "as applicable", "where applicable", "as needed", "as required",
              "if necessary", "when necessary", "if needed", "as far as possible", "to the extent possible",

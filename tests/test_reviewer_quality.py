@@ -25,6 +25,13 @@ def test_story_reviewer_precision_and_recall(split):
     _check(counts, "User stories", split)
 
 
+@pytest.mark.skipif(not evaluate.CORPUS.is_dir(), reason="shared/corpora/user-stories is not beside the repository")
+def test_story_reviewer_on_sampled_real_stories():
+    counts = evaluate.score_real_stories(stories)
+    assert sum(c.tp + c.fn for c in counts.values()) >= 20, "the real sample needs labelled problems"
+    _check(counts, "User stories", "real")
+
+
 @pytest.mark.parametrize("split", evaluate.SPLITS)
 def test_prd_reviewer_precision_and_recall(split):
     counts = evaluate.score_prds(prd, split)

@@ -55,6 +55,9 @@ def test_well_formed_story_has_no_findings():
     "As a reader, I want to rate a book.\nAs a reader, I want to review a book.",
     "As a manager, I want a report that shows sales and flags outliers.",
     "As a user, I want a tool that creates reports and searches them.",
+    "As a developer, I want to only depend on an interface and have the system inject the rest.",
+    "As a user, I want to browse the list of facilities and see which ones are open.",
+    "As a user, I want to see the list and download it.",
 ])
 def test_atomic_flags_two_actions_or_objects(text):
     assert "atomic" in _criteria(text)
@@ -72,6 +75,7 @@ def test_atomic_flags_two_actions_or_objects(text):
     "As a shopper, I want to see my question and answer history.",
     "As a researcher, I want to sign in with ORCID or Google.",
     "As a user, I want a page that shows reports and emails.",
+    "As a manager, I want to segment the view and download statistics by country.",
     "As a data manager, I want to see the name and email of each depositor.",
     "As a patron, I want to select reports/datasets to be emailed.",
 ])

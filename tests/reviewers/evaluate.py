@@ -64,8 +64,42 @@ def backlogs(split: str) -> list[tuple[str, list[tuple[set[str], str]]]]:
     return result
 
 
+CORPUS = REPO.parent / "shared" / "corpora" / "user-stories"
+
+
+def corpus_sample() -> dict[str, dict[int, set[str]]]:
+    """The labelled real stories: per corpus file, line number (1-based) and the criteria to report."""
+    sample: dict[str, dict[int, set[str]]] = defaultdict(dict)
+    for line in (HERE / "corpus_sample.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, number, labels = line.split("\t")
+            sample[name][int(number)] = {c for c in labels.split(",") if c != "-"}
+    return sample
+
+
+def score_real_stories(module: ModuleType) -> dict[str, Count] | None:
+    """Per QUS criterion, on the sampled real stories, each reviewed within its whole backlog; None without corpus."""
+    if not CORPUS.is_dir():
+        return None
+    from pmkit import textio
+    counts = {c: Count() for c in STORY_CRITERIA}
+    for name, labelled in corpus_sample().items():
+        lines = textio.read_text(CORPUS / name).text.split("\n")
+        index_of = {number: index for index, number in
+                    enumerate(n for n, line in enumerate(lines, 1) if line.strip())}
+        found: dict[int, set[str]] = defaultdict(set)
+        for finding in module.review([line for line in lines if line.strip()]):
+            found[finding.index].add(finding.criterion)
+        for number, labels in labelled.items():
+            for criterion in STORY_CRITERIA:
+                counts[criterion].add(criterion in found[index_of[number]], criterion in labels)
+    return counts
+
+
 def score_stories(module: ModuleType, split: str) -> dict[str, Count]:
     """Per QUS criterion, how the reviewer's findings compare with the labels."""
+    if split == "real":
+        return score_real_stories(module) or {}
     counts = {c: Count() for c in STORY_CRITERIA}
     for _, items in backlogs(split):
         found: dict[int, set[str]] = defaultdict(set)
@@ -141,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from pmkit import prd, stories
     print(f"User stories ({args.rev or 'worktree'})")
-    print(table({split: score_stories(stories, split) for split in SPLITS}))
+    results = {split: score_stories(stories, split) for split in SPLITS}
+    real = score_real_stories(stories)
+    print(table(results | ({"real": real} if real else {})))
     print(f"\nPRDs ({args.rev or 'worktree'})")
     print(table({split: score_prds(prd, split) for split in SPLITS}))
     return 0
