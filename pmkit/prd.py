@@ -21,9 +21,11 @@ SECTIONS = ("problem", "users", "goals", "metrics", "scope", "non_goals", "requi
 #: "Goals and Non-goals" is both sections and "Desired User Outcomes" is goals, not users. A None section
 #: names headings that are none of the nine ("User Interface & Experience", "Open Questions").
 _HEADINGS: tuple[tuple[str | None, str], ...] = (
-    ("non_goals", r"non[- ]?goals?|out[- ]of[- ]scope|not in scope|won'?t (?:do|have)|will not (?:do|have)|"
+    ("non_goals", r"non[- ]?goals?|non[- ]?scope|out[- ]of[- ]scope|not in scope|won'?t (?:do|have)|"
+                  r"will not (?:do|have)|"
                   r"(?:what )?(?:we(?:'re| are) )?not (?:doing|building|included)|exclusions?|anti[- ]goals?"),
-    ("metrics", r"(?:success )?metrics?|kpis?|key performance indicators?|performance indicators?|"
+    ("metrics", r"(?:success |outcome |product |key |north[- ]star )?metrics?|kpis?|key performance indicators?|"
+                r"performance indicators?|"
                 r"measures? of success|success criteria|key results|krs|how we(?:'ll| will) measure|success|"
                 r"north star|signals?|measurement"),
     ("requirements", r"(?:functional |non[- ]functional |product |technical )?requirements?|user stories|"
@@ -45,7 +47,10 @@ _HEADING_RES = tuple((name, re.compile(rf"(?:\b|^)(?:{pattern})\b", re.I)) for n
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
-_EMPHASIS = re.compile(r"^\s*(?P<mark>\*\*|__|\*|_)(?P<title>[^*_]{2,80}?)(?P=mark)\s*(?P<after>:?)\s*(?P<rest>.*)$")
+_EMPHASIS = re.compile(r"^\s*(?P<mark>\*\*|__|\*|_)(?P<title>[^*_]{2,80}?)(?P=mark)\s*(?P<after>[:.\u2013\u2014]?)\s*"
+                       r"(?P<rest>.*)$")
+#: A line in capitals ("SUCCESS METRICS"), the heading of documents written without Markdown.
+_CAPITALS = re.compile(r"^\s*(?P<title>[A-Z][A-Z0-9 &/,'()\u2013\u2014-]{2,60}?)\s*:?\s*$")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[A-Za-z][.)]|[IVX]{1,4}[.)])\s+(?P<title>[^:]{2,60}?):?\s*$")
 _LABEL = re.compile(r"^(?P<title>[A-Z][A-Za-z &/()'-]{1,40}):\s*(?P<rest>.*)$")
 _ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<text>.+)$")
@@ -154,9 +159,12 @@ def _heading(line: str, following: str = "") -> tuple[str, str] | None:
         title, rest = match.group("title").strip(), match.group("rest").strip()
         if ":" in title.rstrip(":"):  # "**Feature: Dark mode**", "**Objective: …**": a title or field, not a section
             return None
-        if not rest or match.group("after") or title.endswith(":"):
-            return title.rstrip(":").strip(), rest
+        if not rest or match.group("after") or title.endswith((":", ".")):  # "**Problem.** New teams …"
+            return title.rstrip(":.").strip(), rest
         return None
+    match = _CAPITALS.match(line)
+    if match and re.search(r"[A-Z]{2}", match.group("title")) and len(match.group("title").split()) <= 6:
+        return match.group("title").strip(), ""
     if _ITEM.match(line) and not _NUMBERED.match(line):
         return None
     match = _NUMBERED.match(line)
@@ -212,12 +220,11 @@ def parse(markdown: str) -> Prd:
         title, rest = found
         skip = bool(_SETEXT.match(following)) and not _ATX.match(line)
         names = sections_of(title)
-        if rest:  # "Non-goal: refunds in stores": a labelled line adds to its section, the current one goes on
-            for name in names:
-                buffers.setdefault(name, []).append(rest)
-            if not names:
-                for name in current:
-                    buffers[name].append(line)
+        if rest:  # "**Problem:** Approvers wait …": a run-in label starts its section with the rest of the line
+            if names:
+                current = names
+            for name in current:
+                buffers.setdefault(name, []).append(rest if names else line)
             continue
         if names:
             current = names
@@ -252,7 +259,7 @@ def _clean(text: str) -> str:
 def _target_in(text: str) -> str | None:
     """A numeric target ("from 40% to 55%", "\u2265 60%", "under 2 s"); words such as "\u2193 meaningfully" are none."""
     match = _TARGET.search(text)
-    return match.group().strip() if match else None
+    return re.sub(r"^(?:target|goal):?\s*", "", match.group().strip(), flags=re.I) if match else None
 
 
 def _metric_from_text(text: str) -> Metric:
@@ -325,19 +332,26 @@ def metrics_in(section: str) -> list[Metric]:
     metrics = _table_metrics(lines) or []
     paragraph: list[str] = []
     candidates: list[tuple[str, bool]] = []
+    parent_indent = None
     for line in [*lines, ""]:
         item = _ITEM.match(line)
+        indent = len(line) - len(line.lstrip())
+        if item and candidates and candidates[-1][1] and parent_indent is not None and indent > parent_indent:
+            text = candidates[-1][0]  # a sub-bullet ("Target: 40%") belongs to the metric above it
+            candidates[-1] = (f"{text}{'; ' if ':' in text else ': '}{item.group('text')}", True)
+            continue
         if item or not line.strip() or line.strip().startswith("|"):
             if paragraph:
                 candidates += [(sentence, False) for sentence in _sentences(" ".join(paragraph))]
                 paragraph = []
             if item:
                 candidates.append((item.group("text"), True))
+                parent_indent = indent
         else:
             paragraph.append(line.strip())
     for text, listed in candidates:
         clean = _clean(text)
-        if not clean or _NOT_A_METRIC.match(clean) or re.fullmatch(r"[_*].*[_*]", text.strip()) or \
+        if not clean or _NOT_A_METRIC.match(clean) or re.fullmatch(r"_[^_].*_|\*[^*].*\*", text.strip()) or \
                 re.fullmatch(r"[^:]{1,40}:", clean):  # "M1:", "Events to add:": an unfilled template line
             continue
         if not listed and not (_TIMEFRAME.search(clean) or re.search(r"\d", clean)):

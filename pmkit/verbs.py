@@ -27,5 +27,6 @@ show sign skip snooze sort specify split star start stop store submit subscribe 
 sync tag take test text toggle track transfer translate turn type undo unlock unmute unpin unsubscribe
 update upgrade upload use validate verify view visit vote watch withdraw write zoom
 achieve adjust arrange avoid change communicate deal determine ensure facilitate handle identify improve maintain
+accept decline deny dispute escalate hire invite
 have obtain perform prevent provide rearrange receive reduce remember reuse search stay support trace version
 """.split())

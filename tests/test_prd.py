@@ -190,3 +190,21 @@ def test_timeframe_in_the_target_header_applies_to_every_row():
 def test_the_only_level_one_heading_is_the_title_not_a_section():
     assert _present("# Feature: saved searches\n## Problem\nSlow.\n") == {"problem"}
     assert _present("# Problem\nSlow.\n# Users\nLeads.\n") == {"problem", "users"}
+
+
+def test_capital_line_headings_and_run_in_bold_labels():
+    text = ("INVOICE REMINDERS\n\nPROBLEM\nLate invoices.\n\n**Audience.** Freelancers.\nAnd small agencies.\n"
+            "**Outcome metrics.** Paid-late invoices should fall from 38% to 25% by the end of Q3.\n")
+    parsed = prd.parse(text)
+    assert parsed.sections == {"problem": "Late invoices.", "users": "Freelancers.\nAnd small agencies.",
+                               "metrics": "Paid-late invoices should fall from 38% to 25% by the end of Q3."}
+    assert [(m.name, m.target, m.timeframe) for m in parsed.metrics] == [
+        ("Paid-late invoices", "from 38% to 25%", "by the end of Q3")]
+
+
+def test_sub_bullets_belong_to_the_metric_above():
+    section = ("- **Idle seats removed**\n  - Target: 40% of idle seats\n  - Timeframe: 60 days after GA\n"
+               "- **Seat tickets**\n  - Target: down 30%\n- Admin satisfaction (no target yet)\n")
+    assert [(m.name, m.target, m.timeframe) for m in prd.metrics_in(section)] == [
+        ("Idle seats removed", "40%", "60 days after GA"), ("Seat tickets", "30%", None),
+        ("Admin satisfaction (no target yet)", None, None)]

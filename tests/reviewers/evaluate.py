@@ -15,7 +15,7 @@ from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "fresh")
 STORY_CRITERIA = ("well_formed", "atomic", "minimal", "unambiguous", "unique", "uniform")
 
 
