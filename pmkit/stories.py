@@ -370,8 +370,13 @@ def _well_formed(story: Story) -> str | None:
     missing = [name for name, part in (("role", story.role), ("means", story.means)) if not part]
     if not missing:
         return None
-    return (f"no {' and no '.join(missing)} found; write it as \u201cAs a <role>, I want <goal>, so that "
-            "<benefit>\u201d")
+    template = "\u201cAs a <role>, I want <goal>, so that <benefit>\u201d"
+    if story.means and not story.role:
+        return f"no role: it does not start with \u201cAs a <role>,\u201d; write it as {template}"
+    if _ROLE.match(story.body) and not story.means:
+        return (f"it names a role but no goal: say what the role wants with \u201cI want \u2026\u201d (or "
+                f"\u201cI need\u201d, \u201cI can\u201d) before any \u201cso that\u201d; write it as {template}")
+    return f"no {' and no '.join(missing)} found; write it as {template}"
 
 
 def _as_stories(stories: str | Story | Iterable[str | Story]) -> list[Story]:

@@ -121,6 +121,9 @@ def test_an_unknown_means_verb_never_takes_the_ends_as_means():
     story = stories.parse("As a user, I'd enjoy a dark theme, so that I can read at night.")
     assert story.means is None and story.role is None  # not "a user, I'd enjoy a dark theme, so that" as role
     assert _criteria(story.text) == ["well_formed"]
+    assert stories.review(story.text)[0].message.startswith("Story 1: it names a role but no goal: say what the role "
+                                                            "wants with \u201cI want \u2026\u201d")
+    assert "no role: it does not start with" in stories.review("I want to log in, so that I see my data.")[0].message
 
 
 def test_job_story_is_not_well_formed_and_not_uniform_in_an_as_a_backlog():
