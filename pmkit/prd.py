@@ -268,8 +268,9 @@ def _metric_from_text(text: str) -> Metric:
     found = _TIMEFRAME.search(text)
     timeframe = found.group().strip() if found else None
     rest = f"{text[:found.start()]} {text[found.end():]}" if found else text
-    separator = re.search(r":|\s[\u2013\u2014-]\s|\s(?:should|will|must|to)\s+(?:reach|fall|rise|drop|grow|go|be|hit|"
-                          r"stay|improve|increase|decrease)\b|,?\s(?:aiming|targeting)\s+(?:for|at)\b", rest)
+    separator = re.search(r":|\s[\u2013\u2014-]\s|(?:,?\s+(?:which|that))?\s(?:should|will|must|to)\s+"
+                          r"(?:reach|fall|rise|drop|grow|go|be|hit|stay|improve|increase|decrease)\b"
+                          r"|,?\s(?:aiming|targeting)\s+(?:for|at)\b", rest)
     if separator:
         name, detail = rest[:separator.start()], rest[separator.end():]
     else:  # "Activation rate >= 60%": the name runs up to the first target-like token

@@ -168,7 +168,7 @@ def test_only_real_metrics_count():
     metrics = prd.metrics_in(section)
     assert [(m.name, m.target, m.timeframe) for m in metrics] == [
         ("Admins who invite a teammate", "from 41% to 55%", "by end of Q3"),
-        ("duplicate purchases, which", "from 2.1 to 0.5", "by end of Q3")]
+        ("duplicate purchases", "from 2.1 to 0.5", "by end of Q3")]
 
 
 def test_table_without_a_metric_header_and_targets_that_are_not_numbers():
