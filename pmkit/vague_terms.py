@@ -20,8 +20,8 @@ SUBJECTIVE = ("user-friendly", "user friendly", "easy", "easily", "easy to use",
               "cost-effective", "cost effective", "state-of-the-art", "cutting-edge", "world-class", "best-in-class",
               "high-quality", "high quality", "top-notch", "powerful", "robust", "flexible", "reliable", "scalable")
 #: Speed without a limit.
-SPEED = ("fast", "faster", "fastest", "quick", "quickly", "quicker", "instant", "instantly", "rapid", "rapidly",
-         "speedy", "snappy", "prompt", "promptly", "timely", "asap", "as soon as possible", "in no time")
+SPEED = ("fast", "faster", "fastest", "quick", "quickly", "quicker", "instantly", "rapid", "rapidly",
+         "speedy", "snappy", "promptly", "timely", "asap", "as soon as possible", "in no time")
 #: Efficiency and quality adverbs and adjectives (ISO 29148's "ambiguous adverbs and adjectives").
 EFFICIENCY = ("efficient", "efficiently", "effective", "effectively", "optimal", "optimally", "optimized",
               "optimised", "performant", "significant", "significantly", "relevant", "appropriate", "appropriately",
@@ -38,5 +38,6 @@ LOOPHOLES = ("if possible", "as appropriate", "as applicable", "where applicable
 
 TERMS: tuple[str, ...] = SUBJECTIVE + SPEED + EFFICIENCY + COMPARATIVE + LOOPHOLES
 
-#: Terms that are also verbs ("clear my history"): not vague after "to", a pronoun or "can".
-VERB_HOMOGRAPHS = frozenset({"clean", "clear", "prompt"})
+#: Terms that are also verbs ("clear my history"): not vague after "to", a pronoun or "can". ("instant" and
+#: "prompt" are left out of the lexicon: "instant payouts" and "a prompt to save" name features.)
+VERB_HOMOGRAPHS = frozenset({"clean", "clear"})
