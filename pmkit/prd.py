@@ -45,6 +45,8 @@ _HEADINGS: tuple[tuple[str | None, str], ...] = (
 _HEADING_RES = tuple((name, re.compile(rf"(?:\b|^)(?:{pattern})\b", re.I)) for name, pattern in _HEADINGS)
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+#: YAML front matter ("---\ntitle: …\nstatus: draft\n---") at the top of a document: metadata, not sections.
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:[^\n]*\n){0,40}?---[ \t]*(?:\n|\Z)")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _EMPHASIS = re.compile(r"^\s*(?P<mark>\*\*|__|\*|_)(?P<title>[^*_]{2,80}?)(?P=mark)\s*(?P<after>[:.\u2013\u2014]?)\s*"
@@ -199,6 +201,7 @@ def _document_title(lines: list[str]) -> int | None:
 def parse(markdown: str) -> Prd:
     """Read a PRD written in Markdown, whatever form its headings take; HTML comments are skipped."""
     text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), textio.normalise(str(markdown)))
+    text = _FRONT_MATTER.sub(lambda m: "\n" * m.group().count("\n"), text)
     prd = Prd()
     current: tuple[str, ...] = ()
     buffers: dict[str, list[str]] = {}

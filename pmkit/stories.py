@@ -34,6 +34,10 @@ _PREFIX = re.compile(
     r"|\[?[A-Za-z][A-Za-z0-9]*-\d+\]?\s*(?:[:.\u2013\u2014-]\s*)?|#\d+\s*(?:[:.\u2013\u2014-]\s*)?"
     r"|\[?[A-Za-z]{0,6}\d{1,5}\]?\s*[:.)\u2013\u2014-]\s*"
     r"|(?:user\s+)?story\s*#?\d*\s*[:.\u2013\u2014-]\s*)", re.I)
+#: Emoji and symbols before a story ("\u2705 As a …", "\u2610 As a …").
+_SYMBOLS = re.compile(r"^[^\w\s\[(\"\u201c'#*_`<>|-]+\s*")
+#: A tracker's title before the story: "Saved searches: As a …", "Login \u2013 As a …".
+_TITLE = re.compile(r"^[^:.!?\u2013\u2014]{1,40}?\s*[:\u2013\u2014|]\s+(?=as\s+(?:an?|the)\b)", re.I)
 _MARKUP = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])")
 _ROLE = re.compile(r"^\s*as\s+(?P<article>an?\b|the\b)?\s*", re.I)
 _JOB = re.compile(r"^\s*when\s+(?P<situation>.+?)(?=,\s*(?:i|we)\b)", re.I)
@@ -94,7 +98,7 @@ def _strip_prefix(text: str) -> str:
     if len(text) > 2 and text[0] in "\"\u201c'" and text[-1] in "\"\u201d'":
         text = text[1:-1].strip()  # a story quoted whole
     while True:
-        match = _PREFIX.match(text)
+        match = _PREFIX.match(text) or _SYMBOLS.match(text) or _TITLE.match(text)
         if not match or match.end() == 0 or not text[match.end():].strip():
             return text
         text = text[match.end():].strip()
@@ -289,7 +293,7 @@ _NOTE = re.compile(r"\b(?:e\.\s?g\.|i\.\s?e\.|n\.\s?b\.|eg:|ie:|note:|nb:|ps:|fy
 _TAIL = re.compile(r"(?:^|[\s;,.|\u2013\u2014-])(?P<tail>(?:ac|acceptance\s+criteria|priority|prio|size|estimate|"
                    r"story\s+points|points|pts|sp|effort|labels?|tags?|due|assignee|owner|sprint|epic|status|"
                    r"moscow|value|risk|depends\s+on|dependencies)\s*[:=]\s*\S.*"
-                   r"|\d{1,3}\s*(?:pts|points|story\s+points|sp)\s*\.?)$", re.I)
+                   r"|\d{1,3}\s*(?:pts|points|story\s+points|sp)\s*\.?|#[A-Za-z][\w-]*(?:\s+#[A-Za-z][\w-]*)*)$", re.I)
 _GWT = re.compile(r"(?:^|[.;:!?]\s*|\s)(?P<gwt>(?:scenario\s*:.*)?given\s+\S.*?\bthen\b.*)$", re.I)
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|dr|mr|mrs|ms|no|fig|incl)\.", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z\"\u201c(])(?!(?i:so\s+(?:that|i|we)\b|in\s+order\s+to\b))")

@@ -208,3 +208,8 @@ def test_sub_bullets_belong_to_the_metric_above():
     assert [(m.name, m.target, m.timeframe) for m in prd.metrics_in(section)] == [
         ("Idle seats removed", "40%", "60 days after GA"), ("Seat tickets", "30%", None),
         ("Admin satisfaction (no target yet)", None, None)]
+
+
+def test_yaml_front_matter_is_metadata():
+    text = "---\ntitle: Saved searches\ngoal: more visits\nstatus: draft\n---\n## Problem\nSlow.\n"
+    assert prd.parse(text).sections == {"problem": "Slow."}
