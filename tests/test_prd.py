@@ -61,6 +61,11 @@ def test_parse_full_prd():
     ("NPS of 45 in Q3 2026", "of 45", "in Q3 2026"),
     ("D30 retention", None, None),
     ("Page load under 2 s", "under 2 s", None),
+    ("Retention: 40% in the first month", "40%", "in the first month"),
+    ("NPS 45 by launch", "45", "by launch"), ("Churn < 3% by end of 2026", "< 3%", "by end of 2026"),
+    ("Conversion: 3% -> 4% by Sept 30, 2026", "3% -> 4%", "by Sept 30, 2026"),
+    ("Weekly active lists: 40,000 within three months of launch", "40,000", "within three months of launch"),
+    ("30-day retention: 40%", "40%", None), ("Refund fraud rate: keep an eye on it", None, None),
 ])
 def test_metric_targets_and_timeframes(line, target, timeframe):
     metric = prd.metrics_in(f"- {line}")[0]
@@ -108,3 +113,103 @@ def test_load_says_which_encoding(tmp_path):
 def test_garbage_never_raises():
     for text in ["", "\x00\x01", "#", "| a |", "- ", "##\n##\n", "**x**\n" * 50]:
         assert isinstance(prd.review(text), list)
+
+
+def _present(markdown):
+    return {name for name, body in prd.parse(markdown).sections.items() if body.strip()}
+
+
+def test_setext_numbered_lettered_and_italic_headings():
+    text = ("Title\n=====\n\nBackground\n----------\nSlow approvals.\n\n1. Target users\nTeam leads.\n\n"
+            "a. Objectives:\nFaster approvals.\n\n_Success Metrics:_\n- Approval time: 40 s to 15 s by Q3\n\n"
+            "*Non-goals*\nOCR.\n")
+    parsed = prd.parse(text)
+    assert parsed.sections == {"problem": "Slow approvals.", "users": "Team leads.", "goals": "Faster approvals.",
+                               "metrics": "- Approval time: 40 s to 15 s by Q3", "non_goals": "OCR."}
+
+
+def test_numbered_sentences_and_fields_are_not_headings():
+    text = "## Requirements\n1. Users can export a report\n2. P0: zoom\n**Feature: Dark mode**\nOwner: Maria\n"
+    assert prd.parse(text).sections == {"requirements": text.split("\n", 1)[1].strip()}
+
+
+def test_headings_inside_html_comments_are_skipped():
+    assert _present("## Problem\nSlow.\n<!--\n## Risks\nList risks here.\n-->\n## Users\nLeads.\n") == {
+        "problem", "users"}
+
+
+@pytest.mark.parametrize(("heading", "sections"), [
+    ("Goal & success metrics", ("metrics", "goals")), ("2. Goals and Non-Goals", ("non_goals", "goals")),
+    ("Objectives and key results", ("metrics", "goals")), ("Desired User Outcomes", ("goals",)),
+    ("User Interface & Experience", ()), ("Open Questions", ()), ("Who it's for", ("users",)),
+    ("What success looks like", ("metrics",)), ("Won't have", ("non_goals",)), ("User stories", ("requirements",)),
+    ("Not doing", ("non_goals",)), ("Solution Overview", ("scope",)), ("0) TL;DR", ("problem",)),
+    ("Rollback plan", ("launch",)), ("\U0001f3af Goals", ("goals",)),
+])
+def test_a_heading_may_name_several_sections_or_none(heading, sections):
+    assert prd.sections_of(heading) == sections
+
+
+def test_wont_have_column_of_a_moscow_table_is_the_non_goals():
+    text = ("## Priorities\n| Must have | Won't have |\n|---|---|\n| Invite by link | Split payments |\n"
+            "| Live sync | |\n")
+    parsed = prd.parse(text)
+    assert parsed.sections["non_goals"] == "Split payments"
+    assert "missing:non_goals" not in [f.criterion for f in prd.review(parsed)]
+
+
+def test_only_real_metrics_count():
+    section = ("_List two or three metrics, each with a target and a timeframe._\n"
+               "**Objective: Make the first week productive**\n"
+               "- KR1: Admins who invite a teammate: from 41% to 55% by end of Q3\n"
+               "- Baseline: 41% invite rate across Q1 sign-ups\n"
+               "- e.g. \"Adoption: 30% within 60 days\"\n- M2:\n"
+               "We also track duplicate purchases, which should drop from 2.1 to 0.5 a month by end of Q3.\n")
+    metrics = prd.metrics_in(section)
+    assert [(m.name, m.target, m.timeframe) for m in metrics] == [
+        ("Admins who invite a teammate", "from 41% to 55%", "by end of Q3"),
+        ("duplicate purchases", "from 2.1 to 0.5", "by end of Q3")]
+
+
+def test_table_without_a_metric_header_and_targets_that_are_not_numbers():
+    section = ("| Signal | Baseline | Target | By |\n|---|---|---|---|\n| Double bookings | 6.1 | 2 | Q4 2026 |\n"
+               "| Support tickets | 80 | \u2193 meaningfully | end of year |\n")
+    metrics = prd.metrics_in(section)
+    assert [(m.name, m.target, m.timeframe) for m in metrics] == [
+        ("Double bookings", "2", "Q4 2026"), ("Support tickets", None, "end of year")]
+    findings = prd.review("## Metrics\n" + section)
+    target = next(f for f in findings if f.criterion == "metric_without_target")
+    assert target.index == 1 and target.message.startswith("Metric \u201cSupport tickets\u201d has no target")
+
+
+def test_timeframe_in_the_target_header_applies_to_every_row():
+    section = "| KPI | Target (by Q3 2027) |\n|---|---|\n| Monthly donors | 12% |\n| Second gifts | improve |\n"
+    assert [(m.target, m.timeframe) for m in prd.metrics_in(section)] == [("12%", "by Q3 2027"), (None, "by Q3 2027")]
+
+
+def test_the_only_level_one_heading_is_the_title_not_a_section():
+    assert _present("# Feature: saved searches\n## Problem\nSlow.\n") == {"problem"}
+    assert _present("# Problem\nSlow.\n# Users\nLeads.\n") == {"problem", "users"}
+
+
+def test_capital_line_headings_and_run_in_bold_labels():
+    text = ("INVOICE REMINDERS\n\nPROBLEM\nLate invoices.\n\n**Audience.** Freelancers.\nAnd small agencies.\n"
+            "**Outcome metrics.** Paid-late invoices should fall from 38% to 25% by the end of Q3.\n")
+    parsed = prd.parse(text)
+    assert parsed.sections == {"problem": "Late invoices.", "users": "Freelancers.\nAnd small agencies.",
+                               "metrics": "Paid-late invoices should fall from 38% to 25% by the end of Q3."}
+    assert [(m.name, m.target, m.timeframe) for m in parsed.metrics] == [
+        ("Paid-late invoices", "from 38% to 25%", "by the end of Q3")]
+
+
+def test_sub_bullets_belong_to_the_metric_above():
+    section = ("- **Idle seats removed**\n  - Target: 40% of idle seats\n  - Timeframe: 60 days after GA\n"
+               "- **Seat tickets**\n  - Target: down 30%\n- Admin satisfaction (no target yet)\n")
+    assert [(m.name, m.target, m.timeframe) for m in prd.metrics_in(section)] == [
+        ("Idle seats removed", "40%", "60 days after GA"), ("Seat tickets", "30%", None),
+        ("Admin satisfaction (no target yet)", None, None)]
+
+
+def test_yaml_front_matter_is_metadata():
+    text = "---\ntitle: Saved searches\ngoal: more visits\nstatus: draft\n---\n## Problem\nSlow.\n"
+    assert prd.parse(text).sections == {"problem": "Slow."}

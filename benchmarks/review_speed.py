@@ -1,0 +1,94 @@
+"""How fast the artifact reviewers run: stories and PRDs per second, before and after the rewrite, side by side.
+
+"After" is pmkit.stories and pmkit.prd as they are; "before" is the same two modules at a git revision
+(by default the commit before the reviewers were rewritten for issue 14), loaded beside them.
+Stories are the 1,680 real ones of ../shared/corpora/user-stories (Dalpiaz 2018, CC BY 4.0), reviewed
+one backlog at a time (the development set's backlogs where that corpus is absent); PRDs are the
+development set's documents under tests/reviewers/prds/, 20 times each. Rounds alternate before and
+after, so machine noise hits both alike; the script prints the median and best rate of each.
+
+    python benchmarks/review_speed.py [ROUNDS] [--before REV]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pmkit import prd, stories  # noqa: E402
+from tests.reviewers.evaluate import SPLITS, module_at  # noqa: E402
+from tests.reviewers.evaluate import backlogs as backlogs_of  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpora" / "user-stories"
+PRDS = sorted((REPO / "tests" / "reviewers" / "prds").glob("*/*.md"))
+
+
+def default_before() -> str | None:
+    """The parent of the commit that added pmkit/verbs.py (the rewrite's first reviewer commit)."""
+    found = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", "pmkit/verbs.py"], cwd=REPO,
+                           capture_output=True, text=True)
+    commits = found.stdout.split()
+    return f"{commits[-1][:12]}^" if found.returncode == 0 and commits else None
+
+
+def measure(story_module: ModuleType, prd_module: ModuleType, backlogs: list[str], documents: list[str],
+            repeat: int) -> tuple[float, float]:
+    """One round: (stories per second, PRDs per second)."""
+    total = sum(len([line for line in b.split("\n") if line.strip()]) for b in backlogs)
+    start = time.perf_counter()
+    for backlog in backlogs:
+        story_module.review(story_module.parse_many(backlog))
+    story_rate = total / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for document in documents:
+            prd_module.review(prd_module.parse(document))
+    return story_rate, repeat * len(documents) / (time.perf_counter() - start)
+
+
+def main() -> int:
+    """Print stories and PRDs per second for the revision before the rewrite and for the worktree."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("rounds", nargs="?", type=int, default=5)
+    parser.add_argument("--before", help="git revision to compare with (default: before the rewrite)")
+    args = parser.parse_args()
+    from pmkit import textio
+    if CORPUS.is_dir():
+        backlogs = [textio.read_text(path).text for path in sorted(CORPUS.glob("*.txt"))]
+    else:
+        print(f"{CORPUS} is missing: measuring stories on the development set's backlogs instead")
+        backlogs = ["\n".join(story for _, story in items)
+                    for split in SPLITS for _, items in backlogs_of(split)]
+    documents = [path.read_text(encoding="utf-8") for path in PRDS]
+    versions: dict[str, tuple[ModuleType, ModuleType]] = {}
+    before = args.before or default_before()
+    if before:
+        try:
+            versions[f"before ({before})"] = (module_at(before, "stories"), module_at(before, "prd"))
+        except subprocess.CalledProcessError:
+            print(f"revision {before} not found: measuring the worktree only")
+    versions["after (worktree)"] = (stories, prd)
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in versions}
+    for _ in range(args.rounds):
+        for name, (story_module, prd_module) in versions.items():
+            results[name].append(measure(story_module, prd_module, backlogs, documents, repeat=20))
+    total = sum(len([line for line in b.split("\n") if line.strip()]) for b in backlogs)
+    print(f"{args.rounds} rounds; {total} stories in {len(backlogs)} backlogs, {len(documents)} PRDs x 20 per round")
+    print(f"{'reviewers':28} {'stories/s':>10} {'best':>9} {'PRDs/s':>9} {'best':>9}")
+    for name, rows in results.items():
+        story_rates, prd_rates = [r[0] for r in rows], [r[1] for r in rows]
+        print(f"{name:28} {statistics.median(story_rates):10.0f} {max(story_rates):9.0f} "
+              f"{statistics.median(prd_rates):9.0f} {max(prd_rates):9.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
