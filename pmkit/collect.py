@@ -24,6 +24,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,8 +121,8 @@ def read_timestamp(folder: Path) -> dt.datetime | None:
 # --- reading the source ------------------------------------------------------------------------
 
 
-def candidates(source: Path) -> Iterator[Candidate]:
-    """Every file in a folder (recursively, links refused) or a zip, without reading any content yet."""
+def candidates(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
+    """Every file in a folder (recursively, links refused) or a zip (kept open on ``stack``), content unread."""
     if source.is_symlink() and source.is_dir():
         raise PmkitError(f"{source}: is a symbolic link to a folder; give the folder itself")
     if source.is_dir():
@@ -129,7 +130,7 @@ def candidates(source: Path) -> Iterator[Candidate]:
     elif not source.exists():
         raise PmkitError(f"{source}: no such file or folder; give the folder or zip of submissions")
     elif zipfile.is_zipfile(source):
-        yield from _zip(source)
+        yield from _zip(source, stack)
     else:
         raise PmkitError(f"{source}: not a folder or a zip file of notebooks (a damaged zip? download it again)")
 
@@ -169,26 +170,25 @@ def exercise_grade_ids(solutions: Path) -> dict[str, set[str]]:
     return found
 
 
-def _zip(source: Path) -> Iterator[Candidate]:
+def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
     try:
-        archive = zipfile.ZipFile(source)
+        archive = stack.enter_context(zipfile.ZipFile(source))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
         raise PmkitError(f"{source}: the zip cannot be read ({error}); download it again") from None
-    with archive:
-        for info in members:
-            if info.is_dir():
-                continue
-            try:
-                when = dt.datetime(*info.date_time).astimezone(dt.UTC)  # zip times are local
-            except ValueError:
-                when = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.UTC)
-            problem = ""
-            if stat.S_ISLNK(info.external_attr >> 16):
-                problem = "is a symbolic link inside the zip; links are not filed"
-            elif info.flag_bits & 0x1:
-                problem = "is encrypted in the zip; download the submissions again without a password"
-            yield Candidate(info.filename, info.file_size, when, lambda i=info: archive.open(i), problem)
+    for info in members:
+        if info.is_dir():
+            continue
+        try:
+            when = dt.datetime(*info.date_time).astimezone(dt.UTC)  # zip times are local
+        except ValueError:
+            when = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.UTC)
+        problem = ""
+        if stat.S_ISLNK(info.external_attr >> 16):
+            problem = "is a symbolic link inside the zip; links are not filed"
+        elif info.flag_bits & 0x1:
+            problem = "is encrypted in the zip; download the submissions again without a password"
+        yield Candidate(info.filename, info.file_size, when, lambda i=info: archive.open(i), problem)
 
 
 def _now() -> dt.datetime:
@@ -281,10 +281,16 @@ def file_submissions(source: Path, submitted: Path, exercise: str, people: list[
 
     ``grade_ids`` maps each exercise to its test cells' grade ids, to refuse another exercise's notebook.
     """
+    with contextlib.ExitStack() as stack:
+        return _file_all(candidates(Path(source), stack), submitted, exercise, people, grade_ids, max_bytes)
+
+
+def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people: list[Person],
+              grade_ids: dict[str, set[str]] | None, max_bytes: int) -> CollectReport:
     matcher = Matcher(people, exercise)
     report = CollectReport()
     found: dict[str, list[Candidate]] = {}
-    for item in candidates(Path(source)):
+    for item in items:
         base = Path(item.name).name
         if base.startswith(".") or "__MACOSX" in item.name or ".ipynb_checkpoints" in item.name:
             continue
@@ -376,7 +382,7 @@ def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
         return "", f"is damaged in the zip ({error}); download the submissions again"
     except OSError as error:
         if isinstance(error, PermissionError) or error.errno in (5,):  # unreadable source, not our disk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import os
@@ -105,9 +106,10 @@ def test_collect_reports_unknown_duplicates_and_non_notebooks(graded, tmp_path):
     assert sorted(report.collected) == sorted(LEARNERS)
     assert report.unknown == ["zoe.ipynb"] and report.not_notebooks == ["notes.txt"]
     archive = tmp_path / "late.zip"
+    later = (datetime.datetime.now() + datetime.timedelta(days=1)).timetuple()[:6]  # newer than the filed one
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.write(RELEASE, "late/alice.ipynb")
-        zipped.write(RELEASE, "late/alice-beta-metrics.ipynb")
+        zipped.writestr(zipfile.ZipInfo("late/alice.ipynb", later), RELEASE.read_bytes())
+        zipped.writestr(zipfile.ZipInfo("late/alice-beta-metrics.ipynb", later), RELEASE.read_bytes())
         zipped.writestr("late/readme.md", "hi")
     second = cohort.collect(archive, EX)
     assert second.collected == ["alice"] and second.duplicates == ["late/alice-beta-metrics.ipynb"]
