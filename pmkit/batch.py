@@ -276,8 +276,9 @@ class Grader:
                         if message[0] == "ok":
                             outcome = self._saved(message[1], message[2], message[3])
                         elif message[0] == "failed":
-                            self._save_failed(message[1], message[2])
-                            outcome = Outcome(message[1], FAILED, None, None, message[3], message[2],
+                            reason = self._diagnose(finished, message[2])
+                            self._save_failed(message[1], reason)
+                            outcome = Outcome(message[1], FAILED, None, None, message[3], reason,
                                               retry=bool(message[4:5] and message[4]))
                         elif finished is not None:
                             reason = "the grading process died (a crashed kernel or too much memory)"
@@ -314,6 +315,14 @@ class Grader:
                 if worker.process.is_alive():
                     worker.kill()
         return outcomes
+
+    def _diagnose(self, task: tuple[str, Path, str] | None, reason: str) -> str:
+        """Nbgrader's reason, or ours when the notebook is another exercise's or an older release's."""
+        from pmkit.collect import exercise_grade_ids, submission_problem
+
+        if task is None or "metadata" not in reason:
+            return reason
+        return submission_problem(task[1], self.exercise, exercise_grade_ids(self.cohort.solutions)) or reason
 
     def _saved(self, learner: str, notebook_json: str, seconds: float) -> Outcome:
         """Save one graded notebook; a failure here is this submission's (and the run's, so retried), not the end."""

@@ -158,7 +158,7 @@ def _folder(root: Path) -> Iterator[Candidate]:
 
 
 def exercise_grade_ids(solutions: Path) -> dict[str, set[str]]:
-    """Each exercise's grade ids, read from its source notebook, to tell one exercise's notebook from another's."""
+    """Each exercise's cell grade ids, read from its source notebook, to tell one exercise's notebook from another's."""
     found = {}
     for source in sorted(solutions.glob("*/*.ipynb")):
         if source.stem != source.parent.name:
@@ -166,7 +166,7 @@ def exercise_grade_ids(solutions: Path) -> dict[str, set[str]]:
         with contextlib.suppress(OSError, ValueError):
             cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
             found[source.stem] = {c["metadata"]["nbgrader"]["grade_id"] for c in cells
-                                  if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+                                  if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
     return found
 
 
@@ -401,12 +401,28 @@ def _wrong_exercise(path: Path, exercise: str, grade_ids: dict[str, set[str]] | 
         found = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
     except (ValueError, AttributeError, TypeError, UnicodeDecodeError):
         return ""  # not readable as a notebook: filed, and grading records why it fails
-    if found & grade_ids[exercise]:
-        return ""
-    others = [name for name, ids in grade_ids.items() if name != exercise and found & ids]
-    if others:
-        return (f"is the {others[0]!r} exercise's notebook, not {exercise!r}; collect it with --exercise {others[0]} "
+    mine = len(found & grade_ids[exercise])
+    best = max(grade_ids, key=lambda name: len(found & grade_ids[name]))
+    if best != exercise and len(found & grade_ids[best]) > mine:
+        return (f"is the {best!r} exercise's notebook, not {exercise!r}; collect it with --exercise {best} "
                 "or ask the learner for the right file")
+    return ""
+
+
+def submission_problem(path: Path, exercise: str, grade_ids: dict[str, set[str]]) -> str:
+    """Why a notebook cannot be graded as ``exercise`` when nbgrader refuses its metadata, in the grader's words."""
+    problem = _wrong_exercise(path, exercise, grade_ids)
+    if problem or exercise not in grade_ids:
+        return f"the notebook {problem}" if problem else ""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        found = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
+    except (ValueError, OSError, AttributeError, TypeError):
+        return ""
+    unknown = sorted(i for i in found - grade_ids[exercise] if i)
+    if unknown:
+        return (f"graded cell(s) {', '.join(unknown)} are not in the current {exercise!r} release (an older "
+                "release?); ask the learner to copy their answers into the current release and submit again")
     return ""
 
 
