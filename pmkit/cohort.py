@@ -235,6 +235,18 @@ class Cohort(GradingCourse):
                 self._exchange_call("release", self.api.release_assignment, name)
         return chosen
 
+    def generate(self, exercise: str) -> None:
+        """Nbgrader's generate_assignment into the cohort's gradebook; a failure is one sentence, not its log."""
+        try:
+            super().generate(exercise)
+        except PmkitError as error:
+            from pmkit.failures import nbgrader_failure
+
+            text = str(error)
+            if "nbgrader could not generate" not in text:
+                raise
+            raise PmkitError(f"nbgrader could not generate {exercise}: {nbgrader_failure(text, self.db_url)}") from None
+
     def _check_exercise(self, exercise: str) -> None:
         """Refuse an exercise id the course does not have, listing the ones it has."""
         if exercise not in exercise_ids(self.solutions):

@@ -26,6 +26,19 @@ def last_meaningful_line(log: str, limit: int = 300) -> str:
     return _tidy(useful[-1], limit) if useful else "no reason given (run with --workers 1 to see nbgrader's log)"
 
 
+def nbgrader_failure(log: str, db_url: str | None = None) -> str:
+    """Nbgrader's failure as one sentence: the gradebook's own problem if that is what it was, else its reason.
+
+    Nbgrader answers every database error with advice to run ``nbgrader db upgrade``, which is wrong for
+    a locked or damaged gradebook; the driver's message underneath says which it was.
+    """
+    for marker, name in (("database is locked", "OperationalError"), ("file is not a database", "DatabaseError"),
+                         ("readonly database", "OperationalError"), ("unable to open database", "OperationalError")):
+        if marker in log:
+            return explain(type(name, (Exception,), {"__module__": "sqlite3"})(marker), db_url) or marker
+    return last_meaningful_line(log.replace("nbgrader db upgrade", "").replace("BACK UP your database", ""))
+
+
 def _tidy(line: str, limit: int) -> str:
     line = re.sub(r"^(nbgrader\.\w+\.)+", "", line)
     return line if len(line) <= limit else line[: limit - 1] + "\u2026"
