@@ -95,7 +95,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
                          "keep the notebook's name, or say which it is with --exercise")
     print(f"Checking {path} against exercise {exercise}, hidden tests included (in a temporary copy)...")
     with grading.GradingCourse() as course:
-        result = course.grade(exercise, "me", path)
+        try:
+            result = course.grade(exercise, "me", path)
+        except PmkitError as error:
+            from pmkit.failures import last_meaningful_line
+
+            text = str(error)
+            if "nbgrader could not grade it:" not in text:
+                raise
+            raise PmkitError(f"{path}: nbgrader could not grade it: "
+                             f"{last_meaningful_line(text.split('nbgrader could not grade it:', 1)[1])}") from None
     present = _grade_ids(path)
     width = max(len(c.grade_id) for c in result.cells)
     for cell in result.cells:

@@ -9,6 +9,7 @@ receives exercises and hands back submissions and feedback (``deploy/jupyterhub`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -237,6 +238,7 @@ class Cohort(GradingCourse):
 
     def generate(self, exercise: str) -> None:
         """Nbgrader's generate_assignment into the cohort's gradebook; a failure is one sentence, not its log."""
+        _probe_gradebook(self.db_url)
         try:
             super().generate(exercise)
         except PmkitError as error:
@@ -308,6 +310,24 @@ class Cohort(GradingCourse):
         for path in sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb")):
             found[path.parent.parent.name] = path
         return found
+
+
+def _probe_gradebook(db_url: str) -> None:
+    """Open a SQLite gradebook read-only first: a damaged or locked one is named before nbgrader's long log."""
+    import sqlite3
+
+    from pmkit.failures import explain
+
+    if not db_url.startswith("sqlite:///"):
+        return
+    path = Path(db_url[len("sqlite:///"):].partition("?")[0])
+    if not path.is_file():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            db.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        raise PmkitError(explain(error, db_url) or f"the gradebook {path} cannot be read: {error}") from None
 
 
 def _write_new(path: Path, text: str) -> None:

@@ -11,19 +11,19 @@ import errno
 import re
 
 _NOISE = re.compile(r"^(Traceback|\s+File |\s+\^|\s*$|During handling|The above exception|\[\w+\]\s*$|-{5,})")
-_VAGUE = ("Please see the above traceback", "see the above", "Please see the error above",
+_VAGUE = ("above traceback", "see the above", "Please see the error above",
           "There was an error processing", "nbgrader.nbgraderformat", "Exception: ")
 
 
 def last_meaningful_line(log: str, limit: int = 300) -> str:
     """The line of a captured nbgrader log or traceback that says what went wrong, not where."""
-    lines = [line.strip() for line in log.splitlines() if not _NOISE.match(line)]
-    lines = [re.sub(r"^\[\w+\]\s*", "", line) for line in lines]
-    useful = [line for line in lines if line and not any(v in line for v in _VAGUE)]
-    for line in reversed(useful):
-        if re.match(r"^[\w.]*(Error|Exception|Warning)\b", line) or "Error:" in line:
+    kept = [line for line in log.splitlines() if not _NOISE.match(line)]
+    errors = [line.strip() for line in kept if re.match(r"^\s*[\w.]*(Error|Exception)\b:", line)]
+    plain = [re.sub(r"^\[\w+\]\s*", "", line).strip() for line in kept if not line[:1].isspace()]
+    for line in [*reversed(errors), *reversed(plain)]:
+        if line and not any(v in line for v in _VAGUE):
             return _tidy(line, limit)
-    return _tidy(useful[-1], limit) if useful else "no reason given (run with --workers 1 to see nbgrader's log)"
+    return "no reason given (run with --workers 1 to see nbgrader's log)"
 
 
 def nbgrader_failure(log: str, db_url: str | None = None) -> str:
