@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pmkit.cohort import Cohort, digest
+from pmkit.collect import MAX_NOTEBOOK_BYTES
 from pmkit.errors import PmkitError
 from pmkit.grading import gradebook
 from pmkit.locks import cohort_lock
@@ -205,6 +206,11 @@ class Grader:
                 skipped.append(Outcome(learner, FAILED, None, None, 0.0,
                                        f"submitted/{learner}/ is not on the roster: add them with `pmkit cohort "
                                        "roster`, or remove the folder; not graded", skipped=True))
+                continue
+            if path.stat().st_size > MAX_NOTEBOOK_BYTES:  # never load a zip bomb into a kernel
+                skipped.append(Outcome(learner, FAILED, None, None, 0.0, f"{path.stat().st_size / 2**20:.0f} MB is "
+                                       f"over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; not graded",
+                                       skipped=True))
                 continue
             sha = digest(path)
             previous = self.state.get(learner)
