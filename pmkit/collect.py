@@ -238,6 +238,10 @@ class Matcher:
             if found:
                 return found
         key = keys[0] if keys else stem
+        several = sorted({*self.by_fold.get(key.casefold(), []), *self.by_name.get(_squash(key), [])})
+        if len(several) > 1:
+            return None, (f"{name}: {key!r} matches several learners ({', '.join(several)}); rename the file to "
+                          "the learner's id")
         near = difflib.get_close_matches(key.casefold(), list(self.by_fold), n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(repr(self.by_fold[n][0]) for n in near)}?" if near else ""
         return None, f"{name}: no learner {key!r} on the roster{hint}"

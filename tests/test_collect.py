@@ -87,6 +87,17 @@ def test_moodle_flat_names_and_one_folder_per_learner(cohort, tmp_path):
     assert not report.failed
 
 
+def test_an_ambiguous_name_is_not_guessed():
+    from pmkit.collect import Matcher, Person
+
+    matcher = Matcher([Person("jsmith", "John", "Smith"), Person("jsmith2", "John", "Smith"),
+                       Person("ann", "Ann", "Lee")], EX)
+    assert matcher.match("John Smith_12_assignsubmission_file_prd.ipynb") == (
+        None, "John Smith_12_assignsubmission_file_prd.ipynb: 'John Smith' matches several learners (jsmith, "
+              "jsmith2); rename the file to the learner's id")
+    assert matcher.match("leeann_5_6_prd.ipynb")[0] == "ann"  # Canvas' sortable name, last name first
+
+
 def test_newer_wins_within_a_source_and_across_collects(cohort, tmp_path):
     old, new = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     subs = tmp_path / "subs"
