@@ -286,10 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     release.set_defaults(func=_cmd_release)
 
     collect = commands.add_parser("collect", help="file learners' notebooks (a folder or zip) as submissions",
-                                  description="File <learner id>.ipynb files from a folder or zip as submissions; "
-                                              "unknown ids, duplicates and non-notebooks are reported. On a hub "
-                                              "cohort, --exchange collects what learners submitted instead.")
-    collect.add_argument("path", nargs="?", help="folder or zip of <learner id>.ipynb files")
+                                  description="File learners' notebooks from a folder or zip as submissions: "
+                                              "<learner id>.ipynb in any case, browser copies, one folder per "
+                                              "learner, Canvas and Moodle bulk downloads. The newest file of each "
+                                              "learner wins; unknown names, links, oversized or damaged files are "
+                                              "reported and the command exits 1. On a hub cohort, --exchange "
+                                              "collects what learners submitted instead.")
+    collect.add_argument("path", nargs="?", help="folder or zip of learners' notebooks (or an LMS bulk download)")
     collect.add_argument("--exchange", action="store_true",
                          help="collect the newest hub submission of each learner from nbgrader's exchange")
     collect.add_argument("--exercise", required=True, help="the exercise these notebooks answer")
