@@ -205,12 +205,11 @@ class Grader:
             if learner not in roster:
                 skipped.append(Outcome(learner, FAILED, None, None, 0.0,
                                        f"submitted/{learner}/ is not on the roster: add them with `pmkit cohort "
-                                       "roster`, or remove the folder; not graded", skipped=True))
+                                       "roster`, or remove the folder; not graded"))
                 continue
             if path.stat().st_size > MAX_NOTEBOOK_BYTES:  # never load a zip bomb into a kernel
                 skipped.append(Outcome(learner, FAILED, None, None, 0.0, f"{path.stat().st_size / 2**20:.0f} MB is "
-                                       f"over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; not graded",
-                                       skipped=True))
+                                       f"over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; not graded"))
                 continue
             sha = digest(path)
             previous = self.state.get(learner)
