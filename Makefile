@@ -101,6 +101,7 @@ bench: $(VENV)/.installed-test $(HUB_PROXY)
 	$(BIN)/python benchmarks/grade_cohort.py 40
 	$(BIN)/python benchmarks/hub_class_start.py 12
 	$(BIN)/python benchmarks/review_speed.py
+	$(BIN)/python benchmarks/collect_memory.py 1024
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(HUB_DIR)/node_modules

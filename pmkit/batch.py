@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import json
 import multiprocessing as mp
 import os
 import signal
@@ -26,8 +25,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TextIO
 
-from pmkit.cohort import Cohort, digest, write_json_atomic
+from pmkit.cohort import Cohort, digest
+from pmkit.collect import MAX_NOTEBOOK_BYTES
+from pmkit.errors import PmkitError
 from pmkit.grading import gradebook
+from pmkit.locks import cohort_lock
+from pmkit.state import ResumeState, decide
 
 GRADED, FAILED = "graded", "failed"
 
@@ -43,6 +46,13 @@ class Outcome:
     seconds: float
     reason: str = ""
     skipped: bool = False
+    retry: bool = False  # a failure the run caused (killed worker, time limit): the next run tries again
+
+
+class GradingInterrupted(PmkitError):
+    """Ctrl-C or SIGTERM stopped a grading run; what was graded is kept and a re-run resumes."""
+
+    exit_code = 130
 
 
 def _die_with_parent() -> None:
@@ -52,6 +62,8 @@ def _die_with_parent() -> None:
 
 
 def _short_reason(error: BaseException) -> str:
+    from pmkit.failures import last_meaningful_line
+
     text = str(error)
     if "not a readable notebook" in text or "not a valid notebook" in text:
         return text.split(": ", 1)[-1].strip()[:300]
@@ -59,8 +71,9 @@ def _short_reason(error: BaseException) -> str:
         if marker in text:
             line = next((x for x in text.splitlines() if marker in x), marker)
             return line.strip()[-300:]
-    errors = [x.strip() for x in text.splitlines() if "[ERROR]" in x or "Error" in x]
-    return (errors[-1] if errors else text.strip().splitlines()[-1] if text.strip() else repr(error))[-300:]
+    if "nbgrader could not grade it" in text:
+        return "nbgrader could not grade it: " + last_meaningful_line(text.split("nbgrader could not grade it:", 1)[1])
+    return last_meaningful_line(text) if text.strip() else repr(error)
 
 
 def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int) -> None:
@@ -85,8 +98,9 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int) 
                 course.grade(exercise, learner, Path(path), read_results=False)
                 graded = course.root / "autograded" / learner / exercise / f"{exercise}.ipynb"
                 conn.send(("ok", learner, graded.read_text(encoding="utf-8"), time.perf_counter() - start))
-            except Exception as error:  # any failure is this submission's, never the run's
-                conn.send(("failed", learner, _short_reason(error), time.perf_counter() - start))
+            except Exception as error:  # never the run's end; a crash outside nbgrader's handling is retried
+                conn.send(("failed", learner, _short_reason(error), time.perf_counter() - start,
+                           not isinstance(error, PmkitError)))
     except (EOFError, BrokenPipeError):
         pass
     finally:
@@ -120,19 +134,15 @@ class Grader:
         self.workers = max(1, workers)
         self.cell_timeout = cell_timeout
         self.submission_timeout = submission_timeout or max(60, cell_timeout * 4)
-        self.state_path = cohort.root / ".pmkit" / f"grading-{exercise}.json"
-        self.state: dict[str, dict[str, Any]] = {}
-        if self.state_path.is_file():
-            self.state = json.loads(self.state_path.read_text(encoding="utf-8"))
+        self.resume = ResumeState(cohort.root, exercise)
+        self.state_path = self.resume.path
+        self.state = self.resume.entries
 
     # --- bookkeeping in the parent -------------------------------------------------------------
 
     def _record(self, outcome: Outcome, sha: str) -> None:
-        self.state[outcome.learner] = {"hash": sha, "status": outcome.status, "score": outcome.score,
-                                       "max_score": outcome.max_score, "seconds": round(outcome.seconds, 2),
-                                       "reason": outcome.reason}
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(self.state_path, self.state)
+        self.resume.finish(outcome.learner, sha, outcome.status, outcome.score, outcome.max_score, outcome.seconds,
+                           outcome.reason, outcome.retry)
 
     @functools.cached_property
     def test_cells(self) -> frozenset[str]:
@@ -173,11 +183,10 @@ class Grader:
             return float(sum(g.auto_score or 0 for g in grades)), float(sum(g.max_score for g in grades)), note
 
     def _save_failed(self, learner: str, reason: str) -> None:
-        """No stale grades: drop this learner's old scores, keep the evidence beside the submission."""
-        from nbgrader.api import MissingEntry
+        """No stale grades: drop this learner's automatic scores (an instructor's grades and comments stay)."""
+        from pmkit.regrade import drop_automatic_grades
 
-        with gradebook(self.cohort.db_url) as book, contextlib.suppress(MissingEntry):
-            book.remove_submission(self.exercise, learner)
+        drop_automatic_grades(self.cohort.db_url, self.exercise, learner)
         folder = self.cohort.root / "autograded" / learner / self.exercise
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{self.exercise}.ipynb").unlink(missing_ok=True)
@@ -187,24 +196,51 @@ class Grader:
     # --- the run ---------------------------------------------------------------------------------
 
     def pending(self) -> tuple[list[tuple[str, Path, str]], list[Outcome]]:
-        """Submissions to grade now, and the unchanged ones skipped."""
-        todo, skipped = [], []
+        """Submissions to grade now, and the ones skipped: unchanged, or filed for someone not on the roster."""
+        todo, last, skipped = [], [], []
+        roster = set(self.cohort.learner_ids())
+        with gradebook(self.cohort.db_url) as book:
+            in_book = {s.student_id for s in book.find_assignment(self.exercise).submissions}
         for learner, path in self.cohort.submissions(self.exercise).items():
+            if learner not in roster:
+                skipped.append(Outcome(learner, FAILED, None, None, 0.0,
+                                       f"submitted/{learner}/ is not on the roster: add them with `pmkit cohort "
+                                       "roster`, or remove the folder; not graded"))
+                continue
+            if path.stat().st_size > MAX_NOTEBOOK_BYTES:  # never load a zip bomb into a kernel
+                skipped.append(Outcome(learner, FAILED, None, None, 0.0, f"{path.stat().st_size / 2**20:.0f} MB is "
+                                       f"over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; not graded"))
+                continue
             sha = digest(path)
             previous = self.state.get(learner)
-            if previous and previous["hash"] == sha and not self.force:
-                skipped.append(Outcome(learner, previous["status"], previous["score"], previous["max_score"],
-                                       0.0, previous.get("reason", ""), skipped=True))
+            decision = decide(previous, sha, learner in in_book, self.force)
+            if decision.grade:
+                (last if decision.why else todo).append((learner, path, sha))  # suspects go last
+                if decision.why:
+                    self._print(f"{learner}: graded again: {decision.why}")
             else:
-                todo.append((learner, path, sha))
-        return todo, skipped
+                status = FAILED if previous["status"] != GRADED else GRADED
+                skipped.append(Outcome(learner, status, previous["score"], previous["max_score"],
+                                       0.0, decision.why or previous.get("reason", ""), skipped=True))
+        return todo + last, skipped
 
     def run(self) -> list[Outcome]:
+        """Grade under the cohort's lock; Ctrl-C or SIGTERM stops within seconds, keeping what was graded."""
+        with cohort_lock(self.cohort.root, f"grading {self.exercise}"):
+            previous = signal.signal(signal.SIGTERM, _interrupt)
+            try:
+                return self._run()
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _run(self) -> list[Outcome]:
         """Grade, print progress and return every submission's outcome (skipped ones included)."""
+        if self.resume.warning:
+            self._print(f"warning: {self.resume.warning}")
         self.cohort.generate(self.exercise)  # the assignment and its grade cells exist in the gradebook
         todo, outcomes = self.pending()
         total = len(todo)
-        if skipped := len(outcomes):
+        if skipped := sum(o.status != FAILED or o.learner in self.state for o in outcomes):
             self._print(f"{skipped} unchanged submission(s) skipped (use --force to grade them again)")
         if not todo:
             return outcomes
@@ -218,6 +254,7 @@ class Grader:
         def dispatch(worker: _Worker) -> None:
             if worker.ready and worker.task is None and queue:
                 worker.task = queue.pop(0)
+                self.resume.start(worker.task[0], worker.task[2])  # before it runs: a killed run leaves the mark
                 worker.started = time.perf_counter()
                 worker.deadline = worker.started + self.submission_timeout
                 worker.conn.send(worker.task[:2])
@@ -242,15 +279,17 @@ class Grader:
                             worker.task = None
                             dispatch(worker)  # keep the worker busy while this result is saved
                         if message[0] == "ok":
-                            score, maximum, note = self._save_graded(message[1], message[2])
-                            outcome = Outcome(message[1], GRADED, score, maximum, message[3], note)
+                            outcome = self._saved(message[1], message[2], message[3])
                         elif message[0] == "failed":
-                            self._save_failed(message[1], message[2])
-                            outcome = Outcome(message[1], FAILED, None, None, message[3], message[2])
+                            reason = self._diagnose(finished, message[2])
+                            self._save_failed(message[1], reason)
+                            outcome = Outcome(message[1], FAILED, None, None, message[3], reason,
+                                              retry=bool(message[4:5] and message[4]))
                         elif finished is not None:
                             reason = "the grading process died (a crashed kernel or too much memory)"
                             self._save_failed(finished[0], reason)
-                            outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason)
+                            outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason,
+                                              retry=True)
                             pool[index] = self._replace(worker, context, solutions)
                         else:
                             raise RuntimeError("a grading worker could not start; run with --workers 1 to see why")
@@ -258,13 +297,20 @@ class Grader:
                         reason = (f"stopped after {self.submission_timeout} s: an endless loop, or one that ignores "
                                   "interrupts")
                         self._save_failed(finished[0], reason)
-                        outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason)
+                        outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason, retry=True)
                         pool[index] = self._replace(worker, context, solutions)
                     if outcome is not None:
                         self._record(outcome, finished[2] if finished else "")
                         outcomes.append(outcome)
                         done += 1
                         self._progress(done, total, outcome)
+        except KeyboardInterrupt:
+            for worker in pool:
+                worker.kill()
+            self.resume.abandon([w.task[0] for w in pool if w.task] + [t[0] for t in queue])
+            graded = sum(not o.skipped for o in outcomes)
+            raise GradingInterrupted(f"interrupted: {graded} of {total} submission(s) graded in this run and kept; "
+                                     f"{total - graded} not yet. Run the same command again to resume.") from None
         finally:
             for worker in pool:
                 with contextlib.suppress(Exception):
@@ -274,6 +320,27 @@ class Grader:
                 if worker.process.is_alive():
                     worker.kill()
         return outcomes
+
+    def _diagnose(self, task: tuple[str, Path, str] | None, reason: str) -> str:
+        """Nbgrader's reason, or ours when the notebook is another exercise's or an older release's."""
+        from pmkit.collect import exercise_grade_ids, submission_problem
+
+        if task is None or "metadata" not in reason:
+            return reason
+        return submission_problem(task[1], self.exercise, exercise_grade_ids(self.cohort.solutions)) or reason
+
+    def _saved(self, learner: str, notebook_json: str, seconds: float) -> Outcome:
+        """Save one graded notebook; a failure here is this submission's (and the run's, so retried), not the end."""
+        from pmkit.failures import explain
+
+        try:
+            score, maximum, note = self._save_graded(learner, notebook_json)
+        except Exception as error:  # a damaged result or a gradebook hiccup must not end the others' grading
+            reason = explain(error, self.cohort.db_url) or f"its grades could not be saved: {error}"[:300]
+            with contextlib.suppress(Exception):
+                self._save_failed(learner, reason)
+            return Outcome(learner, FAILED, None, None, seconds, reason, retry=True)
+        return Outcome(learner, GRADED, score, maximum, seconds, note)
 
     def _replace(self, worker: _Worker, context: Any, solutions: Path) -> _Worker:
         worker.kill()
@@ -289,6 +356,11 @@ class Grader:
                   else f"FAILED: {outcome.reason[:70]}")
         self._print(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.learner:<12} "
                     f"{result} ({outcome.seconds:.1f} s)")
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM stops a grading run as Ctrl-C does: cleanly, keeping what was graded."""
+    raise KeyboardInterrupt
 
 
 def _execution_problems(nb: Any) -> list[str]:

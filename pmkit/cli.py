@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -14,11 +15,32 @@ from pmkit.errors import PmkitError
 
 
 def _cmd_data_check(args: argparse.Namespace) -> int:
-    from pmkit import roles
+    from pmkit import cases, course, exercises, roles
+    from pmkit.paths import datasets_dir
+    from pmkit.tables import check_all
 
-    for name, frame in roles.all_tables().items():
-        print(f"ok  roles/{name}.csv  {len(frame)} rows")
-    return 0
+    groups = {"roles": roles.SCHEMAS, "cases": cases.SCHEMAS, "exercises": exercises.SCHEMAS, "course": course.SCHEMAS}
+    results = check_all(groups, datasets_dir())
+    broken = [error for _, error in results if not isinstance(error, int)]
+    for name, rows in results:
+        if isinstance(rows, int):
+            print(f"ok  {name}  {rows} rows")
+    for error in broken:
+        print(f"pmkit: {error}", file=sys.stderr)
+    if broken:
+        print(f"pmkit: {len(broken)} of {len(results)} data files are broken (listed above)", file=sys.stderr)
+    return 2 if broken else 0
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
 
 
 def _notebook_paths(targets: Sequence[str]) -> list[Path]:
@@ -63,6 +85,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from pmkit import grading
 
     path = Path(args.path)
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "no such file"
+        raise PmkitError(f"{path}: {what}; give your exercise notebook, e.g. exercises/prd/prd.ipynb")
     exercise = args.exercise or path.stem
     known = grading.exercise_ids()
     if exercise not in known:
@@ -70,9 +95,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
                          "keep the notebook's name, or say which it is with --exercise")
     print(f"Checking {path} against exercise {exercise}, hidden tests included (in a temporary copy)...")
     with grading.GradingCourse() as course:
-        result = course.grade(exercise, "me", path)
+        try:
+            result = course.grade(exercise, "me", path)
+        except PmkitError as error:
+            from pmkit.failures import last_meaningful_line
+
+            text = str(error)
+            if "nbgrader could not grade it:" not in text:
+                raise
+            raise PmkitError(f"{path}: nbgrader could not grade it: "
+                             f"{last_meaningful_line(text.split('nbgrader could not grade it:', 1)[1])}") from None
+    present = _grade_ids(path)
     width = max(len(c.grade_id) for c in result.cells)
     for cell in result.cells:
+        if cell.autograded and present is not None and cell.grade_id not in present:
+            cell = dataclasses.replace(cell, status="incorrect", score=0, message=(
+                "\u2718 this test cell is missing from your notebook, so it scores 0; restore it from "
+                f"{grading.RELEASE_DIR}/{exercise}/{exercise}.ipynb"))
         points = "-" if cell.score is None else f"{cell.score:g}"
         print(f"{_ICONS[cell.status]} {cell.grade_id:<{width}}  {points:>3}/{cell.max_score:<3g}", end="  ")
         print(cell.message.replace("\n", "\n" + " " * (width + 12)))
@@ -80,7 +119,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if result.manual_max:
         print(f"{result.manual_max:g} more points are graded by your instructor.", end="")
     print()
-    return 0 if result.auto_score == result.auto_max else 1
+    missing = present is not None and any(c.autograded and c.grade_id not in present for c in result.cells)
+    return 0 if result.auto_score == result.auto_max and not missing else 1
+
+
+def _grade_ids(path: Path) -> set[str] | None:
+    """The grade ids of a notebook's cells, or None when it cannot be read as JSON."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def _cohort(args: argparse.Namespace):  # noqa: ANN202 - pmkit.cohort.Cohort, imported lazily
@@ -128,7 +177,9 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     cohort = _cohort(args)
     report = cohort.collect_exchange(args.exercise) if args.exchange else cohort.collect(Path(args.path), args.exercise)
     print("\n".join(report.lines()))
-    return 0
+    if report.failed:
+        print("pmkit: some files were not filed (listed above); fix them and collect again", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -235,10 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     release.set_defaults(func=_cmd_release)
 
     collect = commands.add_parser("collect", help="file learners' notebooks (a folder or zip) as submissions",
-                                  description="File <learner id>.ipynb files from a folder or zip as submissions; "
-                                              "unknown ids, duplicates and non-notebooks are reported. On a hub "
-                                              "cohort, --exchange collects what learners submitted instead.")
-    collect.add_argument("path", nargs="?", help="folder or zip of <learner id>.ipynb files")
+                                  description="File learners' notebooks from a folder or zip as submissions: "
+                                              "<learner id>.ipynb in any case, browser copies, one folder per "
+                                              "learner, Canvas and Moodle bulk downloads. The newest file of each "
+                                              "learner wins; unknown names, links, oversized or damaged files are "
+                                              "reported and the command exits 1. On a hub cohort, --exchange "
+                                              "collects what learners submitted instead.")
+    collect.add_argument("path", nargs="?", help="folder or zip of learners' notebooks (or an LMS bulk download)")
     collect.add_argument("--exchange", action="store_true",
                          help="collect the newest hub submission of each learner from nbgrader's exchange")
     collect.add_argument("--exercise", required=True, help="the exercise these notebooks answer")
@@ -250,9 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
                                             "Broken submissions are recorded as failed with a reason; unchanged ones "
                                             "are skipped unless --force; an interrupted run resumes.")
     grade.add_argument("exercise")
-    grade.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2)), help="parallel workers")
-    grade.add_argument("--timeout", type=int, default=30, help="seconds a cell may run (default 30)")
-    grade.add_argument("--submission-timeout", type=int, default=None,
+    grade.add_argument("--workers", type=_positive, default=max(1, (os.cpu_count() or 2)), help="parallel workers")
+    grade.add_argument("--timeout", type=_positive, default=30, help="seconds a cell may run (default 30)")
+    grade.add_argument("--submission-timeout", type=_positive, default=None,
                        help="seconds a whole submission may take before it is stopped (default 4x --timeout)")
     grade.add_argument("--force", action="store_true", help="grade unchanged submissions again")
     cohort_options(grade)
@@ -299,6 +353,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except PmkitError as exc:
         print(f"pmkit: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 2)
+    except KeyboardInterrupt:
+        print("pmkit: interrupted; nothing half-written is kept, run the command again", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an operator's or the machine's problem gets a sentence, a real bug its traceback
+        from pmkit.failures import explain
+
+        message = explain(exc, getattr(args, "db", None))
+        if message is None:
+            raise
+        print(f"pmkit: {message}", file=sys.stderr)
         return 2
 
 

@@ -9,105 +9,109 @@ receives exercises and hands back submissions and feedback (``deploy/jupyterhub`
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import hashlib
-import io
 import json
 import os
-import re
 import shutil
-import zipfile
-from dataclasses import dataclass, field
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from pmkit.collect import CollectReport, Person, exercise_grade_ids, file_submissions
 from pmkit.errors import PmkitError
 from pmkit.grading import COURSE_ID, SOURCE_DIR, GradingCourse, exercise_ids, gradebook
 from pmkit.paths import REPO_ROOT
+from pmkit.roster import EMAIL, LEARNER_ID, ROSTER_COLUMNS, Learner, case_clashes, id_problem, read_roster
+
+__all__ = ["EMAIL", "LEARNER_ID", "ROSTER_COLUMNS", "Cohort", "CollectReport", "Learner", "read_roster"]
 
 SETTINGS = "pmkit-cohort.json"
-LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
-ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
+#: The default gradebook, relative to the cohort folder, so a copied or moved cohort keeps its own.
+DEFAULT_DB = "sqlite:///gradebook.db"
 
 _NBGRADER_CONFIG = '''"""nbgrader configuration of this cohort, written by `pmkit cohort init`."""
 
+import os
+
+from pmkit.cohort import cohort_settings
 from pmkit.grading import apply_course_settings
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 apply_course_settings(c)
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.db_url = {db_url!r}
-c.Exchange.root = {exchange!r}
+# Paths are relative to this folder: a copied or moved cohort uses its own gradebook and exchange.
+c.CourseDirectory.root, c.CourseDirectory.db_url, c.Exchange.root = cohort_settings(
+    os.path.dirname(os.path.abspath(__file__)))
 '''
 
 
-@dataclass(frozen=True)
-class Learner:
-    """One roster row."""
-
-    id: str
-    first_name: str
-    last_name: str
-    email: str
-
-
-def read_roster(path: Path) -> list[Learner]:
-    """Parse and validate a roster CSV; every problem is reported with its line, nothing half-read."""
-    from pmkit import textio
-
-    text = textio.read_text(path).text
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise PmkitError(f"{path}: the roster is empty; give a header {','.join(ROSTER_COLUMNS)} "
-                         "and one row per learner")
-    header = [h.strip().lower() for h in rows[0]]
-    missing = [c for c in ROSTER_COLUMNS if c not in header]
-    if missing:
-        raise PmkitError(f"{path}, line 1: the header lacks {', '.join(missing)}; expected {','.join(ROSTER_COLUMNS)}")
-    index = {c: header.index(c) for c in ROSTER_COLUMNS}
-    learners, problems, seen = [], [], {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(f"line {line}: {len(row)} fields, expected {len(header)}")
-            continue
-        values = {c: row[i].strip() for c, i in index.items()}
-        if not LEARNER_ID.match(values["id"]):
-            problems.append(f"line {line}: id {values['id']!r} must be letters, digits, '.', '_' or '-'")
-        elif values["id"] in seen:
-            problems.append(f"line {line}: id {values['id']!r} repeats line {seen[values['id']]}")
-        else:
-            seen[values["id"]] = line
-        if values["email"] and not EMAIL.match(values["email"]):
-            problems.append(f"line {line}: email {values['email']!r} is not an address")
-        learners.append(Learner(**values))
-    if problems:
-        raise PmkitError(f"{path}: nothing was imported; fix these rows first:\n  " + "\n  ".join(problems))
-    return learners
+def resolve_db_url(stored: str, root: Path) -> str:
+    """A gradebook URL with a relative SQLite path made absolute against the cohort folder."""
+    prefix = "sqlite:///"
+    if stored.startswith(prefix) and not stored.startswith(prefix + "/"):
+        path, _, query = stored[len(prefix):].partition("?")
+        return prefix + str(Path(root) / path) + (f"?{query}" if query else "")
+    return stored
 
 
-@dataclass
-class CollectReport:
-    """What ``collect`` did with each file it found."""
+def _stored_db_url(url: str, root: Path) -> str:
+    """The URL to record: a SQLite file inside the cohort folder is stored relative to it."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix + "/"):
+        path = Path(url[len(prefix):].partition("?")[0])
+        if path.is_relative_to(root):
+            return prefix + str(path.relative_to(root)) + url[len(prefix) + len(str(path)):]
+    return url
 
-    collected: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    not_notebooks: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        """A human-readable account, one line per group."""
-        out = [f"collected {len(self.collected)}: {', '.join(self.collected) or '-'}"]
-        for label, items in (("unknown learner ids (not in the roster)", self.unknown),
-                             ("duplicates (only the first was kept)", self.duplicates),
-                             ("not notebooks (skipped)", self.not_notebooks)):
-            if items:
-                out.append(f"{label}: {', '.join(items)}")
-        out.extend(f"nbgrader: {line}" for line in self.warnings)
-        return out
+def cohort_settings(root: str | Path) -> tuple[str, str, str]:
+    """The cohort folder, its gradebook URL and its exchange folder, for its nbgrader_config.py."""
+    root = Path(root).resolve()
+    stored = _read_settings(root)
+    return str(root), resolve_db_url(stored["db_url"], root), str(root / (stored.get("exchange") or "exchange"))
+
+
+def _read_settings(root: Path) -> dict[str, Any]:
+    settings = root / SETTINGS
+    if root.is_file():
+        raise PmkitError(f"{root}: is a file, not a cohort folder; give the folder `pmkit cohort init` made")
+    if not settings.is_file():
+        raise PmkitError(f"{root}: not a cohort folder (no {SETTINGS}); create one with `pmkit cohort init`")
+    try:
+        stored = json.loads(settings.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict) or not isinstance(stored.get("db_url"), str):
+            raise ValueError("no db_url")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PmkitError(f"{settings}: damaged ({error}); it holds {{\"db_url\": ..., \"instructors\": [...], "
+                         "\"exchange\": ...}; restore it from a backup or write it again") from None
+    return stored
+
+
+def check_db_url(url: str) -> None:
+    """Refuse a gradebook URL that cannot work, before anything is created: name the part at fault."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise PmkitError(f"--db {url!r} is not a database URL; write sqlite:////path/to/gradebook.db or "
+                         "postgresql://user@host/name") from None
+    try:
+        parsed.get_dialect()
+    except NoSuchModuleError:
+        raise PmkitError(f"--db {url!r}: no database driver for {parsed.drivername!r}; use sqlite:/// or "
+                         "postgresql:// (with its driver installed)") from None
+    except ImportError as error:
+        raise PmkitError(f"--db {url!r}: the driver for {parsed.drivername!r} is not installed ({error})") from None
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise PmkitError(f"--db {url!r}: an in-memory SQLite gradebook would be lost; give a file")
+        database = Path(parsed.database)
+        if database.is_absolute() and not database.parent.is_dir():
+            raise PmkitError(f"--db {url!r}: the folder {database.parent} does not exist; create it first")
+        if database.is_dir():
+            raise PmkitError(f"--db {url!r}: {database} is a folder; name the gradebook file inside it")
 
 
 class Cohort(GradingCourse):
@@ -115,13 +119,13 @@ class Cohort(GradingCourse):
 
     def __init__(self, root: Path, db_url: str | None = None) -> None:
         root = Path(root).resolve()
-        settings = root / SETTINGS
-        if not settings.is_file():
-            raise PmkitError(f"{root}: not a cohort folder (no {SETTINGS}); create one with `pmkit cohort init`")
-        stored = json.loads(settings.read_text(encoding="utf-8"))
-        super().__init__(root=root, solutions=root / SOURCE_DIR, db_url=db_url or stored["db_url"])
+        stored = _read_settings(root)
+        if db_url:
+            check_db_url(db_url)
+        super().__init__(root=root, solutions=root / SOURCE_DIR,
+                         db_url=db_url or resolve_db_url(stored["db_url"], root))
         self.instructors: list[str] = list(stored.get("instructors", []))
-        self.exchange = Path(stored.get("exchange") or root / "exchange")
+        self.exchange = root / (stored.get("exchange") or "exchange")  # an absolute path stays as it is
 
     @classmethod
     def init(cls, root: Path, roster: Path, db_url: str | None = None, instructors: tuple[str, ...] = (),
@@ -129,28 +133,56 @@ class Cohort(GradingCourse):
         """Create the cohort folder and import the roster (all rows or none).
 
         ``instructors`` are hub user names that get Formgrader on a cohort hub; ``exchange`` is
-        nbgrader's exchange folder (default ``<cohort>/exchange``).
+        nbgrader's exchange folder (default ``<cohort>/exchange``). Everything is checked before
+        the folder is touched, and a failure midway removes what this call made, so a retry works.
         """
-        root = Path(root).resolve()
+        root = Path(root).absolute()
         learners = read_roster(Path(roster))  # validate before touching anything
-        bad = [name for name in instructors if not LEARNER_ID.match(name)]
+        bad = [f"{name!r} {problem}" for name in instructors if (problem := id_problem(name))]
         if bad:
-            raise PmkitError(f"instructor name(s) {', '.join(map(repr, bad))}: use letters, digits, '.', '_' or '-'")
+            raise PmkitError(f"instructor name(s): {'; '.join(bad)}")
         _check_not_instructors(learners, instructors, roster)
+        if root.exists() and not root.is_dir():
+            raise PmkitError(f"{root}: is a file, not a folder; choose a new folder for the cohort")
         if (root / SETTINGS).exists():
             raise PmkitError(f"{root}: already a cohort; import more learners with `pmkit cohort roster`")
-        root.mkdir(parents=True, exist_ok=True)
-        db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
-        exchange = Path(exchange).resolve() if exchange else root / "exchange"
-        link = root / SOURCE_DIR
-        if not link.exists():
-            link.symlink_to(REPO_ROOT / SOURCE_DIR, target_is_directory=True)
-        config = _NBGRADER_CONFIG.format(root=str(root), db_url=db_url, exchange=str(exchange))
-        (root / "nbgrader_config.py").write_text(config, encoding="utf-8")
-        settings = {"db_url": db_url, "instructors": list(instructors), "exchange": str(exchange)}
-        (root / SETTINGS).write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
-        cohort = cls(root)
-        cohort.import_roster(learners)
+        for name in ("nbgrader_config.py", "gradebook.db"):
+            if (root / name).exists():
+                raise PmkitError(f"{root}: already holds {name} (another nbgrader course?); pmkit will not "
+                                 "overwrite it; choose an empty or new folder")
+        if db_url:
+            check_db_url(db_url)
+        made = [p for p in (root, *root.parents) if not p.exists()]
+        created: list[Path] = []
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            link = root / SOURCE_DIR
+            if not link.exists():
+                link.symlink_to(REPO_ROOT / SOURCE_DIR, target_is_directory=True)
+                created.append(link)
+            if exchange:
+                exchange = Path(exchange).absolute()
+                stored_exchange = str(exchange.relative_to(root)) if exchange.is_relative_to(root) else str(exchange)
+            else:
+                stored_exchange = "exchange"
+            settings = {"db_url": _stored_db_url(db_url, root) if db_url else DEFAULT_DB,
+                        "instructors": list(instructors), "exchange": stored_exchange}
+            created.append(root / SETTINGS)
+            _write_new(root / SETTINGS, json.dumps(settings, indent=1) + "\n")
+            created.append(root / "nbgrader_config.py")
+            _write_new(root / "nbgrader_config.py", _NBGRADER_CONFIG)
+            cohort = cls(root)
+            if cohort.db_url.startswith("sqlite:///") and not Path(cohort.db_url[10:].partition("?")[0]).exists():
+                created.append(Path(cohort.db_url[10:].partition("?")[0]))
+            cohort.import_roster(learners)
+        except BaseException:
+            for path in reversed(created):
+                if path.is_symlink() or path.is_file():
+                    path.unlink(missing_ok=True)
+            for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+            raise
         return cohort
 
     def import_roster(self, learners: list[Learner], source: Path | str = "the roster") -> None:
@@ -159,6 +191,10 @@ class Cohort(GradingCourse):
 
         _check_not_instructors(learners, self.instructors, source)
         with gradebook(self.db_url) as book:
+            clashes = case_clashes(learners, [s.id for s in book.students])
+            if clashes:
+                raise PmkitError(f"{source}: nothing was imported; these ids differ only in case from learners "
+                                 f"already in the cohort: {', '.join(clashes)}; use the cohort's spelling")
             try:
                 for learner in learners:
                     student = book.db.query(Student).filter(Student.id == learner.id).one_or_none()
@@ -177,6 +213,11 @@ class Cohort(GradingCourse):
         with gradebook(self.db_url) as book:
             return sorted(s.id for s in book.students)
 
+    def people(self) -> list[Person]:
+        """Every learner with their names, for matching submitted files to learners."""
+        with gradebook(self.db_url) as book:
+            return [Person(s.id, s.first_name or "", s.last_name or "") for s in book.students]
+
     def release(self, exercise: str | None = None, to_exchange: bool = False) -> list[str]:
         """Generate the student version of one exercise, or of all, into the cohort's gradebook.
 
@@ -184,6 +225,10 @@ class Cohort(GradingCourse):
         release, so learners on the cohort's hub can fetch it.
         """
         chosen = [exercise] if exercise else exercise_ids(self.solutions)
+        if exercise:
+            self._check_exercise(exercise)
+        if to_exchange:
+            self._check_exchange()
         for name in chosen:
             self._generated.discard(name)
             self.generate(name)
@@ -191,16 +236,37 @@ class Cohort(GradingCourse):
                 self._exchange_call("release", self.api.release_assignment, name)
         return chosen
 
+    def generate(self, exercise: str) -> None:
+        """Nbgrader's generate_assignment into the cohort's gradebook; a failure is one sentence, not its log."""
+        _probe_gradebook(self.db_url)
+        try:
+            super().generate(exercise)
+        except PmkitError as error:
+            from pmkit.failures import nbgrader_failure
+
+            text = str(error)
+            if "nbgrader could not generate" not in text:
+                raise
+            raise PmkitError(f"nbgrader could not generate {exercise}: {nbgrader_failure(text, self.db_url)}") from None
+
     def _check_exercise(self, exercise: str) -> None:
         """Refuse an exercise id the course does not have, listing the ones it has."""
         if exercise not in exercise_ids(self.solutions):
             raise PmkitError(f"no exercise named {exercise!r}; choose one of {', '.join(exercise_ids(self.solutions))}")
 
+    def _check_exchange(self) -> None:
+        """Refuse to use an exchange folder that is not there, naming it and the setting that points to it."""
+        if not self.exchange.is_dir():
+            raise PmkitError(f"the exchange folder {self.exchange} does not exist; create it (the cohort's hub does "
+                             f"on start), or correct \"exchange\" in {self.root / SETTINGS}")
+
     def _exchange_call(self, action: str, call: Any, *args: Any) -> str:
         """Run one of nbgrader's exchange operations; a failure names the exchange and nbgrader's reason."""
         result = call(*args)
         if not result["success"]:
-            reason = ((result.get("error") or "") + (result.get("log") or "")).strip()[-1500:]
+            from pmkit.failures import last_meaningful_line
+
+            reason = last_meaningful_line((result.get("error") or "") + (result.get("log") or ""))
             raise PmkitError(f"nbgrader could not {action} {' '.join(args)} through the exchange {self.exchange}: "
                              f"{reason}")
         return result.get("log") or ""
@@ -211,6 +277,7 @@ class Cohort(GradingCourse):
         Submissions under a hub name not on the roster are reported and left out of grading.
         """
         self._check_exercise(exercise)
+        self._check_exchange()
         inbound = self.exchange / COURSE_ID / "inbound"
         found = sorted({p.name.split("+")[0] for p in inbound.glob(f"*+{exercise}+*")}) if inbound.is_dir() else []
         log = self._exchange_call("collect", self.api.collect, exercise)
@@ -222,42 +289,20 @@ class Cohort(GradingCourse):
             else:
                 report.unknown.append(learner)
                 remove_tree(self.root / "submitted" / learner / exercise)
+        report.missing = sorted(roster - set(self.submissions(exercise)))
         report.warnings = _warnings(log)
         return report
 
     def release_feedback(self, exercise: str) -> str:
         """Hand the feedback pages of ``exercise`` back through the exchange; each learner fetches only theirs."""
+        self._check_exchange()
         return self._exchange_call("release feedback for", self.api.release_feedback, exercise)
 
     def collect(self, source: Path, exercise: str) -> CollectReport:
-        """File learners' notebooks as submissions: a folder or zip of ``<learner id>.ipynb`` files.
-
-        Files for learners not in the roster, second copies and non-notebooks are reported, not filed.
-        """
+        """File learners' notebooks from a folder or zip as submissions (see :mod:`pmkit.collect`)."""
         self._check_exercise(exercise)
-        roster = set(self.learner_ids())
-        report = CollectReport()
-        for name, data in _files(Path(source)):
-            base = Path(name).name
-            if base.startswith(".") or "__MACOSX" in name:
-                continue
-            if not base.endswith(".ipynb"):
-                report.not_notebooks.append(name)
-                continue
-            learner = base[: -len(".ipynb")]
-            if learner.endswith(f"-{exercise}"):
-                learner = learner[: -len(exercise) - 1]
-            if learner not in roster:
-                report.unknown.append(name)
-                continue
-            if learner in report.collected:
-                report.duplicates.append(name)
-                continue
-            target = self.root / "submitted" / learner / exercise
-            target.mkdir(parents=True, exist_ok=True)
-            (target / f"{exercise}.ipynb").write_bytes(data)
-            report.collected.append(learner)
-        return report
+        return file_submissions(Path(source), self.root / "submitted", exercise, self.people(),
+                                exercise_grade_ids(self.solutions))
 
     def submissions(self, exercise: str) -> dict[str, Path]:
         """Learner id to submitted notebook, for every submission of ``exercise``."""
@@ -265,6 +310,30 @@ class Cohort(GradingCourse):
         for path in sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb")):
             found[path.parent.parent.name] = path
         return found
+
+
+def _probe_gradebook(db_url: str) -> None:
+    """Open a SQLite gradebook read-only first: a damaged or locked one is named before nbgrader's long log."""
+    import sqlite3
+
+    from pmkit.failures import explain
+
+    if not db_url.startswith("sqlite:///"):
+        return
+    path = Path(db_url[len("sqlite:///"):].partition("?")[0])
+    if not path.is_file():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            db.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        raise PmkitError(explain(error, db_url) or f"the gradebook {path} cannot be read: {error}") from None
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create a file that must not exist yet (never overwrite an operator's file)."""
+    with open(path, "x", encoding="utf-8") as stream:
+        stream.write(text)
 
 
 def _check_not_instructors(learners: list[Learner], instructors: Any, source: Path | str) -> None:
@@ -289,26 +358,22 @@ def _warnings(log: str) -> list[str]:
     return warnings
 
 
-def _files(source: Path) -> list[tuple[str, bytes]]:
-    """Every file in a folder (recursively) or a zip archive, as (name, content)."""
-    if source.is_dir():
-        return [(str(p.relative_to(source)), p.read_bytes()) for p in sorted(source.rglob("*")) if p.is_file()]
-    if zipfile.is_zipfile(source):
-        with zipfile.ZipFile(source) as archive:
-            return [(i.filename, archive.read(i)) for i in archive.infolist() if not i.is_dir()]
-    raise PmkitError(f"{source}: not a folder or a zip file of notebooks")
-
-
 def digest(path: Path) -> str:
     """A submission's content hash: re-grading is skipped while it is unchanged."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so that a kill mid-write leaves the previous file, never half of one."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Write JSON so a kill mid-write leaves the previous file, never half of one; each writer has its own temp file."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(data, indent=1, sort_keys=True) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(name, path)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def remove_tree(path: Path) -> None:

@@ -99,7 +99,10 @@ def read_rows(schema: Schema, path: Path) -> list[dict[str, Any]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(path, f"is not valid UTF-8 (byte {exc.start})", hint="save it as UTF-8") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(path, f"is not valid UTF-8 (byte {exc.start}, character {column} of the line)",
+                        line=line, hint="save it as UTF-8") from None
     if not text.strip():
         raise DataError(path, "the file is empty", hint="restore it with `git checkout -- datasets/`")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -123,15 +126,19 @@ def read_rows(schema: Schema, path: Path) -> list[dict[str, Any]]:
     seen: dict[tuple[Any, ...], int] = {}
     line = 1
     while True:
+        start = reader.line_num + 1  # a quoted field may span lines: errors name the row's first line
         try:
             values = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            raise DataError(path, f"the row cannot be read: {exc}", line=reader.line_num) from None
-        line = reader.line_num
+            raise DataError(path, f"the row cannot be read: {exc}", line=start) from None
+        line = start
         if not values or all(not v.strip() for v in values):
             continue
+        if reader.line_num > start and text.count('"') % 2 and any("\n" in v for v in values):
+            raise DataError(path, "a quote opened on this line is never closed", line=start,
+                            hint="close the quote or remove it; " + FIX_HINT)
         if len(values) != len(header):
             raise DataError(path, f"has {len(values)} fields, expected {len(header)}", line=line,
                             hint="the row is truncated or has an unquoted comma; " + FIX_HINT)
@@ -156,6 +163,18 @@ def read_rows(schema: Schema, path: Path) -> list[dict[str, Any]]:
         raise DataError(path, f"has {len(rows)} data rows, expected at least {schema.min_rows}",
                         hint="the file looks truncated; restore it with `git checkout -- datasets/`")
     return rows
+
+
+def check_all(groups: Mapping[str, Mapping[str, Schema]], root: Path) -> list[tuple[str, int | DataError]]:
+    """Validate every file of every data set: (``folder/file``, row count or the DataError), none left out."""
+    results: list[tuple[str, int | DataError]] = []
+    for folder, schemas in groups.items():
+        for schema in schemas.values():
+            try:
+                results.append((f"{folder}/{schema.filename}", len(read_rows(schema, root / folder / schema.filename))))
+            except DataError as error:
+                results.append((f"{folder}/{schema.filename}", error))
+    return results
 
 
 def load(schema: Schema, folder: Path) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import os
@@ -105,9 +106,10 @@ def test_collect_reports_unknown_duplicates_and_non_notebooks(graded, tmp_path):
     assert sorted(report.collected) == sorted(LEARNERS)
     assert report.unknown == ["zoe.ipynb"] and report.not_notebooks == ["notes.txt"]
     archive = tmp_path / "late.zip"
+    later = (datetime.datetime.now() + datetime.timedelta(days=1)).timetuple()[:6]  # newer than the filed one
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.write(RELEASE, "late/alice.ipynb")
-        zipped.write(RELEASE, "late/alice-beta-metrics.ipynb")
+        zipped.writestr(zipfile.ZipInfo("late/alice.ipynb", later), RELEASE.read_bytes())
+        zipped.writestr(zipfile.ZipInfo("late/alice-beta-metrics.ipynb", later), RELEASE.read_bytes())
         zipped.writestr("late/readme.md", "hi")
     second = cohort.collect(archive, EX)
     assert second.collected == ["alice"] and second.duplicates == ["late/alice-beta-metrics.ipynb"]
@@ -239,15 +241,23 @@ def test_an_interrupted_run_resumes_with_nothing_lost_or_counted_twice(tmp_path)
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     state = cohort.root / ".pmkit" / f"grading-{EX}.json"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (state.is_file() and len(json.loads(state.read_text())) >= 2):
+
+    def graded():
+        entries = json.loads(state.read_text()) if state.is_file() else {}
+        return [k for k, v in entries.items() if v["status"] == GRADED]
+
+    while time.monotonic() < deadline and len(graded()) < 2:
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    first = json.loads(state.read_text())
+    first = graded()
     assert 2 <= len(first) < len(ids), "the run was not interrupted midway"
+    killed_while = [k for k, v in json.loads(state.read_text()).items() if v["status"] == "in progress"]
+    assert len(killed_while) == 1, "the submission being graded is marked before it is dispatched"
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     output = done.stdout + done.stderr
     assert f"{len(first)} unchanged submission(s) skipped" in output
+    assert f"{killed_while[0]}: graded again: the last run stopped while grading it" in output
     final = json.loads(state.read_text())
     assert sorted(final) == ids and all(v["status"] == GRADED for v in final.values())
     assert {k: v["score"] for k, v in final.items()} == {x: (7.0 if i % 2 == 0 else 0.0) for i, x in enumerate(ids)}

@@ -111,7 +111,7 @@ def test_unknown_source(data_copy):
 
 def test_not_utf8(data_copy):
     (data_copy / "profiles.csv").write_bytes("role,attribute,value,source\nAPM,x,caf\xe9,a\n".encode("cp1252"))
-    with pytest.raises(DataError, match=re.escape("profiles.csv: is not valid UTF-8")):
+    with pytest.raises(DataError, match=re.escape("profiles.csv, line 2: is not valid UTF-8")):
         roles.profile()
 
 
@@ -157,3 +157,38 @@ def test_malformed_date_names_line_and_column(data_copy):
         cases.table("support_tickets")
     with pytest.raises(KeyError, match="no data set named 'tickets' in cases/"):
         cases.table("tickets")
+
+
+def test_a_bad_byte_names_its_line(data_copy):
+    path = data_copy / "profiles.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b",", b",\xff", 1)
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(DataError) as err:
+        roles.profile()
+    assert err.value.line == 3 and "not valid UTF-8" in str(err.value)
+
+
+def test_an_unterminated_quote_names_the_line_it_opens_on(data_copy):
+    path = data_copy / "salary_drivers.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",", ',"', 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        roles.salary_drivers()
+    assert err.value.line == 2 and "a quote opened on this line is never closed" in str(err.value)
+
+
+def test_data_check_covers_every_data_set_and_lists_every_broken_file(data_copy):
+    datasets = data_copy.parent
+    _rewrite(data_copy / "salaries.csv", lambda t: t.replace("70000", "70k"))
+    (datasets / "exercises" / "backlog.csv").write_text("", encoding="utf-8")
+    (datasets / "course" / "questions.csv").unlink()
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "data", "check"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "salaries.csv, line 2, column 'low'" in done.stderr
+    assert "backlog.csv: the file is empty" in done.stderr and "questions.csv: the file is missing" in done.stderr
+    assert "3 of " in done.stderr and "data files are broken" in done.stderr
+    for shipped in ("cases/support_tickets.csv", "exercises/beta_events.csv", "course/scenarios.csv"):
+        assert f"ok  {shipped}" in done.stdout

@@ -1,0 +1,455 @@
+"""Filing learners' notebooks as submissions, safely: nothing lost, nothing unsafe filed, every refusal named.
+
+``pmkit collect`` takes a folder or a zip as instructors really get them: ``<id>.ipynb`` files,
+browser copies (``farah (1).ipynb``), one folder per learner, and the bulk downloads of Canvas
+(``<login>[_LATE]_<user id>_<submission id>_<file>``) and Moodle
+(``<Full Name>_<participant id>_assignsubmission_file_<file>``, flat or as folders). Learner ids
+match case-insensitively; a name that matches no one gets a "did you mean".
+
+Each file is streamed to a temporary file beside its target and renamed into place, so a full
+disk or a kill leaves the earlier submission whole. Symbolic links, encrypted or corrupt zip
+members and files over the size cap are refused. Each submission's time (the zip member's date
+or the file's modification time) is written to ``submitted/<id>/<exercise>/timestamp.txt`` as
+nbgrader's own collect does, and a newer submission is never replaced by an older one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import hashlib
+import json
+import os
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmkit.errors import PmkitError
+
+#: The largest notebook filed; a bigger one is refused unread (the course's notebooks are under 1 MB).
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+_CHUNK = 1024 * 1024
+#: nbgrader's default ``timestamp_format``; ``nbgrader.utils.parse_utc`` reads it back.
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
+
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<number>\d+)_assignsubmission_[a-z]+_(?P<rest>.*)$")
+_CANVAS = re.compile(r"^(?P<login>[^_]+?)(?:_LATE)?_(?P<user>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
+_COPY = re.compile(r"^(?P<stem>.+?)(?: ?\(\d+\)|-\d+)$")  # "farah (1)", and Canvas' resubmission "prd-1"
+
+
+@dataclass(frozen=True)
+class Person:
+    """What a file name can be matched against: a learner's id and names."""
+
+    id: str
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass
+class Candidate:
+    """One file found in the source: its name there, size, time, and how to read it."""
+
+    name: str
+    size: int
+    time: dt.datetime  # UTC
+    opener: Any  # () -> binary stream
+    problem: str = ""  # set when the file must be refused before it is read
+
+
+@dataclass
+class CollectReport:
+    """What ``collect`` did with each file it found, and who submitted nothing."""
+
+    collected: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    not_notebooks: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when a file was refused or named no one on the roster: the operator has work to do."""
+        return bool(self.refused or self.unknown)
+
+    def lines(self) -> list[str]:
+        """A human-readable account, one line per group and one per file that needs a word."""
+        out = [f"collected {len(self.collected)}: {', '.join(self.collected) or '-'}"]
+        for label, items in (("unchanged (already filed)", self.unchanged),
+                             ("unknown learner ids (not in the roster, not filed)", self.unknown),
+                             ("duplicates (a newer file of the same learner was kept)", self.duplicates),
+                             ("not notebooks (skipped)", self.not_notebooks),
+                             ("no submission from", self.missing)):
+            if items:
+                out.append(f"{label}: {', '.join(items)}")
+        out.extend(f"refused {line}" for line in self.refused)
+        out.extend(f"  {line}" for line in self.notes)
+        out.extend(f"nbgrader: {line}" for line in self.warnings)
+        return out
+
+
+def timestamp_text(when: dt.datetime) -> str:
+    """A UTC time in nbgrader's timestamp.txt format."""
+    return when.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def read_timestamp(folder: Path) -> dt.datetime | None:
+    """The UTC time in ``folder/timestamp.txt``, or None when there is none or it cannot be read."""
+    path = folder / "timestamp.txt"
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(text).replace(tzinfo=dt.UTC) if text else None
+    except (ValueError, OverflowError):
+        return None
+
+
+# --- reading the source ------------------------------------------------------------------------
+
+
+def candidates(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
+    """Every file in a folder (recursively, links refused) or a zip (kept open on ``stack``), content unread."""
+    if source.is_symlink() and source.is_dir():
+        raise PmkitError(f"{source}: is a symbolic link to a folder; give the folder itself")
+    if source.is_dir():
+        yield from _folder(source)
+    elif not source.exists():
+        raise PmkitError(f"{source}: no such file or folder; give the folder or zip of submissions")
+    elif zipfile.is_zipfile(source):
+        yield from _zip(source, stack)
+    else:
+        raise PmkitError(f"{source}: not a folder or a zip file of notebooks (a damaged zip? download it again)")
+
+
+def _folder(root: Path) -> Iterator[Candidate]:
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                yield Candidate(str((here / name).relative_to(root)), 0, _now(), None,
+                                "is a symbolic link to a folder; links are not followed (copy the files in)")
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
+        for name in sorted(files):
+            path = here / name
+            info = path.lstat()
+            relative = str(path.relative_to(root))
+            when = dt.datetime.fromtimestamp(info.st_mtime, dt.UTC)
+            if stat.S_ISLNK(info.st_mode):
+                yield Candidate(relative, 0, when, None,
+                                "is a symbolic link; links are not followed (copy the file itself in)")
+            elif not stat.S_ISREG(info.st_mode):
+                yield Candidate(relative, 0, when, None, "is not a regular file")
+            else:
+                yield Candidate(relative, info.st_size, when, lambda p=path: open(p, "rb"))
+
+
+def exercise_grade_ids(solutions: Path) -> dict[str, set[str]]:
+    """Each exercise's cell grade ids, read from its source notebook, to tell one exercise's notebook from another's."""
+    found = {}
+    for source in sorted(solutions.glob("*/*.ipynb")):
+        if source.stem != source.parent.name:
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
+            found[source.stem] = {c["metadata"]["nbgrader"]["grade_id"] for c in cells
+                                  if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+    return found
+
+
+def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
+    try:
+        archive = stack.enter_context(zipfile.ZipFile(source))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise PmkitError(f"{source}: the zip cannot be read ({error}); download it again") from None
+    for info in members:
+        if info.is_dir():
+            continue
+        try:
+            when = dt.datetime(*info.date_time).astimezone(dt.UTC)  # zip times are local
+        except ValueError:
+            when = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.UTC)
+        problem = ""
+        if stat.S_ISLNK(info.external_attr >> 16):
+            problem = "is a symbolic link inside the zip; links are not filed"
+        elif info.flag_bits & 0x1:
+            problem = "is encrypted in the zip; download the submissions again without a password"
+        yield Candidate(info.filename, info.file_size, when, lambda i=info: archive.open(i), problem)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- whose file is it --------------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+class Matcher:
+    """Maps a file's name in a submission folder or LMS download to a learner on the roster."""
+
+    def __init__(self, people: list[Person], exercise: str) -> None:
+        self.exercise = exercise
+        self.by_id = {p.id: p.id for p in people}
+        self.by_fold: dict[str, list[str]] = {}
+        self.by_name: dict[str, list[str]] = {}
+        for person in people:
+            self.by_fold.setdefault(person.id.casefold(), []).append(person.id)
+            for name in {f"{person.first_name} {person.last_name}", f"{person.last_name} {person.first_name}"}:
+                if _squash(name):
+                    self.by_name.setdefault(_squash(name), []).append(person.id)
+
+    def match(self, name: str) -> tuple[str | None, str]:
+        """The learner id a file belongs to (or None) and a note: how it matched, or a "did you mean"."""
+        parts = [p for p in Path(name).parts if p not in ("", ".")]
+        keys: list[str] = []
+        for part in parts:
+            moodle = _MOODLE.match(part)
+            if moodle:
+                keys.append(moodle["name"])
+        canvas = _CANVAS.match(parts[-1])
+        if canvas and not keys:
+            keys.append(canvas["login"])
+        stem = self._stem(parts[-1])
+        folders = [p for p in parts[:-1] if not _MOODLE.match(p) and p.casefold() != self.exercise.casefold()]
+        if stem.casefold() == self.exercise.casefold() or stem.casefold() in ("submission", "notebook"):
+            keys.extend(reversed(folders[-1:]))  # one folder per learner: alice/prd.ipynb
+        elif not keys:
+            keys.append(stem)
+        for key in keys:
+            found = self._lookup(key)
+            if found:
+                return found
+        key = keys[0] if keys else stem
+        several = sorted({*self.by_fold.get(key.casefold(), []), *self.by_name.get(_squash(key), [])})
+        if len(several) > 1:
+            return None, (f"{name}: {key!r} matches several learners ({', '.join(several)}); rename the file to "
+                          "the learner's id")
+        near = difflib.get_close_matches(key.casefold(), list(self.by_fold), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(self.by_fold[n][0]) for n in near)}?" if near else ""
+        return None, f"{name}: no learner {key!r} on the roster{hint}"
+
+    def _stem(self, base: str) -> str:
+        stem = base[: -len(".ipynb")] if base.lower().endswith(".ipynb") else base
+        canvas = _CANVAS.match(stem)
+        stem = canvas["file"] if canvas else stem
+        moodle = _MOODLE.match(stem)
+        stem = moodle["rest"] if moodle else stem
+        for _ in range(2):  # "farah (1)-prd" and "farah-prd (1)" alike
+            copy = _COPY.match(stem)
+            if copy and copy["stem"] and not self._lookup(stem):
+                stem = copy["stem"]
+            for sep in ("-", "_", " "):
+                suffix = f"{sep}{self.exercise}"
+                if stem.casefold().endswith(suffix.casefold()) and len(stem) > len(suffix):
+                    stem = stem[: -len(suffix)]
+        return stem.strip()
+
+    def _lookup(self, key: str) -> tuple[str, str] | None:
+        key = key.strip()
+        if key in self.by_id:
+            return key, ""
+        folded = self.by_fold.get(key.casefold(), [])
+        if len(folded) == 1:
+            return folded[0], f"{key!r} taken as {folded[0]!r} (ids match whatever the case)"
+        named = self.by_name.get(_squash(key), [])
+        if len(named) == 1 and _squash(key):
+            return named[0], f"{key!r} is the roster name of {named[0]!r}"
+        return None
+
+
+# --- filing ------------------------------------------------------------------------------------
+
+
+def file_submissions(source: Path, submitted: Path, exercise: str, people: list[Person],
+                     grade_ids: dict[str, set[str]] | None = None,
+                     max_bytes: int = MAX_NOTEBOOK_BYTES) -> CollectReport:
+    """File every notebook of ``source`` under ``submitted/<id>/<exercise>/``; see the module's docstring.
+
+    ``grade_ids`` maps each exercise to its test cells' grade ids, to refuse another exercise's notebook.
+    """
+    with contextlib.ExitStack() as stack:
+        return _file_all(candidates(Path(source), stack), submitted, exercise, people, grade_ids, max_bytes)
+
+
+def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people: list[Person],
+              grade_ids: dict[str, set[str]] | None, max_bytes: int) -> CollectReport:
+    matcher = Matcher(people, exercise)
+    report = CollectReport()
+    found: dict[str, list[Candidate]] = {}
+    for item in items:
+        base = Path(item.name).name
+        if base.startswith(".") or "__MACOSX" in item.name or ".ipynb_checkpoints" in item.name:
+            continue
+        if item.problem:
+            report.refused.append(f"{item.name}: {item.problem}")
+            continue
+        if not base.lower().endswith(".ipynb"):
+            report.not_notebooks.append(item.name)
+            continue
+        learner, note = matcher.match(item.name)
+        if learner is None:
+            report.unknown.append(item.name)
+            report.notes.append(note)
+            continue
+        if note:
+            report.notes.append(f"{item.name}: {note}")
+        if item.size > max_bytes:
+            report.refused.append(f"{item.name}: {_mb(item.size)} is over the {_mb(max_bytes)} limit for a notebook "
+                                  "(a zip bomb or huge outputs); ask the learner to clear outputs and resubmit")
+            continue
+        found.setdefault(learner, []).append(item)
+    for learner, items in sorted(found.items()):
+        items.sort(key=lambda i: i.time, reverse=True)  # newest first; a tie keeps the source's order
+        for rank, item in enumerate(items):
+            if _file_one(item, learner, submitted / learner / exercise, exercise, grade_ids, max_bytes, report):
+                for other in items[rank + 1:]:
+                    report.duplicates.append(other.name)
+                    older = "older" if other.time < item.time else "as old (the first in the source wins)"
+                    report.notes.append(f"{learner}: {item.name} ({_when(item.time)}) is filed; {other.name} "
+                                        f"({_when(other.time)}) is {older}")
+                break
+    filed = {p.parent.parent.name for p in submitted.glob(f"*/{exercise}/{exercise}.ipynb")} if submitted.is_dir() \
+        else set()
+    report.missing = sorted(p.id for p in people if p.id not in filed)
+    return report
+
+
+def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_ids: dict[str, set[str]] | None,
+              max_bytes: int, report: CollectReport) -> bool:
+    """File one notebook; True when this learner's submission is settled (filed, unchanged or newer kept)."""
+    existing = read_timestamp(target)
+    notebook = target / f"{exercise}.ipynb"
+    if existing is not None and notebook.is_file() and existing > item.time:
+        report.duplicates.append(item.name)
+        report.notes.append(f"{learner}: the submission already filed ({_when(existing)}) is newer than "
+                            f"{item.name} ({_when(item.time)}); the filed one is kept")
+        return True
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = target / f".{exercise}.ipynb.{os.getpid()}.partial"
+        try:
+            digest, problem = _copy_capped(item, tmp, max_bytes)
+            if not problem:
+                problem = _wrong_exercise(tmp, exercise, grade_ids)
+            if problem:
+                report.refused.append(f"{item.name}: {problem}")
+                return False
+            if notebook.is_file() and _sha(notebook) == digest:
+                report.unchanged.append(learner)
+            else:
+                os.replace(tmp, notebook)
+                report.collected.append(learner)
+            _write_atomic(target / "timestamp.txt", timestamp_text(item.time) + "\n")
+            return True
+        finally:
+            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # no empty folders left for a refused file
+                target.rmdir()
+                target.parent.rmdir()
+    except OSError as error:
+        report.refused.append(f"{item.name}: could not be written to {target} ({error.strerror or error}); "
+                              f"{'the earlier submission is kept whole' if notebook.is_file() else 'nothing filed'}"
+                              f"{'; free some disk space and collect again' if error.errno == 28 else ''}")
+        return True
+
+
+def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
+    """Stream the file into ``tmp`` (at most ``max_bytes``); return its sha256 and a problem, if any."""
+    digest = hashlib.sha256()
+    written = 0
+    try:
+        with item.opener() as source, open(tmp, "wb") as out:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                if written > max_bytes:
+                    return "", (f"holds more than the {_mb(max_bytes)} limit for a notebook (a zip bomb?); "
+                                "not filed")
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+        return "", f"is damaged in the zip ({error}); download the submissions again"
+    except OSError as error:
+        if isinstance(error, PermissionError) or error.errno in (5,):  # unreadable source, not our disk
+            return "", f"cannot be read ({error.strerror or error})"
+        raise
+    return digest.hexdigest(), ""
+
+
+def _wrong_exercise(path: Path, exercise: str, grade_ids: dict[str, set[str]] | None) -> str:
+    """A notebook that answers another exercise (its test cells are that one's) is refused, saying which."""
+    if not grade_ids or exercise not in grade_ids:
+        return ""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            cells = json.load(stream).get("cells", [])
+        found = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
+    except (ValueError, AttributeError, TypeError, UnicodeDecodeError):
+        return ""  # not readable as a notebook: filed, and grading records why it fails
+    mine = len(found & grade_ids[exercise])
+    best = max(grade_ids, key=lambda name: len(found & grade_ids[name]))
+    if best != exercise and len(found & grade_ids[best]) > mine:
+        return (f"is the {best!r} exercise's notebook, not {exercise!r}; collect it with --exercise {best} "
+                "or ask the learner for the right file")
+    return ""
+
+
+def submission_problem(path: Path, exercise: str, grade_ids: dict[str, set[str]]) -> str:
+    """Why a notebook cannot be graded as ``exercise`` when nbgrader refuses its metadata, in the grader's words."""
+    problem = _wrong_exercise(path, exercise, grade_ids)
+    if problem or exercise not in grade_ids:
+        return f"the notebook {problem}" if problem else ""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        found = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
+    except (ValueError, OSError, AttributeError, TypeError):
+        return ""
+    unknown = sorted(i for i in found - grade_ids[exercise] if i)
+    if unknown:
+        return (f"graded cell(s) {', '.join(unknown)} are not in the current {exercise!r} release (an older "
+                "release?); ask the learner to copy their answers into the current release and submit again")
+    return ""
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def _when(time: dt.datetime) -> str:
+    return time.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
