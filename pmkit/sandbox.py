@@ -260,6 +260,13 @@ def _client_class() -> type:
         def handle_comm_msg(self, outs: list, msg: dict, cell_index: int) -> None:
             return None  # widgets are not graded; their state is not kept
 
+        async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+            if cell is not None:  # recorded even when the interrupt then ends the cell
+                outputs = cell.setdefault("outputs", [])
+                if not any(o.get("ename") == "CellTimeoutError" for o in outputs):
+                    outputs.append(nbformat.v4.new_output("error", **self.error_on_timeout))
+            return await super()._async_handle_timeout(timeout, cell)
+
     return CappedClient
 
 
@@ -288,7 +295,10 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
     client = _client_class()(nb, km=km, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=True,
                              limits=limits, export_cells=export_cells, kernel_name="python3",
                              resources={"metadata": {"path": str(folder)}}, record_timing=False,
-                             store_widget_state=False, shutdown_kernel="immediate")
+                             store_widget_state=False, shutdown_kernel="immediate",
+                             error_on_timeout={"ename": "CellTimeoutError", "evalue": "",  # as nbgrader records it
+                                               "traceback": [f"CellTimeoutError: the cell ran longer than "
+                                                             f"{cell_timeout} s and was interrupted"]})
     overran = threading.Event()
 
     def stop() -> None:
