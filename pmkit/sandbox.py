@@ -250,8 +250,9 @@ def _client_class() -> type:
                 if cell_index in self.cut:
                     return None
                 self.cut.add(cell_index)
-                return nbformat.v4.new_output("stream", name="stdout",
-                                              text="\n[output cut here: more than the grader keeps]\n")
+                outs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                   text="\n[output cut here: more than the grader keeps]\n"))
+                return None
             self.used[cell_index] = used + size
             if cell_index not in self.export_cells:
                 self.total += size
