@@ -181,12 +181,12 @@ def _digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def _marker_processes() -> list[str]:
+def _marker_processes(marker: str = MARKER) -> list[str]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if MARKER.encode() in (entry / "cmdline").read_bytes():
+                if marker.encode() in (entry / "cmdline").read_bytes():
                     found.append(entry.name)
             except OSError:
                 pass
@@ -362,3 +362,31 @@ def test_pmkit_check_without_solutions_says_hidden_tests_run_at_grading(tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     assert "visible checks only" in done.stdout and "Hidden tests run when your instructor grades" in done.stdout
     assert "Autograded: 7 of 7 points." in done.stdout
+
+
+def test_nothing_the_kernel_started_survives_a_killed_grader(tmp_path):
+    """SIGKILL the process grading a notebook whose kernel spawned detached processes: all of them go too."""
+    import signal
+    import time
+
+    marker = f"{MARKER}-orphan"
+    nbformat.write(_with(SOLUTION, extra=[SPAWN_AND_HANG.replace(MARKER, marker)]), tmp_path / f"{EX}.ipynb")
+    script = ("import sys\nfrom pathlib import Path\nfrom pmkit.grading import GradingCourse\n"
+              "with GradingCourse(cell_timeout=300) as course:\n"
+              f"    course.autograde({EX!r}, 'orphan', Path({str(tmp_path / f'{EX}.ipynb')!r}))\n")
+    grader = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def running() -> list[str]:
+        return _marker_processes(marker)
+
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(running()) < 25:
+        time.sleep(0.5)
+    assert len(running()) >= 25, "the notebook never started its processes"
+    grader.send_signal(signal.SIGKILL)  # the grader only, not its group: the sandbox must go by itself
+    grader.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and running():
+        time.sleep(0.2)
+    assert running() == []
