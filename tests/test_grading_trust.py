@@ -390,3 +390,19 @@ def test_nothing_the_kernel_started_survives_a_killed_grader(tmp_path):
     while time.monotonic() < deadline and running():
         time.sleep(0.2)
     assert running() == []
+
+
+def test_the_socket_folder_is_closed_once_the_kernel_runs(tmp_path):
+    """The one host folder the kernel shares (its ZMQ sockets) takes no new files after start-up."""
+    from pmkit.grading import GradingCourse
+
+    if os.geteuid() != 0:
+        pytest.skip("the folder is handed back to the grader only when grading runs as root")
+    probe = ("import glob, os\nfolder = os.path.dirname(glob.glob('/tmp/pmkit-k-*/kernel.json')[0])\n"
+             "try:\n    open(os.path.join(folder, 'fill'), 'w').write('x' * 1000)\n    print('wrote')\n"
+             "except OSError as error:\n    print('refused', type(error).__name__)")
+    nbformat.write(_with(SOLUTION, extra=[probe]), tmp_path / f"{EX}.ipynb")
+    with GradingCourse(cell_timeout=60) as course:
+        graded = course.autograde(EX, "filler", tmp_path / f"{EX}.ipynb")
+    printed = "".join(o.get("text", "") for c in graded.cells for o in c.get("outputs", []))
+    assert "refused PermissionError" in printed and "wrote" not in printed
