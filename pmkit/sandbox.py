@@ -183,6 +183,36 @@ def require() -> None:
                              "files in reach), pass --no-sandbox.")
 
 
+#: Largest single message the grader takes from a kernel; ZMQ drops larger ones before they fill its memory.
+MAX_MESSAGE = 64 << 20
+
+
+def _client_class_name() -> str:
+    return f"{__name__}.CappedKernelClient"
+
+
+def __getattr__(name: str) -> Any:
+    """``CappedKernelClient`` is made on first use, so importing this module stays cheap."""
+    if name != "CappedKernelClient":
+        raise AttributeError(name)
+    import zmq
+    import zmq.asyncio
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from traitlets import default
+
+    class CappedKernelClient(AsyncKernelClient):
+        """A kernel client whose sockets refuse messages over :data:`MAX_MESSAGE` bytes."""
+
+        @default("context")
+        def _context_default(self) -> Any:
+            context = zmq.asyncio.Context()
+            context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+            return context
+
+    globals()["CappedKernelClient"] = CappedKernelClient
+    return CappedKernelClient
+
+
 def _kernel_manager_class() -> type:
     from jupyter_client.manager import AsyncKernelManager
 
@@ -191,7 +221,7 @@ def _kernel_manager_class() -> type:
 
         def __init__(self, *, folder: Path, limits: Limits, uid: int | None, **kw: Any) -> None:
             super().__init__(transport="ipc", ip=str(folder / "k"), connection_file=str(folder / "kernel.json"),
-                             **kw)
+                             client_class=_client_class_name(), **kw)
             self.sandbox_folder, self.limits, self.sandbox_uid = folder, limits, uid
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
