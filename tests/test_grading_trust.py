@@ -406,3 +406,23 @@ def test_the_socket_folder_is_closed_once_the_kernel_runs(tmp_path):
         graded = course.autograde(EX, "filler", tmp_path / f"{EX}.ipynb")
     printed = "".join(o.get("text", "") for c in graded.cells for o in c.get("outputs", []))
     assert "refused PermissionError" in printed and "wrote" not in printed
+
+
+def test_without_bubblewrap_check_and_grade_refuse_and_say_why(tmp_path):
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no bwrap, prlimit or setpriv on it
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "check", str(SOLUTION)], capture_output=True,
+                          text=True, check=False, cwd=REPO, env=env)
+    assert done.returncode == 2 and "the grading sandbox cannot be made here" in done.stderr
+    assert "--no-sandbox" in done.stderr and "Traceback" not in done.stderr
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,first_name,last_name,email\nann,A,B,a@example.org\n", encoding="utf-8")
+    cohort = Cohort.init(tmp_path / "c", roster)
+    cohort.release(EX)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(_with(SOLUTION), subs / "ann.ipynb")
+    cohort.collect(subs, EX)
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "grade", EX, "--cohort", str(cohort.root)],
+                          capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 2 and "the grading sandbox cannot be made here" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
