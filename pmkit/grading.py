@@ -294,6 +294,8 @@ class GradingCourse:
         """The trusted test runner of an exercise, its setup done (started on first use, kept for the next)."""
         from pmkit.trusted import TrustedRunner
 
+        if exercise in self._runners and self._runners[exercise].process.poll() is not None:
+            self._runners.pop(exercise).close()  # it died (killed, out of memory): start a fresh one
         if exercise not in self._runners:
             spec = self.spec(exercise)
             tests = [{"grade_id": t.grade_id, "source": t.source, "names": list(t.names)} for t in spec.tests]
