@@ -380,8 +380,12 @@ class GradingCourse:
                         "tests": time.perf_counter() - executed}
         return nb
 
-    def grade(self, exercise: str, learner: str, notebook: Path) -> SubmissionResult:
-        """Autograde one learner's notebook and return the per-cell results from the gradebook."""
+    def grade(self, exercise: str, learner: str, notebook: Path, *, read_results: bool = True
+              ) -> SubmissionResult | None:
+        """Autograde one learner's notebook and return the per-cell results from the gradebook.
+
+        With ``read_results=False`` only the graded notebook and the private gradebook are written.
+        """
         import nbformat
 
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", learner):
@@ -393,7 +397,7 @@ class GradingCourse:
         with gradebook(self.db_url) as book:
             book.update_or_create_student(learner)
         save_autogrades(self.db_url, exercise, learner, graded)
-        return self.results(exercise, learner)
+        return self.results(exercise, learner) if read_results else None
 
     def results(self, exercise: str, learner: str) -> SubmissionResult:
         """Scores from the gradebook, with messages from the autograded notebook's test cells."""
