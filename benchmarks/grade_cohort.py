@@ -1,11 +1,12 @@
 """Grade N submissions with stock sequential `nbgrader autograde` and with `pmkit grade`, side by side.
 
-    python benchmarks/grade_cohort.py N [--exercise beta-metrics] [--workers 2]
+    python benchmarks/grade_cohort.py N [--exercise beta-metrics] [--workers 2] [--no-sandbox]
 
 Builds two identical cohorts of N learners with a realistic mix of submissions (correct, partial,
 blank and broken), grades one with nbgrader's own command and the other with pmkit's parallel
-grader, checks that every score agrees, and prints seconds per submission, the speed-up, and the
-per-submission cost against a bare kernel start plus the notebook's own execution time.
+grader (each kernel in the bubblewrap sandbox, hidden tests in the trusted interpreter), checks
+that every score agrees, and prints seconds per submission, the speed-up, the per-submission cost
+against a bare kernel start plus the notebook's own execution time, and where pmkit's time goes.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--exercise", default="beta-metrics")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-sandbox", action="store_true", help="grade without the sandbox, for comparison")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pmkit-bench-"))
     try:
@@ -134,7 +136,8 @@ def main() -> None:
 
         start = time.perf_counter()
         with open(os.devnull, "w") as quiet:
-            outcomes = Grader(ours, args.exercise, workers=args.workers, out=quiet).run()
+            grader = Grader(ours, args.exercise, workers=args.workers, out=quiet, sandboxed=not args.no_sandbox)
+            outcomes = grader.run()
         ours_seconds = time.perf_counter() - start
 
         learners = sorted(kinds)
@@ -155,6 +158,13 @@ def main() -> None:
               + (f"; DISAGREE: {disagree[:5]}" if disagree else ""))
         print(f"bare kernel start {bare:.2f} s; kernel start + the notebook's own execution {own:.2f} s")
         print(f"pmkit worker time per graded submission {busy:.2f} s = {busy / own:.2f}x of kernel start + execution")
+        graded = max(1, sum(o.status == "graded" for o in outcomes))
+        stages = {"prepare": "sanitise (nbgrader preprocessors)", "kernel": "sandboxed kernel: start + run + stop",
+                  "tests": "trusted tests (forked runner)", "save": "SaveAutoGrades in the parent"}
+        sandboxed = "without the sandbox" if args.no_sandbox else "sandboxed"
+        print(f"where pmkit's time goes ({sandboxed}), seconds per graded submission:")
+        for stage, label in stages.items():
+            print(f"  {label:<40} {grader.timings.get(stage, 0.0) / graded:5.2f}")
         if disagree:
             sys.exit(1)
     finally:

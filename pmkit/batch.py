@@ -19,7 +19,6 @@ import os
 import signal
 import sys
 import time
-import warnings
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -76,17 +75,25 @@ def _short_reason(error: BaseException) -> str:
     return last_meaningful_line(text) if text.strip() else repr(error)
 
 
-def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int) -> None:
-    """Grade submissions sent over ``conn`` until told to stop."""
+def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int, sandboxed: bool = True,
+            submission_timeout: float | None = None) -> None:
+    """Grade submissions sent over ``conn`` until told to stop.
+
+    The worker itself never runs learner code: each notebook runs in a sandboxed kernel and its
+    answers come back as data (:meth:`pmkit.grading.GradingCourse.autograde`).
+    """
     os.setsid()
     _die_with_parent()
+    import nbformat
+
     from pmkit.grading import GradingCourse
 
-    course = GradingCourse(solutions=Path(solutions))
-    course.api.config.Execute.timeout = cell_timeout
-    course.api.config.ExecutePreprocessor.timeout = cell_timeout
+    inner = max(10.0, submission_timeout - 3) if submission_timeout else None  # report it before the kill
+    course = GradingCourse(solutions=Path(solutions), sandboxed=sandboxed, cell_timeout=cell_timeout,
+                           submission_timeout=inner)
     try:
         course.generate(exercise)
+        course.runner(exercise)
         conn.send(("ready",))
         while True:
             task = conn.recv()
@@ -95,9 +102,8 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int) 
             learner, path = task
             start = time.perf_counter()
             try:
-                course.grade(exercise, learner, Path(path), read_results=False)
-                graded = course.root / "autograded" / learner / exercise / f"{exercise}.ipynb"
-                conn.send(("ok", learner, graded.read_text(encoding="utf-8"), time.perf_counter() - start))
+                graded = course.autograde(exercise, learner, Path(path))
+                conn.send(("ok", learner, nbformat.writes(graded), time.perf_counter() - start, course.timings))
             except Exception as error:  # never the run's end; a crash outside nbgrader's handling is retried
                 conn.send(("failed", learner, _short_reason(error), time.perf_counter() - start,
                            not isinstance(error, PmkitError)))
@@ -108,10 +114,11 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int) 
 
 
 class _Worker:
-    def __init__(self, context: Any, solutions: Path, exercise: str, cell_timeout: int) -> None:
+    def __init__(self, context: Any, solutions: Path, exercise: str, cell_timeout: int, sandboxed: bool = True,
+                 submission_timeout: float | None = None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, str(solutions), exercise, cell_timeout),
-                                       daemon=True)
+        self.process = context.Process(target=_worker, args=(child, str(solutions), exercise, cell_timeout,
+                                                             sandboxed, submission_timeout), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -129,8 +136,12 @@ class Grader:
     """Grade every new or changed submission of one exercise in a cohort."""
 
     def __init__(self, cohort: Cohort, exercise: str, *, workers: int = 2, cell_timeout: int = 30,
-                 submission_timeout: int | None = None, force: bool = False, out: TextIO = sys.stderr) -> None:
+                 submission_timeout: int | None = None, force: bool = False, out: TextIO = sys.stderr,
+                 sandboxed: bool = True) -> None:
         self.cohort, self.exercise, self.force, self.out = cohort, exercise, force, out
+        self.sandboxed = sandboxed
+        #: Seconds spent per stage of grading (sandboxed kernel, trusted tests, ...), summed over submissions.
+        self.timings: dict[str, float] = {}
         self.workers = max(1, workers)
         self.cell_timeout = cell_timeout
         self.submission_timeout = submission_timeout or max(60, cell_timeout * 4)
@@ -159,25 +170,21 @@ class Grader:
         counts) and a note naming any test cell missing from the submission.
         """
         import nbformat
-        from nbgrader.preprocessors import SaveAutoGrades
+
+        from pmkit.grading import save_autogrades
 
         folder = self.cohort.root / "autograded" / learner / self.exercise
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "FAILED.txt").unlink(missing_ok=True)
         (folder / f"{self.exercise}.ipynb").write_text(notebook_json, encoding="utf-8")
         nb = nbformat.reads(notebook_json, as_version=4)
-        resources = {"nbgrader": {"notebook": self.exercise, "assignment": self.exercise, "student": learner,
-                                  "db_url": self.cohort.db_url}}
         tests = self.test_cells
         missing = sorted(tests - {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells})
         notes = [f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}"] if missing else []
         notes += _execution_problems(nb)
         note = "; ".join(notes)
-        with warnings.catch_warnings(), gradebook(self.cohort.db_url) as book:
-            warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader code vs SQLAlchemy 2.0
-            book.update_or_create_submission(self.exercise, learner)
-            SaveAutoGrades().preprocess(nb, resources)
-            book.db.expire_all()  # read back what SaveAutoGrades committed in its own session
+        save_autogrades(self.cohort.db_url, self.exercise, learner, nb)  # scores clamped to each cell's maximum
+        with gradebook(self.cohort.db_url) as book:
             notebook = book.find_submission_notebook(self.exercise, self.exercise, learner)
             grades = [g for g in notebook.grades if g.name in tests]
             return float(sum(g.auto_score or 0 for g in grades)), float(sum(g.max_score for g in grades)), note
@@ -246,8 +253,11 @@ class Grader:
             return outcomes
         context = mp.get_context("fork")
         solutions = self.cohort.solutions.resolve()
-        pool = [_Worker(context, solutions, self.exercise, self.cell_timeout)
-                for _ in range(min(self.workers, total))]
+        if self.sandboxed:
+            from pmkit import sandbox
+
+            sandbox.require()  # said once, before any worker starts
+        pool = [self._new_worker(context, solutions) for _ in range(min(self.workers, total))]
         queue = list(todo)
         done = 0
 
@@ -279,7 +289,11 @@ class Grader:
                             worker.task = None
                             dispatch(worker)  # keep the worker busy while this result is saved
                         if message[0] == "ok":
+                            for stage, seconds in message[4].items():
+                                self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+                            saving = time.perf_counter()
                             outcome = self._saved(message[1], message[2], message[3])
+                            self.timings["save"] = self.timings.get("save", 0.0) + time.perf_counter() - saving
                         elif message[0] == "failed":
                             reason = self._diagnose(finished, message[2])
                             self._save_failed(message[1], reason)
@@ -342,9 +356,12 @@ class Grader:
             return Outcome(learner, FAILED, None, None, seconds, reason, retry=True)
         return Outcome(learner, GRADED, score, maximum, seconds, note)
 
+    def _new_worker(self, context: Any, solutions: Path) -> _Worker:
+        return _Worker(context, solutions, self.exercise, self.cell_timeout, self.sandboxed, self.submission_timeout)
+
     def _replace(self, worker: _Worker, context: Any, solutions: Path) -> _Worker:
         worker.kill()
-        return _Worker(context, solutions, self.exercise, self.cell_timeout)
+        return self._new_worker(context, solutions)
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)

@@ -81,6 +81,19 @@ def _cmd_notebooks_clean(args: argparse.Namespace) -> int:
 _ICONS = {"correct": "\u2714", "incorrect": "\u2718", "not_attempted": "\u2026", "manual": "\u270e"}
 
 
+def _check_sources() -> tuple[Path, bool]:
+    """What `pmkit check` grades against: solutions/ (hidden tests included) or, without it, the release alone.
+
+    ``PMKIT_SOLUTIONS`` names another sources folder; a learner's server in a cohort has none.
+    """
+    from pmkit import grading
+
+    solutions = Path(os.environ.get("PMKIT_SOLUTIONS") or grading.REPO_ROOT / grading.SOURCE_DIR)
+    if solutions.is_dir() and grading.exercise_ids(solutions):
+        return solutions, True
+    return grading.REPO_ROOT / grading.RELEASE_DIR, False
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from pmkit import grading
 
@@ -89,12 +102,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
         what = "is a folder" if path.is_dir() else "no such file"
         raise PmkitError(f"{path}: {what}; give your exercise notebook, e.g. exercises/prd/prd.ipynb")
     exercise = args.exercise or path.stem
-    known = grading.exercise_ids()
+    sources, hidden = _check_sources()
+    known = grading.exercise_ids(sources)
     if exercise not in known:
         raise PmkitError(f"{path}: {exercise!r} is not one of the course's exercises ({', '.join(known)}); "
                          "keep the notebook's name, or say which it is with --exercise")
-    print(f"Checking {path} against exercise {exercise}, hidden tests included (in a temporary copy)...")
-    with grading.GradingCourse() as course:
+    if not args.no_sandbox:
+        from pmkit import sandbox
+
+        sandbox.require()
+    what = "hidden tests included" if hidden else "visible checks only: the hidden tests run when you are graded"
+    print(f"Checking {path} against exercise {exercise}, {what} (in a temporary copy)...")
+    with grading.GradingCourse(solutions=sources, sandboxed=not args.no_sandbox) as course:
         try:
             result = course.grade(exercise, "me", path)
         except PmkitError as error:
@@ -119,6 +138,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if result.manual_max:
         print(f"{result.manual_max:g} more points are graded by your instructor.", end="")
     print()
+    if not hidden:
+        print("These are the visible checks only. Hidden tests run when your instructor grades the notebook, "
+              "so a full score here is not yet a full grade.")
     missing = present is not None and any(c.autograded and c.grade_id not in present for c in result.cells)
     return 0 if result.auto_score == result.auto_max and not missing else 1
 
@@ -186,7 +208,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from pmkit.batch import Grader, summary
 
     grader = Grader(_cohort(args), args.exercise, workers=args.workers, cell_timeout=args.timeout,
-                    submission_timeout=args.submission_timeout, force=args.force)
+                    submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox)
     print(summary(grader.run()))
     return 0
 
@@ -254,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "each question's result and feedback. Exits 1 if any autograded test fails.")
     check_nb.add_argument("path", help="your notebook, e.g. exercises/prd/prd.ipynb")
     check_nb.add_argument("--exercise", help="the exercise id, if the file was renamed")
+    check_nb.add_argument("--no-sandbox", action="store_true",
+                          help="run the notebook without the sandbox (only where bubblewrap cannot run; your "
+                               "code then runs with your files in reach)")
     check_nb.set_defaults(func=_cmd_check)
 
     def cohort_options(command: argparse.ArgumentParser) -> None:
@@ -309,6 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--submission-timeout", type=_positive, default=None,
                        help="seconds a whole submission may take before it is stopped (default 4x --timeout)")
     grade.add_argument("--force", action="store_true", help="grade unchanged submissions again")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run learners' notebooks without the sandbox (unsafe: their code runs as you, with the "
+                            "cohort folder in reach); only where bubblewrap cannot run")
     cohort_options(grade)
     grade.set_defaults(func=_cmd_grade)
 

@@ -1,12 +1,22 @@
-"""The one grading engine: nbgrader's own generate and autograde, in a course folder pmkit manages.
+"""The one grading engine: learner code sandboxed, hidden tests run apart, scores from trusted data only.
 
-`pmkit check` (a learner checking their own notebook) and, later, cohort grading both go
-through :class:`GradingCourse`, so there is one way to execute and score a notebook. Scores come
-from nbgrader's gradebook; each question's feedback is the message of the check that failed.
+`pmkit check` (a learner checking their own notebook) and cohort grading both go through
+:class:`GradingCourse`, so there is one way to execute and score a notebook:
+
+1. nbgrader's own sanitising preprocessors restore every read-only cell, test cell and metadata
+   field from the gradebook (notebook-JSON tampering changes nothing);
+2. the learner's notebook runs in a sandboxed kernel (:mod:`pmkit.sandbox`) with each autograded
+   test cell replaced by an export step that sends only the answers that test reads, as plain data
+   (:mod:`pmkit.answers`); hidden tests never enter the learner's kernel;
+3. the test cells' trusted source runs in a separate interpreter that never ran learner code
+   (:mod:`pmkit.trusted`), against those plain values and the exercise's own setup;
+4. the graded notebook is assembled here from the trusted outcomes, and nbgrader's
+   ``SaveAutoGrades`` records the scores, each clamped to its cell's maximum.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -26,6 +36,7 @@ SOURCE_DIR, RELEASE_DIR = "solutions", "exercises"
 CODE_STUB = "# YOUR CODE HERE\n"
 TEXT_STUB = "YOUR ANSWER HERE"
 CELL_TIMEOUT = 60
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 
 def apply_course_settings(config: Any) -> Any:
@@ -119,6 +130,92 @@ def gradebook(db_url: str) -> Any:
     return Gradebook(db_url)
 
 
+def is_test_cell(cell: Any) -> bool:
+    """An autograder test cell: a graded code cell that is neither a written answer nor a task."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution") \
+        and not meta.get("task")
+
+
+@dataclass(frozen=True)
+class TestCell:
+    """One autograded test cell as the trusted side knows it."""
+
+    grade_id: str
+    source: str  # from the source notebook, hidden tests included
+    names: tuple[str, ...]  # the learner's values it reads
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """What the trusted runner needs: the exercise's read-only setup cells and its test cells."""
+
+    setup: tuple[str, ...]
+    tests: tuple[TestCell, ...]
+
+    @classmethod
+    def from_notebook(cls, path: Path) -> ExerciseSpec:
+        """Read setup and test cells from a trusted notebook (the source, or a release when that is all there is)."""
+        import nbformat
+
+        from pmkit import answers
+
+        nb = nbformat.read(path, as_version=4)
+        setup, tests, known = [], [], set()
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type != "code" or not meta:
+                continue
+            if is_test_cell(cell):
+                try:
+                    names = answers.answer_names(cell.source, known)
+                    known |= answers.defined_names(cell.source)
+                except SyntaxError as error:
+                    raise PmkitError(f"{path}: test cell {meta.get('grade_id')}: not valid Python: {error}") from None
+                tests.append(TestCell(meta["grade_id"], cell.source, tuple(names)))
+            elif not meta.get("solution") and not meta.get("grade") and not meta.get("task"):
+                setup.append(cell.source)
+                known |= answers.defined_names(cell.source)
+        return cls(tuple(setup), tuple(tests))
+
+
+def visible_source(source: str) -> str:
+    """A test cell's source without its hidden tests (what a learner may read)."""
+    return _HIDDEN.sub("", source).rstrip("\n")
+
+
+def _test_outputs(outcome: dict[str, Any]) -> list[Any]:
+    """The outputs of a test cell, built from the trusted run's outcome (never from the learner's kernel)."""
+    from nbformat.v4 import new_output
+
+    outputs = []
+    if outcome.get("printed"):
+        outputs.append(new_output("stream", name="stdout", text=outcome["printed"]))
+    if outcome["status"] != "correct":
+        ename = {"not_attempted": "NotAttempted", "incorrect": "Incorrect"}.get(outcome["status"], "Incorrect")
+        outputs.append(new_output("error", ename=ename, evalue=outcome["message"], traceback=[outcome["message"]]))
+    return outputs
+
+
+def save_autogrades(db_url: str, exercise: str, learner: str, nb: Any) -> None:
+    """Record a graded notebook's scores with nbgrader's SaveAutoGrades, each clamped to its cell's maximum."""
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    resources = {"nbgrader": {"notebook": exercise, "assignment": exercise, "student": learner, "db_url": db_url}}
+    with warnings.catch_warnings(), gradebook(db_url) as book:
+        warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader code vs SQLAlchemy 2.0
+        book.update_or_create_submission(exercise, learner)
+        SaveAutoGrades().preprocess(nb, resources)
+        book.db.expire_all()  # read back what SaveAutoGrades committed in its own session
+        notebook = book.find_submission_notebook(exercise, exercise, learner)
+        for grade in notebook.grades:
+            if grade.auto_score is not None and grade.auto_score > grade.max_score:
+                grade.auto_score = grade.max_score
+            if grade.auto_score is not None and grade.auto_score < 0:
+                grade.auto_score = 0
+        book.db.commit()
+
+
 class GradingCourse:
     """A private nbgrader course folder with its own gradebook, sourced from ``solutions/``.
 
@@ -126,19 +223,29 @@ class GradingCourse:
     """
 
     def __init__(self, root: Path | None = None, solutions: Path = REPO_ROOT / SOURCE_DIR,
-                 db_url: str | None = None) -> None:
+                 db_url: str | None = None, *, sandboxed: bool = True, cell_timeout: int = CELL_TIMEOUT,
+                 submission_timeout: float | None = None) -> None:
         self._owned = root is None
         self.root = Path(tempfile.mkdtemp(prefix="pmkit-course-")) if root is None else Path(root)
         self.solutions = solutions
         self.db_url = db_url or f"sqlite:///{self.root / 'gradebook.db'}"
         self.exchange = self.root / "exchange"
+        self.sandboxed = sandboxed
+        self.cell_timeout = cell_timeout
+        self.submission_timeout = submission_timeout or max(120, cell_timeout * 4)
+        self.timings: dict[str, float] = {}
         self._api: Any = None
         self._generated: set[str] = set()
+        self._runners: dict[str, Any] = {}
+        self._specs: dict[str, ExerciseSpec] = {}
 
     def __enter__(self) -> GradingCourse:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for runner in self._runners.values():
+            runner.close()
+        self._runners.clear()
         if self._owned:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -177,27 +284,119 @@ class GradingCourse:
             raise PmkitError(f"nbgrader could not generate {exercise}: {result.get('error') or result.get('log')}")
         self._generated.add(exercise)
 
-    def grade(self, exercise: str, learner: str, notebook: Path, *, read_results: bool = True
-              ) -> SubmissionResult | None:
-        """Autograde one learner's notebook with nbgrader and return the per-cell results.
+    def spec(self, exercise: str) -> ExerciseSpec:
+        """The exercise's trusted setup and test cells, read from its source notebook."""
+        if exercise not in self._specs:
+            self._specs[exercise] = ExerciseSpec.from_notebook(self.solutions / exercise / f"{exercise}.ipynb")
+        return self._specs[exercise]
 
-        Batch workers pass ``read_results=False``: their parent scores the autograded notebook itself.
-        """
+    def runner(self, exercise: str) -> Any:
+        """The trusted test runner of an exercise, its setup done (started on first use, kept for the next)."""
+        from pmkit.trusted import TrustedRunner
+
+        if exercise in self._runners and self._runners[exercise].process.poll() is not None:
+            self._runners.pop(exercise).close()  # it died (killed, out of memory): start a fresh one
+        if exercise not in self._runners:
+            spec = self.spec(exercise)
+            tests = [{"grade_id": t.grade_id, "source": t.source, "names": list(t.names)} for t in spec.tests]
+            self._runners[exercise] = TrustedRunner(list(spec.setup), tests, cwd=str(self.root))
+        return self._runners[exercise]
+
+    def _sanitised(self, exercise: str, learner: str, notebook: Path) -> Any:
+        """The submission with nbgrader's read-only cells, test cells and metadata restored from the gradebook."""
+        from nbgrader.nbgraderformat import ValidationError
+        from nbgrader.preprocessors import (
+            CheckCellMetadata,
+            ClearOutput,
+            DeduplicateIds,
+            OverwriteCells,
+            OverwriteKernelspec,
+        )
+
         from pmkit import notebooks
 
-        notebooks.read(notebook)  # a clear reason for an unreadable file, before nbgrader's own
+        nb = notebooks.read(notebook)
+        resources = {"nbgrader": {"notebook": exercise, "assignment": exercise, "student": learner,
+                                  "db_url": self.db_url}}
+        try:
+            for step in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(),
+                         CheckCellMetadata()):
+                nb, resources = step.preprocess(nb, resources)
+        except (ValidationError, KeyError, AttributeError, TypeError) as error:
+            raise PmkitError(f"{notebook}: the notebook's nbgrader metadata is damaged: {error}") from None
+        return nb
+
+    def autograde(self, exercise: str, learner: str, notebook: Path) -> Any:
+        """Grade one notebook and return the graded notebook, built from trusted data only.
+
+        The learner's code runs in the sandbox with test cells replaced by export steps; the tests
+        run in the trusted runner; no file the sandbox could write is read.
+        """
+        import time
+
+        from pmkit import answers, sandbox
+
+        started = time.perf_counter()
         self.generate(exercise)
+        nb = self._sanitised(exercise, learner, notebook)
+        tests = {t.grade_id: t for t in self.spec(exercise).tests}
+        run_nb = copy.deepcopy(nb)
+        exports: dict[int, str] = {}
+        for index, cell in enumerate(run_nb.cells):
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if is_test_cell(cell) and grade_id in tests:
+                cell.source = answers.export_source(grade_id, list(tests[grade_id].names))
+                exports[index] = grade_id
+        runner = self.runner(exercise)  # before the kernel: the runner never shares a moment with learner code
+        prepared = time.perf_counter()
+        sandbox.run(run_nb, export_cells=set(exports), cell_timeout=self.cell_timeout,
+                    deadline=self.submission_timeout, sandboxed=self.sandboxed)
+        executed = time.perf_counter()
+        sent: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for index, grade_id in exports.items():
+            payloads = [o.get("data", {}).get(answers.MIME) for o in run_nb.cells[index].get("outputs", [])
+                        if o.get("output_type") == "display_data" and answers.MIME in o.get("data", {})]
+            if not payloads:
+                problems[grade_id] = ("\u2718 your notebook did not hand over its answers for this question "
+                                      "(something in it stopped the grader's step from running)")
+                continue
+            try:
+                sent[grade_id] = answers.parse_payload(payloads[-1], list(tests[grade_id].names))
+            except answers.AnswerError as error:
+                problems[grade_id] = f"\u2718 {error}"
+        outcomes = {r["grade_id"]: r for r in runner.run(sent, timeout=self.submission_timeout)}
+        for grade_id, message in problems.items():
+            outcomes[grade_id] = {"grade_id": grade_id, "status": "incorrect", "printed": "", "message": message}
+        for index, cell in enumerate(nb.cells):
+            if index in exports:
+                cell.source = visible_source(cell.source)
+                cell.outputs = _test_outputs(outcomes[exports[index]])
+                cell.execution_count = None
+            elif cell.cell_type == "code":
+                cell.outputs = run_nb.cells[index].get("outputs", [])
+                cell.execution_count = run_nb.cells[index].get("execution_count")
+        self.timings = {"prepare": prepared - started, "kernel": executed - prepared,
+                        "tests": time.perf_counter() - executed}
+        return nb
+
+    def grade(self, exercise: str, learner: str, notebook: Path, *, read_results: bool = True
+              ) -> SubmissionResult | None:
+        """Autograde one learner's notebook and return the per-cell results from the gradebook.
+
+        With ``read_results=False`` only the graded notebook and the private gradebook are written.
+        """
+        import nbformat
+
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", learner):
             raise PmkitError(f"learner id {learner!r} may use only letters, digits, '.', '_' and '-'")
-        submitted = self.root / "submitted" / learner / exercise
-        submitted.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(notebook, submitted / f"{exercise}.ipynb")
-        with warnings.catch_warnings():  # nbgrader's gradebook code trips SQLAlchemy 2.0 warnings
-            warnings.filterwarnings("ignore", message=".*not in session.*")
-            result = self.api.autograde(exercise, learner, force=True, create=True)
-        if not result["success"]:
-            log = (result.get("error") or "") + (result.get("log") or "")
-            raise PmkitError(f"{notebook}: nbgrader could not grade it: {log.strip()[-1500:]}")
+        graded = self.autograde(exercise, learner, notebook)
+        folder = self.root / "autograded" / learner / exercise
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(graded, folder / f"{exercise}.ipynb")
+        with gradebook(self.db_url) as book:
+            book.update_or_create_student(learner)
+        save_autogrades(self.db_url, exercise, learner, graded)
         return self.results(exercise, learner) if read_results else None
 
     def results(self, exercise: str, learner: str) -> SubmissionResult:
