@@ -68,10 +68,12 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int) 
     os.setsid()
     _die_with_parent()
     from pmkit.grading import GradingCourse
+    from pmkit.instructor_settings import local_kernels
 
     course = GradingCourse(solutions=Path(solutions))
     course.api.config.Execute.timeout = cell_timeout
     course.api.config.ExecutePreprocessor.timeout = cell_timeout
+    local_kernels(course.api.config)
     try:
         course.generate(exercise)
         conn.send(("ready",))
@@ -151,6 +153,8 @@ class Grader:
         import nbformat
         from nbgrader.preprocessors import SaveAutoGrades
 
+        from pmkit import deadlines
+
         folder = self.cohort.root / "autograded" / learner / self.exercise
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "FAILED.txt").unlink(missing_ok=True)
@@ -165,8 +169,10 @@ class Grader:
         note = "; ".join(notes)
         with warnings.catch_warnings(), gradebook(self.cohort.db_url) as book:
             warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader code vs SQLAlchemy 2.0
-            book.update_or_create_submission(self.exercise, learner)
+            book.update_or_create_submission(self.exercise, learner,
+                                             **deadlines.submission_fields(self.cohort.root, self.exercise, learner))
             SaveAutoGrades().preprocess(nb, resources)
+            deadlines.assign_penalty(self.cohort.root, nb, resources)  # nbgrader's late policy, as configured
             book.db.expire_all()  # read back what SaveAutoGrades committed in its own session
             notebook = book.find_submission_notebook(self.exercise, self.exercise, learner)
             grades = [g for g in notebook.grades if g.name in tests]

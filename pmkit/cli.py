@@ -69,7 +69,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         raise PmkitError(f"{path}: {exercise!r} is not one of the course's exercises ({', '.join(known)}); "
                          "keep the notebook's name, or say which it is with --exercise")
     print(f"Checking {path} against exercise {exercise}, hidden tests included (in a temporary copy)...")
+    from pmkit.instructor_settings import local_kernels
+
     with grading.GradingCourse() as course:
+        local_kernels(course.api.config)
         result = course.grade(exercise, "me", path)
     width = max(len(c.grade_id) for c in result.cells)
     for cell in result.cells:

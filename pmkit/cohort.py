@@ -32,6 +32,9 @@ ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 
 _NBGRADER_CONFIG = '''"""nbgrader configuration of this cohort, written by `pmkit cohort init`."""
 
+import os
+
+from pmkit import instructor_settings
 from pmkit.grading import apply_course_settings
 
 c = get_config()  # noqa: F821 - provided by nbgrader
@@ -39,6 +42,9 @@ apply_course_settings(c)
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.Exchange.root = {exchange!r}
+
+# The cohort's late policy, pmkit's feedback pages for Formgrader's button, offline Formgrader.
+instructor_settings.configure(c, os.path.dirname(os.path.abspath(__file__)))
 '''
 
 
