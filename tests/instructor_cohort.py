@@ -30,8 +30,11 @@ LEARNERS = ["ana", "ben", "cy", "dee", "eve"]
 NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 BETA_DUE = NOW - dt.timedelta(days=1)
 ROLE_DUE = NOW + dt.timedelta(days=7)
-HOSTILE = ("print('<script>document.title=\"PWNED\";document.body.innerHTML=\"<h1>100/100</h1>\"</script>"
-           "<style>body{display:none}</style>')\n"
+_ATTACK = ('<script>document.title=\"PWNED\";document.body.innerHTML=\"<h1>100/100</h1>\"</script>'
+           '<style>body{display:none}</style>')
+HOSTILE = (f"print('{_ATTACK}')\n"
+           "from IPython.display import HTML, display\n"
+           f"display(HTML('{_ATTACK}'))\n"
            "adoption_rate = 0.5")
 COMMENT = "Clear recommendation; cite the error rate next time."
 
