@@ -36,11 +36,11 @@ def written(cohort):
 
 
 def block_outside(context) -> list[str]:
-    """Abort every request that is not the page's own file; the list records them (there must be none)."""
+    """Abort every request that leaves the machine (files and loopback pass); the list records them."""
     outside: list[str] = []
 
     def local_only(route):
-        if route.request.url.startswith(("file:", "data:", "blob:")):
+        if route.request.url.startswith(("file:", "data:", "blob:", "http://127.0.0.1:")):
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -200,3 +200,56 @@ def test_report_csv_has_every_learner_and_exercise(written):
     frame = pd.read_csv(written[0])
     assert len(frame) == len(ic.LEARNERS) * 3
     assert json.loads(frame.set_index(["learner", "exercise"]).loc[("ana", "beta-metrics")].to_json())["penalty"] == 1.4
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, tmp_path):
+    """An instructor's server as the hub starts it, opened with no network: Formgrader's page works."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    port, token = _free_port(), "formgrader-offline-test"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "jupyterhub" / "singleuser" / "instructor"),
+           "PMKIT_COHORT": str(cohort.root), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    command = [sys.executable, "-m", "jupyter", "server", f"--port={port}", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={cohort.root}", "--allow-root"]
+    log = tmp_path / "server.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(command, cwd=cohort.root, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        with gradebook(cohort.db_url) as book:
+            notebook_id = book.find_submission_notebook("beta-metrics", "beta-metrics", "cy").id
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        tab.goto(f"http://127.0.0.1:{port}/formgrader/submissions/{notebook_id}/?token={token}")
+        tab.wait_for_load_state("networkidle")
+        expect(tab.locator("#notebook").first).to_contain_text("Question 4", timeout=30_000)
+        assert tab.title() != "PWNED"  # cy's displayed <script> did not run in the instructor's page
+        expect(tab.locator("h1", has_text="100/100")).to_have_count(0)  # shown as text, never as markup
+        expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
+        _shot(tab, "formgrader-offline")
+        text = "\n".join(errors)
+        assert "MathJax is not defined" not in text, text
+        assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
+        assert "pmkit.formgrader" in log.read_text()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
