@@ -1,4 +1,4 @@
-"""What an instructor and a learner see after grading: the dashboard and feedback pages, in real Chromium.
+"""What an instructor and a learner see after grading: dashboard, feedback, Formgrader (in real Chromium), exports.
 
 The cohort (tests/instructor_cohort.py) is graded by real kernels and nbgrader; the pages are opened
 from disk with every request off the machine blocked, as an offline instructor would open them.
@@ -19,8 +19,16 @@ from tests import instructor_cohort as ic
 from tests.conftest import CHROMIUM, REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "instructor"
-pytestmark = [pytest.mark.slow, pytest.mark.browser,
+pytestmark = pytest.mark.slow
+#: Tests that open a page in Chromium (run alone with ``-m browser``).
+in_browser = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (.ci/run installs it)")]
+
+
+def browser_test(function):
+    for mark in in_browser:
+        function = mark(function)
+    return function
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +73,7 @@ def _shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+@browser_test
 def test_dashboard_shows_its_heading_at_risk_table_and_three_charts_offline(written, tab):
     _, html_path, _ = written
     tab.goto(html_path.as_uri())
@@ -128,6 +137,7 @@ def _hidden_lines():
     return lines
 
 
+@browser_test
 def test_feedback_shows_manual_scores_comments_and_awaiting_grading(written, tab):
     pages = written[2]
     tab.goto(pages["eve"].as_uri())
@@ -146,6 +156,7 @@ def test_feedback_shows_manual_scores_comments_and_awaiting_grading(written, tab
     assert tab.outside_requests == []
 
 
+@browser_test
 def test_learner_script_and_style_are_shown_as_text_never_run(written, tab):
     tab.goto(written[2]["cy"].as_uri())
     heading = tab.locator("h1.page-title")
@@ -210,6 +221,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@browser_test
 def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, tmp_path):
     """An instructor's server as the hub starts it, opened with no network: Formgrader's page works."""
     import os
@@ -253,3 +265,91 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _canvas_import(path):
+    """Canvas's documented gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then assignments;
+    an optional Points Possible row; each learner found by ID, SIS User ID or SIS Login ID; scores numeric or blank."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as source:
+        table = list(csv.reader(source))
+    header, body = table[0], table[1:]
+    assert tuple(header[:5]) == ("Student", "ID", "SIS User ID", "SIS Login ID", "Section"), header
+    assignments = header[5:]
+    assert len(set(assignments)) == len(assignments) and all(assignments)
+    possible = {}
+    if body and body[0][0].strip() == "Points Possible":
+        possible = dict(zip(assignments, map(float, body[0][5:]), strict=True))
+        body = body[1:]
+    grades = {}
+    for row in body:
+        assert len(row) == len(header)
+        key = row[1] or row[2] or row[3]
+        assert key, f"{row}: Canvas cannot match a row without ID, SIS User ID or SIS Login ID"
+        scores = {}
+        for name, cell in zip(assignments, row[5:], strict=True):
+            if cell != "":
+                scores[name] = float(cell)
+                assert 0 <= scores[name] <= possible.get(name, float("inf")), (row, name)
+        grades[key] = scores
+    return possible, grades
+
+
+def _moodle_import(path):
+    """Moodle's documented CSV grade import: a header row, users mapped by "Email address" (useremail) or
+    "ID number" (useridnumber), every other column a grade item; grades numeric or blank; UTF-8, commas."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as source:
+        table = list(csv.reader(source))
+    header, body = table[0], table[1:]
+    assert "Email address" in header and "ID number" in header, header
+    email = header.index("Email address")
+    items = [i for i, name in enumerate(header) if name.endswith("(Real)")]
+    emails = [row[email] for row in body]
+    assert len(set(emails)) == len(emails) and all("@" in e for e in emails)
+    return {row[email]: {header[i].removesuffix(" (Real)"): float(row[i]) for i in items if row[i] != ""}
+            for row in body}
+
+
+def test_canvas_export_imports_with_totals_after_penalty_and_blanks_for_work_not_due(cohort, written, tmp_path):
+    out = tmp_path / "canvas.csv"
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "export", "--lms", "canvas", "--questions", "--out",
+                           str(out), "--cohort", str(cohort.root)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    possible, grades = _canvas_import(out)
+    assert possible["beta-metrics"] == 10 and possible["role-sort"] == 12
+    assert possible["beta-metrics: test-adoption"] == 2
+    assert set(grades) == set(ic.LEARNERS)
+    assert grades["ana"]["beta-metrics"] == 5.6 and grades["eve"]["beta-metrics"] == 9.5
+    assert grades["dee"] == {"beta-metrics": 0.0}  # missing after the due date; role-sort not due: blank
+    assert "role-sort" not in grades["cy"] and "prd" not in grades["ana"]
+    assert grades["eve"]["beta-metrics: answer-call"] == 2.5 and "beta-metrics: answer-call" not in grades["cy"]
+
+
+def test_moodle_export_imports_by_email(cohort, written, tmp_path):
+    out = tmp_path / "moodle.csv"
+    from pmkit import export
+
+    export.write(cohort.root, cohort.db_url, "moodle", out)
+    grades = _moodle_import(out)
+    assert grades["ana@example.org"] == {"beta-metrics": 5.6, "role-sort": 10.0}
+    assert grades["ben@example.org"]["beta-metrics"] == 0.0 and "role-sort" not in grades["cy@example.org"]
+
+
+def test_deadline_command_sets_nbgraders_due_date_and_extensions_with_clear_errors(cohort, written):
+    def pmkit(*args):
+        return subprocess.run([sys.executable, "-m", "pmkit.cli", *args, "--cohort", str(cohort.root)],
+                              capture_output=True, text=True, timeout=120)
+
+    done = pmkit("deadline", "prd", "--due", "2030-01-10T17:00+01:00", "--extend", "ben=36h")
+    assert done.returncode == 0 and "prd: due 2030-01-10 16:00 UTC" in done.stdout, done.stderr
+    assert "extension for ben: 36 hours" in done.stdout
+    with gradebook(cohort.db_url) as book:
+        assert str(book.find_assignment("prd").duedate) == "2030-01-10 16:00:00"
+    bad = pmkit("deadline", "prd", "--due", "next friday")
+    assert bad.returncode == 2 and "2026-12-01T17:00" in bad.stderr and "Traceback" not in bad.stderr
+    bad = pmkit("deadline", "prd", "--extend", "nobody=2d")
+    assert bad.returncode == 2 and "roster id" in bad.stderr
+    assert pmkit("deadline", "nope", "--due", "2030-01-01").returncode == 2
