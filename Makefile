@@ -100,6 +100,7 @@ bench: $(VENV)/.installed-test $(HUB_PROXY)
 	$(BIN)/python benchmarks/autograde_each.py
 	$(BIN)/python benchmarks/grade_cohort.py 40
 	$(BIN)/python benchmarks/hub_class_start.py 12
+	$(BIN)/python benchmarks/report_cohort.py 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(HUB_DIR)/node_modules
