@@ -165,7 +165,10 @@ def submitted_at(root: Path, exercise: str, learner: str) -> dt.datetime | None:
 
 def submission_fields(root: Path, exercise: str, learner: str) -> dict[str, Any]:
     """The gradebook fields of a submission that deadlines need: its timestamp and extension."""
-    fields: dict[str, Any] = {"extension": load(root).extension(exercise, learner)}
+    fields: dict[str, Any] = {}
+    extension = load(root).extension(exercise, learner)
+    if extension is not None:  # never clear one given with nbgrader's own tools
+        fields["extension"] = extension
     when = submitted_at(root, exercise, learner)
     if when is not None:
         fields["timestamp"] = when
