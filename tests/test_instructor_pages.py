@@ -353,3 +353,19 @@ def test_deadline_command_sets_nbgraders_due_date_and_extensions_with_clear_erro
     bad = pmkit("deadline", "prd", "--extend", "nobody=2d")
     assert bad.returncode == 2 and "roster id" in bad.stderr
     assert pmkit("deadline", "nope", "--due", "2030-01-01").returncode == 2
+
+
+def test_failed_and_missing_work_are_named_as_reasons():
+    import pandas as pd
+
+    rows = [("kim", "prd", report.FAILED, None), ("kim", "beta-metrics", report.MISSING, 0.0),
+            ("kim", "role-sort", report.GRADED, 100.0), ("lee", "prd", report.GRADED, 90.0),
+            ("lee", "beta-metrics", report.NOT_DUE, None), ("lee", "role-sort", report.SUBMITTED, None)]
+    frame = pd.DataFrame(rows, columns=["learner", "exercise", "status", "pct"]).assign(
+        counted=lambda f: f["status"].isin([report.GRADED, report.MISSING]), late=False,
+        skill=lambda f: f["exercise"].map(report.SKILL))
+    people = report.profiles(frame).set_index("learner")
+    assert people.loc["kim", "at_risk"] and not people.loc["lee", "at_risk"]
+    assert "missing after the due date: beta-metrics" in people.loc["kim", "reasons"]
+    assert "grading failed: prd" in people.loc["kim", "reasons"]
+    assert people.loc["lee", "counted"] == 1 and people.loc["lee", "overall_pct"] == 90
