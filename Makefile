@@ -102,6 +102,7 @@ bench: $(VENV)/.installed-test $(HUB_PROXY)
 	$(BIN)/python benchmarks/hub_class_start.py 12
 	$(BIN)/python benchmarks/review_speed.py
 	$(BIN)/python benchmarks/collect_memory.py 1024
+	$(BIN)/python benchmarks/report_cohort.py 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(HUB_DIR)/node_modules

@@ -87,10 +87,12 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int, 
     import nbformat
 
     from pmkit.grading import GradingCourse
+    from pmkit.instructor_settings import local_kernels
 
     inner = max(10.0, submission_timeout - 3) if submission_timeout else None  # report it before the kill
     course = GradingCourse(solutions=Path(solutions), sandboxed=sandboxed, cell_timeout=cell_timeout,
                            submission_timeout=inner)
+    local_kernels(course.api.config)  # Unix sockets: no TCP warnings, nothing on the network
     try:
         course.generate(exercise)
         course.runner(exercise)
@@ -171,6 +173,7 @@ class Grader:
         """
         import nbformat
 
+        from pmkit import deadlines
         from pmkit.grading import save_autogrades
 
         folder = self.cohort.root / "autograded" / learner / self.exercise
@@ -183,7 +186,10 @@ class Grader:
         notes = [f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}"] if missing else []
         notes += _execution_problems(nb)
         note = "; ".join(notes)
-        save_autogrades(self.cohort.db_url, self.exercise, learner, nb)  # scores clamped to each cell's maximum
+        save_autogrades(self.cohort.db_url, self.exercise, learner, nb,  # scores clamped to each cell's maximum
+                         fields=deadlines.submission_fields(self.cohort.root, self.exercise, learner),
+                         penalty=lambda graded, resources: deadlines.assign_penalty(self.cohort.root, graded,
+                                                                                    resources))
         with gradebook(self.cohort.db_url) as book:
             notebook = book.find_submission_notebook(self.exercise, self.exercise, learner)
             grades = [g for g in notebook.grades if g.name in tests]

@@ -114,6 +114,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     what = "hidden tests included" if hidden else "visible checks only: the hidden tests run when you are graded"
     print(f"Checking {path} against exercise {exercise}, {what} (in a temporary copy)...")
     with grading.GradingCourse(solutions=sources, sandboxed=not args.no_sandbox) as course:
+        from pmkit.instructor_settings import local_kernels
+
+        local_kernels(course.api.config)
         try:
             result = course.grade(exercise, "me", path)
         except PmkitError as error:
@@ -234,6 +237,48 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pmkit import export
+
+    cohort = _cohort(args)
+    out = Path(args.out) if args.out else cohort.root / "reports" / f"{args.lms}-grades.csv"
+    path = export.write(cohort.root, cohort.db_url, args.lms, out, questions=args.questions, section=args.section)
+    how = ("Canvas: Grades > Import, then check the matched students and new columns" if args.lms == "canvas" else
+           "Moodle: Grades > Import > CSV file; map 'Email address' to useremail and each column to a grade item")
+    print(f"wrote {path}\nimport it in {how}")
+    return 0
+
+
+def _cmd_deadline(args: argparse.Namespace) -> int:
+    from pmkit import deadlines
+
+    cohort = _cohort(args)
+    cohort._check_exercise(args.exercise)
+    if args.due or args.clear:
+        deadlines.set_due(cohort.db_url, args.exercise, None if args.clear else deadlines.parse_due(args.due))
+    policy = deadlines.load(cohort.root)
+    if args.late_policy:
+        policy.method = args.late_policy.replace("-", "_")
+    if args.percent_per_day is not None:
+        policy.percent_per_day = args.percent_per_day
+    if args.max_percent is not None:
+        policy.max_percent = args.max_percent
+    for grant in args.extend or []:
+        learner, sep, length = grant.partition("=")
+        if not sep or learner not in cohort.learner_ids():
+            raise PmkitError(f"--extend {grant!r}: write LEARNER=LENGTH with a roster id, e.g. --extend ana=2d")
+        hours = deadlines.parse_duration(length)
+        policy.extensions.setdefault(args.exercise, {})[learner] = hours
+    deadlines.save(cohort.root, policy)
+    due = deadlines.due_dates(cohort.db_url).get(args.exercise)
+    print(f"{args.exercise}: due {f'{due:%Y-%m-%d %H:%M} UTC' if due else 'no due date'}; late policy: "
+          f"{policy.describe()}")
+    for learner, hours in sorted(policy.extensions.get(args.exercise, {}).items()):
+        print(f"  extension for {learner}: {hours:g} hours")
+    print("the policy applies at the next `pmkit grade --force` (or nbgrader autograde) of the exercise")
+    return 0
+
+
 def _cmd_hub(args: argparse.Namespace) -> int:
     from pmkit import hub
 
@@ -351,6 +396,33 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="folder for the files (default: <cohort>/reports)")
     cohort_options(report)
     report.set_defaults(func=_cmd_report)
+
+    export = commands.add_parser("export", help="the gradebook as a CSV that Canvas or Moodle imports",
+                                 description="One row per learner (ids, names, e-mail) and one column per "
+                                             "exercise total, after late penalties; --questions adds a column "
+                                             "per question.")
+    export.add_argument("--lms", required=True, choices=["canvas", "moodle"], help="the LMS to import into")
+    export.add_argument("--out", help="CSV file (default: <cohort>/reports/<lms>-grades.csv)")
+    export.add_argument("--questions", action="store_true", help="also a column per question")
+    export.add_argument("--section", default="", help="Canvas section name to put on every row")
+    cohort_options(export)
+    export.set_defaults(func=_cmd_export)
+
+    deadline = commands.add_parser("deadline", help="set an exercise's due date, extensions and the late policy",
+                                   description="Due dates live in nbgrader's gradebook (Formgrader shows them); "
+                                               "extensions and the late policy in <cohort>/deadlines.json. "
+                                               "nbgrader's late-submission plugin applies the policy at grading.")
+    deadline.add_argument("exercise")
+    deadline.add_argument("--due", help="due date, e.g. 2026-12-01T17:00 (UTC) or 2026-12-01T17:00+01:00")
+    deadline.add_argument("--clear", action="store_true", help="remove the due date")
+    deadline.add_argument("--extend", action="append", metavar="LEARNER=LENGTH",
+                          help="give a learner more time, e.g. ana=2d or ben=36h (repeatable)")
+    deadline.add_argument("--late-policy", choices=["none", "zero", "percent-per-day"],
+                          help="none (mark late only), zero (nbgrader's), or percent-per-day")
+    deadline.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")
+    deadline.add_argument("--max-percent", type=float, help="the most a late submission loses (default 100)")
+    cohort_options(deadline)
+    deadline.set_defaults(func=_cmd_deadline)
 
     hub_cmd = commands.add_parser(
         "hub", help="run the cohort's JupyterHub on this machine (a trial; see deploy/jupyterhub/README.md)",

@@ -34,6 +34,7 @@ _NBGRADER_CONFIG = '''"""nbgrader configuration of this cohort, written by `pmki
 
 import os
 
+from pmkit import instructor_settings
 from pmkit.cohort import cohort_settings
 from pmkit.grading import apply_course_settings
 
@@ -42,6 +43,9 @@ apply_course_settings(c)
 # Paths are relative to this folder: a copied or moved cohort uses its own gradebook and exchange.
 c.CourseDirectory.root, c.CourseDirectory.db_url, c.Exchange.root = cohort_settings(
     os.path.dirname(os.path.abspath(__file__)))
+
+# The cohort's late policy, pmkit's feedback pages for Formgrader's button, offline Formgrader.
+instructor_settings.configure(c, os.path.dirname(os.path.abspath(__file__)))
 '''
 
 

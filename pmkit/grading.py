@@ -25,6 +25,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from pmkit.errors import PmkitError
@@ -197,14 +198,19 @@ def _test_outputs(outcome: dict[str, Any]) -> list[Any]:
     return outputs
 
 
-def save_autogrades(db_url: str, exercise: str, learner: str, nb: Any) -> None:
-    """Record a graded notebook's scores with nbgrader's SaveAutoGrades, each clamped to its cell's maximum."""
+def save_autogrades(db_url: str, exercise: str, learner: str, nb: Any, *, fields: dict[str, Any] | None = None,
+                    penalty: Callable[[Any, dict[str, Any]], None] | None = None) -> None:
+    """Record a graded notebook's scores with nbgrader's SaveAutoGrades, each clamped to its cell's maximum.
+
+    ``fields`` (a submission's timestamp and extension) go on the submission first, so ``penalty``
+    (nbgrader's late policy, run last) sees them.
+    """
     from nbgrader.preprocessors import SaveAutoGrades
 
     resources = {"nbgrader": {"notebook": exercise, "assignment": exercise, "student": learner, "db_url": db_url}}
     with warnings.catch_warnings(), gradebook(db_url) as book:
         warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader code vs SQLAlchemy 2.0
-        book.update_or_create_submission(exercise, learner)
+        book.update_or_create_submission(exercise, learner, **(fields or {}))
         SaveAutoGrades().preprocess(nb, resources)
         book.db.expire_all()  # read back what SaveAutoGrades committed in its own session
         notebook = book.find_submission_notebook(exercise, exercise, learner)
@@ -214,6 +220,8 @@ def save_autogrades(db_url: str, exercise: str, learner: str, nb: Any) -> None:
             if grade.auto_score is not None and grade.auto_score < 0:
                 grade.auto_score = 0
         book.db.commit()
+    if penalty is not None:
+        penalty(nb, resources)
 
 
 class GradingCourse:

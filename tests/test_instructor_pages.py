@@ -1,0 +1,371 @@
+"""What an instructor and a learner see after grading: dashboard, feedback, Formgrader (in real Chromium), exports.
+
+The cohort (tests/instructor_cohort.py) is graded by real kernels and nbgrader; the pages are opened
+from disk with every request off the machine blocked, as an offline instructor would open them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from pmkit import feedback, report
+from pmkit.grading import gradebook
+from tests import instructor_cohort as ic
+from tests.conftest import CHROMIUM, REPO
+
+ARTIFACTS = REPO / "test-artifacts" / "instructor"
+pytestmark = pytest.mark.slow
+#: Tests that open a page in Chromium (run alone with ``-m browser``).
+in_browser = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (.ci/run installs it)")]
+
+
+def browser_test(function):
+    for mark in in_browser:
+        function = mark(function)
+    return function
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    return ic.build(tmp_path_factory.mktemp("instructor"))
+
+
+@pytest.fixture(scope="module")
+def written(cohort):
+    csv_path, html_path = report.write(cohort.root, cohort.db_url)
+    pages = feedback.generate(cohort.root, cohort.db_url, "beta-metrics")
+    return csv_path, html_path, {p.parent.parent.name: p for p in pages}
+
+
+def block_outside(context) -> list[str]:
+    """Abort every request that leaves the machine (files and loopback pass); the list records them."""
+    outside: list[str] = []
+
+    def local_only(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "http://127.0.0.1:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    return outside
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside = block_outside(context)
+    page = context.new_page()
+    page.outside_requests = outside
+    yield page
+    context.close()
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@browser_test
+def test_dashboard_shows_its_heading_at_risk_table_and_three_charts_offline(written, tab):
+    _, html_path, _ = written
+    tab.goto(html_path.as_uri())
+    expect(tab.locator("h1.page-title")).to_have_text("Cohort dashboard")
+    expect(tab.locator("h1.page-title")).to_be_visible()
+    heading = tab.locator("h2#at-risk")
+    expect(heading).to_be_visible()
+    expect(heading).to_have_text("Learners at risk (1)")
+    rows = tab.locator("table.at-risk tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_be_visible()
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[0] == "dee" and "missing after the due date" in cells[3] and "beta-metrics" in cells[3]
+    # Drawn, not just present: each figure holds vega's canvas or SVG marks.
+    for name in ("distribution", "profile", "questions"):
+        expect(tab.locator(f"#chart-{name} svg, #chart-{name} canvas").first).to_be_visible(timeout=30_000)
+    _shot(tab, "dashboard")
+    assert tab.outside_requests == []
+
+
+def test_at_risk_counts_only_due_or_graded_work_and_says_why(cohort, written):
+    frame = report.scores(cohort.root, cohort.db_url)
+    status = frame.set_index(["learner", "exercise"])["status"]
+    assert status["cy", "role-sort"] == report.NOT_DUE  # released, not collected, not due: not a zero
+    assert status["ana", "prd"] == report.NOT_DUE
+    assert status["dee", "beta-metrics"] == report.MISSING
+    assert status["dee", "role-sort"] == report.NOT_DUE  # due in a week, and extended by two days
+    people = report.profiles(frame).set_index("learner")
+    assert not people.loc["ana", "at_risk"] and not people.loc["cy", "at_risk"] and not people.loc["eve", "at_risk"]
+    assert people.loc["dee", "at_risk"] and "beta-metrics" in people.loc["dee", "reasons"]
+    due = frame.set_index(["learner", "exercise"])["effective_due"]
+    assert (due["dee", "role-sort"] - due["ana", "role-sort"]).total_seconds() == 48 * 3600
+
+
+def test_each_chart_has_its_own_colour_scale(cohort):
+    frame = report.scores(cohort.root, cohort.db_url)
+    people = report.profiles(frame)
+    distribution = report.distribution_chart(frame).to_dict()
+    profile = report.profile_chart(people).to_dict()
+    assert distribution["encoding"]["color"]["scale"]["domain"] == ["APM", "JPM", "both"]
+    assert profile["encoding"]["color"]["scale"]["domain"] == ["on track", "at risk"]
+    for spec in (distribution, profile):
+        assert spec["title"]["text"] and spec["description"]
+
+
+def test_late_submission_penalised_by_nbgraders_plugin_and_shown(cohort, written):
+    with gradebook(cohort.db_url) as book:
+        ana = book.find_submission_notebook("beta-metrics", "beta-metrics", "ana")
+        assert ana.late_submission_penalty == pytest.approx(1.4)  # 7 points, 2 started days late at 10% a day
+        assert book.find_submission_notebook("beta-metrics", "beta-metrics", "eve").late_submission_penalty is None
+    frame = report.scores(cohort.root, cohort.db_url).set_index(["learner", "exercise"])
+    assert frame.loc[("ana", "beta-metrics"), "late"] and frame.loc[("ana", "beta-metrics"), "score"] == 5.6
+    assert not frame.loc[("eve", "beta-metrics"), "late"]
+    text = written[2]["ana"].read_text(encoding="utf-8")
+    assert "Late by 30 hours" in text and "Penalty: 1.4 points" in text
+
+
+def _hidden_lines():
+    lines = feedback.hidden_lines(ic.source("beta-metrics"))
+    assert len(lines) >= 3
+    return lines
+
+
+@browser_test
+def test_feedback_shows_manual_scores_comments_and_awaiting_grading(written, tab):
+    pages = written[2]
+    tab.goto(pages["eve"].as_uri())
+    expect(tab.locator("h1.page-title")).to_have_text("Feedback on beta-metrics")
+    written_grade = tab.locator(".grade").last
+    expect(written_grade).to_be_visible()
+    expect(written_grade).to_contain_text("Score: 2.5 / 3")
+    expect(written_grade).to_contain_text(f"Instructor's comment: {ic.COMMENT}")
+    expect(tab.locator(".summary")).to_contain_text("9.5 of 10 points")
+    _shot(tab, "feedback-eve")
+    tab.goto(pages["cy"].as_uri())
+    expect(tab.locator(".grade.awaiting")).to_contain_text("Score: awaiting grading")
+    expect(tab.locator(".grade.awaiting")).not_to_contain_text("0 / 3")
+    tab.goto(pages["ben"].as_uri())  # a blank written answer is 0, and says it was blank
+    expect(tab.locator(".grade").last).to_contain_text("Not answered")
+    assert tab.outside_requests == []
+
+
+@browser_test
+def test_learner_script_and_style_are_shown_as_text_never_run(written, tab):
+    tab.goto(written[2]["cy"].as_uri())
+    heading = tab.locator("h1.page-title")
+    expect(heading).to_have_text("Feedback on beta-metrics")
+    expect(heading).to_be_visible()  # the learner's <style>body{display:none}</style> did not apply
+    assert tab.title() == "Feedback: beta-metrics"  # their <script> did not run
+    expect(tab.locator(".summary")).to_contain_text("5 of 10 points")
+    expect(tab.locator("pre.output").first).to_contain_text("<script>document.title=")
+    assert tab.locator("script").count() == 0 and tab.locator("body style").count() == 0
+    _shot(tab, "feedback-hostile")
+
+
+def test_no_feedback_page_shows_hidden_tests(written):
+    for page in written[2].values():
+        text = page.read_text(encoding="utf-8")
+        for line in _hidden_lines():
+            assert line not in text, (page, line)
+        assert "Traceback" not in text and "mathjax" not in text.lower() and "require.js" not in text
+
+
+def test_clean_text_removes_hidden_lines_a_learner_printed():
+    hidden = {"assert abs(adoption_rate - 0.97) < 0.01"}
+    shown = feedback.clean_text("ok\n>>> assert abs(adoption_rate - 0.97) < 0.01\nbye", hidden)
+    assert shown == f"ok\n{feedback.REMOVED}\nbye"
+    assert "cut" in feedback.clean_text("x" * (feedback.MAX_TEXT + 10), set())
+
+
+def test_formgraders_generate_feedback_writes_pmkit_pages(cohort, written):
+    """Formgrader's button runs nbgrader's generate_feedback with the cohort's config: the same safe page."""
+    target = cohort.root / "feedback" / "cy" / "beta-metrics" / "beta-metrics.html"
+    target.unlink()
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", "beta-metrics", "--student", "cy",
+                           "--force"], cwd=cohort.root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "Hidden tests ran when your work was graded" in text
+    for line in _hidden_lines():
+        assert line not in text
+    assert "<script>document.title" not in text and "&lt;script&gt;document.title" in text
+
+
+def test_grading_kernels_print_no_tcp_encryption_warning(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "check", str(ic.source("beta-metrics"))],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert "Autograded: 7 of 7 points" in done.stdout, done.stdout + done.stderr
+    assert "without encryption" not in done.stdout + done.stderr
+
+
+def test_report_csv_has_every_learner_and_exercise(written):
+    import pandas as pd
+
+    frame = pd.read_csv(written[0])
+    assert len(frame) == len(ic.LEARNERS) * 3
+    assert json.loads(frame.set_index(["learner", "exercise"]).loc[("ana", "beta-metrics")].to_json())["penalty"] == 1.4
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@browser_test
+def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, tmp_path):
+    """An instructor's server as the hub starts it, opened with no network: Formgrader's page works."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    port, token = _free_port(), "formgrader-offline-test"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "jupyterhub" / "singleuser" / "instructor"),
+           "PMKIT_COHORT": str(cohort.root), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    command = [sys.executable, "-m", "jupyter", "server", f"--port={port}", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={cohort.root}", "--allow-root"]
+    log = tmp_path / "server.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(command, cwd=cohort.root, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        with gradebook(cohort.db_url) as book:
+            notebook_id = book.find_submission_notebook("beta-metrics", "beta-metrics", "cy").id
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        tab.goto(f"http://127.0.0.1:{port}/formgrader/submissions/{notebook_id}/?token={token}")
+        tab.wait_for_load_state("networkidle")
+        expect(tab.locator("#notebook").first).to_contain_text("Question 4", timeout=30_000)
+        assert tab.title() != "PWNED"  # cy's displayed <script> did not run in the instructor's page
+        expect(tab.locator("h1", has_text="100/100")).to_have_count(0)  # shown as text, never as markup
+        expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
+        _shot(tab, "formgrader-offline")
+        text = "\n".join(errors)
+        assert "MathJax is not defined" not in text, text
+        assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
+        assert "pmkit.formgrader" in log.read_text()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _canvas_import(path):
+    """Canvas's documented gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then assignments;
+    an optional Points Possible row; each learner found by ID, SIS User ID or SIS Login ID; scores numeric or blank."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as source:
+        table = list(csv.reader(source))
+    header, body = table[0], table[1:]
+    assert tuple(header[:5]) == ("Student", "ID", "SIS User ID", "SIS Login ID", "Section"), header
+    assignments = header[5:]
+    assert len(set(assignments)) == len(assignments) and all(assignments)
+    possible = {}
+    if body and body[0][0].strip() == "Points Possible":
+        possible = dict(zip(assignments, map(float, body[0][5:]), strict=True))
+        body = body[1:]
+    grades = {}
+    for row in body:
+        assert len(row) == len(header)
+        key = row[1] or row[2] or row[3]
+        assert key, f"{row}: Canvas cannot match a row without ID, SIS User ID or SIS Login ID"
+        scores = {}
+        for name, cell in zip(assignments, row[5:], strict=True):
+            if cell != "":
+                scores[name] = float(cell)
+                assert 0 <= scores[name] <= possible.get(name, float("inf")), (row, name)
+        grades[key] = scores
+    return possible, grades
+
+
+def _moodle_import(path):
+    """Moodle's documented CSV grade import: a header row, users mapped by "Email address" (useremail) or
+    "ID number" (useridnumber), every other column a grade item; grades numeric or blank; UTF-8, commas."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as source:
+        table = list(csv.reader(source))
+    header, body = table[0], table[1:]
+    assert "Email address" in header and "ID number" in header, header
+    email = header.index("Email address")
+    items = [i for i, name in enumerate(header) if name.endswith("(Real)")]
+    emails = [row[email] for row in body]
+    assert len(set(emails)) == len(emails) and all("@" in e for e in emails)
+    return {row[email]: {header[i].removesuffix(" (Real)"): float(row[i]) for i in items if row[i] != ""}
+            for row in body}
+
+
+def test_canvas_export_imports_with_totals_after_penalty_and_blanks_for_work_not_due(cohort, written, tmp_path):
+    out = tmp_path / "canvas.csv"
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "export", "--lms", "canvas", "--questions", "--out",
+                           str(out), "--cohort", str(cohort.root)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    possible, grades = _canvas_import(out)
+    assert possible["beta-metrics"] == 10 and possible["role-sort"] == 12
+    assert possible["beta-metrics: test-adoption"] == 2
+    assert set(grades) == set(ic.LEARNERS)
+    assert grades["ana"]["beta-metrics"] == 5.6 and grades["eve"]["beta-metrics"] == 9.5
+    assert grades["dee"] == {"beta-metrics": 0.0}  # missing after the due date; role-sort not due: blank
+    assert "role-sort" not in grades["cy"] and "prd" not in grades["ana"]
+    assert grades["eve"]["beta-metrics: answer-call"] == 2.5 and "beta-metrics: answer-call" not in grades["cy"]
+
+
+def test_moodle_export_imports_by_email(cohort, written, tmp_path):
+    out = tmp_path / "moodle.csv"
+    from pmkit import export
+
+    export.write(cohort.root, cohort.db_url, "moodle", out)
+    grades = _moodle_import(out)
+    assert grades["ana@example.org"] == {"beta-metrics": 5.6, "role-sort": 10.0}
+    assert grades["ben@example.org"]["beta-metrics"] == 0.0 and "role-sort" not in grades["cy@example.org"]
+
+
+def test_deadline_command_sets_nbgraders_due_date_and_extensions_with_clear_errors(cohort, written):
+    def pmkit(*args):
+        return subprocess.run([sys.executable, "-m", "pmkit.cli", *args, "--cohort", str(cohort.root)],
+                              capture_output=True, text=True, timeout=120)
+
+    done = pmkit("deadline", "prd", "--due", "2030-01-10T17:00+01:00", "--extend", "ben=36h")
+    assert done.returncode == 0 and "prd: due 2030-01-10 16:00 UTC" in done.stdout, done.stderr
+    assert "extension for ben: 36 hours" in done.stdout
+    with gradebook(cohort.db_url) as book:
+        assert str(book.find_assignment("prd").duedate) == "2030-01-10 16:00:00"
+    bad = pmkit("deadline", "prd", "--due", "next friday")
+    assert bad.returncode == 2 and "2026-12-01T17:00" in bad.stderr and "Traceback" not in bad.stderr
+    bad = pmkit("deadline", "prd", "--extend", "nobody=2d")
+    assert bad.returncode == 2 and "roster id" in bad.stderr
+    assert pmkit("deadline", "nope", "--due", "2030-01-01").returncode == 2
+
+
+def test_failed_and_missing_work_are_named_as_reasons():
+    import pandas as pd
+
+    rows = [("kim", "prd", report.FAILED, None), ("kim", "beta-metrics", report.MISSING, 0.0),
+            ("kim", "role-sort", report.GRADED, 100.0), ("lee", "prd", report.GRADED, 90.0),
+            ("lee", "beta-metrics", report.NOT_DUE, None), ("lee", "role-sort", report.SUBMITTED, None)]
+    frame = pd.DataFrame(rows, columns=["learner", "exercise", "status", "pct"]).assign(
+        counted=lambda f: f["status"].isin([report.GRADED, report.MISSING]), late=False,
+        skill=lambda f: f["exercise"].map(report.SKILL))
+    people = report.profiles(frame).set_index("learner")
+    assert people.loc["kim", "at_risk"] and not people.loc["lee", "at_risk"]
+    assert "missing after the due date: beta-metrics" in people.loc["kim", "reasons"]
+    assert "grading failed: prd" in people.loc["kim", "reasons"]
+    assert people.loc["lee", "counted"] == 1 and people.loc["lee", "overall_pct"] == 90
