@@ -4,13 +4,54 @@ A passing check prints a ``✔`` line. A failing one raises :class:`Incorrect` o
 :class:`NotAttempted`, both AssertionErrors, so nbgrader scores the cell as failed. Inside a
 kernel, importing this module installs a display hook that shows a failed check as its message
 alone, without a traceback (which would otherwise print the test code, hidden tests included),
-while still producing the error output nbgrader looks for.
+while still producing the error output nbgrader looks for. While a learner works (outside
+nbgrader), "not attempted" is shown as a plain note rather than an error box, and a test cell run
+before its answer cell says so instead of showing a ``NameError``.
+
+The test-cell contract: a test cell starts with ``# answers: name, ...``, reads those learner
+variables only as plain values (:func:`plain` turns them into str, int, float, bool, None, list,
+tuple and dict with trusted code), and computes every key from data it loads itself. Visible tests
+compare against salted digests (:func:`digest`), so a release never holds a key in clear text.
 """
 
 from __future__ import annotations
 
+# Builtins are bound here at import time, so a learner who later replaces ``builtins.len`` or
+# ``builtins.sorted`` in their kernel does not change what these checks compute.
+import hashlib
+import json
 import math
+import os
 import sys
+from builtins import (  # noqa: UP029
+    abs,
+    all,
+    any,
+    bool,
+    dict,
+    enumerate,
+    float,
+    frozenset,
+    getattr,
+    int,
+    isinstance,
+    iter,
+    len,
+    list,
+    map,
+    min,
+    next,
+    print,
+    range,
+    repr,
+    round,
+    set,
+    sorted,
+    str,
+    tuple,
+    type,
+    zip,
+)
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -33,13 +74,170 @@ class NotAttempted(CheckFailed):
     status = NOT_ATTEMPTED
 
 
+#: The answer variables whose checks have run to a verdict (correct or incorrect) in this kernel:
+#: :meth:`Question.solution` shows a model answer only after an attempt.
+ATTEMPTED: set[str] = set()
+
+
+def _record(name: str) -> None:
+    ATTEMPTED.add(str.split(str.split(name)[0], ".")[0] if name else name)
+
+
 def passed(name: str, message: str) -> None:
     """Print the success line of a check."""
+    _record(name)
     print(f"\u2714 {name}: {message}")
 
 
 def _incorrect(name: str, problem: str, hint: str | None = None) -> Incorrect:
+    _record(name)
     return Incorrect(f"\u2718 {name}: {problem}" + (f"\nHint: {hint}" if hint else ""))
+
+
+# --- plain data: the only form in which a check reads a learner's answer ---------------------------
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _upper(text: Any) -> str:
+    try:
+        text = plain(text)
+    except (TypeError, RecursionError):
+        text = _type_name(text)
+    return str.upper(str.strip(text if type(text) is str else repr(text)))
+
+
+def _type_name(value: Any) -> str:
+    return type.__dict__["__name__"].__get__(type(value))
+
+
+def _numpy_scalar(value: Any) -> Any:
+    numpy = sys.modules.get("numpy")
+    if numpy is None or type(value) not in (numpy.int64, numpy.int32, numpy.float64, numpy.float32, numpy.bool_,
+                                              numpy.str_):
+        raise TypeError(_type_name(value))
+    return plain(numpy.generic.item(value))
+
+
+def plain(value: Any) -> Any:
+    """``value`` as plain data, built by trusted code only: str, int, float, bool, None, list, tuple, dict.
+
+    A pandas Series becomes a dict (index to value, in its order), a DataFrame a dict of column
+    lists, a set a sorted list. Subclasses are copied into their base type, so a learner's object
+    cannot bring its own ``__eq__``; anything else raises TypeError naming its type.
+    """
+    kind = type(value)
+    if kind in _PLAIN_SCALARS:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return bool(int.__int__(value))
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        items = [plain(item) for item in (list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value))]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in dict.items(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(item) for item in (set.__iter__(value) if isinstance(value, set)
+                                                 else frozenset.__iter__(value))), key=_sort_key)
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and kind is pandas.Series:
+        return {plain(k): _cell(v) for k, v in zip(pandas.Series.tolist(value.index.to_series()),
+                                                    pandas.Series.tolist(value), strict=True)}
+    if pandas is not None and kind is pandas.DataFrame:
+        return {plain(c): [_cell(v) for v in pandas.Series.tolist(value[c])] for c in list(value.columns)}
+    return _numpy_scalar(value)
+
+
+def _cell(value: Any) -> Any:
+    """A pandas cell as plain data; missing values (NaN, NaT, NA) become None, timestamps ISO text."""
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and type(value) is pandas.Timestamp:
+        return pandas.Timestamp.isoformat(value)
+    if type(value) is float and math.isnan(value):
+        return None
+    if pandas is not None and (value is pandas.NA or value is pandas.NaT):
+        return None
+    return plain(value)
+
+
+def _sort_key(value: Any) -> tuple[str, str]:
+    return (_type_name(value), repr(value))
+
+
+def _as_plain(name: str, value: Any) -> Any:
+    """:func:`plain`, reporting a value that is not plain data as an incorrect answer."""
+    try:
+        return plain(value)
+    except TypeError as error:
+        raise _incorrect(name, f"expected plain data (text, numbers, lists, dicts or a pandas table), "
+                               f"got a {error}") from None
+    except RecursionError:
+        raise _incorrect(name, "the value contains itself") from None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=repr)
+
+
+def digest(value: Any, salt: str) -> str:
+    """A salted digest of ``value``'s plain form: visible tests compare with it, never with the key."""
+    text = f"{salt}\x00{_canonical(plain(value))}"
+    return hashlib.sha256(str.encode(text, "utf-8")).hexdigest()[:16]
+
+
+def number_digest(value: float, salt: str, decimals: int) -> str:
+    """The digest of a number rounded to ``decimals`` places (see :func:`check_number_digest`)."""
+    return digest(f"{round(float(value), decimals):.{decimals}f}", salt)
+
+
+def label_digests(labels: Mapping[Any, Any], salt: str, normalise: Callable[[Any], str] | None = None
+                  ) -> dict[Any, str]:
+    """One digest per key (the key is part of the salt), so a check can say which labels are wrong."""
+    fix = normalise or _upper
+    return {k: digest(fix(v), f"{salt}:{k}") for k, v in dict.items(dict(labels))}
+
+
+def check_digest(name: str, value: Any, expected: str, *, salt: str, starter: Any = None,
+                 normalise: Callable[[Any], Any] | None = None, hint: str | None = None,
+                 what_to_do: str = "replace the placeholder") -> None:
+    """Check ``value`` (normalised, then plain) against the digest of the right answer."""
+    value = _as_plain(name, value)
+    check_answered(name, value, starter, what_to_do)
+    if digest(normalise(value) if normalise else value, salt) != expected:
+        raise _incorrect(name, f"{_show(value)} is not right", hint)
+    passed(name, "correct.")
+
+
+def check_number_digest(name: str, value: Any, expected: str, *, salt: str, decimals: int,
+                        hint: str | None = None) -> None:
+    """Check a number against the digest of the right one, within about one unit of the last decimal."""
+    value = _as_plain(name, value)
+    check_answered(name, value, None, "replace None with a number")
+    if type(value) not in (int, float):
+        raise _incorrect(name, f"expected a number, got a {_type_name(value)}: {_show(value)}", hint)
+    number, step = float(value), 10.0 ** -decimals
+    if math.isnan(number) or not any(number_digest(number + d, salt, decimals) == expected
+                                     for d in (0.0, -step / 2, step / 2)):
+        raise _incorrect(name, f"got {number:g}, which is not the expected value", hint)
+    passed(name, f"{number:g} is right.")
+
+
+def check_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *, salt: str, starter: str = "?",
+                        allowed: Sequence[str] | None = None, hint: str | None = None,
+                        normalise: Callable[[Any], str] = _upper) -> None:
+    """Like :func:`check_labels`, against per-key digests from :func:`label_digests`: lists the wrong keys."""
+    answers = _as_plain(name, answers)
+    given = _label_format(name, answers, expected, starter=starter, allowed=allowed, normalise=normalise)
+    wrong = [k for k, v in given.items() if digest(normalise(v), f"{salt}:{k}") != expected[k]]
+    if wrong:
+        raise _incorrect(name, f"{len(wrong)} of {len(expected)} labelled wrongly: {', '.join(map(str, wrong))}", hint)
+    passed(name, f"all {len(expected)} labels are right.")
 
 
 def _not_attempted(name: str, what_to_do: str) -> NotAttempted:
@@ -51,16 +249,23 @@ def _show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equality of two plain values, by their canonical text (no learner ``__eq__`` involved)."""
+    try:
+        return _canonical(plain(a)) == _canonical(plain(b))
+    except (TypeError, RecursionError):
+        return False
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or value is Ellipsis or (isinstance(value, str) and not value.strip())
 
 
 def check_answered(name: str, value: Any, starter: Any = None, what_to_do: str = "replace the placeholder") -> None:
     """Raise NotAttempted if ``value`` is blank (None, ``...``, empty) or still equals ``starter``."""
-    try:
-        unchanged = value is starter or (starter is not None and bool(value == starter))
-    except (TypeError, ValueError):  # e.g. comparing DataFrames of different shapes
-        unchanged = False
+    if value is not None and value is not Ellipsis:
+        value = _as_plain(name, value)
+    unchanged = starter is not None and _same(value, plain(starter))
     if _is_blank(value) or unchanged:
         raise _not_attempted(name, what_to_do)
 
@@ -68,17 +273,23 @@ def check_answered(name: str, value: Any, starter: Any = None, what_to_do: str =
 def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: str = "") -> None:
     """Raise Incorrect, naming what was received, unless ``value`` is a ``kind``."""
     if not isinstance(value, kind):
+        try:
+            value = plain(value)
+        except (TypeError, RecursionError):
+            pass
+    if not isinstance(value, kind):
         kinds = kind if isinstance(kind, tuple) else (kind,)
         expected = " or ".join(k.__name__ for k in kinds)
         raise _incorrect(name, f"expected a {expected}{f' such as {example}' if example else ''}, "
-                               f"got a {type(value).__name__}: {_show(value)}")
+                               f"got a {_type_name(value)}: {_show(value)}")
 
 
 def check_equal(name: str, value: Any, expected: Any, *, hint: str | None = None, starter: Any = None,
                 reveal: bool = False) -> None:
-    """Check that ``value == expected``; say what was received (and expected, if ``reveal``)."""
+    """Check that ``value == expected`` as plain data; say what was received (and expected, if ``reveal``)."""
     check_answered(name, value, starter)
-    if value != expected:
+    value = _as_plain(name, value)
+    if not _same(value, expected):
         wanted = f", expected {_show(expected)}" if reveal else ""
         raise _incorrect(name, f"got {_show(value)}{wanted}", hint)
     passed(name, "correct.")
@@ -88,16 +299,13 @@ def check_number(name: str, value: Any, expected: float, *, tolerance: float = 0
                  starter: Any = None) -> None:
     """Check a number within ``tolerance`` (absolute); a non-number is reported as such."""
     check_answered(name, value, starter, "replace None with a number")
-    if isinstance(value, bool) or (not isinstance(value, (int, float)) and not hasattr(value, "__float__")):
-        raise _incorrect(name, f"expected a number, got a {type(value).__name__}: {_show(value)}", hint)
+    value = _as_plain(name, value)
+    if type(value) not in (int, float):
+        raise _incorrect(name, f"expected a number, got a {_type_name(value)}: {_show(value)}", hint)
     number = float(value)
     if math.isnan(number) or abs(number - expected) > tolerance:
         raise _incorrect(name, f"got {number:g}, which is not the expected value", hint)
     passed(name, f"{number:g} is right.")
-
-
-def _upper(text: Any) -> str:
-    return str(text).strip().upper()
 
 
 def check_label_format(name: str, answers: Any, keys: Iterable[Any], *, starter: str = "?",
@@ -116,6 +324,7 @@ def check_label_format(name: str, answers: Any, keys: Iterable[Any], *, starter:
 def _label_format(name: str, answers: Any, keys: Iterable[Any], *, starter: str, allowed: Sequence[str] | None,
                   normalise: Callable[[Any], str]) -> dict[Any, Any]:
     check_type(name, answers, Mapping, "{1: 'A', 2: 'J'}")
+    answers = _as_plain(name, answers)
     given = {k: answers.get(k) for k in keys}
     if all(_is_blank(v) or normalise(v) == normalise(starter) for v in given.values()):
         raise _not_attempted(name, f"replace each {starter!r} with your label")
@@ -151,7 +360,7 @@ def check_members(name: str, value: Iterable[Any], expected: Iterable[Any], *, h
     """Check a collection against the expected items, saying how many are missing or extra."""
     check_answered(name, value, starter, "replace the placeholder with your list")
     check_type(name, value, (list, tuple, set, frozenset), "['a', 'b']")
-    got, want = list(value), list(expected)
+    got, want = list(_as_plain(name, value)), list(plain(expected))
     if ordered:
         if got != want:
             pairs = enumerate(zip(got, want, strict=False))
@@ -175,13 +384,19 @@ def check_members(name: str, value: Iterable[Any], expected: Iterable[Any], *, h
 def check_columns(name: str, frame: Any, columns: Sequence[str], *, min_rows: int = 1) -> None:
     """Check that a DataFrame exists with the named columns and at least ``min_rows`` rows."""
     check_answered(name, frame, None, "assign your DataFrame to it")
-    if not hasattr(frame, "columns"):
-        raise _incorrect(name, f"expected a pandas DataFrame, got a {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
+    pandas = sys.modules.get("pandas")
+    if pandas is None or type(frame) is not pandas.DataFrame:
+        table = _as_plain(name, frame)
+        if type(table) is not dict or not all(type(v) is list for v in table.values()):
+            raise _incorrect(name, f"expected a pandas DataFrame, got a {_type_name(frame)}")
+    else:
+        table = _as_plain(name, frame)
+    missing = [c for c in columns if c not in table]
     if missing:
-        raise _incorrect(name, f"missing column(s) {', '.join(missing)}; it has {', '.join(map(str, frame.columns))}")
-    if len(frame) < min_rows:
-        raise _incorrect(name, f"has {len(frame)} rows, expected at least {min_rows}")
+        raise _incorrect(name, f"missing column(s) {', '.join(missing)}; it has {', '.join(map(str, table))}")
+    rows = len(next(iter(table.values()), []))
+    if rows < min_rows:
+        raise _incorrect(name, f"has {rows} rows, expected at least {min_rows}")
     passed(name, f"has the columns {', '.join(columns)}.")
 
 
@@ -192,7 +407,7 @@ def check_stories(name: str, stories: Any, *, min_count: int = 5, criteria: Sequ
 
     check_answered(name, stories, starter, "write your stories in the list")
     check_type(name, stories, (list, tuple), '["As a …, I want …, so that …", …]')
-    written = [s for s in stories if isinstance(s, str) and s.strip()]
+    written = [s for s in _as_plain(name, stories) if type(s) is str and s.strip()]
     if len(written) < min_count:
         raise _incorrect(name, f"has {len(written)} stories, at least {min_count} are needed")
     wanted = set(criteria or story_review.CRITERIA)
@@ -210,6 +425,7 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
 
     check_answered(name, text, starter, "write your PRD in the string")
     check_type(name, text, str)
+    text = _as_plain(name, text)
     prefixes = tuple(criteria)
     findings = [f for f in prd_review.review(text) if f.criterion.startswith(prefixes)]
     if findings:
@@ -224,6 +440,7 @@ def check_criteria(name: str, criteria: Any, story_count: int, *, strict: bool =
 
     check_answered(name, criteria, {}, "add a list of criteria for each story number")
     check_type(name, criteria, Mapping, '{1: ["Given …, when …, then …"]}')
+    criteria = _as_plain(name, criteria)
     missing = [n for n in range(1, story_count + 1) if not criteria.get(n)]
     if missing:
         raise _incorrect(name, f"no criteria yet for story number(s) {', '.join(map(str, missing))}")
@@ -240,10 +457,11 @@ def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, 
                    show: int = 5, hint: str | None = None) -> None:
     """Check that at least ``threshold`` of the predictions match; list a few misses by key."""
     check_type(name, predicted, Mapping)
+    predicted = _as_plain(name, predicted)
     missing = [k for k in truth if k not in predicted]
     if missing:
         raise _incorrect(name, f"no prediction for {len(missing)} item(s), e.g. {', '.join(map(str, missing[:show]))}")
-    misses = [k for k in truth if str(predicted[k]).strip() != str(truth[k])]
+    misses = [k for k in truth if _upper(predicted[k]) != _upper(truth[k])]
     accuracy = 1 - len(misses) / len(truth)
     if accuracy < threshold:
         examples = ", ".join(f"{k} (you: {predicted[k]})" for k in misses[:show])
@@ -251,9 +469,55 @@ def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, 
     passed(name, f"{accuracy:.0%} right.")
 
 
+def answers_of(source: str) -> list[str]:
+    """The learner variables a test cell reads, from its first line ``# answers: a, b``."""
+    first = str.strip(next(iter(str.splitlines(source)), ""))
+    if not str.startswith(first, "# answers:"):
+        return []
+    return [n for n in map(str.strip, str.split(first[len("# answers:"):], ",")) if n]
+
+
+def _test_cell_answers(tb: Any) -> list[str]:
+    """The ``# answers:`` of the notebook cell a traceback ran through, if it is a test cell."""
+    import linecache
+
+    while tb is not None:
+        lines = linecache.getlines(tb.tb_frame.f_code.co_filename)
+        if lines and answers_of(lines[0]):
+            return answers_of(lines[0])
+        tb = tb.tb_next
+    return []
+
+
+def missing_answer(name: str) -> NotAttempted:
+    """The friendly outcome of a test cell run before the cell that defines ``name``."""
+    return _not_attempted(name, "run the answer cell above first (and every cell before it), then this test "
+                                "cell again")
+
+
+def _grading() -> bool:
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
 def _show_check_failure(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> Any:
-    """IPython exception hook: a failed check is shown as its message, never as test code."""
+    """IPython exception hook: a failed check is shown as its message, never as test code.
+
+    A NameError for one of a test cell's ``# answers:`` becomes "not attempted: run the cell above
+    first". While a learner works, "not attempted" is a plain note, not an error box; under nbgrader
+    (``NBGRADER_EXECUTION`` set) it stays an error, so the grader still scores it 0.
+    """
+    if isinstance(value, NameError) and not isinstance(value, CheckFailed):
+        missing = getattr(value, "name", None)
+        if missing is None or missing not in _test_cell_answers(tb):
+            shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+            return None
+        value = missing_answer(missing)
+        etype = NotAttempted
+    if isinstance(value, NotAttempted) and not _grading():
+        print(str(value))
+        return None
     shell._showtraceback(etype, value, [str(value)])  # an error output with our message as its "traceback"
+    return None
 
 
 def install_display_hook() -> bool:
@@ -262,8 +526,60 @@ def install_display_hook() -> bool:
     shell = ipython_module.get_ipython() if ipython_module else None
     if shell is None:
         return False
-    shell.set_custom_exc((CheckFailed,), _show_check_failure)
+    shell.set_custom_exc((CheckFailed, NameError), _show_check_failure)
     return True
+
+
+# --- hints and model solutions on demand, as data on each question (the way Kaggle Learn does it) ------
+
+class Question:
+    """One autograded question of an exercise: its answers, a hint, and the model solution after an attempt."""
+
+    def __init__(self, exercise: str, number: int, answers: Sequence[str], hint: str, cells: Sequence[str]) -> None:
+        """Question ``number`` of ``exercise``, answered in the notebook cells ``cells`` (their ids)."""
+        self.exercise, self.number, self.answers = exercise, number, tuple(answers)
+        self._hint, self.cells = hint, tuple(cells)
+
+    def __repr__(self) -> str:
+        """How the question shows itself: what it offers."""
+        return f"Question {self.number} of {self.exercise}: call .hint() or, after an attempt, .solution()"
+
+    def hint(self) -> None:
+        """Print the hint."""
+        print(f"Hint for question {self.number}: {self._hint}")
+
+    def attempted(self) -> bool:
+        """True once a check of this question's answers gave a verdict (right or wrong) in this kernel."""
+        return any(a in ATTEMPTED for a in self.answers)
+
+    def solution(self) -> None:
+        """Print the model solution: only after an attempt, and only where ``solutions/`` is present."""
+        if not self.attempted():
+            print(f"Try question {self.number} first: write your answer and run its test cell. Stuck? "
+                  f"Call .hint(). The model solution opens after your first attempt.")
+            return
+        code = model_solution(self.exercise, self.cells)
+        if code is None:
+            print(f"The model solution of question {self.number} is shared by your instructor after the deadline.")
+            return
+        print(f"Model solution for question {self.number}:\n\n{code}")
+
+
+def model_solution(exercise: str, cells: Sequence[str]) -> str | None:
+    """The solution part of the named answer cells, read from ``solutions/`` (None where it is absent)."""
+    from pmkit.paths import REPO_ROOT
+
+    path = REPO_ROOT / "solutions" / exercise / f"{exercise}.ipynb"
+    if not path.is_file():
+        return None
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in notebook.get("cells", []):
+        if cell.get("id") in cells:
+            source = "".join(cell.get("source", ""))
+            inside = source.partition("### BEGIN SOLUTION\n")[2].partition("### END SOLUTION")[0]
+            parts.append(str.strip(inside or source))
+    return "\n\n".join(parts) if parts else None
 
 
 install_display_hook()

@@ -11,6 +11,8 @@ from pmkit.tables import Column, Schema, choices, load_named
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pmkit.checks import Question
+
 
 def role_sort_tasks(seed: int = 11) -> dict[int, str]:
     """The twenty tasks of the role-sort exercise (both roles' decisions and days), numbered 1 to 20."""
@@ -54,3 +56,16 @@ SCHEMAS = {
 def load_data(name: str) -> pd.DataFrame:
     """One exercise data set from ``datasets/exercises/``, validated (see the data dictionary)."""
     return load_named(SCHEMAS, name, datasets_dir() / "exercises")
+
+
+#: Each exercise's autograded questions: (number, answer variables, hint, answer cell ids). Hints are
+#: data on the question; ``solution()`` reads the model answer from ``solutions/`` when it is there.
+QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = {}
+
+
+def questions(exercise: str) -> tuple[Question, ...]:
+    """The autograded questions of ``exercise``, each with ``hint()`` and ``solution()`` (after an attempt)."""
+    from pmkit.checks import Question
+
+    return tuple(Question(exercise, number, answers, hint, cells)
+                 for number, answers, hint, cells in QUESTIONS[exercise])
