@@ -218,38 +218,55 @@ def launch_tickets(rng: random.Random) -> list[list[object]]:
 
 # --- exercise: ticket triage and interview synthesis (texts with known labels) --------------------
 
-TRIAGE_TEMPLATES = {  # area: [(severity, text), ...]; {n} is filled with a number
-    "login": [("P1", "Nobody on our team can log in since this morning, SSO returns error 500"),
-              ("P2", "Login with Google fails for {n} of our users, others are fine"),
-              ("P3", "The login page says 'Sign on' but the button says 'Log in', a bit confusing")],
-    "billing": [("P1", "We were charged twice this month, {n} invoices for the same plan"),
-                ("P2", "Invoice PDF shows the wrong VAT number"),
-                ("P3", "Could the invoice email include the PO number? Small request")],
-    "performance": [("P1", "The whole app is down for all users, pages time out"),
-                    ("P2", "Reports take {n} seconds to load, slow since the last release"),
-                    ("P3", "Dashboard feels a little slow on my old laptop, not urgent")],
-    "data-export": [("P1", "CSV export lost data: {n} rows missing, finance needs them today"),
-                    ("P2", "Export to Excel shows dates in the wrong format"),
-                    ("P3", "Typo in the export dialog title")],
-    "notifications": [("P1", "Security alert emails are not sent to any admin"),
-                      ("P2", "Slack notifications arrive {n} minutes late"),
-                      ("P3", "Please let me change the notification sound, cosmetic")],
-}
+TRIAGE_INCIDENTS = [  # (area, kind, summary, users affected as each report gives it)
+    # kinds: blocked (users cannot work), lost (money or data lost), security, wrong (a wrong, slow or
+    # late result with a workaround), cosmetic (looks and wording), request (something new)
+    ("login", "blocked", "SSO sign-in returns error 500 on the login page", [30, 25, 12]),
+    ("login", "blocked", "Password reset link says it has expired as soon as it is opened", [3, 1, 2, 1]),
+    ("login", "cosmetic", "Login page says 'Sign on' but its button says 'Log in'", [1]),
+    ("billing", "lost", "Customers charged twice for the October plan", [1, 1, 1, 1, 1]),
+    ("billing", "wrong", "Invoice PDF shows the wrong VAT number", [4, 2, 3]),
+    ("billing", "request", "Could the invoice email include our purchase order number?", [1]),
+    ("performance", "blocked", "Projects page never finishes loading and then times out", [80]),
+    ("performance", "wrong", "Reports take over a minute to load since the last release", [15, 20, 9]),
+    ("performance", "blocked", "Mobile app closes as soon as a project is opened", [2, 4, 3]),
+    ("data-export", "lost", "CSV export leaves out the rows that contain commas", [5]),
+    ("data-export", "wrong", "Excel export shows dates in the wrong format", [6, 3, 2]),
+    ("data-export", "cosmetic", "Typo in the export dialog title", [1]),
+    ("notifications", "security", "Security alert emails are not sent to any admin", [12]),
+    ("notifications", "wrong", "Slack notifications arrive 20 minutes late", [10, 25, 8, 4]),
+    ("notifications", "request", "Please let us choose the notification sound", [1]),
+    ("notifications", "blocked", "Nobody in the workspace can open the notifications panel", [20, 18, 15]),
+]
+TRIAGE_CUSTOMERS = ["Northwind", "Bluebird Labs", "Kestrel Retail", "Orchid Health", "Pine & Co", "Quarry Games",
+                    "Riverside School", "Solace Travel", "Tandem Legal", "Umber Foods", "Vesta Energy",
+                    "Willow Studio", "Xylo Media", "Yarrow Farms", "Zephyr Logistics", "Atlas Print"]
+
+
+def triage_severity(kind: str, users: int) -> str:
+    """The exercise's severity rules: P1 money or data lost, security, or 50+ users blocked in all."""
+    if kind in ("lost", "security") or (kind == "blocked" and users >= 50):
+        return "P1"
+    return "P2" if kind in ("blocked", "wrong") else "P3"
 
 
 def triage_tickets(rng: random.Random, with_labels: bool = False) -> list[list[object]]:
-    """40 support tickets and bug reports (area and severity known only to the generator)."""
-    rows: list[list[object]] = []
+    """A week of support tickets, several reporting the same incident (area, severity known only here)."""
     start = dt.datetime(2025, 10, 6, 9, 0)
-    pool = [(area, severity, text) for area, items in TRIAGE_TEMPLATES.items() for severity, text in items]
-    picks = pool + [rng.choice(pool) for _ in range(40 - len(pool))]
-    rng.shuffle(picks)
-    for index, (area, severity, text) in enumerate(picks, start=1):
-        created = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 5))
-        channel = rng.choice(["email", "chat", "in-app", "phone"])
-        row: list[object] = [f"T-{index:03d}", created.isoformat(timespec="minutes"), channel,
-                             text.format(n=rng.randint(2, 90))]
-        rows.append([*row, area, severity] if with_labels else row)
+    reports = []
+    for incident, (area, kind, summary, users) in enumerate(TRIAGE_INCIDENTS, start=1):
+        first = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 4))
+        severity = triage_severity(kind, sum(users))
+        customers = rng.sample(TRIAGE_CUSTOMERS, len(users))
+        for number, (count, customer) in enumerate(zip(users, customers, strict=True)):
+            moment = first + dt.timedelta(minutes=rng.randint(10, 60 * 30) if number else 0)
+            reports.append((moment, rng.choice(["email", "chat", "in-app", "phone"]), customer, count, summary,
+                            area, severity, incident))
+    rows: list[list[object]] = []
+    for index, (moment, channel, customer, count, summary, area, severity, incident) in enumerate(sorted(reports),
+                                                                                                  start=1):
+        row: list[object] = [f"T-{index:03d}", moment.isoformat(timespec="minutes"), channel, customer, count, summary]
+        rows.append([*row, area, severity, incident] if with_labels else row)
     return rows
 
 
@@ -293,7 +310,8 @@ DATASETS = {
     "exercises/backlog.csv": (["ticket", "title", "type", "reach", "impact", "confidence", "effort"], backlog),
     "exercises/beta_events.csv": (["user_id", "cohort", "day", "event"], beta_events),
     "exercises/launch_tickets.csv": (["date", "tickets"], launch_tickets),
-    "exercises/triage_tickets.csv": (["ticket_id", "created", "channel", "text"], triage_tickets),
+    "exercises/triage_tickets.csv": (
+        ["ticket_id", "created", "channel", "customer", "users_affected", "text"], triage_tickets),
     "exercises/interview_notes.csv": (["interview_id", "customer", "segment", "note"], interview_notes),
 }
 

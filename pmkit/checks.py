@@ -196,11 +196,63 @@ def number_digest(value: float, salt: str, decimals: int) -> str:
     return digest(f"{round(float(value), decimals):.{decimals}f}", salt)
 
 
-def label_digests(labels: Mapping[Any, Any], salt: str, normalise: Callable[[Any], str] | None = None
-                  ) -> dict[Any, str]:
-    """One digest per key (the key is part of the salt), so a check can say which labels are wrong."""
-    fix = normalise or _upper
-    return {k: digest(fix(v), f"{salt}:{k}") for k, v in dict.items(dict(labels))}
+def _item_text(value: Any) -> str:
+    return _upper(value) if type(value) is str else _canonical(value)
+
+
+def label_digests(labels: Mapping[Any, Any], salt: str) -> dict[Any, str]:
+    """One digest per key (the key is part of the salt), so a check can say which items are wrong."""
+    return {k: digest(_item_text(v), f"{salt}:{k}") for k, v in dict.items(dict(plain(labels)))}
+
+
+def table(name: str, value: Any, columns: Sequence[str]) -> dict[Any, list[Any]]:
+    """A learner's DataFrame as plain columns, after checking it is there and has ``columns``."""
+    check_answered(name, value, None, "assign your table to it")
+    frame = _as_plain(name, value)
+    if type(frame) is not dict or not all(type(v) is list for v in dict.values(frame)):
+        raise _incorrect(name, f"expected a pandas DataFrame, got a {_type_name(value)}")
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise _incorrect(name, f"missing column(s) {', '.join(missing)}; it has {', '.join(map(str, frame))}")
+    return frame
+
+
+def pairs(frame: Mapping[Any, list[Any]], key: str, value: str | Sequence[str]) -> dict[Any, Any]:
+    """From plain columns, a dict from ``key`` to ``value`` (a tuple of values if several columns)."""
+    frame = plain(frame)
+    if type(value) is str:
+        return dict(zip(frame[key], frame[value], strict=True))
+    return dict(zip(frame[key], zip(*(frame[c] for c in value), strict=True), strict=True))
+
+
+def check_items_digest(name: str, given: Any, expected: Mapping[Any, str], *, salt: str, threshold: float = 1.0,
+                       starter: Any = "?", allowed: Sequence[str] | None = None, hint: str | None = None,
+                       show: int = 3, what: str = "items") -> None:
+    """Check a dict item by item against :func:`label_digests`; at least ``threshold`` must be right."""
+    given = _as_plain(name, given)
+    check_type(name, given, dict)
+    values = [given.get(k) for k in expected]
+    if all(_is_blank(v) or _same(v, starter) for v in values):
+        raise _not_attempted(name, f"replace each {starter!r} with your answer")
+    missing = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    if missing or extra:
+        parts = ([f"{len(missing)} missing, e.g. {', '.join(map(str, missing[:show]))}"] if missing else []) + (
+            [f"{len(extra)} that should not be there, e.g. {', '.join(map(str, extra[:show]))}"] if extra else [])
+        raise _incorrect(name, f"expected {len(expected)} {what}; " + "; ".join(parts), hint)
+    if allowed is not None:
+        unknown = [f"{k}={_show(given[k], 20)}" for k in expected if _item_text(given[k]) not in map(_upper, allowed)]
+        if unknown:
+            raise _incorrect(name, f"use only {', '.join(allowed)}; these are not: {', '.join(unknown[:show])}")
+    wrong = [k for k in expected if digest(_item_text(given[k]), f"{salt}:{k}") != expected[k]]
+    right = 1 - len(wrong) / len(expected)
+    if right < threshold or (threshold >= 1 and wrong):
+        needed = "" if threshold >= 1 else f", at least {threshold:.0%} needed"
+        examples = "; ".join(f"{_show(k, 60)} (you: {_show(given[k], 30)})" for k in wrong[:show])
+        raise _incorrect(name, f"{len(wrong)} of {len(expected)} {what} wrong ({right:.0%} right{needed}); "
+                               f"for example {examples}", hint)
+    passed(name, f"{right:.0%} of {len(expected)} {what} right" + (f" (at least {threshold:.0%} needed)."
+                                                                   if threshold < 1 else "."))
 
 
 def check_digest(name: str, value: Any, expected: str, *, salt: str, starter: Any = None,
@@ -234,7 +286,7 @@ def check_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *,
     """Like :func:`check_labels`, against per-key digests from :func:`label_digests`: lists the wrong keys."""
     answers = _as_plain(name, answers)
     given = _label_format(name, answers, expected, starter=starter, allowed=allowed, normalise=normalise)
-    wrong = [k for k, v in given.items() if digest(normalise(v), f"{salt}:{k}") != expected[k]]
+    wrong = [k for k, v in given.items() if digest(_item_text(v), f"{salt}:{k}") != expected[k]]
     if wrong:
         raise _incorrect(name, f"{len(wrong)} of {len(expected)} labelled wrongly: {', '.join(map(str, wrong))}", hint)
     passed(name, f"all {len(expected)} labels are right.")
@@ -379,6 +431,14 @@ def check_members(name: str, value: Iterable[Any], expected: Iterable[Any], *, h
                 parts.append("some items appear twice")
             raise _incorrect(name, "; ".join(parts), hint)
     passed(name, f"all {len(want)} items are right.")
+
+
+def check_order(name: str, value: Any, keys: Mapping[Any, Any], *, hint: str | None = None,
+                starter: Any = None) -> None:
+    """Check that ``value`` lists every item of ``keys`` once, ordered by the items' sort keys."""
+    keys = plain(keys)
+    expected = sorted(keys, key=lambda item: _canonical(keys[item]))
+    check_members(name, value, expected, ordered=True, hint=hint, starter=starter if starter is not None else [])
 
 
 def check_columns(name: str, frame: Any, columns: Sequence[str], *, min_rows: int = 1) -> None:

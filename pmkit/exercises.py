@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
-from typing import TYPE_CHECKING
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pmkit.paths import datasets_dir
 from pmkit.tables import Column, Schema, choices, load_named
@@ -45,7 +48,8 @@ SCHEMAS = {
     "launch_tickets": Schema("launch_tickets.csv", (Column("date", "datetime"), Column("tickets", "int")),
                              key=("date",)),
     "triage_tickets": Schema("triage_tickets.csv", (
-        Column("ticket_id"), Column("created", "datetime"), Column("channel"), Column("text")), key=("ticket_id",)),
+        Column("ticket_id"), Column("created", "datetime"), Column("channel"), Column("customer"),
+        Column("users_affected", "int"), Column("text")), key=("ticket_id",)),
     "interview_notes": Schema("interview_notes.csv", (
         Column("interview_id"), Column("customer"), Column("segment"), Column("note")),
         key=("interview_id", "note")),
@@ -60,7 +64,18 @@ def load_data(name: str) -> pd.DataFrame:
 
 #: Each exercise's autograded questions: (number, answer variables, hint, answer cell ids). Hints are
 #: data on the question; ``solution()`` reads the model answer from ``solutions/`` when it is there.
-QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = {}
+QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = {
+    "ticket-triage": [
+        (1, ("triaged", "area_of"), "lower-case the text and look for each area's product words (log in, "
+            "password, invoice, export, notification, load); return the first area that matches.", ("answer-rules",)),
+        (2, ("incidents", "severity_of"), "triaged.groupby('text', as_index=False).agg(...) with "
+            "tickets=('ticket_id', 'count'), users=('users_affected', 'sum') and first_reported=('created', 'min'); "
+            "then check money, data and security words first, then blocked users against 50.",
+         ("answer-incidents",)),
+        (3, ("queue",), "incidents.sort_values([...]) by two columns, then take the text column as a list.",
+         ("answer-queue",)),
+    ],
+}
 
 
 def questions(exercise: str) -> tuple[Question, ...]:
@@ -69,3 +84,27 @@ def questions(exercise: str) -> tuple[Question, ...]:
 
     return tuple(Question(exercise, number, answers, hint, cells)
                  for number, answers, hint, cells in QUESTIONS[exercise])
+
+
+VISIBLE_KEYS = Path(__file__).with_name("visible_keys.json")
+
+
+@cache
+def _visible_keys() -> dict[str, Any]:
+    return json.loads(VISIBLE_KEYS.read_text(encoding="utf-8"))
+
+
+def visible_key(exercise: str, name: str) -> Any:
+    """The salted digest (or per-item digests) a visible test compares with; never the answer itself."""
+    key = _visible_keys()[exercise][name]
+    if isinstance(key, dict):
+        return {int(k) if k.isdigit() else k: v for k, v in key.items()}
+    return key
+
+
+def store_visible_key(exercise: str, name: str, key: Any) -> None:
+    """Write one visible key into ``visible_keys.json`` (for maintainers changing an exercise)."""
+    keys = json.loads(VISIBLE_KEYS.read_text(encoding="utf-8")) if VISIBLE_KEYS.exists() else {}
+    keys.setdefault(exercise, {})[name] = {str(k): v for k, v in key.items()} if isinstance(key, dict) else key
+    VISIBLE_KEYS.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    _visible_keys.cache_clear()

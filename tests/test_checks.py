@@ -172,7 +172,7 @@ def test_digest_checks_judge_correctness_without_the_key(capsys):
         checks.check_digest("worst_step", None, key, salt="funnel:worst")
     rate = checks.number_digest(0.9734, "beta:adoption", 3)
     checks.check_number_digest("adoption_rate", 0.97345, rate, salt="beta:adoption", decimals=3)
-    with pytest.raises(checks.Incorrect, match="got 0.5"):
+    with pytest.raises(checks.Incorrect, match=r"got 0\.5"):
         checks.check_number_digest("adoption_rate", 0.5, rate, salt="beta:adoption", decimals=3)
     with pytest.raises(checks.Incorrect, match="expected a number, got a str"):
         checks.check_number_digest("adoption_rate", "0.97", rate, salt="beta:adoption", decimals=3)

@@ -134,12 +134,14 @@ def _solution_cell(exercise, cell_id):
 
 
 WRONG["ticket-triage"] = [
-    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace(
-        'def severity_of(text):\n    text = text.lower()', 'def severity_of(text):\n    return "P2"\n    text = text.lower()'),
-      "answer-queue": "queue = triaged.sort_values(['severity', 'created'])['ticket_id'].tolist()"},
+    ({"answer-incidents": lambda: _solution_cell("ticket-triage", "answer-incidents").replace(
+        'def severity_of(text, users):\n    text = text.lower()', 'def severity_of(text, users):\n    return "P2"'),
+      "answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules"),
+      "answer-queue": "queue = incidents.sort_values(['severity', 'first_reported'])['text'].tolist()"},
      {"test-area": 3, "test-severity": 0, "test-queue": 2}),
-    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace('"data-export": ["export", "csv"], ', ""),
-      "answer-queue": "queue = triaged.sort_values('created')['ticket_id'].tolist()"},
+    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace('"data-export": ["export"], ', ""),
+      "answer-incidents": lambda: _solution_cell("ticket-triage", "answer-incidents"),
+      "answer-queue": "queue = incidents.sort_values('first_reported')['text'].tolist()"},
      {"test-area": 0, "test-severity": 3, "test-queue": 0}),
 ]
 WRONG["interview-synthesis"] = [

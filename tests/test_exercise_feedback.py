@@ -1,0 +1,152 @@
+"""What a learner sees from the visible checks, and the test-cell contract the trusted grader relies on.
+
+Every notebook here runs in a real kernel as a learner runs it (outside nbgrader); the contract test
+runs each test cell, hidden tests included, in a fresh interpreter holding only ``checks``,
+``exercises`` and the solution's answers as plain data.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from pmkit import checks, notebooks
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+#: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
+CONTRACT = ["ticket-triage"]
+
+#: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
+WRONG_VISIBLE = {
+    "ticket-triage": {
+        "answer-rules": ('def area_of(text):\n    return "billing"\n'
+                         'triaged = tickets.assign(area=tickets["text"].map(area_of))'),
+        "answer-incidents": (
+            'incidents = triaged.groupby("text", as_index=False).agg(area=("area", "first"),\n'
+            '    tickets=("ticket_id", "count"), users=("users_affected", "max"), first_reported=("created", "min"))\n'
+            'incidents["severity"] = ["P2"] * len(incidents)'),
+        "answer-queue": 'queue = sorted(incidents["text"])',
+    },
+}
+
+
+def _test_cells(nb):
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and
+            not c.metadata["nbgrader"].get("solution") and c.cell_type == "code"]
+
+
+def _execute(nb, tmp_path, name):
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
+    old = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        return notebooks.execute(path, timeout=180)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+
+
+def _release(exercise):
+    return nbformat.read(REPO / "exercises" / exercise / f"{exercise}.ipynb", as_version=4)
+
+
+def _source(exercise):
+    return nbformat.read(REPO / "solutions" / exercise / f"{exercise}.ipynb", as_version=4)
+
+
+def _errors(cell):
+    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def _text(cell):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_every_test_cell_names_its_answers(exercise):
+    for cell in _test_cells(_source(exercise)):
+        assert checks.answers_of(cell.source), f"{cell.id}: no '# answers:' first line"
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_test_cells_give_full_marks_in_a_fresh_interpreter_from_plain_answers(exercise, tmp_path):
+    source = _source(exercise)
+    cells = _test_cells(source)
+    names = sorted({n for c in cells for n in checks.answers_of(c.source)})
+    dump = nbformat.v4.new_code_cell(
+        f"from pmkit import checks as _c\nprint('ANSWERS', repr({{n: _c.plain(globals()[n]) for n in {names!r}}}))")
+    dump.id = "dump-answers"
+    source.cells.append(dump)
+    executed = _execute(source, tmp_path, exercise)
+    printed = _text(executed.cells[-1])
+    answers = ast.literal_eval(printed.split("ANSWERS", 1)[1].strip())
+    program = (
+        "import sys, ast\n"
+        "answers = ast.literal_eval(sys.stdin.read())\n"
+        "for cell_id, names, source in answers.pop('__cells__'):\n"
+        "    namespace = {}\n"
+        "    exec('from pmkit import checks, exercises', namespace)\n"
+        "    namespace.update({n: answers[n] for n in names})\n"
+        "    exec(compile(source, cell_id, 'exec'), namespace)\n"
+        "    print('PASSED', cell_id)\n")
+    answers["__cells__"] = [(c.id, checks.answers_of(c.source), c.source) for c in cells]
+    done = subprocess.run([sys.executable, "-c", program], input=repr(answers), capture_output=True, text=True,
+                          check=False, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "PMKIT_DATASETS"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("PASSED") == len(cells), done.stdout
+
+
+@pytest.fixture(scope="module")
+def wrong_runs(tmp_path_factory):
+    runs = {}
+
+    def run(exercise):
+        if exercise not in runs:
+            nb = _release(exercise)
+            for cell in nb.cells:
+                if cell.id in WRONG_VISIBLE[exercise]:
+                    cell.source = WRONG_VISIBLE[exercise][cell.id]
+            runs[exercise] = _execute(nb, tmp_path_factory.mktemp(exercise), exercise)
+        return runs[exercise]
+    return run
+
+
+@pytest.mark.parametrize(("exercise", "cell_id"), [(e, c.id) for e in WRONG_VISIBLE for c in _test_cells(_source(e))])
+def test_a_wrong_answer_is_told_incorrect_by_the_visible_check(wrong_runs, exercise, cell_id):
+    cell = next(c for c in wrong_runs(exercise).cells if c.id == cell_id)
+    errors = _errors(cell)
+    assert len(errors) == 1 and errors[0]["ename"] == "Incorrect", cell.outputs
+    message = errors[0]["evalue"]
+    assert message.startswith("\u2718") and "Traceback" not in "".join(errors[0]["traceback"]), message
+    assert "correct." not in _text(cell)
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_unanswered_questions_are_a_note_not_an_error_box(exercise, tmp_path):
+    executed = _execute(_release(exercise), tmp_path, exercise)
+    for cell in _test_cells(executed):
+        assert not _errors(cell), (cell.id, cell.outputs)
+        assert "is not answered yet" in _text(cell), (cell.id, cell.outputs)
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_a_test_cell_run_before_its_answer_cell_says_so(exercise, tmp_path):
+    nb = _release(exercise)
+    answer_cells = {c.id for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
+                    and c.cell_type == "code"}
+    nb.cells = [c for c in nb.cells if c.id not in answer_cells]
+    executed = _execute(nb, tmp_path, exercise)
+    for cell in _test_cells(executed):
+        shown = _text(cell) + repr(cell.outputs)
+        assert not _errors(cell), (cell.id, cell.outputs)
+        assert "run the answer cell above first" in shown and "NameError" not in shown, (cell.id, shown)
