@@ -197,7 +197,22 @@ def number_digest(value: float, salt: str, decimals: int) -> str:
 
 
 def _item_text(value: Any) -> str:
+    value = _whole(value)
     return _upper(value) if type(value) is str else _canonical(value)
+
+
+def check_choice(name: str, value: Any, choices: Sequence[Any], *, hint: str | None = None) -> None:
+    """Raise Incorrect unless ``value`` is one of ``choices`` (a format check: no verdict is printed)."""
+    check_answered(name, value, None, "set it")
+    value = _as_plain(name, value)
+    if not any(_same(value, c) for c in choices):
+        raise _incorrect(name, f"{_show(value)} is not one of {', '.join(map(str, choices))}", hint)
+
+
+def as_plain(name: str, value: Any) -> Any:
+    """A learner's answer as plain data (see :func:`plain`); a value that is not plain data is incorrect."""
+    check_answered(name, value, None, "assign your answer to it")
+    return _as_plain(name, value)
 
 
 def label_digests(labels: Mapping[Any, Any], salt: str) -> dict[Any, str]:
@@ -301,10 +316,22 @@ def _show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
+def _whole(value: Any) -> Any:
+    """Plain data with whole floats as ints (900.0 and 900 are the same count)."""
+    kind = type(value)
+    if kind is float and value == value and abs(value) < 2 ** 53 and float.is_integer(value):
+        return int(value)
+    if kind is list or kind is tuple:
+        return kind(_whole(v) for v in value)
+    if kind is dict:
+        return {_whole(k): _whole(v) for k, v in dict.items(value)}
+    return value
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equality of two plain values, by their canonical text (no learner ``__eq__`` involved)."""
     try:
-        return _canonical(plain(a)) == _canonical(plain(b))
+        return _canonical(_whole(plain(a))) == _canonical(_whole(plain(b)))
     except (TypeError, RecursionError):
         return False
 
@@ -337,14 +364,18 @@ def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: st
 
 
 def check_equal(name: str, value: Any, expected: Any, *, hint: str | None = None, starter: Any = None,
-                reveal: bool = False) -> None:
-    """Check that ``value == expected`` as plain data; say what was received (and expected, if ``reveal``)."""
+                reveal: bool = False, announce: bool = True) -> None:
+    """Check that ``value == expected`` as plain data; say what was received (and expected, if ``reveal``).
+
+    With ``announce=False`` a pass prints nothing: for a format check that is not the verdict.
+    """
     check_answered(name, value, starter)
     value = _as_plain(name, value)
     if not _same(value, expected):
         wanted = f", expected {_show(expected)}" if reveal else ""
         raise _incorrect(name, f"got {_show(value)}{wanted}", hint)
-    passed(name, "correct.")
+    if announce:
+        passed(name, "correct.")
 
 
 def check_number(name: str, value: Any, expected: float, *, tolerance: float = 0.01, hint: str | None = None,

@@ -75,6 +75,14 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
         (3, ("queue",), "incidents.sort_values([...]) by two columns, then take the text column as a list.",
          ("answer-queue",)),
     ],
+    "onboarding-funnel": [
+        (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "
+            "funnel order. Rows without a timestamp still count.", ("answer-funnel",)),
+        (2, ("worst_step",), "the drop-off into a step is 1 - funnel / funnel.shift(1); .idxmax() names the step "
+            "where it is largest.", ("answer-worst",)),
+        (3, ("worst_by_segment",), "group by ['segment', 'step'], .unstack() to get one row per segment, then do "
+            "question 2 along each row (shift(1, axis=1), idxmax(axis=1)).", ("answer-segments",)),
+    ],
 }
 
 

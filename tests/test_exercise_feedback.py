@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 #: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
-CONTRACT = ["ticket-triage"]
+CONTRACT = ["ticket-triage", "onboarding-funnel"]
 
 #: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
 WRONG_VISIBLE = {
@@ -33,6 +33,12 @@ WRONG_VISIBLE = {
             '    tickets=("ticket_id", "count"), users=("users_affected", "max"), first_reported=("created", "min"))\n'
             'incidents["severity"] = ["P2"] * len(incidents)'),
         "answer-queue": 'queue = sorted(incidents["text"])',
+    },
+    "onboarding-funnel": {
+        "answer-funnel": ("funnel = events.dropna(subset=['reached_at']).groupby('step')['user_id'].count()"
+                          ".reindex(STEPS)"),
+        "answer-worst": "worst_step = 'verify_email'",
+        "answer-segments": "worst_by_segment = {s: 'invite_teammate' for s in events['segment'].unique()}",
     },
 }
 
