@@ -277,13 +277,18 @@ INTERVIEW_THEMES = {
     "integrations": ["We need it to talk to Salesforce", "No integration with our accounting tool",
                      "I copy data by hand from Jira every week", "The API is missing the endpoints we need"],
     "reporting": ["Reports are too slow to use in meetings", "I cannot build the report my boss asks for",
-                  "Exports break the charts", "Monthly reporting takes me hours"],
+                  "Exports break the charts", "Monthly reporting takes me hours",
+                  "Charts cannot be filtered by team", "Scheduled reports arrive empty"],
     "pricing": ["The price jumps too much between plans", "We pay for seats nobody uses",
                 "Hard to justify the cost to finance"],
     "permissions": ["I cannot give a contractor read-only access", "Roles are confusing for our admins",
                     "Someone deleted a project they should not have seen"],
 }
-INTERVIEW_WEIGHTS = {"onboarding": 5, "integrations": 4, "reporting": 3, "pricing": 1, "permissions": 2}
+INTERVIEW_WEIGHTS = {"onboarding": 6, "integrations": 4, "reporting": 2, "pricing": 1, "permissions": 3}
+#: How many notes a customer who raises a theme gives it: reporting users go on about it at length, so
+#: counting notes and counting customers rank the themes differently.
+INTERVIEW_REPEATS = {"onboarding": (1, 2), "integrations": (1, 1), "reporting": (3, 5), "pricing": (1, 1),
+                     "permissions": (1, 2)}
 
 
 def interview_notes(rng: random.Random, with_labels: bool = False) -> list[list[object]]:
@@ -296,8 +301,11 @@ def interview_notes(rng: random.Random, with_labels: bool = False) -> list[list[
         customer = f"Customer {chr(64 + number)}"
         segment = rng.choice(segments)
         for theme in sorted(set(rng.choices(themes, weights, k=rng.randint(2, 4))), key=themes.index):
-            row: list[object] = [f"I-{number:02d}", customer, segment, rng.choice(INTERVIEW_THEMES[theme])]
-            rows.append([*row, theme] if with_labels else row)
+            low, high = INTERVIEW_REPEATS[theme]
+            count = min(rng.randint(low, high), len(INTERVIEW_THEMES[theme]))
+            for note in rng.sample(INTERVIEW_THEMES[theme], count):
+                row: list[object] = [f"I-{number:02d}", customer, segment, note]
+                rows.append([*row, theme] if with_labels else row)
     return rows
 
 

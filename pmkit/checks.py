@@ -209,6 +209,16 @@ def check_choice(name: str, value: Any, choices: Sequence[Any], *, hint: str | N
         raise _incorrect(name, f"{_show(value)} is not one of {', '.join(map(str, choices))}", hint)
 
 
+def check_descending(name: str, values: Any, *, hint: str | None = None) -> None:
+    """Raise Incorrect unless the numbers in ``values`` (a list, or a dict's values) run from largest down."""
+    values = _as_plain(name, values)
+    numbers = list(dict.values(values)) if type(values) is dict else values
+    if type(numbers) not in (list, tuple) or not all(type(v) in (int, float) for v in numbers):
+        raise _incorrect(name, "expected numbers, e.g. a pandas Series of counts", hint)
+    if any(numbers[i] < numbers[i + 1] for i in range(len(numbers) - 1)):
+        raise _incorrect(name, "sort it from the largest count down", hint)
+
+
 def as_plain(name: str, value: Any) -> Any:
     """A learner's answer as plain data (see :func:`plain`); a value that is not plain data is incorrect."""
     check_answered(name, value, None, "assign your answer to it")

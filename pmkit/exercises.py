@@ -75,6 +75,14 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
         (3, ("queue",), "incidents.sort_values([...]) by two columns, then take the text column as a list.",
          ("answer-queue",)),
     ],
+    "interview-synthesis": [
+        (1, ("coded", "theme_of"), "lower-case the note and look for each theme's words (setup, start, new hires; "
+            "Salesforce, Jira, API, integration; report, charts, exports; price, cost, pay for; access, roles); "
+            "the check lists the notes still coded wrongly.", ("answer-themes",)),
+        (2, ("customers_per_theme",), "coded.groupby('theme')['customer'].nunique() counts customers, not notes; "
+            "then .sort_values(ascending=False).", ("answer-counts",)),
+        (3, ("top_three",), "the first three index labels of customers_per_theme, as a list.", ("answer-top",)),
+    ],
     "onboarding-funnel": [
         (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "
             "funnel order. Rows without a timestamp still count.", ("answer-funnel",)),

@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 #: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
-CONTRACT = ["ticket-triage", "onboarding-funnel"]
+CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis"]
 
 #: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
 WRONG_VISIBLE = {
@@ -40,7 +40,19 @@ WRONG_VISIBLE = {
         "answer-worst": "worst_step = 'verify_email'",
         "answer-segments": "worst_by_segment = {s: 'invite_teammate' for s in events['segment'].unique()}",
     },
+    "interview-synthesis": {
+        "answer-themes": "def theme_of(note):\n    return 'onboarding'\ncoded = notes.assign(theme=notes['note'].map(theme_of))",
+        # counts notes, not customers, under the right themes
+        "answer-counts": lambda: _solution_code("interview-synthesis", "answer-themes").replace("theme_of", "right_theme")
+        + "\ncustomers_per_theme = coded['theme'].value_counts()",
+        "answer-top": "top_three = ['reporting', 'onboarding', 'permissions']",
+    },
 }
+
+
+def _solution_code(exercise, cell_id):
+    source = next(c.source for c in _source(exercise).cells if c.id == cell_id)
+    return source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0] + source.split("### END SOLUTION")[1]
 
 
 def _test_cells(nb):
@@ -121,7 +133,8 @@ def wrong_runs(tmp_path_factory):
             nb = _release(exercise)
             for cell in nb.cells:
                 if cell.id in WRONG_VISIBLE[exercise]:
-                    cell.source = WRONG_VISIBLE[exercise][cell.id]
+                    patch = WRONG_VISIBLE[exercise][cell.id]
+                    cell.source = patch() if callable(patch) else patch
             runs[exercise] = _execute(nb, tmp_path_factory.mktemp(exercise), exercise)
         return runs[exercise]
     return run

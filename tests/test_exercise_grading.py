@@ -146,12 +146,13 @@ WRONG["ticket-triage"] = [
 ]
 WRONG["interview-synthesis"] = [
     ({"answer-themes": lambda: _solution_cell("interview-synthesis", "answer-themes"),
-      "answer-counts": "customers_per_theme = coded['theme'].value_counts() * 2",
+      "answer-counts": "customers_per_theme = coded['theme'].value_counts()",
       "answer-top": "top_three = list(coded.groupby('theme')['customer'].nunique().sort_values(ascending=False).index[:3])"},
      {"test-themes": 3, "test-counts": 0, "test-top": 2}),
     ({"answer-themes": "def theme_of(note):\n    return 'onboarding'\ncoded = notes.assign(theme=notes['note'].map(theme_of))",
-      "answer-counts": "customers_per_theme = coded.groupby('theme')['customer'].nunique().sort_values(ascending=False)",
-      "answer-top": "top_three = list(customers_per_theme.index[:3])"},
+      "answer-counts": lambda: _solution_cell("interview-synthesis", "answer-themes").replace("theme_of", "right_theme")
+      + "\ncustomers_per_theme = coded.groupby('theme')['customer'].nunique().sort_values(ascending=False)",
+      "answer-top": "top_three = ['reporting', 'onboarding', 'permissions']  # most notes, not most customers"},
      {"test-themes": 0, "test-counts": 3, "test-top": 0}),
 ]
 
