@@ -204,15 +204,13 @@ def beta_events(rng: random.Random) -> list[list[object]]:
     return rows
 
 
-def launch_tickets(rng: random.Random) -> list[list[object]]:
-    """Daily support tickets four weeks either side of the feature's general release (2025-06-02)."""
-    launch = dt.date(2025, 6, 2)
+def beta_tickets(rng: random.Random) -> list[list[object]]:
+    """Support tickets per day of the beta from each cohort: the control group is the comparison."""
     rows: list[list[object]] = []
-    for offset in range(-28, 28):
-        day = launch + dt.timedelta(days=offset)
-        weekday = 0.55 if day.weekday() >= 5 else 1.0
-        mean = (40 if offset < 0 else 31) * weekday
-        rows.append([day.isoformat(), _poisson(rng, mean)])
+    for day in range(1, 29):
+        weekday = 0.55 if day % 7 in (6, 0) else 1.0  # the beta starts on a Monday
+        for cohort, mean in (("beta", 4.6), ("control", 6.0)):
+            rows.append([day, cohort, _poisson(rng, mean * weekday)])
     return rows
 
 
@@ -317,25 +315,32 @@ DATASETS = {
     "exercises/onboarding_events.csv": (["user_id", "segment", "step", "reached_at"], onboarding_events),
     "exercises/backlog.csv": (["ticket", "title", "type", "reach", "impact", "confidence", "effort"], backlog),
     "exercises/beta_events.csv": (["user_id", "cohort", "day", "event"], beta_events),
-    "exercises/launch_tickets.csv": (["date", "tickets"], launch_tickets),
+    "exercises/beta_tickets.csv": (["day", "cohort", "tickets"], beta_tickets),
     "exercises/triage_tickets.csv": (
         ["ticket_id", "created", "channel", "customer", "users_affected", "text"], triage_tickets),
     "exercises/interview_notes.csv": (["interview_id", "customer", "segment", "note"], interview_notes),
 }
 
 
+#: Each data set's seed offset, fixed so that adding or renaming one leaves the others' bytes alone.
+OFFSETS = {
+    "cases/escalations.csv": 0, "cases/sprint_deliverables.csv": 1, "cases/support_tickets.csv": 2,
+    "exercises/backlog.csv": 3, "exercises/beta_events.csv": 4, "exercises/interview_notes.csv": 5,
+    "exercises/beta_tickets.csv": 6, "exercises/onboarding_events.csv": 7, "exercises/triage_tickets.csv": 8,
+}
+
+
 def labels(relative: str) -> list[list[object]]:
     """The rows of a labelled data set with their hidden labels (for writing answer keys)."""
-    offset = sorted(DATASETS).index(relative)
     make = DATASETS[relative][1]
-    return make(random.Random(SEED + offset), with_labels=True)
+    return make(random.Random(SEED + OFFSETS[relative]), with_labels=True)
 
 
 def generate(out: Path = HERE) -> list[Path]:
     """Write every synthetic data set under ``out``; each gets its own seeded generator."""
     written = []
-    for offset, (relative, (header, make)) in enumerate(sorted(DATASETS.items())):
-        rng = random.Random(SEED + offset)
+    for relative, (header, make) in sorted(DATASETS.items()):
+        rng = random.Random(SEED + OFFSETS[relative])
         path = out / relative
         _write(path, header, make(rng))
         written.append(path)

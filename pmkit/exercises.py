@@ -45,8 +45,9 @@ SCHEMAS = {
     "beta_events": Schema("beta_events.csv", (
         Column("user_id"), Column("cohort", choices=choices(["beta", "control"])), Column("day", "int"),
         Column("event", choices=choices(["session", "feature_used", "error"]))), min_rows=100),
-    "launch_tickets": Schema("launch_tickets.csv", (Column("date", "datetime"), Column("tickets", "int")),
-                             key=("date",)),
+    "beta_tickets": Schema("beta_tickets.csv", (
+        Column("day", "int"), Column("cohort", choices=choices(["beta", "control"])), Column("tickets", "int")),
+        key=("day", "cohort")),
     "triage_tickets": Schema("triage_tickets.csv", (
         Column("ticket_id"), Column("created", "datetime"), Column("channel"), Column("customer"),
         Column("users_affected", "int"), Column("text")), key=("ticket_id",)),
@@ -82,6 +83,14 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
         (2, ("customers_per_theme",), "coded.groupby('theme')['customer'].nunique() counts customers, not notes; "
             "then .sort_values(ascending=False).", ("answer-counts",)),
         (3, ("top_three",), "the first three index labels of customers_per_theme, as a list.", ("answer-top",)),
+    ],
+    "beta-metrics": [
+        (1, ("adoption_rate",), "keep the beta cohort only; users with a feature_used event (nunique) divided by "
+            "all beta users (nunique).", ("answer-adoption",)),
+        (2, ("error_rate",), "events['event'].value_counts() gives both counts; divide errors by feature uses.",
+         ("answer-errors",)),
+        (3, ("ticket_change_pct",), "tickets.groupby('cohort')['tickets'].mean() gives each group's tickets per "
+            "day; the change is (beta - control) / control * 100.", ("answer-tickets",)),
     ],
     "onboarding-funnel": [
         (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "

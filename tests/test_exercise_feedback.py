@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 #: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
-CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis"]
+CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics"]
 
 #: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
 WRONG_VISIBLE = {
@@ -46,6 +46,11 @@ WRONG_VISIBLE = {
         "answer-counts": lambda: _solution_code("interview-synthesis", "answer-themes").replace("theme_of", "right_theme")
         + "\ncustomers_per_theme = coded['theme'].value_counts()",
         "answer-top": "top_three = ['reporting', 'onboarding', 'permissions']",
+    },
+    "beta-metrics": {
+        "answer-adoption": "adoption_rate = events.loc[events['event'] == 'feature_used', 'user_id'].nunique() / events['user_id'].nunique()",
+        "answer-errors": "error_rate = (events['event'] == 'error').sum() / len(events)",
+        "answer-tickets": "m = tickets.groupby('cohort')['tickets'].mean()\nticket_change_pct = (m['beta'] - m['control']) / m['control']",
     },
 }
 

@@ -111,14 +111,14 @@ WRONG = {
         ({"answer-adoption": "adoption_rate = events.loc[events['event'] == 'feature_used', 'user_id'].nunique()"
                              " / events['user_id'].nunique()",
           "answer-errors": "c = events['event'].value_counts()\nerror_rate = c['error'] / c['feature_used']",
-          "answer-tickets": "b = tickets.loc[tickets['date'] < LAUNCH, 'tickets'].mean()\n"
-                            "a = tickets.loc[tickets['date'] >= LAUNCH, 'tickets'].mean()\nticket_change_pct = (a - b) / b * 100"},
+          "answer-tickets": "m = tickets.groupby('cohort')['tickets'].mean()\n"
+                            "ticket_change_pct = (m['beta'] - m['control']) / m['control'] * 100"},
          {"test-adoption": 0, "test-errors": 2, "test-tickets": 3}),
         ({"answer-adoption": "b = events[events['cohort'] == 'beta']\n"
                              "adoption_rate = b.loc[b['event'] == 'feature_used', 'user_id'].nunique() / b['user_id'].nunique()",
           "answer-errors": "error_rate = 0.5",
-          "answer-tickets": "b = tickets.loc[tickets['date'] < LAUNCH, 'tickets'].mean()\n"
-                            "a = tickets.loc[tickets['date'] >= LAUNCH, 'tickets'].mean()\nticket_change_pct = (a - b) / b"},
+          "answer-tickets": "m = tickets.groupby('cohort')['tickets'].sum()\n"
+                            "ticket_change_pct = (m['beta'] - m['control']) / m['beta'] * 100"},
          {"test-adoption": 2, "test-errors": 0, "test-tickets": 0}),
     ],
 }
