@@ -48,6 +48,7 @@ from builtins import (  # noqa: UP029
     set,
     sorted,
     str,
+    sum,
     tuple,
     type,
     zip,
@@ -219,15 +220,40 @@ def check_descending(name: str, values: Any, *, hint: str | None = None) -> None
         raise _incorrect(name, "sort it from the largest count down", hint)
 
 
+def check_budget(name: str, items: Any, costs: Mapping[Any, Any], budget: float, *, unit: str = "") -> None:
+    """Raise Incorrect if ``items`` names an unknown item, repeats one, or costs more than ``budget`` in all."""
+    items = _as_plain(name, items)
+    if type(items) not in (list, tuple):
+        raise _incorrect(name, f"expected a list, got a {_type_name(items)}: {_show(items)}")
+    costs = plain(costs)
+    unknown = [i for i in items if type(i) is not str or i not in costs]
+    if unknown:
+        raise _incorrect(name, f"unknown id(s) {_show(unknown)}")
+    if len(set(items)) != len(items):
+        raise _incorrect(name, "some items appear twice")
+    total = sum(costs[i] for i in items)
+    if total > budget:
+        raise _incorrect(name, f"{total:g}{unit} in all, over the capacity of {budget:g}{unit}")
+
+
 def as_plain(name: str, value: Any) -> Any:
     """A learner's answer as plain data (see :func:`plain`); a value that is not plain data is incorrect."""
     check_answered(name, value, None, "assign your answer to it")
     return _as_plain(name, value)
 
 
-def label_digests(labels: Mapping[Any, Any], salt: str) -> dict[Any, str]:
-    """One digest per key (the key is part of the salt), so a check can say which items are wrong."""
-    return {k: digest(_item_text(v), f"{salt}:{k}") for k, v in dict.items(dict(plain(labels)))}
+def _rounded(value: Any, decimals: int | None) -> Any:
+    if decimals is None or type(value) not in (int, float) or value != value:
+        return value
+    return f"{round(float(value), decimals):.{decimals}f}"
+
+
+def label_digests(labels: Mapping[Any, Any], salt: str, decimals: int | None = None) -> dict[Any, str]:
+    """One digest per key (the key is part of the salt), so a check can say which items are wrong.
+
+    With ``decimals``, numbers are rounded first (the check rounds the learner's the same way).
+    """
+    return {k: digest(_item_text(_rounded(v, decimals)), f"{salt}:{k}") for k, v in dict.items(dict(plain(labels)))}
 
 
 def table(name: str, value: Any, columns: Sequence[str]) -> dict[Any, list[Any]]:
@@ -252,7 +278,7 @@ def pairs(frame: Mapping[Any, list[Any]], key: str, value: str | Sequence[str]) 
 
 def check_items_digest(name: str, given: Any, expected: Mapping[Any, str], *, salt: str, threshold: float = 1.0,
                        starter: Any = "?", allowed: Sequence[str] | None = None, hint: str | None = None,
-                       show: int = 3, what: str = "items") -> None:
+                       show: int = 3, what: str = "items", decimals: int | None = None) -> None:
     """Check a dict item by item against :func:`label_digests`; at least ``threshold`` must be right."""
     given = _as_plain(name, given)
     check_type(name, given, dict)
@@ -269,7 +295,7 @@ def check_items_digest(name: str, given: Any, expected: Mapping[Any, str], *, sa
         unknown = [f"{k}={_show(given[k], 20)}" for k in expected if _item_text(given[k]) not in map(_upper, allowed)]
         if unknown:
             raise _incorrect(name, f"use only {', '.join(allowed)}; these are not: {', '.join(unknown[:show])}")
-    wrong = [k for k in expected if digest(_item_text(given[k]), f"{salt}:{k}") != expected[k]]
+    wrong = [k for k in expected if digest(_item_text(_rounded(given[k], decimals)), f"{salt}:{k}") != expected[k]]
     right = 1 - len(wrong) / len(expected)
     if right < threshold or (threshold >= 1 and wrong):
         needed = "" if threshold >= 1 else f", at least {threshold:.0%} needed"

@@ -92,6 +92,12 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
         (3, ("ticket_change_pct",), "tickets.groupby('cohort')['tickets'].mean() gives each group's tickets per "
             "day; the change is (beta - control) / control * 100.", ("answer-tickets",)),
     ],
+    "backlog-capacity": [
+        (1, ("scored",), "fill the missing confidence first: backlog.assign(confidence=backlog['confidence']"
+            ".fillna(0.5)); then rice = reach * impact * confidence / effort.", ("answer-rice",)),
+        (2, ("plan",), "loop over scored.sort_values('rice', ascending=False).itertuples(); take a ticket when its "
+            "effort fits in what is left, and keep going when it does not.", ("answer-plan",)),
+    ],
     "onboarding-funnel": [
         (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "
             "funnel order. Rows without a timestamp still count.", ("answer-funnel",)),

@@ -103,7 +103,7 @@ WRONG = {
          {"test-rice": 0, "test-plan": 0}),
         ({"answer-rice": "scored = backlog.assign(confidence=backlog['confidence'].fillna(0.5))\n"
                          "scored['rice'] = scored['reach'] * scored['impact'] * scored['confidence'] / scored['effort']",
-          "answer-plan": "left = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n"
+          "answer-plan": "plan = []\nleft = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n"
                          "    if row.effort > left:\n        break\n    plan.append(row.ticket)\n    left -= row.effort"},
          {"test-rice": 3, "test-plan": 0}),
     ],
