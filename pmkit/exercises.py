@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,13 +16,10 @@ if TYPE_CHECKING:
     from pmkit.checks import Question
 
 
-def role_sort_tasks(seed: int = 11) -> dict[int, str]:
-    """The twenty tasks of the role-sort exercise (both roles' decisions and days), numbered 1 to 20."""
-    from pmkit import roles
-
-    tasks = list(roles.decisions()["item"]) + list(roles.day_in_the_life()["item"])
-    random.Random(seed).shuffle(tasks)
-    return dict(enumerate(tasks, start=1))
+def role_sort_tasks() -> dict[int, str]:
+    """The twenty tasks of the role-sort exercise, numbered 1 to 20 (written for the course, not from a chapter)."""
+    tasks = load_data("role_tasks")
+    return {int(n): str(t) for n, t in zip(tasks["task"], tasks["text"], strict=True)}
 
 
 FUNNEL_STEPS = ("signup", "verify_email", "create_workspace", "invite_teammate", "first_project")
@@ -55,6 +51,7 @@ SCHEMAS = {
         Column("interview_id"), Column("customer"), Column("segment"), Column("note")),
         key=("interview_id", "note")),
     "snippets": Schema("snippets.csv", (Column("snippet", "int"), Column("text")), key=("snippet",)),
+    "role_tasks": Schema("role_tasks.csv", (Column("task", "int"), Column("text")), key=("task",)),
 }
 
 
@@ -97,6 +94,14 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
             ".fillna(0.5)); then rice = reach * impact * confidence / effort.", ("answer-rice",)),
         (2, ("plan",), "loop over scored.sort_values('rice', ascending=False).itertuples(); take a ticket when its "
             "effort fits in what is left, and keep going when it does not.", ("answer-plan",)),
+    ],
+    "role-sort": [
+        (n, ("answers",), "ask what the task decides. Choosing what the product should do or become, and judging "
+            "whether it worked, is APM work (PRDs, MVP scope, beta metrics, analytics, prototype tests, presenting "
+            "findings); making agreed work happen is JPM work (stories, backlog, capacity, QA dates, bugs and "
+            "support, customer updates, process). Careful: a small UI suggestion from support tickets is the "
+            "JPM's, and a scope cut to learn sooner is the APM's.", ("answer-sort",))
+        for n in range(1, 6)
     ],
     "onboarding-funnel": [
         (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "

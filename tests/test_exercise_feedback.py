@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 #: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
-CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity"]
+CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort"]
 
 #: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
 WRONG_VISIBLE = {
@@ -52,6 +52,7 @@ WRONG_VISIBLE = {
         "answer-errors": "error_rate = (events['event'] == 'error').sum() / len(events)",
         "answer-tickets": "m = tickets.groupby('cohort')['tickets'].mean()\nticket_change_pct = (m['beta'] - m['control']) / m['control']",
     },
+    "role-sort": {"answer-sort": "answers = {n: 'A' for n in range(1, 21)}"},
     "backlog-capacity": {
         "answer-rice": "scored = backlog.assign(rice=backlog['reach'] * backlog['impact'] * backlog['confidence'].fillna(1.0) / backlog['effort'])",
         "answer-plan": "plan = []\nleft = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n    if row.effort > left:\n        break\n    plan.append(row.ticket)\n    left -= row.effort",

@@ -48,15 +48,10 @@ Beta to 10%.
 
 WRONG = {
     "role-sort": [
-        ({"answer-sort": "from pmkit import roles as r\n"
-                         "own = {x.item: x.role[0] for d in (r.decisions(), r.day_in_the_life()) for x in d.itertuples()}\n"
-                         "answers = {n: own[t] for n, t in tasks.items()}\n"
-                         "for n in (12, 15, 19):\n    answers[n] = 'J' if answers[n] == 'A' else 'A'"},
-         {"test-tasks-1-10": 5, "test-tasks-11-20": 0}),
-        ({"answer-sort": "from pmkit import roles as r\n"
-                         "own = {x.item: x.role[0] for d in (r.decisions(), r.day_in_the_life()) for x in d.itertuples()}\n"
-                         "answers = {n: own[t].lower() for n, t in tasks.items()}\nanswers[4] = '?'"},
-         {"test-tasks-1-10": 0, "test-tasks-11-20": 5}),
+        ({"answer-sort": "answers = dict(zip(range(1, 21), 'JAJAAJJAAJJAJJAJAJAJ'))\nanswers[2] = 'J'\nanswers[10] = 'A'"},
+         {"test-tasks-1-4": 0, "test-tasks-5-8": 2, "test-tasks-9-12": 0, "test-tasks-13-16": 2, "test-tasks-17-20": 2}),
+        ({"answer-sort": "answers = dict(zip(range(1, 21), 'jajaajjaajjajjajajaj'))\nanswers[14] = '?'"},
+         {"test-tasks-1-4": 2, "test-tasks-5-8": 2, "test-tasks-9-12": 2, "test-tasks-13-16": 0, "test-tasks-17-20": 2}),
     ],
     "user-stories": [
         ({"answer-stories": GOOD_STORIES.replace("save my current search", "save and name my search quickly"),
