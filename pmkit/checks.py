@@ -236,6 +236,26 @@ def check_budget(name: str, items: Any, costs: Mapping[Any, Any], budget: float,
         raise _incorrect(name, f"{total:g}{unit} in all, over the capacity of {budget:g}{unit}")
 
 
+def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[str]], *, apart: Sequence[str] = (),
+                   hint: str | None = None) -> None:
+    """Check that each topic is named by some text (any of its words), and ``apart`` topics by different texts."""
+    texts = _as_plain(name, texts)
+    if type(texts) not in (list, tuple):
+        raise _incorrect(name, f"expected a list of strings, got a {_type_name(texts)}")
+    lowered = [str.lower(t) for t in texts if type(t) is str]
+    covers = {topic: [i for i, t in enumerate(lowered) if any(str.lower(w) in t for w in words)]
+              for topic, words in dict.items(dict(topics))}
+    missing = [topic for topic, where in covers.items() if not where]
+    if missing:
+        raise _incorrect(name, f"no story covers {', '.join(missing)}", hint)
+    together = [i + 1 for i in range(len(lowered)) if sum(1 for topic in apart if i in covers[topic]) > 1]
+    if together:
+        raise _incorrect(name, f"story {', '.join(map(str, together))} covers {' and '.join(apart)} at once; "
+                               "split it so each can be estimated and tested alone", hint)
+    apart_note = f", with {' and '.join(apart)} in separate stories." if apart else "."
+    passed(name, f"covers {', '.join(covers)}{apart_note}")
+
+
 def as_plain(name: str, value: Any) -> Any:
     """A learner's answer as plain data (see :func:`plain`); a value that is not plain data is incorrect."""
     check_answered(name, value, None, "assign your answer to it")

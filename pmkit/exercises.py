@@ -103,6 +103,15 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
             "JPM's, and a scope cut to learn sooner is the APM's.", ("answer-sort",))
         for n in range(1, 6)
     ],
+    "prd-vs-stories": [
+        (1, ("placement",), "ask what each snippet is for. Why, for whom, what success means, what is in or out, "
+            "what comes first and what could go wrong: the APM's PRD. Something the team can estimate, build, test "
+            "or fix in a sprint: the JPM's backlog. A story about the whole feature's need can sit in a PRD.",
+         ("answer-sort",)),
+        (2, ("export_stories",), "three stories, one action each: export the log as CSV; limit the export to a "
+            "date range; limit it to one approver. Each as 'As an admin, I want …, so that …'.",
+         ("answer-translate",)),
+    ],
     "onboarding-funnel": [
         (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "
             "funnel order. Rows without a timestamp still count.", ("answer-funnel",)),
@@ -134,7 +143,8 @@ def visible_key(exercise: str, name: str) -> Any:
     """The salted digest (or per-item digests) a visible test compares with; never the answer itself."""
     key = _visible_keys()[exercise][name]
     if isinstance(key, dict):
-        return {int(k) if k.isdigit() else k: v for k, v in key.items()}
+        items = [(int(k) if k.isdigit() else k, v) for k, v in key.items()]
+        return dict(sorted(items) if all(isinstance(k, int) for k, _ in items) else items)
     return key
 
 

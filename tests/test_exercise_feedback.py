@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 #: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
-CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort"]
+CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort", "prd-vs-stories"]
 
 #: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
 WRONG_VISIBLE = {
@@ -53,6 +53,13 @@ WRONG_VISIBLE = {
         "answer-tickets": "m = tickets.groupby('cohort')['tickets'].mean()\nticket_change_pct = (m['beta'] - m['control']) / m['control']",
     },
     "role-sort": {"answer-sort": "answers = {n: 'A' for n in range(1, 21)}"},
+    "prd-vs-stories": {
+        "answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}",
+        "answer-translate": "export_stories = [\n"
+                            "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
+                            "    'As an admin, I want to filter the export by date range and by approver, so that I send what is asked.',\n"
+                            "    'As an admin, I want to name the exported file, so that I can find it.',\n]",
+    },
     "backlog-capacity": {
         "answer-rice": "scored = backlog.assign(rice=backlog['reach'] * backlog['impact'] * backlog['confidence'].fillna(1.0) / backlog['effort'])",
         "answer-plan": "plan = []\nleft = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n    if row.effort > left:\n        break\n    plan.append(row.ticket)\n    left -= row.effort",

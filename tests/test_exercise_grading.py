@@ -67,17 +67,17 @@ WRONG = {
          {"test-structure": 4, "test-metrics": 0}),
     ],
     "prd-vs-stories": [
-        ({"answer-sort": "placement = {1: 'P', 2: 'B', 3: 'P', 4: 'B', 5: 'B', 6: 'P', 7: 'P', 8: 'B', 9: 'P', 10: 'B'}",
+        ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # alternating, as the old key was",
           "answer-translate": "export_stories = [\n"
                               "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
                               "    'As an admin, I want to limit the export to a date range, so that I send one period.',\n"
                               "    'As an admin, I want to limit the export to one approver, so that I review them.',\n]"},
          {"test-sort": 0, "test-translate": 3}),
-        ({"answer-sort": "placement = {1: 'P', 2: 'B', 3: 'P', 4: 'B', 5: 'P', 6: 'B', 7: 'P', 8: 'B', 9: 'P', 10: 'B'}",
+        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'P', 4: 'B', 5: 'P', 6: 'B', 7: 'P', 8: 'B', 9: 'P', 10: 'B', 11: 'B', 12: 'P'}",
           "answer-translate": "export_stories = [\n"
-                              "    'As an admin, I want to export and filter the audit log, so that auditors get it.',\n"
-                              "    'As an admin, I want an easy export, so that it is quick.',\n"
-                              "    'As an admin, I want to filter by approver (and date).',\n]"},
+                              "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
+                              "    'As an admin, I want to filter the export by date range, so that I send one period.',\n"
+                              "    'As an admin, I want to name the exported file, so that I can find it again.',\n]"},
          {"test-sort": 4, "test-translate": 0}),
     ],
     "onboarding-funnel": [
