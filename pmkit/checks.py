@@ -570,7 +570,8 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
     """Check a PRD's Markdown for findings whose criterion starts with any of ``criteria``."""
     from pmkit import prd as prd_review
 
-    check_answered(name, text, starter, "write your PRD in the string")
+    check_answered(name, text, starter, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
+                                        "run the cell under it")
     check_type(name, text, str)
     text = _as_plain(name, text)
     prefixes = tuple(criteria)
@@ -579,6 +580,41 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
         lines = "\n".join(f"  - {f.message}" for f in findings)
         raise _incorrect(name, f"{len(findings)} problem(s):\n{lines}")
     passed(name, "no problems found.")
+
+
+def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
+    """Check that a PRD's requirements section gives at least ``minimum`` requirements a priority."""
+    import re
+
+    from pmkit import prd as prd_review
+
+    check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
+                                     "run the cell under it")
+    check_type(name, text, str)
+    requirements = prd_review.parse(_as_plain(name, text)).sections.get("requirements", "")
+    found = re.findall(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", requirements, re.I)
+    if len(found) < minimum:
+        raise _incorrect(name, f"{len(found)} prioritised requirement(s) found; give at least {minimum} "
+                               "requirements a priority (P0, P1, P2 or must/should/could)")
+    passed("requirements", f"{len(found)} prioritised requirements.")
+
+
+def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
+    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s")."""
+    import re
+
+    from pmkit import prd as prd_review
+
+    check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
+                                     "run the cell under it")
+    check_type(name, text, str)
+    metrics = prd_review.parse(_as_plain(name, text)).metrics
+    based = [m for m in metrics if re.search(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", m.text, re.I)]
+    if len(based) < minimum:
+        raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start; give at least "
+                               f"{minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d",
+                         "the scenario gives the median time to approve and the share of approvals re-checked")
+    passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe.")
 
 
 def check_criteria(name: str, criteria: Any, story_count: int, *, strict: bool = True) -> None:

@@ -112,6 +112,14 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
             "date range; limit it to one approver. Each as 'As an admin, I want …, so that …'.",
          ("answer-translate",)),
     ],
+    "prd": [
+        (1, ("prd_text",), "one '## ' heading per section: Problem, Users, Goals, Success metrics, MVP scope, "
+            "Non-goals, Requirements (each with P0, P1 or P2), Risks, Launch and monitoring. Save, then run the "
+            "cell under your PRD.", ("answer-prd",)),
+        (2, ("prd_text",), "one metric per line under Success metrics, each with the scenario's baseline, a "
+            "target and a timeframe: 'Median time to approve: from 40 s to 15 s within 30 days of launch'.",
+         ("answer-prd",)),
+    ],
     "onboarding-funnel": [
         (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "
             "funnel order. Rows without a timestamp still count.", ("answer-funnel",)),
@@ -154,3 +162,28 @@ def store_visible_key(exercise: str, name: str, key: Any) -> None:
     keys.setdefault(exercise, {})[name] = {str(k): v for k, v in key.items()} if isinstance(key, dict) else key
     VISIBLE_KEYS.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     _visible_keys.cache_clear()
+
+
+def markdown_answer(exercise: str, cell_id: str, *, starter: str = "YOUR ANSWER HERE") -> str | None:
+    """The text of a Markdown answer cell, read from the notebook as last saved (None if not found or unchanged).
+
+    The notebook is the one the kernel was started for (``JPY_SESSION_NAME``), else ``<exercise>.ipynb``
+    in the working folder, else the only notebook there holding ``cell_id``.
+    """
+    import os
+
+    here = Path.cwd()
+    session = os.environ.get("JPY_SESSION_NAME")
+    candidates = [Path(session)] if session else []
+    candidates += [here / f"{exercise}.ipynb", *sorted(here.glob("*.ipynb"))]
+    for path in candidates:
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in notebook.get("cells", []) if isinstance(notebook, dict) else []:
+            if isinstance(cell, dict) and cell.get("id") == cell_id and cell.get("cell_type") == "markdown":
+                source = cell.get("source", "")
+                text = "".join(source) if isinstance(source, list) else str(source)
+                return None if text.strip() in ("", starter) else text
+    return None

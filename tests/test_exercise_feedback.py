@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 #: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
-CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort", "prd-vs-stories"]
+CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort", "prd-vs-stories", "prd"]
 
 #: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
 WRONG_VISIBLE = {
@@ -52,6 +52,9 @@ WRONG_VISIBLE = {
         "answer-errors": "error_rate = (events['event'] == 'error').sum() / len(events)",
         "answer-tickets": "m = tickets.groupby('cohort')['tickets'].mean()\nticket_change_pct = (m['beta'] - m['control']) / m['control']",
     },
+    "prd": {"answer-prd": "## Problem\nSlow approvals.\n## Users\nTeam leads.\n## Goals\nFaster.\n"
+                          "## Success metrics\n- Time to approve: 15 s\n- Re-checks: fewer\n## MVP scope\nPreview.\n"
+                          "## Requirements\n- preview\n- zoom\n## Launch and monitoring\nBeta."},
     "role-sort": {"answer-sort": "answers = {n: 'A' for n in range(1, 21)}"},
     "prd-vs-stories": {
         "answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}",
@@ -178,9 +181,8 @@ def test_unanswered_questions_are_a_note_not_an_error_box(exercise, tmp_path):
 @pytest.mark.parametrize("exercise", CONTRACT)
 def test_a_test_cell_run_before_its_answer_cell_says_so(exercise, tmp_path):
     nb = _release(exercise)
-    answer_cells = {c.id for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
-                    and c.cell_type == "code"}
-    nb.cells = [c for c in nb.cells if c.id not in answer_cells]
+    tests = {c.id for c in _test_cells(nb)}
+    nb.cells = [c for c in nb.cells if c.cell_type == "markdown" or c.id == "setup" or c.id in tests]
     executed = _execute(nb, tmp_path, exercise)
     for cell in _test_cells(executed):
         shown = _text(cell) + repr(cell.outputs)

@@ -22,7 +22,7 @@ GOOD_STORIES = '''stories = [
     "As a recruiter, I want to see how many seekers saved a search matching my ad, so that I can judge demand.",
 ]'''
 GWT = '''criteria = {n: [f"Given story {n} is built, when I use it, then I see the result I asked for."] for n in range(1, 6)}'''
-FULL_PRD = '''prd_text = """
+FULL_PRD = '''
 ## Problem
 Approvers open receipts in another tab.
 ## Users
@@ -44,7 +44,7 @@ OCR.
 Large PDFs.
 ## Launch and monitoring
 Beta to 10%.
-"""'''
+'''
 
 WRONG = {
     "role-sort": [
