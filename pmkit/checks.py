@@ -617,9 +617,16 @@ def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
     passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe.")
 
 
-def check_criteria(name: str, criteria: Any, story_count: int, *, strict: bool = True) -> None:
-    """Check acceptance criteria: a list for every story number 1..story_count, each in Given/When/Then form."""
+def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *, strict: bool = True) -> None:
+    """Check acceptance criteria: a list for every story number 1..story_count, each in Given/When/Then form.
+
+    ``story_count`` may be the learner's list of stories itself (read as plain data).
+    """
     from pmkit import stories as story_review
+
+    if type(story_count) is not int:
+        stories = _as_plain("stories", story_count)
+        story_count = len(stories) if type(stories) in (list, tuple) else 0
 
     check_answered(name, criteria, {}, "add a list of criteria for each story number")
     check_type(name, criteria, Mapping, '{1: ["Given …, when …, then …"]}')

@@ -120,6 +120,14 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
             "target and a timeframe: 'Median time to approve: from 40 s to 15 s within 30 days of launch'.",
          ("answer-prd",)),
     ],
+    "user-stories": [
+        (1, ("stories",), "one story per thing the brief asks for: save a search, name it, get an email about new "
+            "matches, turn those emails off, and the recruiter's count of saved searches. 'As a <role>, I want "
+            "<one action>, so that <benefit>.', with no 'and', brackets or vague words.", ("answer-stories",)),
+        (2, ("stories", "criteria"), "{1: ['Given …, when …, then …'], 2: [...], …}: one key per story, counting "
+            "from 1, each criterion naming a context, an action and a result you can observe.",
+         ("answer-criteria",)),
+    ],
     "onboarding-funnel": [
         (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "
             "funnel order. Rows without a timestamp still count.", ("answer-funnel",)),

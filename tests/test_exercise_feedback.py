@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 #: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
-CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort", "prd-vs-stories", "prd"]
+CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort", "prd-vs-stories", "prd", "user-stories"]
 
 #: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
 WRONG_VISIBLE = {
@@ -55,6 +55,15 @@ WRONG_VISIBLE = {
     "prd": {"answer-prd": "## Problem\nSlow approvals.\n## Users\nTeam leads.\n## Goals\nFaster.\n"
                           "## Success metrics\n- Time to approve: 15 s\n- Re-checks: fewer\n## MVP scope\nPreview.\n"
                           "## Requirements\n- preview\n- zoom\n## Launch and monitoring\nBeta."},
+    "user-stories": {
+        "answer-stories": "stories = [\n"
+                          "    'As a job seeker, I want to save my current search, so that I can run it again.',\n"
+                          "    'As a job seeker, I want to name a saved search, so that I can tell them apart.',\n"
+                          "    'As a job seeker, I want to get a daily email with new jobs, so that I miss none.',\n"
+                          "    'As a job seeker, I want to delete a saved search, so that my list stays short.',\n"
+                          "    'As a job seeker, I want to share a saved search, so that a friend can use it.',\n]",
+        "answer-criteria": "criteria = {n: ['It works on mobile.'] for n in range(1, 6)}",
+    },
     "role-sort": {"answer-sort": "answers = {n: 'A' for n in range(1, 21)}"},
     "prd-vs-stories": {
         "answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}",
