@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 from builtins import (  # noqa: UP029
     abs,
@@ -78,10 +79,16 @@ class NotAttempted(CheckFailed):
 #: The answer variables whose checks have run to a verdict (correct or incorrect) in this kernel:
 #: :meth:`Question.solution` shows a model answer only after an attempt.
 ATTEMPTED: set[str] = set()
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
+_BASELINE = re.compile(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", re.I)
 
 
 def _record(name: str) -> None:
-    ATTEMPTED.add(str.split(str.split(name)[0], ".")[0] if name else name)
+    """Note the answer variable a check's name starts with ("funnel" for "funnel's steps", "scored.rice")."""
+    found = _IDENTIFIER.match(name)
+    if found:
+        ATTEMPTED.add(found.group())
 
 
 def passed(name: str, message: str) -> None:
@@ -584,15 +591,13 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
 
 def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
     """Check that a PRD's requirements section gives at least ``minimum`` requirements a priority."""
-    import re
-
     from pmkit import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
                                      "run the cell under it")
     check_type(name, text, str)
     requirements = prd_review.parse(_as_plain(name, text)).sections.get("requirements", "")
-    found = re.findall(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", requirements, re.I)
+    found = _PRIORITY.findall(requirements)
     if len(found) < minimum:
         raise _incorrect(name, f"{len(found)} prioritised requirement(s) found; give at least {minimum} "
                                "requirements a priority (P0, P1, P2 or must/should/could)")
@@ -601,15 +606,13 @@ def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
 
 def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
     """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s")."""
-    import re
-
     from pmkit import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
                                      "run the cell under it")
     check_type(name, text, str)
     metrics = prd_review.parse(_as_plain(name, text)).metrics
-    based = [m for m in metrics if re.search(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", m.text, re.I)]
+    based = [m for m in metrics if _BASELINE.search(m.text)]
     if len(based) < minimum:
         raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start; give at least "
                                f"{minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d",

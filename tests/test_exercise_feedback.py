@@ -197,3 +197,36 @@ def test_a_test_cell_run_before_its_answer_cell_says_so(exercise, tmp_path):
         shown = _text(cell) + repr(cell.outputs)
         assert not _errors(cell), (cell.id, cell.outputs)
         assert "run the answer cell above first" in shown and "NameError" not in shown, (cell.id, shown)
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_every_autograded_question_has_a_hint_and_a_solution_cell(exercise):
+    from pmkit import exercises
+
+    source = _source(exercise)
+    ids = {c.id for c in source.cells}
+    questions = exercises.questions(exercise)
+    assert len(questions) == len(_test_cells(source))
+    read = {n for c in _test_cells(source) for n in checks.answers_of(c.source)}
+    for question in questions:
+        assert set(question.cells) <= ids and question._hint
+        assert set(question.answers) & read, question
+        assert checks.model_solution(exercise, question.cells)
+
+
+def test_hint_now_and_the_solution_only_after_an_attempt_in_a_kernel(tmp_path):
+    nb = _release("beta-metrics")
+    setup = next(i for i, c in enumerate(nb.cells) if c.id == "setup")
+    before = nbformat.v4.new_code_cell("q1.hint()\nq1.solution()")
+    before.id = "before"
+    nb.cells.insert(setup + 1, before)
+    next(c for c in nb.cells if c.id == "answer-adoption").source = "adoption_rate = 0.5"
+    test = next(i for i, c in enumerate(nb.cells) if c.id == "test-adoption")
+    after = nbformat.v4.new_code_cell("q1.solution()")
+    after.id = "after"
+    nb.cells.insert(test + 1, after)
+    executed = _execute(nb, tmp_path, "beta-metrics")
+    shown = {c.id: _text(c) for c in executed.cells if c.cell_type == "code"}
+    assert "Hint for question 1" in shown["before"] and "Try question 1 first" in shown["before"]
+    assert "adoption_rate =" not in shown["before"]
+    assert "Model solution for question 1" in shown["after"] and "adoption_rate =" in shown["after"]
