@@ -345,15 +345,23 @@ def check_digest(name: str, value: Any, expected: str, *, salt: str, starter: An
 
 
 def check_number_digest(name: str, value: Any, expected: str, *, salt: str, decimals: int,
-                        hint: str | None = None) -> None:
-    """Check a number against the digest of the right one, within about one unit of the last decimal."""
+                        hint: str | None = None, percent: bool = False) -> None:
+    """Check a number against the digest of the right one, within about one unit of the last decimal.
+
+    With ``percent``, a fraction that would be right times 100 is told so.
+    """
     value = _as_plain(name, value)
     check_answered(name, value, None, "replace None with a number")
     if type(value) not in (int, float):
         raise _incorrect(name, f"expected a number, got a {_type_name(value)}: {_show(value)}", hint)
     number, step = float(value), 10.0 ** -decimals
-    if math.isnan(number) or not any(number_digest(number + d, salt, decimals) == expected
-                                     for d in (0.0, -step / 2, step / 2)):
+
+    def right(candidate: float) -> bool:
+        return any(number_digest(candidate + d, salt, decimals) == expected for d in (0.0, -step / 2, step / 2))
+
+    if math.isnan(number) or not right(number):
+        if percent and not math.isnan(number) and right(number * 100):
+            raise _incorrect(name, f"got {number:g}, a fraction; give it in per cent (multiply by 100)")
         raise _incorrect(name, f"got {number:g}, which is not the expected value", hint)
     passed(name, f"{number:g} is right.")
 

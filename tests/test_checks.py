@@ -176,6 +176,9 @@ def test_digest_checks_judge_correctness_without_the_key(capsys):
         checks.check_number_digest("adoption_rate", 0.5, rate, salt="beta:adoption", decimals=3)
     with pytest.raises(checks.Incorrect, match="expected a number, got a str"):
         checks.check_number_digest("adoption_rate", "0.97", rate, salt="beta:adoption", decimals=3)
+    change = checks.number_digest(-17.16, "beta:tickets", 1)
+    with pytest.raises(checks.Incorrect, match="a fraction; give it in per cent"):
+        checks.check_number_digest("ticket_change_pct", -0.1716, change, salt="beta:tickets", decimals=1, percent=True)
 
 
 def test_label_digests_say_which_labels_are_wrong():
