@@ -204,52 +204,67 @@ def beta_events(rng: random.Random) -> list[list[object]]:
     return rows
 
 
-def launch_tickets(rng: random.Random) -> list[list[object]]:
-    """Daily support tickets four weeks either side of the feature's general release (2025-06-02)."""
-    launch = dt.date(2025, 6, 2)
+def beta_tickets(rng: random.Random) -> list[list[object]]:
+    """Support tickets per day of the beta from each cohort: the control group is the comparison."""
     rows: list[list[object]] = []
-    for offset in range(-28, 28):
-        day = launch + dt.timedelta(days=offset)
-        weekday = 0.55 if day.weekday() >= 5 else 1.0
-        mean = (40 if offset < 0 else 31) * weekday
-        rows.append([day.isoformat(), _poisson(rng, mean)])
+    for day in range(1, 29):
+        weekday = 0.55 if day % 7 in (6, 0) else 1.0  # the beta starts on a Monday
+        for cohort, mean in (("beta", 4.6), ("control", 6.0)):
+            rows.append([day, cohort, _poisson(rng, mean * weekday)])
     return rows
 
 
 # --- exercise: ticket triage and interview synthesis (texts with known labels) --------------------
 
-TRIAGE_TEMPLATES = {  # area: [(severity, text), ...]; {n} is filled with a number
-    "login": [("P1", "Nobody on our team can log in since this morning, SSO returns error 500"),
-              ("P2", "Login with Google fails for {n} of our users, others are fine"),
-              ("P3", "The login page says 'Sign on' but the button says 'Log in', a bit confusing")],
-    "billing": [("P1", "We were charged twice this month, {n} invoices for the same plan"),
-                ("P2", "Invoice PDF shows the wrong VAT number"),
-                ("P3", "Could the invoice email include the PO number? Small request")],
-    "performance": [("P1", "The whole app is down for all users, pages time out"),
-                    ("P2", "Reports take {n} seconds to load, slow since the last release"),
-                    ("P3", "Dashboard feels a little slow on my old laptop, not urgent")],
-    "data-export": [("P1", "CSV export lost data: {n} rows missing, finance needs them today"),
-                    ("P2", "Export to Excel shows dates in the wrong format"),
-                    ("P3", "Typo in the export dialog title")],
-    "notifications": [("P1", "Security alert emails are not sent to any admin"),
-                      ("P2", "Slack notifications arrive {n} minutes late"),
-                      ("P3", "Please let me change the notification sound, cosmetic")],
-}
+TRIAGE_INCIDENTS = [  # (area, kind, summary, users affected as each report gives it)
+    # kinds: blocked (users cannot work), lost (money or data lost), security, wrong (a wrong, slow or
+    # late result with a workaround), cosmetic (looks and wording), request (something new)
+    ("login", "blocked", "SSO sign-in returns error 500 on the login page", [30, 25, 12]),
+    ("login", "blocked", "Password reset link says it has expired as soon as it is opened", [3, 1, 2, 1]),
+    ("login", "cosmetic", "Login page says 'Sign on' but its button says 'Log in'", [1]),
+    ("billing", "lost", "Customers charged twice for the October plan", [1, 1, 1, 1, 1]),
+    ("billing", "wrong", "Invoice PDF shows the wrong VAT number", [4, 2, 3]),
+    ("billing", "request", "Could the invoice email include our purchase order number?", [1]),
+    ("performance", "blocked", "Projects page never finishes loading and then times out", [80]),
+    ("performance", "wrong", "Reports take over a minute to load since the last release", [15, 20, 9]),
+    ("performance", "blocked", "Mobile app closes as soon as a project is opened", [2, 4, 3]),
+    ("data-export", "lost", "CSV export leaves out the rows that contain commas", [5]),
+    ("data-export", "wrong", "Excel export shows dates in the wrong format", [6, 3, 2]),
+    ("data-export", "cosmetic", "Typo in the export dialog title", [1]),
+    ("notifications", "security", "Security alert emails are not sent to any admin", [12]),
+    ("notifications", "wrong", "Slack notifications arrive 20 minutes late", [10, 25, 8, 4]),
+    ("notifications", "request", "Please let us choose the notification sound", [1]),
+    ("notifications", "blocked", "Nobody in the workspace can open the notifications panel", [20, 18, 15]),
+]
+TRIAGE_CUSTOMERS = ["Northwind", "Bluebird Labs", "Kestrel Retail", "Orchid Health", "Pine & Co", "Quarry Games",
+                    "Riverside School", "Solace Travel", "Tandem Legal", "Umber Foods", "Vesta Energy",
+                    "Willow Studio", "Xylo Media", "Yarrow Farms", "Zephyr Logistics", "Atlas Print"]
+
+
+def triage_severity(kind: str, users: int) -> str:
+    """The exercise's severity rules: P1 money or data lost, security, or 50+ users blocked in all."""
+    if kind in ("lost", "security") or (kind == "blocked" and users >= 50):
+        return "P1"
+    return "P2" if kind in ("blocked", "wrong") else "P3"
 
 
 def triage_tickets(rng: random.Random, with_labels: bool = False) -> list[list[object]]:
-    """40 support tickets and bug reports (area and severity known only to the generator)."""
-    rows: list[list[object]] = []
+    """A week of support tickets, several reporting the same incident (area, severity known only here)."""
     start = dt.datetime(2025, 10, 6, 9, 0)
-    pool = [(area, severity, text) for area, items in TRIAGE_TEMPLATES.items() for severity, text in items]
-    picks = pool + [rng.choice(pool) for _ in range(40 - len(pool))]
-    rng.shuffle(picks)
-    for index, (area, severity, text) in enumerate(picks, start=1):
-        created = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 5))
-        channel = rng.choice(["email", "chat", "in-app", "phone"])
-        row: list[object] = [f"T-{index:03d}", created.isoformat(timespec="minutes"), channel,
-                             text.format(n=rng.randint(2, 90))]
-        rows.append([*row, area, severity] if with_labels else row)
+    reports = []
+    for incident, (area, kind, summary, users) in enumerate(TRIAGE_INCIDENTS, start=1):
+        first = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 4))
+        severity = triage_severity(kind, sum(users))
+        customers = rng.sample(TRIAGE_CUSTOMERS, len(users))
+        for number, (count, customer) in enumerate(zip(users, customers, strict=True)):
+            moment = first + dt.timedelta(minutes=rng.randint(10, 60 * 30) if number else 0)
+            reports.append((moment, rng.choice(["email", "chat", "in-app", "phone"]), customer, count, summary,
+                            area, severity, incident))
+    rows: list[list[object]] = []
+    for index, (moment, channel, customer, count, summary, area, severity, incident) in enumerate(sorted(reports),
+                                                                                                  start=1):
+        row: list[object] = [f"T-{index:03d}", moment.isoformat(timespec="minutes"), channel, customer, count, summary]
+        rows.append([*row, area, severity, incident] if with_labels else row)
     return rows
 
 
@@ -260,13 +275,18 @@ INTERVIEW_THEMES = {
     "integrations": ["We need it to talk to Salesforce", "No integration with our accounting tool",
                      "I copy data by hand from Jira every week", "The API is missing the endpoints we need"],
     "reporting": ["Reports are too slow to use in meetings", "I cannot build the report my boss asks for",
-                  "Exports break the charts", "Monthly reporting takes me hours"],
+                  "Exports break the charts", "Monthly reporting takes me hours",
+                  "Charts cannot be filtered by team", "Scheduled reports arrive empty"],
     "pricing": ["The price jumps too much between plans", "We pay for seats nobody uses",
                 "Hard to justify the cost to finance"],
     "permissions": ["I cannot give a contractor read-only access", "Roles are confusing for our admins",
                     "Someone deleted a project they should not have seen"],
 }
-INTERVIEW_WEIGHTS = {"onboarding": 5, "integrations": 4, "reporting": 3, "pricing": 1, "permissions": 2}
+INTERVIEW_WEIGHTS = {"onboarding": 6, "integrations": 4, "reporting": 2, "pricing": 1, "permissions": 3}
+#: How many notes a customer who raises a theme gives it: reporting users go on about it at length, so
+#: counting notes and counting customers rank the themes differently.
+INTERVIEW_REPEATS = {"onboarding": (1, 2), "integrations": (1, 1), "reporting": (3, 5), "pricing": (1, 1),
+                     "permissions": (1, 2)}
 
 
 def interview_notes(rng: random.Random, with_labels: bool = False) -> list[list[object]]:
@@ -279,8 +299,11 @@ def interview_notes(rng: random.Random, with_labels: bool = False) -> list[list[
         customer = f"Customer {chr(64 + number)}"
         segment = rng.choice(segments)
         for theme in sorted(set(rng.choices(themes, weights, k=rng.randint(2, 4))), key=themes.index):
-            row: list[object] = [f"I-{number:02d}", customer, segment, rng.choice(INTERVIEW_THEMES[theme])]
-            rows.append([*row, theme] if with_labels else row)
+            low, high = INTERVIEW_REPEATS[theme]
+            count = min(rng.randint(low, high), len(INTERVIEW_THEMES[theme]))
+            for note in rng.sample(INTERVIEW_THEMES[theme], count):
+                row: list[object] = [f"I-{number:02d}", customer, segment, note]
+                rows.append([*row, theme] if with_labels else row)
     return rows
 
 
@@ -292,24 +315,32 @@ DATASETS = {
     "exercises/onboarding_events.csv": (["user_id", "segment", "step", "reached_at"], onboarding_events),
     "exercises/backlog.csv": (["ticket", "title", "type", "reach", "impact", "confidence", "effort"], backlog),
     "exercises/beta_events.csv": (["user_id", "cohort", "day", "event"], beta_events),
-    "exercises/launch_tickets.csv": (["date", "tickets"], launch_tickets),
-    "exercises/triage_tickets.csv": (["ticket_id", "created", "channel", "text"], triage_tickets),
+    "exercises/beta_tickets.csv": (["day", "cohort", "tickets"], beta_tickets),
+    "exercises/triage_tickets.csv": (
+        ["ticket_id", "created", "channel", "customer", "users_affected", "text"], triage_tickets),
     "exercises/interview_notes.csv": (["interview_id", "customer", "segment", "note"], interview_notes),
+}
+
+
+#: Each data set's seed offset, fixed so that adding or renaming one leaves the others' bytes alone.
+OFFSETS = {
+    "cases/escalations.csv": 0, "cases/sprint_deliverables.csv": 1, "cases/support_tickets.csv": 2,
+    "exercises/backlog.csv": 3, "exercises/beta_events.csv": 4, "exercises/interview_notes.csv": 5,
+    "exercises/beta_tickets.csv": 6, "exercises/onboarding_events.csv": 7, "exercises/triage_tickets.csv": 8,
 }
 
 
 def labels(relative: str) -> list[list[object]]:
     """The rows of a labelled data set with their hidden labels (for writing answer keys)."""
-    offset = sorted(DATASETS).index(relative)
     make = DATASETS[relative][1]
-    return make(random.Random(SEED + offset), with_labels=True)
+    return make(random.Random(SEED + OFFSETS[relative]), with_labels=True)
 
 
 def generate(out: Path = HERE) -> list[Path]:
     """Write every synthetic data set under ``out``; each gets its own seeded generator."""
     written = []
-    for offset, (relative, (header, make)) in enumerate(sorted(DATASETS.items())):
-        rng = random.Random(SEED + offset)
+    for relative, (header, make) in sorted(DATASETS.items()):
+        rng = random.Random(SEED + OFFSETS[relative])
         path = out / relative
         _write(path, header, make(rng))
         written.append(path)

@@ -4,13 +4,56 @@ A passing check prints a ``✔`` line. A failing one raises :class:`Incorrect` o
 :class:`NotAttempted`, both AssertionErrors, so nbgrader scores the cell as failed. Inside a
 kernel, importing this module installs a display hook that shows a failed check as its message
 alone, without a traceback (which would otherwise print the test code, hidden tests included),
-while still producing the error output nbgrader looks for.
+while still producing the error output nbgrader looks for. While a learner works (outside
+nbgrader), "not attempted" is shown as a plain note rather than an error box, and a test cell run
+before its answer cell says so instead of showing a ``NameError``.
+
+The test-cell contract: a test cell starts with ``# answers: name, ...``, reads those learner
+variables only as plain values (:func:`plain` turns them into str, int, float, bool, None, list,
+tuple and dict with trusted code), and computes every key from data it loads itself. Visible tests
+compare against salted digests (:func:`digest`), so a release never holds a key in clear text.
 """
 
 from __future__ import annotations
 
+# Builtins are bound here at import time, so a learner who later replaces ``builtins.len`` or
+# ``builtins.sorted`` in their kernel does not change what these checks compute.
+import hashlib
+import json
 import math
+import os
+import re
 import sys
+from builtins import (  # noqa: UP029
+    abs,
+    all,
+    any,
+    bool,
+    dict,
+    enumerate,
+    float,
+    frozenset,
+    getattr,
+    int,
+    isinstance,
+    iter,
+    len,
+    list,
+    map,
+    min,
+    next,
+    print,
+    range,
+    repr,
+    round,
+    set,
+    sorted,
+    str,
+    sum,
+    tuple,
+    type,
+    zip,
+)
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -33,13 +76,306 @@ class NotAttempted(CheckFailed):
     status = NOT_ATTEMPTED
 
 
+#: The answer variables whose checks have run to a verdict (correct or incorrect) in this kernel:
+#: :meth:`Question.solution` shows a model answer only after an attempt.
+ATTEMPTED: set[str] = set()
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
+_BASELINE = re.compile(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", re.I)
+
+
+def _record(name: str) -> None:
+    """Note the answer variable a check's name starts with ("funnel" for "funnel's steps", "scored.rice")."""
+    found = _IDENTIFIER.match(name)
+    if found:
+        ATTEMPTED.add(found.group())
+
+
 def passed(name: str, message: str) -> None:
     """Print the success line of a check."""
+    _record(name)
     print(f"\u2714 {name}: {message}")
 
 
 def _incorrect(name: str, problem: str, hint: str | None = None) -> Incorrect:
+    _record(name)
     return Incorrect(f"\u2718 {name}: {problem}" + (f"\nHint: {hint}" if hint else ""))
+
+
+# --- plain data: the only form in which a check reads a learner's answer ---------------------------
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _upper(text: Any) -> str:
+    try:
+        text = plain(text)
+    except (TypeError, RecursionError):
+        text = _type_name(text)
+    return str.upper(str.strip(text if type(text) is str else repr(text)))
+
+
+def _type_name(value: Any) -> str:
+    return type.__dict__["__name__"].__get__(type(value))
+
+
+def _numpy_scalar(value: Any) -> Any:
+    numpy = sys.modules.get("numpy")
+    if numpy is None or type(value) not in (numpy.int64, numpy.int32, numpy.float64, numpy.float32, numpy.bool_,
+                                              numpy.str_):
+        raise TypeError(_type_name(value))
+    return plain(numpy.generic.item(value))
+
+
+def plain(value: Any) -> Any:
+    """``value`` as plain data, built by trusted code only: str, int, float, bool, None, list, tuple, dict.
+
+    A pandas Series becomes a dict (index to value, in its order), a DataFrame a dict of column
+    lists, a set a sorted list. Subclasses are copied into their base type, so a learner's object
+    cannot bring its own ``__eq__``; anything else raises TypeError naming its type.
+    """
+    kind = type(value)
+    if kind in _PLAIN_SCALARS:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return bool(int.__int__(value))
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        items = [plain(item) for item in (list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value))]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in dict.items(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(item) for item in (set.__iter__(value) if isinstance(value, set)
+                                                 else frozenset.__iter__(value))), key=_sort_key)
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and kind is pandas.Series:
+        return {plain(k): _cell(v) for k, v in zip(pandas.Series.tolist(value.index.to_series()),
+                                                    pandas.Series.tolist(value), strict=True)}
+    if pandas is not None and kind is pandas.DataFrame:
+        return {plain(c): [_cell(v) for v in pandas.Series.tolist(value[c])] for c in list(value.columns)}
+    return _numpy_scalar(value)
+
+
+def _cell(value: Any) -> Any:
+    """A pandas cell as plain data; missing values (NaN, NaT, NA) become None, timestamps ISO text."""
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and type(value) is pandas.Timestamp:
+        return pandas.Timestamp.isoformat(value)
+    if type(value) is float and math.isnan(value):
+        return None
+    if pandas is not None and (value is pandas.NA or value is pandas.NaT):
+        return None
+    return plain(value)
+
+
+def _sort_key(value: Any) -> tuple[str, str]:
+    return (_type_name(value), repr(value))
+
+
+def _as_plain(name: str, value: Any) -> Any:
+    """:func:`plain`, reporting a value that is not plain data as an incorrect answer."""
+    try:
+        return plain(value)
+    except TypeError as error:
+        raise _incorrect(name, f"expected plain data (text, numbers, lists, dicts or a pandas table), "
+                               f"got a {error}") from None
+    except RecursionError:
+        raise _incorrect(name, "the value contains itself") from None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=repr)
+
+
+def digest(value: Any, salt: str) -> str:
+    """A salted digest of ``value``'s plain form: visible tests compare with it, never with the key."""
+    text = f"{salt}\x00{_canonical(plain(value))}"
+    return hashlib.sha256(str.encode(text, "utf-8")).hexdigest()[:16]
+
+
+def number_digest(value: float, salt: str, decimals: int) -> str:
+    """The digest of a number rounded to ``decimals`` places (see :func:`check_number_digest`)."""
+    return digest(f"{round(float(value), decimals):.{decimals}f}", salt)
+
+
+def _item_text(value: Any) -> str:
+    value = _whole(value)
+    return _upper(value) if type(value) is str else _canonical(value)
+
+
+def check_choice(name: str, value: Any, choices: Sequence[Any], *, hint: str | None = None) -> None:
+    """Raise Incorrect unless ``value`` is one of ``choices`` (a format check: no verdict is printed)."""
+    check_answered(name, value, None, "set it")
+    value = _as_plain(name, value)
+    if not any(_same(value, c) for c in choices):
+        raise _incorrect(name, f"{_show(value)} is not one of {', '.join(map(str, choices))}", hint)
+
+
+def check_descending(name: str, values: Any, *, hint: str | None = None) -> None:
+    """Raise Incorrect unless the numbers in ``values`` (a list, or a dict's values) run from largest down."""
+    values = _as_plain(name, values)
+    numbers = list(dict.values(values)) if type(values) is dict else values
+    if type(numbers) not in (list, tuple) or not all(type(v) in (int, float) for v in numbers):
+        raise _incorrect(name, "expected numbers, e.g. a pandas Series of counts", hint)
+    if any(numbers[i] < numbers[i + 1] for i in range(len(numbers) - 1)):
+        raise _incorrect(name, "sort it from the largest count down", hint)
+
+
+def check_budget(name: str, items: Any, costs: Mapping[Any, Any], budget: float, *, unit: str = "") -> None:
+    """Raise Incorrect if ``items`` names an unknown item, repeats one, or costs more than ``budget`` in all."""
+    items = _as_plain(name, items)
+    if type(items) not in (list, tuple):
+        raise _incorrect(name, f"expected a list, got a {_type_name(items)}: {_show(items)}")
+    costs = plain(costs)
+    unknown = [i for i in items if type(i) is not str or i not in costs]
+    if unknown:
+        raise _incorrect(name, f"unknown id(s) {_show(unknown)}")
+    if len(set(items)) != len(items):
+        raise _incorrect(name, "some items appear twice")
+    total = sum(costs[i] for i in items)
+    if total > budget:
+        raise _incorrect(name, f"{total:g}{unit} in all, over the capacity of {budget:g}{unit}")
+
+
+def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[str]], *, apart: Sequence[str] = (),
+                   hint: str | None = None) -> None:
+    """Check that each topic is named by some text (any of its words), and ``apart`` topics by different texts."""
+    texts = _as_plain(name, texts)
+    if type(texts) not in (list, tuple):
+        raise _incorrect(name, f"expected a list of strings, got a {_type_name(texts)}")
+    lowered = [str.lower(t) for t in texts if type(t) is str]
+    covers = {topic: [i for i, t in enumerate(lowered) if any(str.lower(w) in t for w in words)]
+              for topic, words in dict.items(dict(topics))}
+    missing = [topic for topic, where in covers.items() if not where]
+    if missing:
+        raise _incorrect(name, f"no story covers {', '.join(missing)}", hint)
+    together = [i + 1 for i in range(len(lowered)) if sum(1 for topic in apart if i in covers[topic]) > 1]
+    if together:
+        raise _incorrect(name, f"story {', '.join(map(str, together))} covers {' and '.join(apart)} at once; "
+                               "split it so each can be estimated and tested alone", hint)
+    apart_note = f", with {' and '.join(apart)} in separate stories." if apart else "."
+    passed(name, f"covers {', '.join(covers)}{apart_note}")
+
+
+def as_plain(name: str, value: Any) -> Any:
+    """A learner's answer as plain data (see :func:`plain`); a value that is not plain data is incorrect."""
+    check_answered(name, value, None, "assign your answer to it")
+    return _as_plain(name, value)
+
+
+def _rounded(value: Any, decimals: int | None) -> Any:
+    if decimals is None or type(value) not in (int, float) or value != value:
+        return value
+    return f"{round(float(value), decimals):.{decimals}f}"
+
+
+def label_digests(labels: Mapping[Any, Any], salt: str, decimals: int | None = None) -> dict[Any, str]:
+    """One digest per key (the key is part of the salt), so a check can say which items are wrong.
+
+    With ``decimals``, numbers are rounded first (the check rounds the learner's the same way).
+    """
+    return {k: digest(_item_text(_rounded(v, decimals)), f"{salt}:{k}") for k, v in dict.items(dict(plain(labels)))}
+
+
+def table(name: str, value: Any, columns: Sequence[str]) -> dict[Any, list[Any]]:
+    """A learner's DataFrame as plain columns, after checking it is there and has ``columns``."""
+    check_answered(name, value, None, "assign your table to it")
+    frame = _as_plain(name, value)
+    if type(frame) is not dict or not all(type(v) is list for v in dict.values(frame)):
+        raise _incorrect(name, f"expected a pandas DataFrame, got a {_type_name(value)}")
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise _incorrect(name, f"missing column(s) {', '.join(missing)}; it has {', '.join(map(str, frame))}")
+    return frame
+
+
+def pairs(frame: Mapping[Any, list[Any]], key: str, value: str | Sequence[str]) -> dict[Any, Any]:
+    """From plain columns, a dict from ``key`` to ``value`` (a tuple of values if several columns)."""
+    frame = plain(frame)
+    if type(value) is str:
+        return dict(zip(frame[key], frame[value], strict=True))
+    return dict(zip(frame[key], zip(*(frame[c] for c in value), strict=True), strict=True))
+
+
+def check_items_digest(name: str, given: Any, expected: Mapping[Any, str], *, salt: str, threshold: float = 1.0,
+                       starter: Any = "?", allowed: Sequence[str] | None = None, hint: str | None = None,
+                       show: int = 3, what: str = "items", decimals: int | None = None) -> None:
+    """Check a dict item by item against :func:`label_digests`; at least ``threshold`` must be right."""
+    given = _as_plain(name, given)
+    check_type(name, given, dict)
+    values = [given.get(k) for k in expected]
+    if all(_is_blank(v) or _same(v, starter) for v in values):
+        raise _not_attempted(name, f"replace each {starter!r} with your answer")
+    missing = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    if missing or extra:
+        parts = ([f"{len(missing)} missing, e.g. {', '.join(map(str, missing[:show]))}"] if missing else []) + (
+            [f"{len(extra)} that should not be there, e.g. {', '.join(map(str, extra[:show]))}"] if extra else [])
+        raise _incorrect(name, f"expected {len(expected)} {what}; " + "; ".join(parts), hint)
+    if allowed is not None:
+        unknown = [f"{k}={_show(given[k], 20)}" for k in expected if _item_text(given[k]) not in map(_upper, allowed)]
+        if unknown:
+            raise _incorrect(name, f"use only {', '.join(allowed)}; these are not: {', '.join(unknown[:show])}")
+    wrong = [k for k in expected if digest(_item_text(_rounded(given[k], decimals)), f"{salt}:{k}") != expected[k]]
+    right = 1 - len(wrong) / len(expected)
+    if right < threshold or (threshold >= 1 and wrong):
+        needed = "" if threshold >= 1 else f", at least {threshold:.0%} needed"
+        examples = "; ".join(f"{_show(k, 60)} (you: {_show(given[k], 30)})" for k in wrong[:show])
+        raise _incorrect(name, f"{len(wrong)} of {len(expected)} {what} wrong ({right:.0%} right{needed}); "
+                               f"for example {examples}", hint)
+    passed(name, f"{right:.0%} of {len(expected)} {what} right" + (f" (at least {threshold:.0%} needed)."
+                                                                   if threshold < 1 else "."))
+
+
+def check_digest(name: str, value: Any, expected: str, *, salt: str, starter: Any = None,
+                 normalise: Callable[[Any], Any] | None = None, hint: str | None = None,
+                 what_to_do: str = "replace the placeholder") -> None:
+    """Check ``value`` (normalised, then plain) against the digest of the right answer."""
+    value = _as_plain(name, value)
+    check_answered(name, value, starter, what_to_do)
+    if digest(normalise(value) if normalise else value, salt) != expected:
+        raise _incorrect(name, f"{_show(value)} is not right", hint)
+    passed(name, "correct.")
+
+
+def check_number_digest(name: str, value: Any, expected: str, *, salt: str, decimals: int,
+                        hint: str | None = None, percent: bool = False) -> None:
+    """Check a number against the digest of the right one, within about one unit of the last decimal.
+
+    With ``percent``, a fraction that would be right times 100 is told so.
+    """
+    value = _as_plain(name, value)
+    check_answered(name, value, None, "replace None with a number")
+    if type(value) not in (int, float):
+        raise _incorrect(name, f"expected a number, got a {_type_name(value)}: {_show(value)}", hint)
+    number, step = float(value), 10.0 ** -decimals
+
+    def right(candidate: float) -> bool:
+        return any(number_digest(candidate + d, salt, decimals) == expected for d in (0.0, -step / 2, step / 2))
+
+    if math.isnan(number) or not right(number):
+        if percent and not math.isnan(number) and right(number * 100):
+            raise _incorrect(name, f"got {number:g}, a fraction; give it in per cent (multiply by 100)")
+        raise _incorrect(name, f"got {number:g}, which is not the expected value", hint)
+    passed(name, f"{number:g} is right.")
+
+
+def check_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *, salt: str, starter: str = "?",
+                        allowed: Sequence[str] | None = None, hint: str | None = None,
+                        normalise: Callable[[Any], str] = _upper) -> None:
+    """Like :func:`check_labels`, against per-key digests from :func:`label_digests`: lists the wrong keys."""
+    answers = _as_plain(name, answers)
+    given = _label_format(name, answers, expected, starter=starter, allowed=allowed, normalise=normalise)
+    wrong = [k for k, v in given.items() if digest(_item_text(v), f"{salt}:{k}") != expected[k]]
+    if wrong:
+        raise _incorrect(name, f"{len(wrong)} of {len(expected)} labelled wrongly: {', '.join(map(str, wrong))}", hint)
+    passed(name, f"all {len(expected)} labels are right.")
 
 
 def _not_attempted(name: str, what_to_do: str) -> NotAttempted:
@@ -51,16 +387,35 @@ def _show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
+def _whole(value: Any) -> Any:
+    """Plain data with whole floats as ints (900.0 and 900 are the same count)."""
+    kind = type(value)
+    if kind is float and value == value and abs(value) < 2 ** 53 and float.is_integer(value):
+        return int(value)
+    if kind is list or kind is tuple:
+        return kind(_whole(v) for v in value)
+    if kind is dict:
+        return {_whole(k): _whole(v) for k, v in dict.items(value)}
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality of two plain values, by their canonical text (no learner ``__eq__`` involved)."""
+    try:
+        return _canonical(_whole(plain(a))) == _canonical(_whole(plain(b)))
+    except (TypeError, RecursionError):
+        return False
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or value is Ellipsis or (isinstance(value, str) and not value.strip())
 
 
 def check_answered(name: str, value: Any, starter: Any = None, what_to_do: str = "replace the placeholder") -> None:
     """Raise NotAttempted if ``value`` is blank (None, ``...``, empty) or still equals ``starter``."""
-    try:
-        unchanged = value is starter or (starter is not None and bool(value == starter))
-    except (TypeError, ValueError):  # e.g. comparing DataFrames of different shapes
-        unchanged = False
+    if value is not None and value is not Ellipsis:
+        value = _as_plain(name, value)
+    unchanged = starter is not None and _same(value, plain(starter))
     if _is_blank(value) or unchanged:
         raise _not_attempted(name, what_to_do)
 
@@ -68,36 +423,43 @@ def check_answered(name: str, value: Any, starter: Any = None, what_to_do: str =
 def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: str = "") -> None:
     """Raise Incorrect, naming what was received, unless ``value`` is a ``kind``."""
     if not isinstance(value, kind):
+        try:
+            value = plain(value)
+        except (TypeError, RecursionError):
+            pass
+    if not isinstance(value, kind):
         kinds = kind if isinstance(kind, tuple) else (kind,)
         expected = " or ".join(k.__name__ for k in kinds)
         raise _incorrect(name, f"expected a {expected}{f' such as {example}' if example else ''}, "
-                               f"got a {type(value).__name__}: {_show(value)}")
+                               f"got a {_type_name(value)}: {_show(value)}")
 
 
 def check_equal(name: str, value: Any, expected: Any, *, hint: str | None = None, starter: Any = None,
-                reveal: bool = False) -> None:
-    """Check that ``value == expected``; say what was received (and expected, if ``reveal``)."""
+                reveal: bool = False, announce: bool = True) -> None:
+    """Check that ``value == expected`` as plain data; say what was received (and expected, if ``reveal``).
+
+    With ``announce=False`` a pass prints nothing: for a format check that is not the verdict.
+    """
     check_answered(name, value, starter)
-    if value != expected:
+    value = _as_plain(name, value)
+    if not _same(value, expected):
         wanted = f", expected {_show(expected)}" if reveal else ""
         raise _incorrect(name, f"got {_show(value)}{wanted}", hint)
-    passed(name, "correct.")
+    if announce:
+        passed(name, "correct.")
 
 
 def check_number(name: str, value: Any, expected: float, *, tolerance: float = 0.01, hint: str | None = None,
                  starter: Any = None) -> None:
     """Check a number within ``tolerance`` (absolute); a non-number is reported as such."""
     check_answered(name, value, starter, "replace None with a number")
-    if isinstance(value, bool) or (not isinstance(value, (int, float)) and not hasattr(value, "__float__")):
-        raise _incorrect(name, f"expected a number, got a {type(value).__name__}: {_show(value)}", hint)
+    value = _as_plain(name, value)
+    if type(value) not in (int, float):
+        raise _incorrect(name, f"expected a number, got a {_type_name(value)}: {_show(value)}", hint)
     number = float(value)
     if math.isnan(number) or abs(number - expected) > tolerance:
         raise _incorrect(name, f"got {number:g}, which is not the expected value", hint)
     passed(name, f"{number:g} is right.")
-
-
-def _upper(text: Any) -> str:
-    return str(text).strip().upper()
 
 
 def check_label_format(name: str, answers: Any, keys: Iterable[Any], *, starter: str = "?",
@@ -116,6 +478,7 @@ def check_label_format(name: str, answers: Any, keys: Iterable[Any], *, starter:
 def _label_format(name: str, answers: Any, keys: Iterable[Any], *, starter: str, allowed: Sequence[str] | None,
                   normalise: Callable[[Any], str]) -> dict[Any, Any]:
     check_type(name, answers, Mapping, "{1: 'A', 2: 'J'}")
+    answers = _as_plain(name, answers)
     given = {k: answers.get(k) for k in keys}
     if all(_is_blank(v) or normalise(v) == normalise(starter) for v in given.values()):
         raise _not_attempted(name, f"replace each {starter!r} with your label")
@@ -151,7 +514,7 @@ def check_members(name: str, value: Iterable[Any], expected: Iterable[Any], *, h
     """Check a collection against the expected items, saying how many are missing or extra."""
     check_answered(name, value, starter, "replace the placeholder with your list")
     check_type(name, value, (list, tuple, set, frozenset), "['a', 'b']")
-    got, want = list(value), list(expected)
+    got, want = list(_as_plain(name, value)), list(plain(expected))
     if ordered:
         if got != want:
             pairs = enumerate(zip(got, want, strict=False))
@@ -172,16 +535,30 @@ def check_members(name: str, value: Iterable[Any], expected: Iterable[Any], *, h
     passed(name, f"all {len(want)} items are right.")
 
 
+def check_order(name: str, value: Any, keys: Mapping[Any, Any], *, hint: str | None = None,
+                starter: Any = None) -> None:
+    """Check that ``value`` lists every item of ``keys`` once, ordered by the items' sort keys."""
+    keys = plain(keys)
+    expected = sorted(keys, key=lambda item: _canonical(keys[item]))
+    check_members(name, value, expected, ordered=True, hint=hint, starter=starter if starter is not None else [])
+
+
 def check_columns(name: str, frame: Any, columns: Sequence[str], *, min_rows: int = 1) -> None:
     """Check that a DataFrame exists with the named columns and at least ``min_rows`` rows."""
     check_answered(name, frame, None, "assign your DataFrame to it")
-    if not hasattr(frame, "columns"):
-        raise _incorrect(name, f"expected a pandas DataFrame, got a {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
+    pandas = sys.modules.get("pandas")
+    if pandas is None or type(frame) is not pandas.DataFrame:
+        table = _as_plain(name, frame)
+        if type(table) is not dict or not all(type(v) is list for v in table.values()):
+            raise _incorrect(name, f"expected a pandas DataFrame, got a {_type_name(frame)}")
+    else:
+        table = _as_plain(name, frame)
+    missing = [c for c in columns if c not in table]
     if missing:
-        raise _incorrect(name, f"missing column(s) {', '.join(missing)}; it has {', '.join(map(str, frame.columns))}")
-    if len(frame) < min_rows:
-        raise _incorrect(name, f"has {len(frame)} rows, expected at least {min_rows}")
+        raise _incorrect(name, f"missing column(s) {', '.join(missing)}; it has {', '.join(map(str, table))}")
+    rows = len(next(iter(table.values()), []))
+    if rows < min_rows:
+        raise _incorrect(name, f"has {rows} rows, expected at least {min_rows}")
     passed(name, f"has the columns {', '.join(columns)}.")
 
 
@@ -192,7 +569,7 @@ def check_stories(name: str, stories: Any, *, min_count: int = 5, criteria: Sequ
 
     check_answered(name, stories, starter, "write your stories in the list")
     check_type(name, stories, (list, tuple), '["As a …, I want …, so that …", …]')
-    written = [s for s in stories if isinstance(s, str) and s.strip()]
+    written = [s for s in _as_plain(name, stories) if type(s) is str and s.strip()]
     if len(written) < min_count:
         raise _incorrect(name, f"has {len(written)} stories, at least {min_count} are needed")
     wanted = set(criteria or story_review.CRITERIA)
@@ -208,8 +585,10 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
     """Check a PRD's Markdown for findings whose criterion starts with any of ``criteria``."""
     from pmkit import prd as prd_review
 
-    check_answered(name, text, starter, "write your PRD in the string")
+    check_answered(name, text, starter, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
+                                        "run the cell under it")
     check_type(name, text, str)
+    text = _as_plain(name, text)
     prefixes = tuple(criteria)
     findings = [f for f in prd_review.review(text) if f.criterion.startswith(prefixes)]
     if findings:
@@ -218,12 +597,51 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
     passed(name, "no problems found.")
 
 
-def check_criteria(name: str, criteria: Any, story_count: int, *, strict: bool = True) -> None:
-    """Check acceptance criteria: a list for every story number 1..story_count, each in Given/When/Then form."""
+def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
+    """Check that a PRD's requirements section gives at least ``minimum`` requirements a priority."""
+    from pmkit import prd as prd_review
+
+    check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
+                                     "run the cell under it")
+    check_type(name, text, str)
+    requirements = prd_review.parse(_as_plain(name, text)).sections.get("requirements", "")
+    found = _PRIORITY.findall(requirements)
+    if len(found) < minimum:
+        raise _incorrect(name, f"{len(found)} prioritised requirement(s) found; give at least {minimum} "
+                               "requirements a priority (P0, P1, P2 or must/should/could)")
+    passed("requirements", f"{len(found)} prioritised requirements.")
+
+
+def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
+    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s")."""
+    from pmkit import prd as prd_review
+
+    check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
+                                     "run the cell under it")
+    check_type(name, text, str)
+    metrics = prd_review.parse(_as_plain(name, text)).metrics
+    based = [m for m in metrics if _BASELINE.search(m.text)]
+    if len(based) < minimum:
+        raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start; give at least "
+                               f"{minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d",
+                         "the scenario gives the median time to approve and the share of approvals re-checked")
+    passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe.")
+
+
+def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *, strict: bool = True) -> None:
+    """Check acceptance criteria: a list for every story number 1..story_count, each in Given/When/Then form.
+
+    ``story_count`` may be the learner's list of stories itself (read as plain data).
+    """
     from pmkit import stories as story_review
+
+    if type(story_count) is not int:
+        stories = _as_plain("stories", story_count)
+        story_count = len(stories) if type(stories) in (list, tuple) else 0
 
     check_answered(name, criteria, {}, "add a list of criteria for each story number")
     check_type(name, criteria, Mapping, '{1: ["Given …, when …, then …"]}')
+    criteria = _as_plain(name, criteria)
     missing = [n for n in range(1, story_count + 1) if not criteria.get(n)]
     if missing:
         raise _incorrect(name, f"no criteria yet for story number(s) {', '.join(map(str, missing))}")
@@ -240,10 +658,11 @@ def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, 
                    show: int = 5, hint: str | None = None) -> None:
     """Check that at least ``threshold`` of the predictions match; list a few misses by key."""
     check_type(name, predicted, Mapping)
+    predicted = _as_plain(name, predicted)
     missing = [k for k in truth if k not in predicted]
     if missing:
         raise _incorrect(name, f"no prediction for {len(missing)} item(s), e.g. {', '.join(map(str, missing[:show]))}")
-    misses = [k for k in truth if str(predicted[k]).strip() != str(truth[k])]
+    misses = [k for k in truth if _upper(predicted[k]) != _upper(truth[k])]
     accuracy = 1 - len(misses) / len(truth)
     if accuracy < threshold:
         examples = ", ".join(f"{k} (you: {predicted[k]})" for k in misses[:show])
@@ -251,9 +670,55 @@ def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, 
     passed(name, f"{accuracy:.0%} right.")
 
 
+def answers_of(source: str) -> list[str]:
+    """The learner variables a test cell reads, from its first line ``# answers: a, b``."""
+    first = str.strip(next(iter(str.splitlines(source)), ""))
+    if not str.startswith(first, "# answers:"):
+        return []
+    return [n for n in map(str.strip, str.split(first[len("# answers:"):], ",")) if n]
+
+
+def _test_cell_answers(tb: Any) -> list[str]:
+    """The ``# answers:`` of the notebook cell a traceback ran through, if it is a test cell."""
+    import linecache
+
+    while tb is not None:
+        lines = linecache.getlines(tb.tb_frame.f_code.co_filename)
+        if lines and answers_of(lines[0]):
+            return answers_of(lines[0])
+        tb = tb.tb_next
+    return []
+
+
+def missing_answer(name: str) -> NotAttempted:
+    """The friendly outcome of a test cell run before the cell that defines ``name``."""
+    return _not_attempted(name, "run the answer cell above first (and every cell before it), then this test "
+                                "cell again")
+
+
+def _grading() -> bool:
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
 def _show_check_failure(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> Any:
-    """IPython exception hook: a failed check is shown as its message, never as test code."""
+    """IPython exception hook: a failed check is shown as its message, never as test code.
+
+    A NameError for one of a test cell's ``# answers:`` becomes "not attempted: run the cell above
+    first". While a learner works, "not attempted" is a plain note, not an error box; under nbgrader
+    (``NBGRADER_EXECUTION`` set) it stays an error, so the grader still scores it 0.
+    """
+    if isinstance(value, NameError) and not isinstance(value, CheckFailed):
+        missing = getattr(value, "name", None)
+        if missing is None or missing not in _test_cell_answers(tb):
+            shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+            return None
+        value = missing_answer(missing)
+        etype = NotAttempted
+    if isinstance(value, NotAttempted) and not _grading():
+        print(str(value))
+        return None
     shell._showtraceback(etype, value, [str(value)])  # an error output with our message as its "traceback"
+    return None
 
 
 def install_display_hook() -> bool:
@@ -262,8 +727,60 @@ def install_display_hook() -> bool:
     shell = ipython_module.get_ipython() if ipython_module else None
     if shell is None:
         return False
-    shell.set_custom_exc((CheckFailed,), _show_check_failure)
+    shell.set_custom_exc((CheckFailed, NameError), _show_check_failure)
     return True
+
+
+# --- hints and model solutions on demand, as data on each question (the way Kaggle Learn does it) ------
+
+class Question:
+    """One autograded question of an exercise: its answers, a hint, and the model solution after an attempt."""
+
+    def __init__(self, exercise: str, number: int, answers: Sequence[str], hint: str, cells: Sequence[str]) -> None:
+        """Question ``number`` of ``exercise``, answered in the notebook cells ``cells`` (their ids)."""
+        self.exercise, self.number, self.answers = exercise, number, tuple(answers)
+        self._hint, self.cells = hint, tuple(cells)
+
+    def __repr__(self) -> str:
+        """How the question shows itself: what it offers."""
+        return f"Question {self.number} of {self.exercise}: call .hint() or, after an attempt, .solution()"
+
+    def hint(self) -> None:
+        """Print the hint."""
+        print(f"Hint for question {self.number}: {self._hint}")
+
+    def attempted(self) -> bool:
+        """True once a check of this question's answers gave a verdict (right or wrong) in this kernel."""
+        return any(a in ATTEMPTED for a in self.answers)
+
+    def solution(self) -> None:
+        """Print the model solution: only after an attempt, and only where ``solutions/`` is present."""
+        if not self.attempted():
+            print(f"Try question {self.number} first: write your answer and run its test cell. Stuck? "
+                  f"Call .hint(). The model solution opens after your first attempt.")
+            return
+        code = model_solution(self.exercise, self.cells)
+        if code is None:
+            print(f"The model solution of question {self.number} is shared by your instructor after the deadline.")
+            return
+        print(f"Model solution for question {self.number}:\n\n{code}")
+
+
+def model_solution(exercise: str, cells: Sequence[str]) -> str | None:
+    """The solution part of the named answer cells, read from ``solutions/`` (None where it is absent)."""
+    from pmkit.paths import REPO_ROOT
+
+    path = REPO_ROOT / "solutions" / exercise / f"{exercise}.ipynb"
+    if not path.is_file():
+        return None
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in notebook.get("cells", []):
+        if cell.get("id") in cells:
+            source = "".join(cell.get("source", ""))
+            inside = source.partition("### BEGIN SOLUTION\n")[2].partition("### END SOLUTION")[0]
+            parts.append(str.strip(inside or source))
+    return "\n\n".join(parts) if parts else None
 
 
 install_display_hook()

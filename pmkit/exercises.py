@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import random
-from typing import TYPE_CHECKING
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pmkit.paths import datasets_dir
 from pmkit.tables import Column, Schema, choices, load_named
@@ -11,14 +13,13 @@ from pmkit.tables import Column, Schema, choices, load_named
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pmkit.checks import Question
 
-def role_sort_tasks(seed: int = 11) -> dict[int, str]:
-    """The twenty tasks of the role-sort exercise (both roles' decisions and days), numbered 1 to 20."""
-    from pmkit import roles
 
-    tasks = list(roles.decisions()["item"]) + list(roles.day_in_the_life()["item"])
-    random.Random(seed).shuffle(tasks)
-    return dict(enumerate(tasks, start=1))
+def role_sort_tasks() -> dict[int, str]:
+    """The twenty tasks of the role-sort exercise, numbered 1 to 20 (written for the course, not from a chapter)."""
+    tasks = load_data("role_tasks")
+    return {int(n): str(t) for n, t in zip(tasks["task"], tasks["text"], strict=True)}
 
 
 FUNNEL_STEPS = ("signup", "verify_email", "create_workspace", "invite_teammate", "first_project")
@@ -40,17 +41,157 @@ SCHEMAS = {
     "beta_events": Schema("beta_events.csv", (
         Column("user_id"), Column("cohort", choices=choices(["beta", "control"])), Column("day", "int"),
         Column("event", choices=choices(["session", "feature_used", "error"]))), min_rows=100),
-    "launch_tickets": Schema("launch_tickets.csv", (Column("date", "datetime"), Column("tickets", "int")),
-                             key=("date",)),
+    "beta_tickets": Schema("beta_tickets.csv", (
+        Column("day", "int"), Column("cohort", choices=choices(["beta", "control"])), Column("tickets", "int")),
+        key=("day", "cohort")),
     "triage_tickets": Schema("triage_tickets.csv", (
-        Column("ticket_id"), Column("created", "datetime"), Column("channel"), Column("text")), key=("ticket_id",)),
+        Column("ticket_id"), Column("created", "datetime"), Column("channel"), Column("customer"),
+        Column("users_affected", "int"), Column("text")), key=("ticket_id",)),
     "interview_notes": Schema("interview_notes.csv", (
         Column("interview_id"), Column("customer"), Column("segment"), Column("note")),
         key=("interview_id", "note")),
     "snippets": Schema("snippets.csv", (Column("snippet", "int"), Column("text")), key=("snippet",)),
+    "role_tasks": Schema("role_tasks.csv", (Column("task", "int"), Column("text")), key=("task",)),
 }
 
 
 def load_data(name: str) -> pd.DataFrame:
     """One exercise data set from ``datasets/exercises/``, validated (see the data dictionary)."""
     return load_named(SCHEMAS, name, datasets_dir() / "exercises")
+
+
+#: Each exercise's autograded questions: (number, answer variables, hint, answer cell ids). Hints are
+#: data on the question; ``solution()`` reads the model answer from ``solutions/`` when it is there.
+QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = {
+    "ticket-triage": [
+        (1, ("triaged", "area_of"), "lower-case the text and look for each area's product words (log in, "
+            "password, invoice, export, notification, load); return the first area that matches.", ("answer-rules",)),
+        (2, ("incidents", "severity_of"), "triaged.groupby('text', as_index=False).agg(...) with "
+            "tickets=('ticket_id', 'count'), users=('users_affected', 'sum') and first_reported=('created', 'min'); "
+            "then check money, data and security words first, then blocked users against 50.",
+         ("answer-incidents",)),
+        (3, ("queue",), "incidents.sort_values([...]) by two columns, then take the text column as a list.",
+         ("answer-queue",)),
+    ],
+    "interview-synthesis": [
+        (1, ("coded", "theme_of"), "lower-case the note and look for each theme's words (setup, start, new hires; "
+            "Salesforce, Jira, API, integration; report, charts, exports; price, cost, pay for; access, roles); "
+            "the check lists the notes still coded wrongly.", ("answer-themes",)),
+        (2, ("customers_per_theme",), "coded.groupby('theme')['customer'].nunique() counts customers, not notes; "
+            "then .sort_values(ascending=False).", ("answer-counts",)),
+        (3, ("top_three",), "the first three index labels of customers_per_theme, as a list.", ("answer-top",)),
+    ],
+    "beta-metrics": [
+        (1, ("adoption_rate",), "keep the beta cohort only; users with a feature_used event (nunique) divided by "
+            "all beta users (nunique).", ("answer-adoption",)),
+        (2, ("error_rate",), "events['event'].value_counts() gives both counts; divide errors by feature uses.",
+         ("answer-errors",)),
+        (3, ("ticket_change_pct",), "tickets.groupby('cohort')['tickets'].mean() gives each group's tickets per "
+            "day; the change is (beta - control) / control * 100.", ("answer-tickets",)),
+    ],
+    "backlog-capacity": [
+        (1, ("scored",), "fill the missing confidence first: backlog.assign(confidence=backlog['confidence']"
+            ".fillna(0.5)); then rice = reach * impact * confidence / effort.", ("answer-rice",)),
+        (2, ("plan",), "loop over scored.sort_values('rice', ascending=False).itertuples(); take a ticket when its "
+            "effort fits in what is left, and keep going when it does not.", ("answer-plan",)),
+    ],
+    "role-sort": [
+        (n, ("answers",), "ask what the task decides. Choosing what the product should do or become, and judging "
+            "whether it worked, is APM work (PRDs, MVP scope, beta metrics, analytics, prototype tests, presenting "
+            "findings); making agreed work happen is JPM work (stories, backlog, capacity, QA dates, bugs and "
+            "support, customer updates, process). Careful: a small UI suggestion from support tickets is the "
+            "JPM's, and a scope cut to learn sooner is the APM's.", ("answer-sort",))
+        for n in range(1, 6)
+    ],
+    "prd-vs-stories": [
+        (1, ("placement",), "ask what each snippet is for. Why, for whom, what success means, what is in or out, "
+            "what comes first and what could go wrong: the APM's PRD. Something the team can estimate, build, test "
+            "or fix in a sprint: the JPM's backlog. A story about the whole feature's need can sit in a PRD.",
+         ("answer-sort",)),
+        (2, ("export_stories",), "three stories, one action each: export the log as CSV; limit the export to a "
+            "date range; limit it to one approver. Each as 'As an admin, I want …, so that …'.",
+         ("answer-translate",)),
+    ],
+    "prd": [
+        (1, ("prd_text",), "one '## ' heading per section: Problem, Users, Goals, Success metrics, MVP scope, "
+            "Non-goals, Requirements (each with P0, P1 or P2), Risks, Launch and monitoring. Save, then run the "
+            "cell under your PRD.", ("answer-prd",)),
+        (2, ("prd_text",), "one metric per line under Success metrics, each with the scenario's baseline, a "
+            "target and a timeframe: 'Median time to approve: from 40 s to 15 s within 30 days of launch'.",
+         ("answer-prd",)),
+    ],
+    "user-stories": [
+        (1, ("stories",), "one story per thing the brief asks for: save a search, name it, get an email about new "
+            "matches, turn those emails off, and the recruiter's count of saved searches. 'As a <role>, I want "
+            "<one action>, so that <benefit>.', with no 'and', brackets or vague words.", ("answer-stories",)),
+        (2, ("stories", "criteria"), "{1: ['Given …, when …, then …'], 2: [...], …}: one key per story, counting "
+            "from 1, each criterion naming a context, an action and a result you can observe.",
+         ("answer-criteria",)),
+    ],
+    "onboarding-funnel": [
+        (1, ("funnel",), "events.groupby('step')['user_id'].nunique(), then .reindex(STEPS) to put the steps in "
+            "funnel order. Rows without a timestamp still count.", ("answer-funnel",)),
+        (2, ("worst_step",), "the drop-off into a step is 1 - funnel / funnel.shift(1); .idxmax() names the step "
+            "where it is largest.", ("answer-worst",)),
+        (3, ("worst_by_segment",), "group by ['segment', 'step'], .unstack() to get one row per segment, then do "
+            "question 2 along each row (shift(1, axis=1), idxmax(axis=1)).", ("answer-segments",)),
+    ],
+}
+
+
+def questions(exercise: str) -> tuple[Question, ...]:
+    """The autograded questions of ``exercise``, each with ``hint()`` and ``solution()`` (after an attempt)."""
+    from pmkit.checks import Question
+
+    return tuple(Question(exercise, number, answers, hint, cells)
+                 for number, answers, hint, cells in QUESTIONS[exercise])
+
+
+VISIBLE_KEYS = Path(__file__).with_name("visible_keys.json")
+
+
+@cache
+def _visible_keys() -> dict[str, Any]:
+    return json.loads(VISIBLE_KEYS.read_text(encoding="utf-8"))
+
+
+def visible_key(exercise: str, name: str) -> Any:
+    """The salted digest (or per-item digests) a visible test compares with; never the answer itself."""
+    key = _visible_keys()[exercise][name]
+    if isinstance(key, dict):
+        items = [(int(k) if k.isdigit() else k, v) for k, v in key.items()]
+        return dict(sorted(items) if all(isinstance(k, int) for k, _ in items) else items)
+    return key
+
+
+def store_visible_key(exercise: str, name: str, key: Any) -> None:
+    """Write one visible key into ``visible_keys.json`` (for maintainers changing an exercise)."""
+    keys = json.loads(VISIBLE_KEYS.read_text(encoding="utf-8")) if VISIBLE_KEYS.exists() else {}
+    keys.setdefault(exercise, {})[name] = {str(k): v for k, v in key.items()} if isinstance(key, dict) else key
+    VISIBLE_KEYS.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    _visible_keys.cache_clear()
+
+
+def markdown_answer(exercise: str, cell_id: str, *, starter: str = "YOUR ANSWER HERE") -> str | None:
+    """The text of a Markdown answer cell, read from the notebook as last saved (None if not found or unchanged).
+
+    The notebook is the one the kernel was started for (``JPY_SESSION_NAME``), else ``<exercise>.ipynb``
+    in the working folder, else the only notebook there holding ``cell_id``.
+    """
+    import os
+
+    here = Path.cwd()
+    session = os.environ.get("JPY_SESSION_NAME")
+    candidates = [Path(session)] if session else []
+    candidates += [here / f"{exercise}.ipynb", *sorted(here.glob("*.ipynb"))]
+    for path in candidates:
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in notebook.get("cells", []) if isinstance(notebook, dict) else []:
+            if isinstance(cell, dict) and cell.get("id") == cell_id and cell.get("cell_type") == "markdown":
+                source = cell.get("source", "")
+                text = "".join(source) if isinstance(source, list) else str(source)
+                return None if text.strip() in ("", starter) else text
+    return None

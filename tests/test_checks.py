@@ -116,3 +116,100 @@ def test_textio_decodes_and_normalises(tmp_path):
     assert textio.decode(b"\x81\x8d\x8f").encoding == "latin-1"
     with pytest.raises(Exception, match="no such file"):
         textio.read_text(tmp_path / "nope.txt")
+
+
+class _Liar(str):
+    """A learner's string that claims to equal anything."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = str.__hash__
+
+
+def test_plain_copies_subclasses_and_tables_into_plain_data():
+    assert type(checks.plain(_Liar("x"))) is str
+    assert checks.plain(pd.Series([3, 1], index=["b", "a"])) == {"b": 3, "a": 1}
+    frame = pd.DataFrame({"id": ["T-1", "T-2"], "n": [1.5, float("nan")]})
+    assert checks.plain(frame) == {"id": ["T-1", "T-2"], "n": [1.5, None]}
+    assert checks.plain({1: ("A", [True, None])}) == {1: ("A", [True, None])}
+    with pytest.raises(TypeError, match="object"):
+        checks.plain(object())
+
+
+def test_a_liar_answer_is_incorrect_not_equal_to_everything():
+    with pytest.raises(checks.Incorrect):
+        checks.check_equal("worst_step", _Liar("nope"), "invite_teammate")
+    with pytest.raises(checks.Incorrect):
+        checks.check_labels("answers", {1: _Liar("J")}, {1: "A"})
+    with pytest.raises(checks.Incorrect, match="expected plain data"):
+        checks.check_equal("x", object(), "x")
+
+
+def test_checks_keep_the_builtins_of_import_time():
+    import subprocess
+    import sys
+
+    code = ("import builtins\nfrom pmkit import checks\n"
+            "builtins.sorted = lambda *a, **k: ['a', 'b']\nbuiltins.len = lambda x: 2\n"
+            "builtins.set = lambda *a: {'a', 'b'}\n"
+            "try:\n    checks.check_members('plan', ['a', 'c'], ['a', 'b'])\n"
+            "except checks.Incorrect as e:\n    print('INCORRECT', e)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert "INCORRECT" in done.stdout and "1 expected item" in done.stdout, done.stdout + done.stderr
+
+
+def test_digest_checks_judge_correctness_without_the_key(capsys):
+    key = checks.digest("invite_teammate", "funnel:worst")
+    checks.check_digest("worst_step", "invite_teammate", key, salt="funnel:worst")
+    assert "\u2714 worst_step: correct." in capsys.readouterr().out
+    with pytest.raises(checks.Incorrect, match="'verify_email' is not right\nHint: shares"):
+        checks.check_digest("worst_step", "verify_email", key, salt="funnel:worst", hint="shares")
+    with pytest.raises(checks.NotAttempted):
+        checks.check_digest("worst_step", None, key, salt="funnel:worst")
+    rate = checks.number_digest(0.9734, "beta:adoption", 3)
+    checks.check_number_digest("adoption_rate", 0.97345, rate, salt="beta:adoption", decimals=3)
+    with pytest.raises(checks.Incorrect, match=r"got 0\.5"):
+        checks.check_number_digest("adoption_rate", 0.5, rate, salt="beta:adoption", decimals=3)
+    with pytest.raises(checks.Incorrect, match="expected a number, got a str"):
+        checks.check_number_digest("adoption_rate", "0.97", rate, salt="beta:adoption", decimals=3)
+    change = checks.number_digest(-17.16, "beta:tickets", 1)
+    with pytest.raises(checks.Incorrect, match="a fraction; give it in per cent"):
+        checks.check_number_digest("ticket_change_pct", -0.1716, change, salt="beta:tickets", decimals=1, percent=True)
+
+
+def test_label_digests_say_which_labels_are_wrong():
+    keys = checks.label_digests({1: "A", 2: "J", 3: "A"}, "sort")
+    assert "A" not in "".join(keys.values()) or len(set(keys.values())) == 3
+    checks.check_labels_digest("answers", {1: "a", 2: "J", 3: "A"}, keys, salt="sort", allowed=["A", "J"])
+    with pytest.raises(checks.Incorrect, match="2 of 3 labelled wrongly: 1, 3"):
+        checks.check_labels_digest("answers", {1: "J", 2: "J", 3: "J"}, keys, salt="sort", allowed=["A", "J"])
+    with pytest.raises(checks.NotAttempted):
+        checks.check_labels_digest("answers", {1: "?", 2: "?", 3: "?"}, keys, salt="sort")
+
+
+def test_answers_line_names_the_learner_variables():
+    assert checks.answers_of("# answers: funnel, worst_step\nchecks.x()") == ["funnel", "worst_step"]
+    assert checks.answers_of("checks.x()") == []
+
+
+def test_solution_only_after_an_attempt_and_only_with_solutions(capsys, monkeypatch, tmp_path):
+    question = checks.Question("beta-metrics", 1, ["adoption_rate"], "divide by beta users", ["answer-adoption"])
+    checks.ATTEMPTED.discard("adoption_rate")
+    question.hint()
+    assert "divide by beta users" in capsys.readouterr().out
+    question.solution()
+    assert "Try question 1 first" in capsys.readouterr().out
+    with pytest.raises(checks.Incorrect):
+        checks.check_number("adoption_rate", 0.1, 0.9)
+    question.solution()
+    shown = capsys.readouterr().out
+    assert "Model solution for question 1" in shown and "adoption_rate =" in shown
+    from pmkit import paths
+
+    monkeypatch.setattr(paths, "REPO_ROOT", tmp_path)
+    question.solution()
+    assert "shared by your instructor after the deadline" in capsys.readouterr().out

@@ -22,7 +22,7 @@ GOOD_STORIES = '''stories = [
     "As a recruiter, I want to see how many seekers saved a search matching my ad, so that I can judge demand.",
 ]'''
 GWT = '''criteria = {n: [f"Given story {n} is built, when I use it, then I see the result I asked for."] for n in range(1, 6)}'''
-FULL_PRD = '''prd_text = """
+FULL_PRD = '''
 ## Problem
 Approvers open receipts in another tab.
 ## Users
@@ -44,19 +44,14 @@ OCR.
 Large PDFs.
 ## Launch and monitoring
 Beta to 10%.
-"""'''
+'''
 
 WRONG = {
     "role-sort": [
-        ({"answer-sort": "from pmkit import roles as r\n"
-                         "own = {x.item: x.role[0] for d in (r.decisions(), r.day_in_the_life()) for x in d.itertuples()}\n"
-                         "answers = {n: own[t] for n, t in tasks.items()}\n"
-                         "for n in (12, 15, 19):\n    answers[n] = 'J' if answers[n] == 'A' else 'A'"},
-         {"test-tasks-1-10": 5, "test-tasks-11-20": 0}),
-        ({"answer-sort": "from pmkit import roles as r\n"
-                         "own = {x.item: x.role[0] for d in (r.decisions(), r.day_in_the_life()) for x in d.itertuples()}\n"
-                         "answers = {n: own[t].lower() for n, t in tasks.items()}\nanswers[4] = '?'"},
-         {"test-tasks-1-10": 0, "test-tasks-11-20": 5}),
+        ({"answer-sort": "answers = dict(zip(range(1, 21), 'JAJAAJJAAJJAJJAJAJAJ'))\nanswers[2] = 'J'\nanswers[10] = 'A'"},
+         {"test-tasks-1-4": 0, "test-tasks-5-8": 2, "test-tasks-9-12": 0, "test-tasks-13-16": 2, "test-tasks-17-20": 2}),
+        ({"answer-sort": "answers = dict(zip(range(1, 21), 'jajaajjaajjajjajajaj'))\nanswers[14] = '?'"},
+         {"test-tasks-1-4": 2, "test-tasks-5-8": 2, "test-tasks-9-12": 2, "test-tasks-13-16": 0, "test-tasks-17-20": 2}),
     ],
     "user-stories": [
         ({"answer-stories": GOOD_STORIES.replace("save my current search", "save and name my search quickly"),
@@ -72,17 +67,17 @@ WRONG = {
          {"test-structure": 4, "test-metrics": 0}),
     ],
     "prd-vs-stories": [
-        ({"answer-sort": "placement = {1: 'P', 2: 'B', 3: 'P', 4: 'B', 5: 'B', 6: 'P', 7: 'P', 8: 'B', 9: 'P', 10: 'B'}",
+        ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # alternating, as the old key was",
           "answer-translate": "export_stories = [\n"
                               "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
                               "    'As an admin, I want to limit the export to a date range, so that I send one period.',\n"
                               "    'As an admin, I want to limit the export to one approver, so that I review them.',\n]"},
          {"test-sort": 0, "test-translate": 3}),
-        ({"answer-sort": "placement = {1: 'P', 2: 'B', 3: 'P', 4: 'B', 5: 'P', 6: 'B', 7: 'P', 8: 'B', 9: 'P', 10: 'B'}",
+        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'P', 4: 'B', 5: 'P', 6: 'B', 7: 'P', 8: 'B', 9: 'P', 10: 'B', 11: 'B', 12: 'P'}",
           "answer-translate": "export_stories = [\n"
-                              "    'As an admin, I want to export and filter the audit log, so that auditors get it.',\n"
-                              "    'As an admin, I want an easy export, so that it is quick.',\n"
-                              "    'As an admin, I want to filter by approver (and date).',\n]"},
+                              "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
+                              "    'As an admin, I want to filter the export by date range, so that I send one period.',\n"
+                              "    'As an admin, I want to name the exported file, so that I can find it again.',\n]"},
          {"test-sort": 4, "test-translate": 0}),
     ],
     "onboarding-funnel": [
@@ -103,7 +98,7 @@ WRONG = {
          {"test-rice": 0, "test-plan": 0}),
         ({"answer-rice": "scored = backlog.assign(confidence=backlog['confidence'].fillna(0.5))\n"
                          "scored['rice'] = scored['reach'] * scored['impact'] * scored['confidence'] / scored['effort']",
-          "answer-plan": "left = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n"
+          "answer-plan": "plan = []\nleft = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n"
                          "    if row.effort > left:\n        break\n    plan.append(row.ticket)\n    left -= row.effort"},
          {"test-rice": 3, "test-plan": 0}),
     ],
@@ -111,14 +106,14 @@ WRONG = {
         ({"answer-adoption": "adoption_rate = events.loc[events['event'] == 'feature_used', 'user_id'].nunique()"
                              " / events['user_id'].nunique()",
           "answer-errors": "c = events['event'].value_counts()\nerror_rate = c['error'] / c['feature_used']",
-          "answer-tickets": "b = tickets.loc[tickets['date'] < LAUNCH, 'tickets'].mean()\n"
-                            "a = tickets.loc[tickets['date'] >= LAUNCH, 'tickets'].mean()\nticket_change_pct = (a - b) / b * 100"},
+          "answer-tickets": "m = tickets.groupby('cohort')['tickets'].mean()\n"
+                            "ticket_change_pct = (m['beta'] - m['control']) / m['control'] * 100"},
          {"test-adoption": 0, "test-errors": 2, "test-tickets": 3}),
         ({"answer-adoption": "b = events[events['cohort'] == 'beta']\n"
                              "adoption_rate = b.loc[b['event'] == 'feature_used', 'user_id'].nunique() / b['user_id'].nunique()",
           "answer-errors": "error_rate = 0.5",
-          "answer-tickets": "b = tickets.loc[tickets['date'] < LAUNCH, 'tickets'].mean()\n"
-                            "a = tickets.loc[tickets['date'] >= LAUNCH, 'tickets'].mean()\nticket_change_pct = (a - b) / b"},
+          "answer-tickets": "m = tickets.groupby('cohort')['tickets'].sum()\n"
+                            "ticket_change_pct = (m['beta'] - m['control']) / m['beta'] * 100"},
          {"test-adoption": 2, "test-errors": 0, "test-tickets": 0}),
     ],
 }
@@ -134,22 +129,25 @@ def _solution_cell(exercise, cell_id):
 
 
 WRONG["ticket-triage"] = [
-    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace(
-        'def severity_of(text):\n    text = text.lower()', 'def severity_of(text):\n    return "P2"\n    text = text.lower()'),
-      "answer-queue": "queue = triaged.sort_values(['severity', 'created'])['ticket_id'].tolist()"},
+    ({"answer-incidents": lambda: _solution_cell("ticket-triage", "answer-incidents").replace(
+        'def severity_of(text, users):\n    text = text.lower()', 'def severity_of(text, users):\n    return "P2"'),
+      "answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules"),
+      "answer-queue": "queue = incidents.sort_values(['severity', 'first_reported'])['text'].tolist()"},
      {"test-area": 3, "test-severity": 0, "test-queue": 2}),
-    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace('"data-export": ["export", "csv"], ', ""),
-      "answer-queue": "queue = triaged.sort_values('created')['ticket_id'].tolist()"},
+    ({"answer-rules": lambda: _solution_cell("ticket-triage", "answer-rules").replace('"data-export": ["export"], ', ""),
+      "answer-incidents": lambda: _solution_cell("ticket-triage", "answer-incidents"),
+      "answer-queue": "queue = incidents.sort_values('first_reported')['text'].tolist()"},
      {"test-area": 0, "test-severity": 3, "test-queue": 0}),
 ]
 WRONG["interview-synthesis"] = [
     ({"answer-themes": lambda: _solution_cell("interview-synthesis", "answer-themes"),
-      "answer-counts": "customers_per_theme = coded['theme'].value_counts() * 2",
+      "answer-counts": "customers_per_theme = coded['theme'].value_counts()",
       "answer-top": "top_three = list(coded.groupby('theme')['customer'].nunique().sort_values(ascending=False).index[:3])"},
      {"test-themes": 3, "test-counts": 0, "test-top": 2}),
     ({"answer-themes": "def theme_of(note):\n    return 'onboarding'\ncoded = notes.assign(theme=notes['note'].map(theme_of))",
-      "answer-counts": "customers_per_theme = coded.groupby('theme')['customer'].nunique().sort_values(ascending=False)",
-      "answer-top": "top_three = list(customers_per_theme.index[:3])"},
+      "answer-counts": lambda: _solution_cell("interview-synthesis", "answer-themes").replace("theme_of", "right_theme")
+      + "\ncustomers_per_theme = coded.groupby('theme')['customer'].nunique().sort_values(ascending=False)",
+      "answer-top": "top_three = ['reporting', 'onboarding', 'permissions']  # most notes, not most customers"},
      {"test-themes": 0, "test-counts": 3, "test-top": 0}),
 ]
 

@@ -1,0 +1,232 @@
+"""What a learner sees from the visible checks, and the test-cell contract the trusted grader relies on.
+
+Every notebook here runs in a real kernel as a learner runs it (outside nbgrader); the contract test
+runs each test cell, hidden tests included, in a fresh interpreter holding only ``checks``,
+``exercises`` and the solution's answers as plain data.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from pmkit import checks, notebooks
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+#: Exercises whose test cells follow the contract (answers as plain data, keys from loaded data).
+CONTRACT = ["ticket-triage", "onboarding-funnel", "interview-synthesis", "beta-metrics", "backlog-capacity", "role-sort", "prd-vs-stories", "prd", "user-stories"]
+
+#: Per exercise, well-formed but wrong answers: every autograded question's visible check must say incorrect.
+WRONG_VISIBLE = {
+    "ticket-triage": {
+        "answer-rules": ('def area_of(text):\n    return "billing"\n'
+                         'triaged = tickets.assign(area=tickets["text"].map(area_of))'),
+        "answer-incidents": (
+            'incidents = triaged.groupby("text", as_index=False).agg(area=("area", "first"),\n'
+            '    tickets=("ticket_id", "count"), users=("users_affected", "max"), first_reported=("created", "min"))\n'
+            'incidents["severity"] = ["P2"] * len(incidents)'),
+        "answer-queue": 'queue = sorted(incidents["text"])',
+    },
+    "onboarding-funnel": {
+        "answer-funnel": ("funnel = events.dropna(subset=['reached_at']).groupby('step')['user_id'].count()"
+                          ".reindex(STEPS)"),
+        "answer-worst": "worst_step = 'verify_email'",
+        "answer-segments": "worst_by_segment = {s: 'invite_teammate' for s in events['segment'].unique()}",
+    },
+    "interview-synthesis": {
+        "answer-themes": "def theme_of(note):\n    return 'onboarding'\ncoded = notes.assign(theme=notes['note'].map(theme_of))",
+        # counts notes, not customers, under the right themes
+        "answer-counts": lambda: _solution_code("interview-synthesis", "answer-themes").replace("theme_of", "right_theme")
+        + "\ncustomers_per_theme = coded['theme'].value_counts()",
+        "answer-top": "top_three = ['reporting', 'onboarding', 'permissions']",
+    },
+    "beta-metrics": {
+        "answer-adoption": "adoption_rate = events.loc[events['event'] == 'feature_used', 'user_id'].nunique() / events['user_id'].nunique()",
+        "answer-errors": "error_rate = (events['event'] == 'error').sum() / len(events)",
+        "answer-tickets": "m = tickets.groupby('cohort')['tickets'].mean()\nticket_change_pct = (m['beta'] - m['control']) / m['control']",
+    },
+    "prd": {"answer-prd": "## Problem\nSlow approvals.\n## Users\nTeam leads.\n## Goals\nFaster.\n"
+                          "## Success metrics\n- Time to approve: 15 s\n- Re-checks: fewer\n## MVP scope\nPreview.\n"
+                          "## Requirements\n- preview\n- zoom\n## Launch and monitoring\nBeta."},
+    "user-stories": {
+        "answer-stories": "stories = [\n"
+                          "    'As a job seeker, I want to save my current search, so that I can run it again.',\n"
+                          "    'As a job seeker, I want to name a saved search, so that I can tell them apart.',\n"
+                          "    'As a job seeker, I want to get a daily email with new jobs, so that I miss none.',\n"
+                          "    'As a job seeker, I want to delete a saved search, so that my list stays short.',\n"
+                          "    'As a job seeker, I want to share a saved search, so that a friend can use it.',\n]",
+        "answer-criteria": "criteria = {n: ['It works on mobile.'] for n in range(1, 6)}",
+    },
+    "role-sort": {"answer-sort": "answers = {n: 'A' for n in range(1, 21)}"},
+    "prd-vs-stories": {
+        "answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}",
+        "answer-translate": "export_stories = [\n"
+                            "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
+                            "    'As an admin, I want to filter the export by date range and by approver, so that I send what is asked.',\n"
+                            "    'As an admin, I want to name the exported file, so that I can find it.',\n]",
+    },
+    "backlog-capacity": {
+        "answer-rice": "scored = backlog.assign(rice=backlog['reach'] * backlog['impact'] * backlog['confidence'].fillna(1.0) / backlog['effort'])",
+        "answer-plan": "plan = []\nleft = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n    if row.effort > left:\n        break\n    plan.append(row.ticket)\n    left -= row.effort",
+    },
+}
+
+
+def _solution_code(exercise, cell_id):
+    source = next(c.source for c in _source(exercise).cells if c.id == cell_id)
+    return source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0] + source.split("### END SOLUTION")[1]
+
+
+def _test_cells(nb):
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and
+            not c.metadata["nbgrader"].get("solution") and c.cell_type == "code"]
+
+
+def _execute(nb, tmp_path, name):
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
+    old = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        return notebooks.execute(path, timeout=180)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+
+
+def _release(exercise):
+    return nbformat.read(REPO / "exercises" / exercise / f"{exercise}.ipynb", as_version=4)
+
+
+def _source(exercise):
+    return nbformat.read(REPO / "solutions" / exercise / f"{exercise}.ipynb", as_version=4)
+
+
+def _errors(cell):
+    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def _text(cell):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_every_test_cell_names_its_answers(exercise):
+    for cell in _test_cells(_source(exercise)):
+        assert checks.answers_of(cell.source), f"{cell.id}: no '# answers:' first line"
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_test_cells_give_full_marks_in_a_fresh_interpreter_from_plain_answers(exercise, tmp_path):
+    source = _source(exercise)
+    cells = _test_cells(source)
+    names = sorted({n for c in cells for n in checks.answers_of(c.source)})
+    dump = nbformat.v4.new_code_cell(
+        f"from pmkit import checks as _c\nprint('ANSWERS', repr({{n: _c.plain(globals()[n]) for n in {names!r}}}))")
+    dump.id = "dump-answers"
+    source.cells.append(dump)
+    executed = _execute(source, tmp_path, exercise)
+    printed = _text(executed.cells[-1])
+    answers = ast.literal_eval(printed.split("ANSWERS", 1)[1].strip())
+    program = (
+        "import sys, ast\n"
+        "answers = ast.literal_eval(sys.stdin.read())\n"
+        "for cell_id, names, source in answers.pop('__cells__'):\n"
+        "    namespace = {}\n"
+        "    exec('from pmkit import checks, exercises', namespace)\n"
+        "    namespace.update({n: answers[n] for n in names})\n"
+        "    exec(compile(source, cell_id, 'exec'), namespace)\n"
+        "    print('PASSED', cell_id)\n")
+    answers["__cells__"] = [(c.id, checks.answers_of(c.source), c.source) for c in cells]
+    done = subprocess.run([sys.executable, "-c", program], input=repr(answers), capture_output=True, text=True,
+                          check=False, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "PMKIT_DATASETS"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("PASSED") == len(cells), done.stdout
+
+
+@pytest.fixture(scope="module")
+def wrong_runs(tmp_path_factory):
+    runs = {}
+
+    def run(exercise):
+        if exercise not in runs:
+            nb = _release(exercise)
+            for cell in nb.cells:
+                if cell.id in WRONG_VISIBLE[exercise]:
+                    patch = WRONG_VISIBLE[exercise][cell.id]
+                    cell.source = patch() if callable(patch) else patch
+            runs[exercise] = _execute(nb, tmp_path_factory.mktemp(exercise), exercise)
+        return runs[exercise]
+    return run
+
+
+@pytest.mark.parametrize(("exercise", "cell_id"), [(e, c.id) for e in WRONG_VISIBLE for c in _test_cells(_source(e))])
+def test_a_wrong_answer_is_told_incorrect_by_the_visible_check(wrong_runs, exercise, cell_id):
+    cell = next(c for c in wrong_runs(exercise).cells if c.id == cell_id)
+    errors = _errors(cell)
+    assert len(errors) == 1 and errors[0]["ename"] == "Incorrect", cell.outputs
+    message = errors[0]["evalue"]
+    assert message.startswith("\u2718") and "Traceback" not in "".join(errors[0]["traceback"]), message
+    assert "correct." not in _text(cell)
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_unanswered_questions_are_a_note_not_an_error_box(exercise, tmp_path):
+    executed = _execute(_release(exercise), tmp_path, exercise)
+    for cell in _test_cells(executed):
+        assert not _errors(cell), (cell.id, cell.outputs)
+        assert "is not answered yet" in _text(cell), (cell.id, cell.outputs)
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_a_test_cell_run_before_its_answer_cell_says_so(exercise, tmp_path):
+    nb = _release(exercise)
+    tests = {c.id for c in _test_cells(nb)}
+    nb.cells = [c for c in nb.cells if c.cell_type == "markdown" or c.id == "setup" or c.id in tests]
+    executed = _execute(nb, tmp_path, exercise)
+    for cell in _test_cells(executed):
+        shown = _text(cell) + repr(cell.outputs)
+        assert not _errors(cell), (cell.id, cell.outputs)
+        assert "run the answer cell above first" in shown and "NameError" not in shown, (cell.id, shown)
+
+
+@pytest.mark.parametrize("exercise", CONTRACT)
+def test_every_autograded_question_has_a_hint_and_a_solution_cell(exercise):
+    from pmkit import exercises
+
+    source = _source(exercise)
+    ids = {c.id for c in source.cells}
+    questions = exercises.questions(exercise)
+    assert len(questions) == len(_test_cells(source))
+    read = {n for c in _test_cells(source) for n in checks.answers_of(c.source)}
+    for question in questions:
+        assert set(question.cells) <= ids and question._hint
+        assert set(question.answers) & read, question
+        assert checks.model_solution(exercise, question.cells)
+
+
+def test_hint_now_and_the_solution_only_after_an_attempt_in_a_kernel(tmp_path):
+    nb = _release("beta-metrics")
+    setup = next(i for i, c in enumerate(nb.cells) if c.id == "setup")
+    before = nbformat.v4.new_code_cell("q1.hint()\nq1.solution()")
+    before.id = "before"
+    nb.cells.insert(setup + 1, before)
+    next(c for c in nb.cells if c.id == "answer-adoption").source = "adoption_rate = 0.5"
+    test = next(i for i, c in enumerate(nb.cells) if c.id == "test-adoption")
+    after = nbformat.v4.new_code_cell("q1.solution()")
+    after.id = "after"
+    nb.cells.insert(test + 1, after)
+    executed = _execute(nb, tmp_path, "beta-metrics")
+    shown = {c.id: _text(c) for c in executed.cells if c.cell_type == "code"}
+    assert "Hint for question 1" in shown["before"] and "Try question 1 first" in shown["before"]
+    assert "adoption_rate =" not in shown["before"]
+    assert "Model solution for question 1" in shown["after"] and "adoption_rate =" in shown["after"]
