@@ -106,7 +106,8 @@ def _tasks_of(uid: int) -> int:
     return count
 
 
-def command(argv: list[str], sockets: Path, limits: Limits, uid: int | None) -> list[str]:
+def command(argv: list[str], sockets: Path, limits: Limits, uid: int | None,
+            extra_env: dict[str, str] | None = None) -> list[str]:
     """The full command line that runs ``argv`` in the sandbox (``uid`` set when running as root)."""
     paths = _readonly_paths()
     venv_bin = str(Path(sys.prefix) / "bin")
@@ -114,7 +115,8 @@ def command(argv: list[str], sockets: Path, limits: Limits, uid: int | None) -> 
            "IPYTHONDIR": f"{HOME}/.ipython", "JUPYTER_CONFIG_DIR": f"{HOME}/.jupyter",
            "JUPYTER_DATA_DIR": f"{HOME}/.local/share/jupyter", "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
            "MPLCONFIGDIR": f"{HOME}/.matplotlib", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
-           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           **(extra_env or {})}
     if os.environ.get("PMKIT_DATASETS"):
         from pmkit.paths import datasets_dir
 
@@ -219,15 +221,16 @@ def _kernel_manager_class() -> type:
     class SandboxedKernelManager(AsyncKernelManager):
         """A kernel launched inside the sandbox, talking over ipc sockets in one shared folder."""
 
-        def __init__(self, *, folder: Path, limits: Limits, uid: int | None, **kw: Any) -> None:
+        def __init__(self, *, folder: Path, limits: Limits, uid: int | None, env: dict[str, str] | None = None,
+                     **kw: Any) -> None:
             super().__init__(transport="ipc", ip=str(folder / "k"), connection_file=str(folder / "kernel.json"),
                              client_class=_client_class_name(), **kw)
-            self.sandbox_folder, self.limits, self.sandbox_uid = folder, limits, uid
+            self.sandbox_folder, self.limits, self.sandbox_uid, self.sandbox_env = folder, limits, uid, env
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
                     "--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
-            return command(argv, self.sandbox_folder, self.limits, self.sandbox_uid)
+            return command(argv, self.sandbox_folder, self.limits, self.sandbox_uid, self.sandbox_env)
 
         def write_connection_file(self, **kwargs: Any) -> None:
             super().write_connection_file(**kwargs)
@@ -302,8 +305,11 @@ def _client_class() -> type:
 
 
 def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, sandboxed: bool = True,
-        limits: Limits | None = None) -> Any:
+        limits: Limits | None = None, saved: tuple[str, str] | None = None) -> Any:
     """Execute ``nb`` (a copy) in a fresh kernel, sandboxed unless told not to; returns it with outputs.
+
+    ``saved`` is (file name, text) of the notebook as the learner saved it, put beside the kernel so that
+    cells reading their own notebook (a Markdown answer) find it as they would in JupyterLab.
 
     Raises :class:`SandboxError` with a reason when the kernel dies or the whole run overruns
     ``deadline`` seconds; a cell that raises is just an error output.
@@ -313,12 +319,16 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
     limits = limits or Limits()
     folder = Path(tempfile.mkdtemp(prefix="pmkit-k-"))
     uid = sandbox_uid() if sandboxed else None
+    env = None
+    if saved is not None:
+        (folder / saved[0]).write_text(saved[1], encoding="utf-8")
+        env = {"JPY_SESSION_NAME": str(folder / saved[0])}
     if sandboxed:
         require()
         if uid is not None:
             os.chown(folder, uid, uid)
         folder.chmod(0o700)
-        km = _kernel_manager_class()(folder=folder, limits=limits, uid=uid, kernel_name="python3")
+        km = _kernel_manager_class()(folder=folder, limits=limits, uid=uid, env=env, kernel_name="python3")
     else:
         from jupyter_client.manager import AsyncKernelManager
 
