@@ -29,11 +29,16 @@ ROLE_NAMES = {"APM": "Associate Product Manager", "JPM": "Junior Product Manager
 TOPICS = ("responsibilities", "decision_making", "financial_career", "daily", "influence")
 LISTS = ("responsibilities", "decisions", "day", "influence", "program_benefits",
          "program_features", "program_companies", "transitions_from", "owns")
-TRACKS = ("apm_ladder", "jpm_ladder", "alternative", "management", "ic", "entry")
+TRACKS = ("apm_ladder", "jpm_ladder", "alternative", "management", "ic", "entry", "retitle")
+#: Which kinds of move may follow which on one route: a route keeps to the ladder it is on, so an
+#: APM-ladder step is never chained onto a JPM route (the articles describe two separate ladders).
+FOLLOWS = {"apm_ladder": ("apm_ladder",), "jpm_ladder": ("jpm_ladder",), "retitle": (),
+           "entry": ("jpm_ladder", "alternative", "management", "ic", "retitle"),
+           "alternative": (), "management": (), "ic": ()}
 #: How the career explorer names each kind of move.
 TRACK_LABELS = {"start": "Start", "apm_ladder": "APM ladder", "jpm_ladder": "JPM ladder",
                 "alternative": "Alternative path", "management": "Management",
-                "ic": "Individual contributor", "entry": "Way in"}
+                "ic": "Individual contributor", "entry": "Way in", "retitle": "Retitle, case study 3"}
 
 _SOURCE = Column("source", choices=SOURCES)
 _ROLE = Column("role", choices=choices(ROLES))
@@ -409,12 +414,19 @@ def starting_roles() -> list[str]:
 def paths_from(role: str, max_steps: int = 4) -> list[list[dict[str, Any]]]:
     """Every route of onward moves from ``role``, each a list of edge dicts, longest first per branch.
 
-    A route ends where no move leads on, at ``max_steps`` moves, or before revisiting a role.
+    A route keeps to the ladder it is on (see ``FOLLOWS``) and ends where no move leads on, at
+    ``max_steps`` moves, or before revisiting a role.
     """
+    next_moves(role)  # a clear error for an unknown role
+    edges = career_paths().to_dict("records")
     routes: list[list[dict[str, Any]]] = []
 
     def walk(current: str, route: list[dict[str, Any]], seen: set[str]) -> None:
-        moves = [m for m in next_moves(current).to_dict("records") if m["to_role"] not in seen]
+        allowed = FOLLOWS[route[-1]["track"]] if route else TRACKS
+        moves = [m for m in edges if m["from_role"] == current and m["track"] in allowed
+                 and m["to_role"] not in seen]
+        if not route:  # the same first move on two ladders is one move
+            moves = list({m["to_role"]: m for m in reversed(moves)}.values())[::-1]
         if not moves or len(route) == max_steps:
             if route:
                 routes.append(route)
@@ -435,7 +447,7 @@ def timing(edge: dict[str, Any]) -> str:
 
 
 def route_summary(route: list[dict[str, Any]]) -> str:
-    """One route in words: each move with its kind and timing, and whether it ends managing people."""
+    """One route in words: each move with its kind and timing, and whether an article says it ends managing people."""
     if not route:
         raise ValueError("a route needs at least one move")
     parts = [route[0]["from_role"]]
@@ -445,4 +457,5 @@ def route_summary(route: list[dict[str, Any]]) -> str:
             detail += f", {timing(edge)}"
         parts.append(f"{edge['to_role']} ({detail})")
     manages = any(bool(edge["people_management"]) for edge in route)
-    return " \u2192 ".join(parts) + (" \u2014 ends managing people" if manages else " \u2014 no people management")
+    ending = " \u2014 ends managing people" if manages else " \u2014 managing people not stated"
+    return " \u2192 ".join(parts) + ending

@@ -143,7 +143,8 @@ class CareerExplorer:
         from pmkit import roles
 
         lines = [f"<li>{html.escape(roles.route_summary(r))}</li>" for r in roles.paths_from(start)]
-        return f"<p><b>{len(lines)} routes from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>"
+        routes = "route" if len(lines) == 1 else "routes"
+        return f"<p><b>{len(lines)} {routes} from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>"
 
     def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
         return self.widget._repr_mimebundle_(**kwargs)

@@ -43,8 +43,8 @@ def test_unknown_placeholder_is_a_clear_error(data_copy):
 
 def test_question_without_matching_option_is_a_clear_error(data_copy):
     path = data_copy.parent / "course" / "question_options.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("mba,\"No: it can help", "mba,\"Maybe: it can help"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("mba,No: it can set", "mba,Maybe: it can set"), encoding="utf-8")
     with pytest.raises(DataError, match="question 'mba' has no option equal to its answer"):
         course.questions("12")
 
