@@ -8,11 +8,21 @@ renderer (Vega-Lite v3 to v5) ignores. The ``jupyter`` renderer draws through an
 charts render with no network and stay interactive (tooltips, selections).
 
 altair is imported only inside the functions below: ``import pmkit`` must stay cheap.
+
+Speed (the first chart of a chapter): :func:`altair` imports altair without jsonschema's IRI format
+checker, whose grammar (``rfc3987_syntax``) takes about 1.7 s to compile and which no Vega-Lite schema
+uses; and the widget's JavaScript bundle, which ``vl-convert`` rebuilds on every call (about 1.7 s), is
+built once and kept in the user's cache folder (:func:`bundle_path`), keyed by the versions that shape
+it. ``PMKIT_CHART_CACHE=off`` restores altair's own path, for the benchmark's "before".
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +35,85 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 ROLE_COLORS = {"APM": PALETTE[0], "JPM": PALETTE[1]}
 
 _state = {"renderer": False}
+#: Set to ``off`` to build the bundle every time and import altair the slow way (benchmarks).
+CACHE_ENV = "PMKIT_CHART_CACHE"
+#: Overrides the folder the bundle is cached in (default: ``$XDG_CACHE_HOME/pmkit`` or ``~/.cache/pmkit``).
+CACHE_DIR_ENV = "PMKIT_CACHE_DIR"
+
+
+def _cache_enabled() -> bool:
+    """False when ``PMKIT_CHART_CACHE=off`` asks for altair's own, uncached path."""
+    return os.environ.get(CACHE_ENV, "").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def altair() -> ModuleType:
+    """Import altair, skipping jsonschema's slow IRI checker (no Vega-Lite schema checks IRIs)."""
+    if "altair" not in sys.modules and "jsonschema" not in sys.modules and _cache_enabled():
+        blocked = "rfc3987_syntax" not in sys.modules
+        if blocked:
+            sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail
+        try:
+            import altair as alt
+        finally:
+            if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]  # later explicit imports work as usual
+        return alt
+    import altair as alt
+
+    return alt
+
+
+def cache_dir() -> Path:
+    """Where pmkit keeps rebuildable files: outside the repository, in the user's cache folder."""
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pmkit"
+
+
+def _widget_source() -> tuple[str, str]:
+    """Altair's widget JavaScript with its imports stripped, and the Vega-Lite version to bundle."""
+    from importlib.metadata import version
+
+    from altair.jupyter.jupyter_chart import load_js_src
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    lines = load_js_src().split("\n")
+    while lines and (not lines[0].strip() or lines[0].startswith(("import", "//"))):
+        lines.pop(0)  # as altair's JupyterChart.enable_offline does
+    src = "\n".join(lines)
+    return src, f"{version('vl-convert-python')}|{version('altair')}|{vl_version_for_vl_convert()}"
+
+
+def bundle_path() -> Path:
+    """The cache file of the offline widget bundle for the installed vl-convert and altair."""
+    src, versions = _widget_source()
+    key = hashlib.sha256(f"{versions}\n{src}".encode()).hexdigest()[:16]
+    return cache_dir() / f"vega-widget-{versions.split('|')[0]}-{key}.js"
+
+
+def offline_bundle() -> str:
+    """The widget's self-contained JavaScript (vega included), built once and then read from the cache."""
+    path = bundle_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+        if len(text) > 100_000:  # a truncated file is rebuilt, never used
+            return text
+    except OSError:
+        pass
+    import vl_convert
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    src, _ = _widget_source()
+    text = vl_convert.javascript_bundle(src, vl_version=vl_version_for_vl_convert())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)  # atomic: another kernel never reads half a bundle
+    except OSError:
+        pass  # a read-only home still gets charts, only slower
+    return text
 
 
 def _in_kernel() -> bool:
@@ -40,8 +129,10 @@ def setup(force: bool = False) -> None:
     """Enable the offline ``jupyter`` renderer once per kernel (a no-op outside a kernel)."""
     if _state["renderer"] or not (force or _in_kernel()):
         return
-    import altair as alt
-
+    alt = altair()
+    if _cache_enabled() and not alt.JupyterChart._is_offline:
+        alt.JupyterChart._esm = offline_bundle()  # what enable_offline() sets, without rebuilding it
+        alt.JupyterChart._is_offline = True
     alt.renderers.enable("jupyter", offline=True)
     alt.JupyterChart.enable_offline()  # for chart widgets made directly (see as_widget)
     _state["renderer"] = True
@@ -53,14 +144,14 @@ def as_widget(chart: Any) -> alt.JupyterChart:
     Set its ``chart`` attribute to a new chart to redraw it; no Output area is needed.
     """
     setup()
-    import altair as alt
+    alt = altair()
 
     return alt.JupyterChart(chart)
 
 
 def role_scale() -> alt.Scale:
     """The colour scale that maps APM and JPM to their fixed palette colours."""
-    import altair as alt
+    alt = altair()
 
     return alt.Scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values()))
 
@@ -76,7 +167,7 @@ def titled(chart: Any, *, title: str, description: str, subtitle: str | None = N
     if not description or not description.strip():
         raise ValueError("every chart needs a description: screen readers announce it")
     setup()
-    import altair as alt
+    alt = altair()
 
     heading: dict[str, Any] = {"text": title, "anchor": "start"}
     if subtitle:
@@ -85,8 +176,8 @@ def titled(chart: Any, *, title: str, description: str, subtitle: str | None = N
 
 
 def salary_ranges(frame: pd.DataFrame | None = None) -> alt.LayerChart:
-    """US salary range of each role as a bar from low to high, with the midpoint marked."""
-    import altair as alt
+    """The salary range of each role as a bar from low to high, with the midpoint marked."""
+    alt = altair()
 
     from pmkit import roles
 
@@ -109,15 +200,16 @@ def salary_ranges(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     labels = chart.mark_text(align="left", dx=6, fontSize=12).encode(
         x="high:Q", y=y, text=alt.Text("high:Q", format="$,.0f"))
     return titled(
-        alt.layer(bars, ticks, labels), title="Salary ranges in the United States (USD)",
-        subtitle="Bars run from the low to the high end of each range; the white tick is the midpoint",
+        alt.layer(bars, ticks, labels), title="Yearly salary ranges (USD)",
+        subtitle=["Bars run from the low to the high end of each range; the white tick is the midpoint",
+                  "The article gives the APM range for the US and names no country for the JPM range"],
         description=f"Horizontal range bars of yearly base salary by role: {ranges}.",
         width=520, height=120)
 
 
 def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Both roles' days as two lanes of steps, in the order the article lists them."""
-    import altair as alt
+    alt = altair()
 
     from pmkit import roles
 
@@ -147,7 +239,7 @@ def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
 
 def interview_flow(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """The second article's loop: a senior leader's question, the JPM's interviews, action items."""
-    import altair as alt
+    alt = altair()
 
     from pmkit import roles
 
@@ -174,7 +266,7 @@ def interview_flow(frame: pd.DataFrame | None = None) -> alt.LayerChart:
 
 def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt.LayerChart:
     """Every onward route from ``start`` as a left-to-right tree, coloured by kind of move."""
-    import altair as alt
+    alt = altair()
     import pandas as pd
 
     from pmkit import roles
@@ -234,7 +326,7 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
 
 def ticket_trend(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Case 1: weekly support tickets with the launch marked and the average either side."""
-    import altair as alt
+    alt = altair()
 
     from pmkit import cases
 
