@@ -80,7 +80,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if result.manual_max:
         print(f"{result.manual_max:g} more points are graded by your instructor.", end="")
     print()
+    _remember_check(exercise, result)
     return 0 if result.auto_score == result.auto_max else 1
+
+
+def _remember_check(exercise: str, result: grading.SubmissionResult) -> None:  # noqa: F821
+    """Add the result to the learner's own progress record (best effort; it never grades)."""
+    from pmkit import progress
+
+    try:
+        progress.record_check(exercise, result.auto_score, result.auto_max, result.manual_max)
+    except OSError as exc:
+        print(f"(progress not recorded: {exc})")
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from pmkit import progress
+
+    print(progress.text())
+    return 0
 
 
 def _cohort(args: argparse.Namespace):  # noqa: ANN202 - pmkit.cohort.Cohort, imported lazily
@@ -204,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     check_nb.add_argument("path", help="your notebook, e.g. exercises/prd/prd.ipynb")
     check_nb.add_argument("--exercise", help="the exercise id, if the file was renamed")
     check_nb.set_defaults(func=_cmd_check)
+    progress_cmd = commands.add_parser(
+        "progress", help="what you have done and what is left: chapter checks and pmkit check results")
+    progress_cmd.set_defaults(func=_cmd_progress)
 
     def cohort_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
