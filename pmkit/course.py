@@ -40,6 +40,65 @@ def table(name: str) -> pd.DataFrame:
     return load_named(SCHEMAS, name, datasets_dir() / "course")
 
 
+def time_budget() -> dict[str, dict[str, int]]:
+    """Minutes per chapter and per exercise, read from each notebook's "Estimated time" line."""
+    import re
+
+    from pmkit.paths import REPO_ROOT
+
+    pattern = re.compile(r"\*\*Estimated time:\*\*\s*(\d+)\s*minutes")
+    root = REPO_ROOT
+    budget: dict[str, dict[str, int]] = {"chapters": {}, "exercises": {}}
+    for kind, paths in (("chapters", sorted((root / "course").glob("*.ipynb"))),
+                        ("exercises", sorted((root / "exercises").glob("*/*.ipynb")))):
+        for path in paths:
+            found = pattern.search(path.read_text(encoding="utf-8"))
+            if found:
+                budget[kind][path.stem] = int(found.group(1))
+    return budget
+
+
+def time_summary() -> str:
+    """The course's total time in words, for chapter 00: chapters, exercises and both together."""
+    budget = time_budget()
+    chapters, exercises = sum(budget["chapters"].values()), sum(budget["exercises"].values())
+
+    def hours(minutes: int) -> str:
+        whole, rest = divmod(minutes, 60)
+        return f"{whole} h {rest:02d} min" if whole else f"{rest} min"
+
+    return (f"The {len(budget['chapters'])} chapters take about **{hours(chapters)}** and the "
+            f"{len(budget['exercises'])} graded exercises about **{hours(exercises)}**: "
+            f"**{hours(chapters + exercises)}** in all, added up from each notebook's own estimated time.")
+
+
+def summary() -> pd.DataFrame:
+    """The whole course on one page for chapter 13: ``aspect``, ``apm``, ``jpm``, every cell from the role data."""
+    import pandas as pd
+
+    rows = [("Decides mostly", *(roles.describe(r, "decision_focus") for r in roles.ROLES)),
+            ("How they learn", *(roles.describe(r, "learning_style") for r in roles.ROLES))]
+    table_ = roles.comparison().set_index(["topic", "aspect"])
+    for topic, aspect, label in [("responsibilities", "Scope ownership", "Scope"),
+                                 ("decision_making", "Decision scope", "Decisions"),
+                                 ("daily", "Product tasks", "A typical task"),
+                                 ("influence", "Influence scope", "Influence"),
+                                 ("influence", "Visibility level", "Visibility"),
+                                 ("financial_career", "Career path", "Career path"),
+                                 ("financial_career", "Career trajectory", "Trajectory")]:
+        rows.append((label, table_.loc[(topic, aspect), "apm"], table_.loc[(topic, aspect), "jpm"]))
+    pay = roles.salaries().set_index("role")
+    where = {"Not stated": "no country stated"}
+
+    def pay_range(role: str) -> str:
+        country = str(pay.loc[role, "country"])
+        return f"${pay.loc[role, 'low']:,}\u2013${pay.loc[role, 'high']:,} ({where.get(country, country)})"
+
+    rows.append(("Yearly salary (USD)", *(pay_range(r) for r in roles.ROLES)))
+    rows.append(("Archetype", *(roles.describe(r, "archetype") for r in roles.ROLES)))
+    return pd.DataFrame(rows, columns=["aspect", "apm", "jpm"])
+
+
 def facts() -> dict[str, str]:
     """The role-data figures a question may name as ``{placeholder}``."""
     apm_to_pm = roles.career_paths("apm_ladder").iloc[0].to_dict()

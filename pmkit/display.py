@@ -153,6 +153,22 @@ def bullets(items: Iterable[str], heading: str | None = None) -> Any:
     return markdown("\n".join(lines))
 
 
+def grouped(frame: pd.DataFrame, by: str, item: str, headings: Mapping[str, str]) -> Any:
+    """Items grouped under headings, in the order of ``headings`` (the order the text tells them).
+
+    A group missing from ``headings`` is an error rather than a silently dropped list.
+    """
+    unknown = sorted(set(frame[by]) - set(headings))
+    if unknown:
+        raise KeyError(f"no heading for {by} value(s) {', '.join(map(str, unknown))}")
+    parts = []
+    for key, heading in headings.items():
+        rows = frame[frame[by] == key][item].tolist()
+        if rows:
+            parts.append("\n".join([f"**{heading}**", "", *(f"- {r}" for r in rows)]))
+    return markdown("\n\n".join(parts))
+
+
 def reveal(prompt: str, answer: str, min_chars: int = 15) -> Any:
     """A "your turn" box: the learner types an answer; the model answer shows only after they have tried.
 

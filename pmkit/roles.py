@@ -40,6 +40,26 @@ TRACK_LABELS = {"start": "Start", "apm_ladder": "APM ladder", "jpm_ladder": "JPM
                 "alternative": "Alternative path", "management": "Management",
                 "ic": "Individual contributor", "entry": "Way in", "retitle": "Retitle, case study 3"}
 
+#: Profile attributes as a learner reads them (``decision_focus`` is "Decides mostly").
+ATTRIBUTE_LABELS = {
+    "level": "Who they are", "purpose": "What the role is for", "large_company_setting": "At a large tech company",
+    "small_company_setting": "At a startup or mid-size company", "where_found": "Where the title appears",
+    "good_fit_for": "A good fit for", "defining_traits": "What defines the role", "learning_style": "How they learn",
+    "scope_growth": "How the scope grows", "team_value": "What they bring the team",
+    "decision_oversight": "Who checks their decisions", "decision_focus": "Decides mostly",
+    "compensation_notes": "Beyond the base salary", "promotion": "Promotion", "day_summary": "Their day",
+    "influence_summary": "Where their visibility comes from", "philosophy": "Philosophy", "path_style": "Path",
+    "archetype": "Archetype", "verbs": "Expected to", "ic_growth": "Growing without managing people",
+}
+#: The second article's JPM functions in the order its text walks through a JPM's work.
+FUNCTION_HEADINGS = {
+    "day_depends_on": "What the day depends on", "work_involves": "What the work involves",
+    "customer_research": "Customer research", "collaboration": "Working with design and engineering",
+    "feedback_culture": "Feedback throughout, not requirements handed down",
+    "review": "Reviews with senior product people", "review_questions": "The three review questions",
+    "analysis": "Analysing data after launch", "user_stories": "User stories and estimation meetings",
+}
+
 _SOURCE = Column("source", choices=SOURCES)
 _ROLE = Column("role", choices=choices(ROLES))
 _POSITION = Column("position", "int")
@@ -281,6 +301,31 @@ def describe(role: str, attribute: str) -> str:
     return str(match["value"].iloc[0])
 
 
+def label(attribute: str) -> str:
+    """A profile attribute as a learner reads it: ``decision_focus`` is "Decides mostly"."""
+    return ATTRIBUTE_LABELS.get(attribute, attribute.replace("_", " ").capitalize())
+
+
+@_tracked("profiles")
+def traits(role: str | None, attributes: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Chosen profile attributes of one role (None: the APM's, then the JPM's), with a readable ``trait``.
+
+    Columns: ``role``, ``attribute``, ``trait``, ``value``, ``source``; rows in the order given.
+    """
+    import pandas as pd
+
+    frames = []
+    for one in ROLES if role is None else (role,):
+        frame = profile(one).set_index("attribute")
+        missing = [a for a in attributes if a not in frame.index]
+        if missing:
+            raise KeyError(f"no profile attribute(s) {', '.join(missing)} for {one}")
+        frames.append(frame.loc[list(attributes)].reset_index())
+    frame = pd.concat(frames, ignore_index=True)
+    frame.insert(2, "trait", frame["attribute"].map(label))
+    return frame[["role", "attribute", "trait", "value", "source"]]
+
+
 @_tracked("salaries")
 def salaries() -> pd.DataFrame:
     """Salary ranges per role.
@@ -373,7 +418,7 @@ def side_by_side(topic: str) -> pd.DataFrame:
     frame = comparison(topic)
     _record_outer("comparisons", frame)
     return frame.set_index("aspect")[["apm", "jpm"]].rename(
-        columns={"apm": ROLE_NAMES["APM"], "jpm": ROLE_NAMES["JPM"]}).rename_axis(None)
+        columns={"apm": ROLE_NAMES["APM"], "jpm": ROLE_NAMES["JPM"]}).rename_axis("Aspect")
 
 
 @_tracked("profiles", records_itself=True)
@@ -388,8 +433,8 @@ def at_a_glance(attributes: tuple[str, ...] = ("level", "purpose", "learning_sty
         raise KeyError(f"no profile attribute(s) {', '.join(sorted(missing))} for both roles")
     _record_outer("profiles", frame)
     table_ = frame.pivot(index="attribute", columns="role", values="value").reindex(list(attributes))
-    table_.index = [a.replace("_", " ").capitalize() for a in table_.index]
-    return table_.rename(columns=ROLE_NAMES).rename_axis(index=None, columns=None)
+    table_.index = [label(a) for a in table_.index]
+    return table_.rename(columns=ROLE_NAMES).rename_axis(index="Trait", columns=None)
 
 
 @_tracked("career_paths")
@@ -436,6 +481,15 @@ def paths_from(role: str, max_steps: int = 4) -> list[list[dict[str, Any]]]:
 
     walk(role, [], {role})
     return routes
+
+
+def move_text(edge: dict[str, Any]) -> str:
+    """One career move in words: "Associate Product Manager → Product Manager: 12–18 months; <note>"."""
+    note = str(edge["note"])
+    if len(note) > 1 and note[0].isupper() and note[1].islower():
+        note = note[0].lower() + note[1:]
+    detail = ([] if timing(edge) == "timing not given" else [timing(edge)]) + [note]
+    return f"{edge['from_role']} \u2192 {edge['to_role']}: " + "; ".join(detail)
 
 
 def timing(edge: dict[str, Any]) -> str:
