@@ -167,7 +167,7 @@ def scenario_questions() -> list[quiz.Question]:
         built.append(quiz.Question(
             id=row.scenario, prompt=row.situation + " Who makes this call?", options=roles.ROLES,
             answer=row.decider,
-            explanation=(f"it is {quiz.article(row.decider)} decision: it is about {focus}. The first article's "
+            explanation=(f"this is {quiz.article(row.decider)} decision, about {focus}. The first article's "
                          f"example: \u201c{decision}\u201d."),
             why_not={other: (f"This is about {focus}, which the {row.decider} decides; the {other}'s calls "
                              f"are about {other_focus}. The first article's example: \u201c{decision}\u201d.")}))
@@ -189,7 +189,8 @@ def task_questions(seed: int = 7) -> list[quiz.Question]:
         focus = roles.describe(role, "decision_focus").lower()
         built.append(quiz.Question(
             id=f"task-{role}-{row['position']}", prompt=row["item"], options=roles.ROLES, answer=role,
-            explanation=f"this is on the {role}'s list of responsibilities; it is about {focus}.",
-            why_not={other: (f"This task is on the {role}'s list, not the {other}'s: it is about {focus}, "
-                             f"which is {role} territory.")}))
+            explanation=(f"this is on the first article's list of {quiz.article(role)}'s responsibilities. "
+                         f"The course's rule of thumb: {role} work leans to {focus}."),
+            why_not={other: (f"This task is on the first article's list for {quiz.article(role)}, not for "
+                             f"{quiz.article(other)}. The course's rule of thumb: {role} work leans to {focus}.")}))
     return built
