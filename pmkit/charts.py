@@ -172,6 +172,8 @@ def titled(chart: Any, *, title: str, description: str, subtitle: str | None = N
     heading: dict[str, Any] = {"text": title, "anchor": "start"}
     if subtitle:
         heading["subtitle"] = subtitle
+    props.setdefault("background", "#FFFFFF")  # a light card: vega's black text stays readable in dark themes
+    props.setdefault("padding", 10)
     return chart.properties(title=alt.TitleParams(**heading), description=description, **props)
 
 
@@ -207,6 +209,13 @@ def salary_ranges(frame: pd.DataFrame | None = None) -> alt.LayerChart:
         width=520, height=120)
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    """A label as lines of at most ``width`` characters (Vega draws a list as several lines)."""
+    import textwrap
+
+    return textwrap.wrap(str(text), width) or [""]
+
+
 def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Both roles' days as two lanes of steps, in the order the article lists them."""
     alt = altair()
@@ -215,29 +224,31 @@ def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
 
     frame = roles.day_in_the_life() if frame is None else frame
     data = frame.assign(step=frame["position"].astype(int), lane=frame["role"].map(
-        {"APM": "Associate Product Manager", "JPM": "Junior Product Manager"}))
+        {"APM": "Associate Product Manager", "JPM": "Junior Product Manager"}),
+        lines=[_wrapped(item, 40) for item in frame["item"]])
     base_ = alt.Chart(data).encode(
         y=alt.Y("step:O", title="Through the day (order as listed; no clock times are given)",
                 axis=alt.Axis(labelExpr="'Step ' + datum.label")),
         x=alt.X("lane:N", title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"),
                 sort=["Associate Product Manager", "Junior Product Manager"],
-                scale=alt.Scale(paddingInner=0.05, paddingOuter=0.05)),
+                scale=alt.Scale(paddingInner=0.04, paddingOuter=0.02)),
         tooltip=[alt.Tooltip("lane:N", title="Role"), alt.Tooltip("step:O", title="Step"),
                  alt.Tooltip("item:N", title="Activity")])
-    dots = base_.mark_circle(size=160, opacity=1).encode(
+    dots = base_.mark_circle(size=140, opacity=1).encode(
         color=alt.Color("role:N", scale=role_scale(), legend=None),
-        xOffset=alt.value(-150))
-    labels = base_.mark_text(align="left", dx=-138, fontSize=11, limit=340).encode(text="item:N")
+        xOffset=alt.value(-128))
+    labels = base_.mark_text(align="left", baseline="middle", dx=-116, fontSize=11, lineHeight=14,
+                             limit=250).encode(text="lines:N")
     apm, jpm = (len(data[data["role"] == r]) for r in ("APM", "JPM"))
     return titled(alt.layer(dots, labels), title="A day in the life: APM and JPM",
-                  subtitle="Each dot is one activity from the article; hover for the full text",
+                  subtitle="Each dot is one activity from the article, in the order it lists them",
                   description=(f"Two columns of activities, {apm} for the APM and {jpm} for the JPM, in the "
                                "order the article lists them: the APM's day is analysis, PRDs and prototype "
                                "tests; the JPM's is QA, backlog grooming, bug triage and release coordination."),
-                  width=760, height=280)
+                  width=540, height=46 * max(data["step"].max(), 1))
 
 
-def interview_flow(frame: pd.DataFrame | None = None) -> alt.LayerChart:
+def interview_flow(frame: pd.DataFrame | None = None) -> alt.HConcatChart:
     """The second article's loop: a senior leader's question, the JPM's interviews, action items."""
     alt = altair()
 
@@ -246,22 +257,28 @@ def interview_flow(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     frame = roles.interview_flow() if frame is None else frame
     actors = list(dict.fromkeys(frame["actor"]))
     colours = dict(zip(actors, [PALETTE[3], PALETTE[1], PALETTE[2]], strict=False))
-    data = frame.assign(step=frame["step"].astype(int))
-    encode = {"x": alt.X("step:O", title="Step", axis=alt.Axis(labelAngle=0)),
-              "y": alt.Y("actor:N", title=None, sort=actors)}
-    line = alt.Chart(data).mark_line(color="#999999", strokeDash=[4, 3]).encode(
-        x="step:O", y=alt.Y("actor:N", sort=actors), order="step:O")
-    dots = alt.Chart(data).mark_circle(size=260, opacity=1).encode(
-        **encode, color=alt.Color("actor:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-                                  legend=alt.Legend(title="Who acts", orient="bottom")),
-        tooltip=[alt.Tooltip("step:O", title="Step"), alt.Tooltip("actor:N", title="Who"),
-                 alt.Tooltip("action:N", title="What they do")])
-    numbers = alt.Chart(data).mark_text(color="white", fontWeight="bold").encode(**encode, text="step:O")
+    data = frame.assign(step=frame["step"].astype(int), lines=[_wrapped(a, 48) for a in frame["action"]])
+    height = 40 * len(data)
+    y = alt.Y("step:O", title=None, axis=alt.Axis(labelExpr="'Step ' + datum.label", ticks=False, domain=False))
+    lanes = alt.X("actor:N", title=None, sort=actors,
+                  axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", labelLimit=120))
+    line = alt.Chart(data).mark_line(color="#999999", strokeDash=[4, 3]).encode(x=lanes, y=y, order="step:O")
+    tooltip = [alt.Tooltip("step:O", title="Step"), alt.Tooltip("actor:N", title="Who"),
+               alt.Tooltip("action:N", title="What they do")]
+    dots = alt.Chart(data).mark_circle(size=300, opacity=1).encode(
+        x=lanes, y=y, tooltip=tooltip,
+        color=alt.Color("actor:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+                        legend=None))
+    numbers = alt.Chart(data).mark_text(color="white", fontWeight="bold").encode(x=lanes, y=y, text="step:O")
+    words = alt.Chart(data).mark_text(align="left", baseline="middle", fontSize=11, lineHeight=14).encode(
+        x=alt.value(0), y=alt.Y("step:O", axis=None), text="lines:N", tooltip=tooltip)
+    labelled = alt.hconcat(alt.layer(line, dots, numbers).properties(width=200, height=height),
+                           words.properties(width=300, height=height, view=alt.ViewBackground(stroke=None)),
+                           spacing=4).resolve_scale(y="shared")
     steps = "; ".join(f"{r.step}. {r.actor}: {r.action}" for r in data.itertuples())
-    return titled(alt.layer(line, dots, numbers), title="From a leader's question to action items",
-                  subtitle="How customer pain points travel in the second article; hover a step to read it",
-                  description=f"A six-step flow between two lanes, the senior leader and the JPM: {steps}",
-                  width=520, height=140)
+    return titled(labelled, title="From a leader's question to action items",
+                  subtitle="How customer pain points travel in the second article, step by step",
+                  description=f"A six-step flow between two lanes, the senior leader and the JPM: {steps}")
 
 
 def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt.LayerChart:
@@ -291,18 +308,20 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
             rows = [nodes[child]["row"] for parent, child in edges if parent == node]
             nodes[node]["row"] = sum(rows) / len(rows)
     node_frame = pd.DataFrame(nodes.values()).fillna({"timing": "", "manages": False})
+    node_frame["lines"] = [_wrapped(role, 16) for role in node_frame["role"]]  # narrow columns, no overlaps
     edge_frame = pd.DataFrame([{"x": nodes[a]["depth"], "y": nodes[a]["row"], "x2": nodes[b]["depth"],
                                 "y2": nodes[b]["row"], "track": nodes[b]["track"]} for a, b in edges])
     node_frame["kind"] = node_frame["track"].map(roles.TRACK_LABELS)
     edge_frame["kind"] = edge_frame["track"].map(roles.TRACK_LABELS)
     kinds = [roles.TRACK_LABELS[t] for t in ("start", *roles.TRACKS)]
     scale = alt.Scale(domain=kinds, range=["#000000", *PALETTE[:len(roles.TRACKS)]])
-    x = alt.X("depth:Q", axis=None, scale=alt.Scale(domain=[-0.1, max_steps + 0.9]))
+    deepest = max(n["depth"] for n in nodes.values())  # columns as wide as the routes need
+    x = alt.X("depth:Q", axis=None, scale=alt.Scale(domain=[-0.1, deepest + 1.3]))
     y = alt.Y("row:Q", axis=None, scale=alt.Scale(reverse=True, padding=12))
     links = alt.Chart(edge_frame).mark_rule(strokeWidth=2, opacity=0.6).encode(
-        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, max_steps + 0.9])),
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, deepest + 1.3])),
         y=alt.Y("y:Q", axis=None, scale=alt.Scale(reverse=True, padding=12)), x2="x2:Q", y2="y2:Q",
-        color=alt.Color("kind:N", scale=scale, legend=alt.Legend(title="Kind of move", orient="bottom")))
+        color=alt.Color("kind:N", scale=scale, legend=alt.Legend(title="Kind of move", orient="bottom", columns=4)))
     tooltip = [alt.Tooltip("role:N", title="Role"), alt.Tooltip("kind:N", title="Kind of move"),
                alt.Tooltip("timing:N", title="Typical timing"), alt.Tooltip("manages:N", title="Manages people")]
     dots = alt.Chart(node_frame).mark_point(filled=True, size=140, opacity=1).encode(
@@ -310,18 +329,20 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
         shape=alt.Shape("manages:N", scale=alt.Scale(domain=[False, True], range=["circle", "square"]),
                         legend=alt.Legend(title="Manages people", orient="bottom")),
         tooltip=tooltip)
-    labels = alt.Chart(node_frame).mark_text(align="left", dx=4, dy=-11, fontSize=11).encode(
-        x=x, y=y, text="role:N", tooltip=tooltip)
+    one_line = node_frame["lines"].map(len) == 1  # Vega sets a text's first line at y: lift longer ones more
+    labels = [alt.Chart(node_frame[rows]).mark_text(align="left", dx=-4, dy=lift, fontSize=11,
+                                                    lineHeight=13).encode(x=x, y=y, text="lines:N", tooltip=tooltip)
+              for rows, lift in ((one_line, -11), (~one_line, -24)) if rows.any()]
     timings = alt.Chart(node_frame[node_frame["timing"].str.contains("month")]).mark_text(
         align="left", dx=4, dy=13, fontSize=10, fontStyle="italic", color="#555555").encode(
         x=x, y=y, text="timing:N")
     ends = sorted({r[-1]["to_role"] for r in routes})
-    return titled(alt.layer(links, dots, labels, timings),
+    return titled(alt.layer(links, dots, *labels, timings),
                   title=f"Career moves from {start}",
                   subtitle="Left to right, one move per column; squares mean managing people",
                   description=(f"A tree of {len(routes)} routes from {start} over up to {max_steps} moves, "
                                f"ending at: {', '.join(ends)}."),
-                  width=760, height=max(160, 30 * len(leaves)))
+                  width=600, height=max(160, 44 * len(leaves)))
 
 
 def ticket_trend(frame: pd.DataFrame | None = None) -> alt.LayerChart:

@@ -194,3 +194,26 @@ def test_cache_lives_outside_the_repository(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert charts.cache_dir() == tmp_path / "pmkit"
     assert REPO not in charts.bundle_path().parents
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_chart_fits_a_notebook_cell_and_sits_on_a_light_card(name):
+    """Rendered by vega itself (vl-convert): at most 700 px wide, the width of a cell at 1280 px."""
+    import json
+    import struct
+
+    import vl_convert
+
+    spec = BUILDERS[name]().to_dict()
+    png = vl_convert.vegalite_to_png(json.dumps(spec), scale=1)
+    width, _height = struct.unpack(">II", png[16:24])
+    assert width <= 700, f"{name} is {width} px wide"
+    assert spec["background"] == "#FFFFFF"  # vega's black text stays readable in the dark theme
+
+
+def test_interview_flow_labels_every_step_in_place():
+    spec = charts.interview_flow().to_dict()
+    texts = [c for c in spec["hconcat"] if c.get("mark", {}).get("type") == "text"]
+    assert len(texts) == 1 and texts[0]["encoding"]["text"]["field"] == "lines"
+    drawn = {" ".join(r["lines"]) for r in _all_rows(spec)}
+    assert drawn == set(roles.interview_flow()["action"])
