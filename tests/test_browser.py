@@ -326,3 +326,26 @@ def test_report_retries():
     """Not a check of the course: prints how many retries fired in this run (at most one is allowed)."""
     print(f"\nretries that fired: {len(RETRIES)} {RETRIES}")
     assert len(RETRIES) <= 1
+
+
+def test_chapters_open_without_the_unsaved_marker(tmp_path, browser):
+    """A chapter stored by `make notebooks` is what JupyterLab would write back: nothing to save, no dot."""
+    from pmkit import notebooks
+
+    root = tmp_path / "learner-home"
+    shutil.copytree(REPO / "course", root / "course")
+    for path in (root / "course").glob("*.ipynb"):
+        path.write_text(notebooks.dumps(notebooks.clean(notebooks.read(path))), encoding="utf-8")
+    lab = Lab("learner", tmp_path, root=root, open_path=str(root / "course" / "02-the-apm.ipynb"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    try:
+        for chapter in ("course/02-the-apm.ipynb", "course/07-a-day-in-the-life.ipynb"):
+            _open(tab, lab, chapter)
+            tab.wait_for_timeout(2_000)  # the kernel's info reply has arrived and been written into the model
+            dirty = tab.locator(".lm-TabBar-tab.jp-mod-dirty")
+            _shot(tab, f"5-opened-clean-{Path(chapter).stem}")
+            assert dirty.count() == 0, f"{chapter} opens with unsaved changes"
+    finally:
+        context.close()
+        lab.stop()
