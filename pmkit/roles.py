@@ -486,8 +486,9 @@ def paths_from(role: str, max_steps: int = 4) -> list[list[dict[str, Any]]]:
 def move_text(edge: dict[str, Any]) -> str:
     """One career move in words: "Associate Product Manager → Product Manager: 12–18 months; <note>"."""
     note = str(edge["note"])
-    if len(note) > 1 and note[0].isupper() and note[1].islower():
-        note = note[0].lower() + note[1:]
+    first = note.split()[0] if note.split() else ""
+    if first == "A" or not first.isupper():  # "A related area", "Less standardised", not "QA" or "SVP"
+        note = note[:1].lower() + note[1:]
     detail = ([] if timing(edge) == "timing not given" else [timing(edge)]) + [note]
     return f"{edge['from_role']} \u2192 {edge['to_role']}: " + "; ".join(detail)
 
