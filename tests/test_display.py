@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from pmkit import display, roles
 
@@ -35,3 +36,23 @@ def test_columns_can_be_chosen_and_named_and_a_named_index_is_kept():
 def test_snake_case_detection():
     assert display.is_snake_case("from_role") and not display.is_snake_case("From role")
     assert display.header("decision_focus") == "Decision focus"
+
+
+def test_reveal_shows_the_answer_only_after_an_attempt():
+    box = display.reveal("Which reason?", "Payout delay, because it drives churn.")
+    _, answer_box, button, shown = box.children
+    assert button.disabled and shown.value == ""
+    answer_box.value = "no idea"  # too short to count as an attempt
+    assert button.disabled
+    answer_box.value = "Payout delay: it is the most common reason"
+    assert not button.disabled
+    button.click()
+    assert "Payout delay, because it drives churn." in shown.value
+
+
+def test_grouped_keeps_the_order_of_the_headings_and_refuses_unknown_groups():
+    frame = pd.DataFrame({"kind": ["b", "a", "b"], "text": ["b1", "a1", "b2"]})
+    shown = display.grouped(frame, "kind", "text", {"b": "Bee", "a": "Ay"}).data
+    assert shown.index("**Bee**") < shown.index("b2") < shown.index("**Ay**")
+    with pytest.raises(KeyError, match="no heading for kind value"):
+        display.grouped(frame, "kind", "text", {"a": "Ay"})
