@@ -29,7 +29,7 @@ HEADERS = {
 }
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 _TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;max-width:100%"
-_CELL_STYLE = "padding:4px 10px;vertical-align:top;white-space:normal;word-break:normal;overflow-wrap:anywhere"
+_CELL_STYLE = "padding:4px 10px;vertical-align:top;white-space:normal;word-break:normal;overflow-wrap:break-word"
 
 
 def header(name: Any) -> str:
