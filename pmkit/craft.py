@@ -68,15 +68,23 @@ def show_document(markdown: str) -> Any:
     return display.markdown("\n".join(f"> {line}" if line else ">" for line in demoted.splitlines()))
 
 
-def findings_table(findings: list, empty: str, subject: str = "Problem") -> Any:
-    """Reviewer findings as a table of rule and message, or ``empty`` as prose when there are none."""
-    import pandas as pd
+def _md(text: str) -> str:
+    """Text made safe to place inside Markdown: ``<role>`` stays visible, ``*`` and ``_`` stay literal."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", str(text))
 
+
+def rule(criterion: str) -> str:
+    """A reviewer's criterion in words: ``missing:non_goals`` is "missing non-goals", ``well_formed`` "well formed"."""
+    return criterion.replace("missing:", "missing ").replace("non_goals", "non-goals").replace("_", " ")
+
+
+def findings_table(findings: list, empty: str) -> Any:
+    """Reviewer findings as a Markdown list, one per finding (rule in bold), or ``empty`` when there are none."""
     if not findings:
-        return display.markdown(f"\u2714 {empty}")
-    frame = pd.DataFrame({"criterion": [f.criterion for f in findings], "message": [f.message for f in findings]})
-    return display.table(frame, {"criterion": "Rule", "message": subject},
-                         caption=f"{len(findings)} finding(s)")
+        return display.markdown(f"\u2714 {_md(empty)}")
+    lines = [f"**{len(findings)} finding{'s' if len(findings) != 1 else ''}:**", ""]
+    lines += [f"- \u2718 **{rule(f.criterion)}**: {_md(f.message)}" for f in findings]
+    return display.markdown("\n".join(lines))
 
 
 def review_prd(markdown: str) -> Any:
@@ -132,17 +140,14 @@ def backlog() -> pd.DataFrame:
 
 
 def show_backlog() -> Any:
-    """The worked backlog as a learner reads it."""
-    return display.table(backlog(), {"story": "Story", "requirement": "From", "priority": "Priority",
-                                     "text": "User story", "points": "Points"})
-
-
-def show_criteria(story: str | None = None) -> Any:
-    """The acceptance criteria of the worked stories (or of one), one row per criterion."""
+    """The worked backlog as a learner reads it: each story with its source, estimate and acceptance criteria."""
     criteria = table("worked_criteria").sort_values(["story", "position"])
-    if story is not None:
-        criteria = criteria[criteria["story"] == story]
-    return display.table(criteria, {"story": "Story", "criterion": "Acceptance criterion"})
+    lines = []
+    for row in backlog().itertuples():
+        lines.append(f"- **{row.story}** (from {row.requirement}, {row.priority}; "
+                     f"{_plural(row.points, 'point')}): {_md(row.text)}")
+        lines += [f"    - {_md(c)}" for c in criteria.loc[criteria["story"] == row.story, "criterion"]]
+    return display.markdown("\n".join(lines))
 
 
 def review_stories(stories: str | list[str]) -> Any:
@@ -163,7 +168,7 @@ def _example_findings(story: str, criterion: str, stories: list[str]) -> list:
 def _said(findings: list) -> str:
     if not findings:
         return "\u2714 no problem found"
-    return "\n".join(f"\u2718 {f.criterion}: {_STORY_PREFIX.sub('', f.message)}" for f in findings)
+    return "\n".join(f"\u2718 {rule(f.criterion)}: {_STORY_PREFIX.sub('', f.message)}" for f in findings)
 
 
 def quality_examples() -> pd.DataFrame:
@@ -183,9 +188,15 @@ def quality_examples() -> pd.DataFrame:
 
 
 def show_quality_examples() -> Any:
-    """The QUS examples as a learner reads them."""
-    return display.table(quality_examples(), {"criterion": "Criterion", "version": "Version",
-                                              "story": "Story", "review": "The reviewer says"})
+    """The QUS examples as a learner reads them: per criterion, each story and what the reviewer says."""
+    lines = []
+    for criterion, rows in quality_examples().groupby("criterion", sort=False):
+        lines += [f"**{criterion}**", ""]
+        for row in rows.itertuples():
+            lines.append(f"- *{row.version.capitalize()}:* {_md(row.story)}  ")
+            lines.append(f"  The reviewer: {_md(row.review)}")
+        lines.append("")
+    return display.markdown("\n".join(lines))
 
 
 def _plural(count: int, unit: str) -> str:
