@@ -91,3 +91,11 @@ def test_chapter_05_questions_agree_with_the_reviewers():
     assert {f.criterion for f in stories.review(story)} == {"atomic"}
     assert (100 * 3 * 1.0 / 2, 400 * 1 * 0.8 / 4) == (150, 80)
     assert "150 against 80" in questions["rice-order"].answer
+
+
+@pytest.mark.parametrize("chapter", ["05", "10"])
+def test_the_new_chapters_questions_explain_every_wrong_option(chapter):
+    questions = course.questions(chapter)
+    assert len(questions) >= 4
+    for question in questions:
+        assert set(question.why_not) == set(question.options) - {question.answer}, question.id
