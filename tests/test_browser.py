@@ -38,7 +38,8 @@ def _free_port() -> int:
 class Lab:
     """A JupyterLab server started with `make lab` or `make instructor`, in its own process group."""
 
-    def __init__(self, mode: str, tmp: Path, root: Path | None = None, open_path: str | None = None) -> None:
+    def __init__(self, mode: str, tmp: Path, root: Path | None = None, open_path: str | None = None,
+                 extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
         self.port, self.token = _free_port(), "browser-test-token"
         settings = tmp / "user-settings" / "@jupyterlab"
         (settings / "docmanager-extension").mkdir(parents=True)
@@ -49,7 +50,7 @@ class Lab:
             json.dumps({"windowingMode": "none"}))
         args = [f"--port={self.port}", "--no-browser", f"--IdentityProvider.token={self.token}",
                 f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-                f"--LabApp.user_settings_dir={tmp / 'user-settings'}"]
+                f"--LabApp.user_settings_dir={tmp / 'user-settings'}", *extra_args]
         target = "lab" if mode == "learner" else "instructor"
         make = ["make", "-s", "-C", str(REPO), target, f"LAB_ARGS={' '.join(args)}"]
         if root is not None:
@@ -57,7 +58,9 @@ class Lab:
         if open_path is not None:
             make.append(f"{'LAB_OPEN' if mode == 'learner' else 'INSTRUCTOR_OPEN'}={open_path}")
         self.log = tmp / f"{mode}-lab.log"
-        env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
+        # Kernels record learner progress in the test's own file, never in the developer's.
+        env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+               "PMKIT_PROGRESS": str(tmp / "progress.json"), **(env or {})}
         with self.log.open("w") as sink:
             self.proc = subprocess.Popen(make, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -215,7 +218,7 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     assert errors.count() == 0
     first = questions.nth(0)
     first.scroll_into_view_if_needed()
-    first.locator("button", has_text="APM").click()
+    first.locator("button", has_text="JPM").click()  # the quiz order is seeded: question 1 is a JPM cell
     # The widget replaces its HTML on every answer, so assert through locators that re-query, never
     # through an element handle that may already be detached.
     feedback = panel.locator(".pmkit-feedback")
@@ -313,9 +316,13 @@ def test_instructor_mode_shows_nbgrader_tools_and_learner_mode_hides_them(learne
         assert "Create Assignment" in tab.locator(".jp-SideBar.jp-mod-right").first.inner_text()
         _shot(tab, "4-instructor")
         _open(tab, learner_lab, "course/00-welcome.ipynb")
-        assert "Formgrader" not in _menu_items(tab, "Nbgrader")
+        assert tab.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").count() == 0  # no empty menu
         assert "Create Assignment" not in tab.locator(".jp-SideBar.jp-mod-right").first.inner_text()
+        tab.wait_for_timeout(1_000)
+        assert not _panel(tab).locator(".validate-button").is_visible()  # chapters have nothing to validate
         _shot(tab, "4-learner")
+        _open(tab, learner_lab, "exercises/prd/prd.ipynb")
+        expect(_panel(tab).locator(".validate-button")).to_be_visible(timeout=30_000)  # exercises keep it
     finally:
         context.close()
         instructor.stop()
@@ -346,6 +353,33 @@ def test_chapters_open_without_the_unsaved_marker(tmp_path, browser):
             dirty = tab.locator(".lm-TabBar-tab.jp-mod-dirty")
             _shot(tab, f"5-opened-clean-{Path(chapter).stem}")
             assert dirty.count() == 0, f"{chapter} opens with unsaved changes"
+    finally:
+        context.close()
+        lab.stop()
+
+
+def _kernels(lab: Lab) -> list[dict]:
+    with urllib.request.urlopen(lab.url("api/kernels"), timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_learner_mode_culls_idle_kernels_even_with_their_tab_open(tmp_path, browser):
+    """Following "Next" leaves earlier chapters open; their idle kernels are shut down, not kept forever.
+
+    Learner mode culls after 30 idle minutes; here the same settings run with a 6-second timeout.
+    """
+    lab = Lab("learner", tmp_path, extra_args=("--MappingKernelManager.cull_idle_timeout=6",
+                                                "--MappingKernelManager.cull_interval=2"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    try:
+        _open(tab, lab, "course/00-welcome.ipynb")
+        assert len(_kernels(lab)) == 1
+        deadline = time.monotonic() + 60
+        while _kernels(lab) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _kernels(lab) == [], "an idle kernel with its tab still open was not culled"
+        _shot(tab, "6-kernel-culled")
     finally:
         context.close()
         lab.stop()
