@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from pmkit import assessment, cases, course, notebooks, roles
+from pmkit import assessment, cases, course, exercises, notebooks, roles
 from tests.conftest import COURSE
 
 
@@ -47,6 +47,9 @@ FIGURES: list[tuple[str, str, Callable[[], bool]]] = [
         and cases.before_after(cases.table("support_tickets")).change_pct == -30.0)),
     ("11", "sixteen weeks either side", _weeks),
     ("12", "Six questions about how you like to work", lambda: len(assessment.items()) == 6),
+    ("13", "Label twenty tasks as APM or JPM work", lambda: len(exercises.role_sort_tasks()) == 20),
+    ("13", "Score 25 tickets with RICE", lambda: len(exercises.load_data("backlog")) == 25),
+    ("13", "Sort forty tickets by area and severity", lambda: len(exercises.load_data("triage_tickets")) == 40),
 ]
 
 
