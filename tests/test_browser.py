@@ -39,7 +39,7 @@ class Lab:
     """A JupyterLab server started with `make lab` or `make instructor`, in its own process group."""
 
     def __init__(self, mode: str, tmp: Path, root: Path | None = None, open_path: str | None = None,
-                 extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
+                 extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None, dark: bool = False) -> None:
         self.port, self.token = _free_port(), "browser-test-token"
         settings = tmp / "user-settings" / "@jupyterlab"
         (settings / "docmanager-extension").mkdir(parents=True)
@@ -48,6 +48,10 @@ class Lab:
         (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
         (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
             json.dumps({"windowingMode": "none"}))
+        if dark:
+            (settings / "apputils-extension").mkdir(parents=True)
+            (settings / "apputils-extension" / "themes.jupyterlab-settings").write_text(
+                json.dumps({"theme": "JupyterLab Dark"}))
         args = [f"--port={self.port}", "--no-browser", f"--IdentityProvider.token={self.token}",
                 f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
                 f"--LabApp.user_settings_dir={tmp / 'user-settings'}", *extra_args]
@@ -201,6 +205,8 @@ def test_learner_opens_the_welcome_chapter_and_follows_its_first_link(learner_la
 
 
 def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page):
+    from pmkit import widgets
+
     started = time.perf_counter()
     _open(page, learner_lab, "course/01-at-a-glance.ipynb")
     _run_all(page)
@@ -213,7 +219,7 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     assert charts.count() == 1 and marks.count() >= 1
     questions = panel.locator(".widget-toggle-buttons")
     questions.first.wait_for(timeout=30_000)
-    assert questions.count() == 10
+    assert questions.count() == len(widgets.role_quiz().questions)
     errors = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0
     first = questions.nth(0)
@@ -380,6 +386,87 @@ def test_learner_mode_culls_idle_kernels_even_with_their_tab_open(tmp_path, brow
             time.sleep(1)
         assert _kernels(lab) == [], "an idle kernel with its tab still open was not culled"
         _shot(tab, "6-kernel-culled")
+    finally:
+        context.close()
+        lab.stop()
+
+
+def _rgb(css: str) -> str:
+    """``rgb(r, g, b)`` as ``#RRGGBB``."""
+    import re
+
+    r, g, b = (int(x) for x in re.findall(r"\d+", css)[:3])
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+def _colours(locator) -> tuple[str, str]:
+    text, background = locator.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    return _rgb(text), _rgb(background)
+
+
+def _element_shot(locator, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    locator.scroll_into_view_if_needed()
+    locator.screenshot(path=str(path))
+    return path
+
+
+def test_dark_theme_table_quiz_and_chart_are_readable(tmp_path, browser):
+    """In JupyterLab Dark: a table, a quiz answered right and wrong, and charts that fit their cell."""
+    from pmkit import theme, widgets
+
+    lab = Lab("learner", tmp_path, dark=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    block_outside(context)
+    try:
+        _open(tab, lab, "course/01-at-a-glance.ipynb")
+        assert tab.evaluate("document.body.dataset.jpThemeLight") == "false"
+        _run_all(tab)
+        panel = _panel(tab)
+        table = panel.locator(".jp-OutputArea-output table").first
+        table.wait_for(timeout=60_000)
+        _element_shot(table, "7-dark-table")
+        text, background = _colours(table.locator("td").first)
+        assert theme.contrast(text, theme.PAGE["dark"] if background == "#000000" else background) >= 4.5
+        marks = panel.locator(".vega-embed canvas, .vega-embed svg.marks").first
+        marks.wait_for(timeout=60_000)
+        chart = panel.locator(".vega-embed").first
+        _element_shot(chart.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')]").first,
+                      "7-dark-chart")
+        fits = chart.evaluate("e => [e.getBoundingClientRect().width,"
+                              " e.closest('.jp-OutputArea-output').getBoundingClientRect().width]")
+        assert fits[0] <= fits[1], f"chart {fits[0]} px wide in a {fits[1]} px cell"
+        questions = panel.locator(".pmkit-quiz .widget-toggle-buttons")
+        feedback = panel.locator(".pmkit-quiz .pmkit-feedback")
+        neutral = _colours(feedback.nth(0))
+        assert neutral == theme.FEEDBACK["not_attempted"]["dark"][0:2]  # neutral grey, not the error colours
+        first, second = widgets.role_quiz().questions[:2]  # the chapter's quiz, as the kernel builds it
+        wrong = next(o for o in second.options if o != second.answer)
+        questions.nth(0).locator("button", has_text=first.answer).click()
+        expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)
+        questions.nth(1).locator("button", has_text=wrong).click()
+        expect(feedback.nth(1)).to_contain_text("Not quite", timeout=30_000)
+        for index, status in ((0, "correct"), (1, "incorrect"), (2, "not_attempted")):
+            shown = _colours(feedback.nth(index))
+            assert shown == theme.FEEDBACK[status]["dark"], (status, shown)
+            assert theme.contrast(*shown) >= 4.5
+        chosen = questions.nth(1).locator("button.mod-active")
+        assert chosen.inner_text().strip().endswith(wrong) and _colours(chosen) == theme.CHOSEN
+        line_height = feedback.nth(1).evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"
+                                               " / parseFloat(getComputedStyle(e).fontSize)")
+        assert line_height < 1.6  # not the 28 px widget line height that double-spaces wrapped text
+        _element_shot(panel.locator(".pmkit-quiz").first, "7-dark-quiz-right-and-wrong")
+        _shot(tab, "7-dark-chapter")
+        _open(tab, lab, "course/02-the-apm.ipynb")  # long options: radio buttons, a short "not answered"
+        _run_all(tab)
+        radios = _panel(tab).locator(".pmkit-quiz .widget-radio-box").first
+        radios.wait_for(timeout=60_000)
+        radios.locator("label").nth(1).click()
+        _element_shot(_panel(tab).locator(".pmkit-quiz").first, "7-dark-quiz-long-options")
+        chosen = radios.locator("label:has(input:checked)")
+        assert _colours(chosen) == theme.CHOSEN
     finally:
         context.close()
         lab.stop()
