@@ -99,3 +99,27 @@ def test_the_new_chapters_questions_explain_every_wrong_option(chapter):
     assert len(questions) >= 4
     for question in questions:
         assert set(question.why_not) == set(question.options) - {question.answer}, question.id
+
+
+def _chapter_text(stem: str) -> str:
+    from pmkit import notebooks
+    from tests.conftest import COURSE
+
+    cells = notebooks.read(COURSE / f"{stem}.ipynb").cells
+    return " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+
+
+def test_chapter_05_prose_figures_match_the_data():
+    text = _chapter_text("05-prd-and-user-stories")
+    scored = craft.rice()
+    sure = scored.assign(confidence=scored["confidence"].where(scored["ticket"] != "INV-205", 1.0))
+    sure["rice"] = sure["reach"] * sure["impact"] * sure["confidence"] / sure["effort"]
+    ranked = list(sure.sort_values("rice", ascending=False)["ticket"])
+    assert "would have scored 200 and ranked third, ahead of INV-204" in text
+    assert ranked.index("INV-205") == 2 and ranked[3] == "INV-204"
+    plan = craft.rice_plan(capacity=10)
+    assert "The plan uses 9 of the 10 days" in text and plan.loc[plan["planned"], "effort"].sum() == 9
+    sprint = craft.plan_sprint(capacity=13)
+    assert "All four P0 stories fit (12 points)" in text
+    assert sprint.loc[sprint["planned"], "points"].sum() == 12 and (sprint["priority"] == "P0").sum() == 4
+    assert "(9 of 12 owners, 18% of chats)" in text and "9 had run out" in craft.worked_prd()

@@ -89,3 +89,21 @@ def test_the_generator_reproduces_the_files_byte_for_byte(tmp_path):
     module.write(tmp_path)
     for name in ("practice_requests.csv", "practice_funnel.csv"):
         assert (tmp_path / name).read_bytes() == (REPO / "datasets/course" / name).read_bytes(), name
+
+
+def test_chapter_10_prose_figures_match_the_data(data):
+    from pmkit import notebooks
+    from tests.conftest import COURSE
+
+    cells = notebooks.read(COURSE / "10-pandas-for-product-work.ipynb").cells
+    text = " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+    r, weekly = data["requests"], data["weekly"]
+    assert "Billing has the most requests, but export worries the most customers" in text
+    assert r.groupby("topic").size().idxmax() == "billing"
+    assert r.groupby("topic")["customer"].nunique().idxmax() == "export"
+    assert "The largest fall (6 October) comes straight after the largest rise (29 September, +70%)" in text
+    change = weekly.pct_change() * 100
+    assert str(change.idxmin().date()) == "2025-10-06" and str(change.idxmax().date()) == "2025-09-29"
+    assert round(change.max()) == 70
+    login = r[r["topic"] == "login"]
+    assert "about four requests each" in text and round(len(login) / login["customer"].nunique()) == 4
