@@ -138,7 +138,7 @@ def test_case_studies():
 def test_second_article_functions_and_routes():
     flow = roles.interview_flow()
     assert flow["step"].tolist() == [1, 2, 3, 4, 5, 6]
-    assert flow["actor"].iloc[0] == flow["actor"].iloc[-1] == "Senior leader (SVP)"
+    assert flow["actor"].iloc[0] == flow["actor"].iloc[-1] == "Senior manager or SVP"
     assert len(roles.jpm_functions("review_questions")) == 3
     assert set(roles.jpm_functions()["function"]) >= {
         "customer_research", "collaboration", "review_questions", "analysis", "user_stories"}
