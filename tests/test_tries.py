@@ -62,6 +62,13 @@ def test_the_starter_is_not_attempted_and_hides_the_solution(name):
     assert tries.solution(name).startswith("One solution: `")
 
 
+def test_rounded_answers_and_string_dates_count_as_correct(data):
+    weekly = data["weekly"]
+    assert tries.check("weekly_change", (weekly.pct_change() * 100).round(1)).status == quiz.CORRECT
+    assert tries.check("worst_week", "2025-10-06").status == quiz.CORRECT
+    assert tries.check("team_export", 20.0).status == quiz.CORRECT
+
+
 def test_wrong_kinds_say_what_was_received(data):
     assert "got a str" in tries.check("team_export", "twenty").message
     assert "got an int" in tries.check("customers_per_topic", 3).message
