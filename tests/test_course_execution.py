@@ -148,3 +148,20 @@ def test_no_raw_dumps_or_prose_from_print(executed, path):
             if data and not ({"text/html", "text/markdown", WIDGET} & set(data)):
                 problems.append(f"cell {index}: a plain-text dump {data.get('text/plain', '')[:80]!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_synthetic_case_data_is_labelled_where_shown(executed):
+    _, results = executed
+    nb = results["11-case-studies.ipynb"]
+    shown_any = 0
+    for index, cell in enumerate(nb.cells):
+        uses_case_data = re.search(r"\b(cases|sprints|streams)\.", cell.source)
+        if cell.cell_type != "code" or "reveal(" in cell.source or not uses_case_data:
+            continue
+        for output in cell.outputs:
+            data = output.get("data", {})
+            text = data.get("text/html", "") + data.get("text/markdown", "")
+            if text:
+                shown_any += 1
+                assert "ynthetic" in text, f"cell {index} shows case data without saying it is synthetic"
+    assert shown_any >= 5
