@@ -123,3 +123,18 @@ def test_chapter_05_prose_figures_match_the_data():
     assert "All four P0 stories fit (12 points)" in text
     assert sprint.loc[sprint["planned"], "points"].sum() == 12 and (sprint["priority"] == "P0").sum() == 4
     assert "(9 of 12 owners, 18% of chats)" in text and "9 had run out" in craft.worked_prd()
+
+
+def test_the_role_rows_the_new_chapters_cite_still_say_what_the_prose_says():
+    from pmkit import roles
+
+    duties = roles.responsibilities()
+    cited = duties[duties["item"].str.contains("PRD|user stories|backlog|sprint planning")]  # chapter 05's filter
+    assert sorted(cited["role"]) == ["APM", "APM", "JPM", "JPM"]
+    assert cited[cited["role"] == "APM"]["item"].str.contains("PRD").any()
+    assert cited[cited["role"] == "JPM"]["item"].str.contains("user stories").any()
+    jpm_calls = roles.decisions("JPM")
+    assert "capacity" in jpm_calls[jpm_calls["position"] == 1]["item"].iloc[0]  # chapter 05's hand-off
+    apm_day = roles.day_in_the_life("APM")
+    assert "analytics" in apm_day[apm_day["position"] == 1]["item"].iloc[0]  # chapter 10's opening
+    assert len(roles.jpm_functions("analysis")) >= 1 and len(roles.jpm_functions("user_stories")) >= 2
