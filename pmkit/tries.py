@@ -225,9 +225,16 @@ def _what_is_wrong(attempt: Try, value: Any) -> str:
     return f"got {shown}, which is not the answer"
 
 
+def _find(name: str) -> Try:
+    """The try called ``name``; an unknown name raises a KeyError that lists the known ones."""
+    if name not in TRIES:
+        raise KeyError(f"no try called {name!r}; the tries are {', '.join(TRIES)}")
+    return TRIES[name]
+
+
 def check(name: str, value: Any) -> quiz.Feedback:
     """Check a try's answer: correct, incorrect (saying which mistake it looks like) or not attempted."""
-    attempt = TRIES[name]
+    attempt = _find(name)
     if _blank(value):
         return _Shown(name, quiz.NOT_ATTEMPTED, f"{name} is not answered yet: replace ... with your expression "
                                                  "and run the cell again.")
@@ -240,14 +247,15 @@ def check(name: str, value: Any) -> quiz.Feedback:
 
 def hint(name: str) -> str:
     """A hint for a try, available at any time."""
-    return _Text(f"**Hint for `{name}`:** {TRIES[name].hint}")
+    return _Text(f"**Hint for `{name}`:** {_find(name).hint}")
 
 
 def solution(name: str) -> str:
     """The model answer, once the learner has checked an attempt of their own."""
+    attempt = _find(name)
     if name not in _attempted:
         return _Text(f"Try `{name}` first: write your own answer and run its check; then the solution is here.")
-    return _Text(f"One solution: `{TRIES[name].solution}`")
+    return _Text(f"One solution: `{attempt.solution}`")
 
 
 class _Shown(quiz.Feedback):

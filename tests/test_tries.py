@@ -114,3 +114,8 @@ def test_chapter_10_prose_figures_match_the_data(data):
     assert round(change.max()) == 70
     login = r[r["topic"] == "login"]
     assert "about four requests each" in text and round(len(login) / login["customer"].nunique()) == 4
+
+
+def test_an_unknown_try_name_lists_the_known_ones():
+    with pytest.raises(KeyError, match="team_export"):
+        tries.hint("team-export")
