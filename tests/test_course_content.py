@@ -7,7 +7,7 @@ import pytest
 from pmkit import assessment, course, quiz, roles, widgets
 from pmkit.errors import DataError
 
-CHAPTERS_WITH_QUESTIONS = ["02", "03", "06", "07", "08", "09", "11", "12", "13"]
+CHAPTERS_WITH_QUESTIONS = ["02", "03", "04", "06", "07", "08", "09", "11", "12", "13"]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS_WITH_QUESTIONS)
