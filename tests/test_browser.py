@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -467,6 +468,37 @@ def test_dark_theme_table_quiz_and_chart_are_readable(tmp_path, browser):
         _element_shot(_panel(tab).locator(".pmkit-quiz").first, "7-dark-quiz-long-options")
         chosen = radios.locator("label:has(input:checked)")
         assert _colours(chosen) == theme.CHOSEN
+    finally:
+        context.close()
+        lab.stop()
+
+
+def test_a_glossary_link_opens_the_rendered_definition(tmp_path, browser):
+    """The link that `python -m pmkit.glossary link` puts in a chapter lands on the term in the glossary."""
+    from pmkit import glossary
+
+    root = tmp_path / "learner-home"
+    for folder in ("course", "datasets"):
+        shutil.copytree(REPO / folder, root / folder)
+    chapters = sorted((root / "course").glob("[0-9][0-9]-*.ipynb"))
+    linked = glossary.link_first_uses(chapters, glossary=root / "course" / "glossary.md")
+    assert "Product requirements document (PRD)" in linked
+    lab = Lab("learner", tmp_path, root=root, open_path=str(root / "course" / "00-welcome.ipynb"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    try:
+        _open(tab, lab, "course/00-welcome.ipynb")
+        link = _panel(tab).locator(".jp-RenderedMarkdown a[href*='glossary.md']", has_text="sprint").first
+        link.scroll_into_view_if_needed()
+        link.click()
+        heading = tab.locator(".jp-MarkdownViewer:visible h2", has_text=re.compile(r"^Sprint")).first
+        heading.wait_for(timeout=60_000)
+        expect(tab.locator(".lm-TabBar-tab.jp-mod-current")).to_contain_text("glossary.md")
+        assert tab.locator(".jp-MarkdownViewer:visible h1", has_text="Glossary").count() == 1  # rendered
+        tab.wait_for_timeout(1_000)
+        top = heading.evaluate("e => e.getBoundingClientRect().top")
+        _shot(tab, "8-glossary-link")
+        assert 0 <= top < 400, f"the term's definition is not in view (heading at {top} px)"
     finally:
         context.close()
         lab.stop()
