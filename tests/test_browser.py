@@ -64,8 +64,9 @@ class Lab:
             make.append(f"{'LAB_OPEN' if mode == 'learner' else 'INSTRUCTOR_OPEN'}={open_path}")
         self.log = tmp / f"{mode}-lab.log"
         # Kernels record learner progress in the test's own file, never in the developer's.
+        self.progress = tmp / "progress.json"
         env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-               "PMKIT_PROGRESS": str(tmp / "progress.json"), **(env or {})}
+               "PMKIT_PROGRESS": str(self.progress), **(env or {})}
         with self.log.open("w") as sink:
             self.proc = subprocess.Popen(make, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -234,6 +235,15 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
     expect(panel.locator(".widget-html", has_text="Score:").first).to_contain_text("1 of 10 correct", timeout=30_000)
     _shot(page, "2-chapter-offline")
+    # The clicks are remembered for the learner, under the chapter JupyterLab opened (the kernel's session).
+    from pmkit import progress
+
+    page.wait_for_timeout(500)
+    saved = json.loads(learner_lab.progress.read_text())
+    (entry,) = [q for q in saved["quizzes"].values() if q["chapter"] == "01-at-a-glance"]
+    assert {a["status"] for a in entry["answers"].values()} == {"correct", "incorrect"}
+    row = progress.summary(saved).set_index("name").loc["01-at-a-glance"]
+    assert (row.status, row.done, row.score) == ("started", 2, 1)
     assert page.outside_requests == [], page.outside_requests
     print(f"\nbrowser test 2 took {time.perf_counter() - started:.1f} s")
 

@@ -108,3 +108,20 @@ def test_pmkit_check_records_its_result_and_pmkit_progress_shows_it(store, tmp_p
     assert saved["attempts"] == 1 and saved["score"] == 0 and saved["max_score"] > 0
     shown = subprocess.run([*pmkit, "progress"], capture_output=True, text=True, env=env, timeout=60, check=True)
     assert f"beta-metrics                     started      best 0 of {saved['max_score']:g} points" in shown.stdout
+
+
+def test_show_in_a_kernel_gives_words_a_table_and_a_chart(store, tmp_path, monkeypatch):
+    import nbformat
+
+    from pmkit import notebooks
+
+    progress.record_check("role-sort", 8, 8)
+    path = tmp_path / "mine.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from pmkit import progress\nprogress.show()")]), path)
+    monkeypatch.setenv("PMKIT_PROGRESS", str(store))
+    outputs = [o for _, o in notebooks.outputs(notebooks.execute(path))]
+    assert "1 of" in outputs[0]["data"]["text/markdown"]
+    assert "role-sort" in outputs[1]["data"]["text/html"] and "best 8 of 8 points" in outputs[1]["data"]["text/html"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs[2:])
+    assert not any(o.get("output_type") == "error" or o.get("name") == "stderr" for o in outputs)
