@@ -369,7 +369,7 @@ def ticket_trend(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     launch = alt.Chart(means[means["period"] == "after launch"]).mark_rule(strokeDash=[6, 4]).encode(x="start:T")
     return titled(alt.layer(bars, averages, launch),
                   title=f"Support tickets fell {abs(result.change_pct):.0f}% after the launch",
-                  subtitle="Weekly tickets about the admin dashboard; black lines are the averages",
+                  subtitle="Weekly tickets about the admin dashboard (synthetic data); black lines are the averages",
                   description=(f"Bar chart of weekly support tickets, {result.weeks_before} weeks before and "
                                f"{result.weeks_after} after the role management launch: {result.before} tickets "
                                f"before, {result.after} after, a change of {result.change_pct:+.1f}%."),
