@@ -26,7 +26,7 @@ SCHEMAS = {
         Column("tickets", "int")), key=("week", "category"), min_rows=10),
     "sprint_deliverables": Schema("sprint_deliverables.csv", (
         Column("sprint", "int"), Column("sprint_start", "datetime"), Column("stream"), Column("planned", "int"),
-        Column("delivered", "int"), Column("carried_in", "int")), key=("sprint", "stream")),
+        Column("delivered", "int")), key=("sprint", "stream")),
     "escalations": Schema("escalations.csv", (
         Column("month"), Column("reason"), Column("escalations", "int"),
         Column("churned_sellers", "int", required=False)), key=("month", "reason")),

@@ -25,7 +25,7 @@ HEADERS = {
     "item": "Item", "from_role": "From", "to_role": "To", "track": "Kind of move",
     "months_min": "Shortest (months)", "months_max": "Longest (months)",
     "people_management": "Manages people", "change_pct": "Change (%)", "churn_rate_pct": "Churn rate (%)",
-    "metric_change_pct": "Change (%)", "carried_in": "Carried in",
+    "metric_change_pct": "Change (%)",
 }
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 _TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;max-width:100%"
