@@ -98,3 +98,32 @@ def test_pattern_checks_can_fail():
     assert quiz.has_pattern(["APM", "JPM", "APM", "JPM"]) == "the answers strictly alternate"
     assert quiz.has_pattern(["APM", "APM", "JPM", "APM"]) is None
     assert quiz.article("APM") == "an APM" and quiz.article("JPM") == "a JPM"
+
+
+#: The chapters' own rule of thumb: a prompt that names it has already answered the question.
+GIVEAWAYS = ("what gets built", "how it gets delivered")
+
+
+def _gives_away(prompt: str, answer: str) -> str | None:
+    """Why ``prompt`` hands the learner ``answer``: a rule-of-thumb phrase, or three of its words in a row."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z']+", text.lower().replace("-", " "))
+
+    said = " ".join(words(prompt))
+    named = [p for p in GIVEAWAYS if p in said]
+    if named:
+        return f"the prompt names the rule of thumb {named[0]!r}"
+    given = words(answer)
+    runs = [" ".join(given[i:i + 3]) for i in range(len(given) - 2) if " ".join(given[i:i + 3]) in said]
+    return f"the prompt contains the answer's words {runs[0]!r}" if runs else None
+
+
+def test_no_prompt_gives_its_answer_away():
+    problems = [f"{q.id}: {why}" for q in MULTI if (why := _gives_away(q.prompt, q.answer))]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_giveaway_check_can_fail():
+    assert _gives_away("Who, by the split, is making a what-gets-built call?", "The APM") is not None
+    assert _gives_away("Who writes a PRD for small features?", "Writes a PRD for small features") is not None
+    assert _gives_away("Who turns pain points into action items?", "The senior leader") is None
