@@ -109,11 +109,13 @@ class Table:
 
 
 def table(frame: pd.DataFrame, columns: Mapping[str, str] | Iterable[str] | None = None,
-          caption: str | None = None) -> Table:
+          caption: str | None = None, capitalize: Iterable[str] = ()) -> Table:
     """``frame`` as a learner reads it; ``columns`` picks columns (a list) or picks and names them (a dict).
 
     A named index (e.g. the aspects of a comparison) becomes the first column; a default
-    0, 1, 2… index is dropped.
+    0, 1, 2… index is dropped. Text in the ``capitalize`` columns starts with a capital letter
+    (``setting`` reads "Setting"); values are otherwise shown as they are, so a learner who filters
+    the data with the value they read finds it.
     """
     import pandas as pd
 
@@ -129,14 +131,21 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str] | Iterable[str] | None
         names = dict(columns)
     else:
         names = {c: header(c) for c in columns}
-    missing = [c for c in names if c not in frame.columns]
+    capitalize = set(capitalize)
+    missing = [c for c in names if c not in frame.columns] + sorted(c for c in capitalize if c not in names)
     if missing:
         have = ", ".join(map(str, frame.columns))
         raise KeyError(f"no column(s) {', '.join(map(str, missing))}; the table has {have}")
     values = [frame[c].astype(object).tolist() for c in names]
     numeric = [_numeric(v) for v in values]
-    rows = [[cell_text(col[i]) for col in values] for i in range(len(frame))]
+    shapers = [_capital if c in capitalize else str for c in names]
+    rows = [[shape(cell_text(col[i])) for col, shape in zip(values, shapers, strict=True)]
+            for i in range(len(frame))]
     return Table(list(names.values()), rows, numeric, caption)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def markdown(text: str) -> Any:

@@ -56,3 +56,12 @@ def test_grouped_keeps_the_order_of_the_headings_and_refuses_unknown_groups():
     assert shown.index("**Bee**") < shown.index("b2") < shown.index("**Ay**")
     with pytest.raises(KeyError, match="no heading for kind value"):
         display.grouped(frame, "kind", "text", {"a": "Ay"})
+
+
+def test_capitalize_starts_chosen_columns_with_a_capital_and_leaves_the_rest():
+    frame = pd.DataFrame({"phase": ["setting", "outcome"], "stream": ["QA", "design handoff"],
+                          "text": ["as is", "iOS app"]})
+    shown = display.table(frame, capitalize=["phase", "stream"])
+    assert shown.rows == [["Setting", "QA", "as is"], ["Outcome", "Design handoff", "iOS app"]]
+    with pytest.raises(KeyError, match="phase"):
+        display.table(frame, ["text"], capitalize=["phase"])
