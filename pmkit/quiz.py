@@ -58,7 +58,8 @@ def grade(question: Question, choice: str | None) -> Feedback:
     if choice == question.answer:
         return Feedback(question.id, CORRECT, f"Correct: {question.explanation}")
     reason = question.why_not.get(choice) or f"Hint: {question.explanation}"
-    return Feedback(question.id, INCORRECT, f"Not quite: you chose {choice}. {reason}")
+    chosen = f"\u201c{choice}\u201d" if " " in choice else choice  # a sentence-long option reads as a quote
+    return Feedback(question.id, INCORRECT, f"Not quite: you chose {chosen}. {reason}")
 
 
 @dataclass(frozen=True)

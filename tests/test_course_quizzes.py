@@ -127,3 +127,11 @@ def test_the_giveaway_check_can_fail():
     assert _gives_away("Who, by the split, is making a what-gets-built call?", "The APM") is not None
     assert _gives_away("Who writes a PRD for small features?", "Writes a PRD for small features") is not None
     assert _gives_away("Who turns pain points into action items?", "The senior leader") is None
+
+
+def test_a_wrong_choice_is_quoted_when_it_is_a_phrase():
+    q = next(q for q in MULTI if q.id == "visibility-jpm")
+    wrong = next(o for o in q.options if o != q.answer)
+    assert f"you chose \u201c{wrong}\u201d. " in quiz.grade(q, wrong).message
+    role = next(q for q in ALL if set(q.options) == {"APM", "JPM"} and q.answer == "JPM")
+    assert "you chose APM. " in quiz.grade(role, "APM").message
