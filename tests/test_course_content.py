@@ -119,3 +119,12 @@ def test_self_assessment_widget_updates_its_result():
         widget.answer(item.id, item.jpm_option)
     assert widget.result.lean == "JPM"
     assert "You lean JPM" in widget.result_html.value
+
+
+def test_self_assessment_reads_as_english():
+    lean = assessment.score(_answers(["JPM"] * 6)).explanation.splitlines()[0]
+    assert "The first article calls JPMs doers and coordinators, expected to support, organise" in lean
+    one_left = assessment.score(_answers(["APM", "APM", "APM", "JPM", "APM"])).explanation.splitlines()[-1]
+    assert one_left == "1 question is still unanswered; answer it for a fuller picture."
+    two_left = assessment.score(_answers(["APM", "APM", "APM", "JPM"])).explanation
+    assert "2 questions are still unanswered; answer them" in two_left and "(s)" not in two_left
