@@ -512,5 +512,6 @@ def route_summary(route: list[dict[str, Any]]) -> str:
             detail += f", {timing(edge)}"
         parts.append(f"{edge['to_role']} ({detail})")
     manages = any(bool(edge["people_management"]) for edge in route)
-    ending = " \u2014 ends managing people" if manages else " \u2014 managing people not stated"
+    ending = (" \u2014 an article says this adds managing people" if manages
+              else " \u2014 neither article says this adds managing people")
     return " \u2192 ".join(parts) + ending

@@ -53,9 +53,9 @@ def test_route_summary_says_timing_and_management():
     route = roles.paths_from("Associate Product Manager")[0]
     text = roles.route_summary(route)
     assert text.startswith("Associate Product Manager → Product Manager (APM ladder, 12–18 months)")
-    assert text.endswith("ends managing people")
+    assert text.endswith("— an article says this adds managing people")
     ic = next(r for r in roles.paths_from("Junior Product Manager") if r[-1]["to_role"] == "Product Lead")
-    assert roles.route_summary(ic).endswith("managing people not stated")
+    assert roles.route_summary(ic).endswith("— neither article says this adds managing people")
     with pytest.raises(ValueError):
         roles.route_summary([])
 
