@@ -234,6 +234,11 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     questions.nth(1).locator("button", has_text="APM").click()
     expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
     expect(panel.locator(".widget-html", has_text="Score:").first).to_contain_text("1 of 10 correct", timeout=30_000)
+    from pmkit import theme
+
+    for index, status in ((0, "correct"), (1, "incorrect"), (2, "not_attempted")):  # light theme, as measured
+        shown = _colours(feedback.nth(index))
+        assert shown == theme.FEEDBACK[status]["light"] and theme.contrast(*shown) >= 4.5, (status, shown)
     _shot(page, "2-chapter-offline")
     # The clicks are remembered for the learner, under the chapter JupyterLab opened (the kernel's session).
     from pmkit import progress
