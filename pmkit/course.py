@@ -87,14 +87,7 @@ def summary() -> pd.DataFrame:
                                  ("financial_career", "Career path", "Career path"),
                                  ("financial_career", "Career trajectory", "Trajectory")]:
         rows.append((label, table_.loc[(topic, aspect), "apm"], table_.loc[(topic, aspect), "jpm"]))
-    pay = roles.salaries().set_index("role")
-    where = {"Not stated": "no country stated"}
-
-    def pay_range(role: str) -> str:
-        country = str(pay.loc[role, "country"])
-        return f"${pay.loc[role, 'low']:,}\u2013${pay.loc[role, 'high']:,} ({where.get(country, country)})"
-
-    rows.append(("Yearly salary (USD)", *(pay_range(r) for r in roles.ROLES)))
+    rows.append(("Yearly salary (USD)", *(roles.pay_range(r) for r in roles.ROLES)))
     rows.append(("Archetype", *(roles.describe(r, "archetype") for r in roles.ROLES)))
     return pd.DataFrame(rows, columns=["aspect", "apm", "jpm"])
 

@@ -189,3 +189,10 @@ def test_figures_appear_in_the_source_articles():
     assert f"{abs(int(pct))}%" in text[A]
     for row in roles.comparison().itertuples():
         assert row.aspect.split()[0].lower()[:5] in text[row.source].lower(), row.aspect
+
+
+def test_pay_range_says_where_each_range_applies():
+    assert roles.pay_range("apm") == "$70,000\u2013$110,000 (United States)"
+    assert roles.pay_range("JPM") == "$60,000\u2013$95,000 (no country stated)"
+    with pytest.raises(ValueError):
+        roles.pay_range("PM")
