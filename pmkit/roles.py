@@ -338,7 +338,6 @@ def salaries() -> pd.DataFrame:
     return frame.sort_values("role").reset_index(drop=True)
 
 
-@_tracked("salary_drivers")
 def pay_range(role: str) -> str:
     """A role's yearly range in words, with where it applies: "$70,000–$110,000 (United States)"."""
     row = salaries().set_index("role").loc[_role_arg(role)]
@@ -346,6 +345,7 @@ def pay_range(role: str) -> str:
     return f"${row['low']:,}\u2013${row['high']:,} ({country})"
 
 
+@_tracked("salary_drivers")
 def salary_drivers(role: str | None = None) -> pd.DataFrame:
     """What moves pay within or beyond the range: ``role``, ``driver``, ``effect``, ``source``."""
     return _by_role(table("salary_drivers"), role)
