@@ -87,7 +87,7 @@ def support_tickets(rng: random.Random) -> list[list[object]]:
 # --- case 2: the fintech app refresh, sprint by sprint ------------------------------------------
 
 def sprint_deliverables(rng: random.Random) -> list[list[object]]:
-    """Six sprints of the mobile app refresh: what was planned, delivered and carried over."""
+    """Six sprints of the mobile app refresh: what was planned and what was delivered (all of it)."""
     streams = ["design handoff", "engineering", "QA", "customer success docs"]
     rows: list[list[object]] = []
     start = dt.date(2025, 5, 5)
@@ -95,7 +95,7 @@ def sprint_deliverables(rng: random.Random) -> list[list[object]]:
         for stream in streams:
             planned = rng.randint(2, 6)
             rows.append([sprint, (start + dt.timedelta(weeks=2 * (sprint - 1))).isoformat(), stream,
-                         planned, planned, rng.choice([0, 0, 0, 1])])
+                         planned, planned])
     return rows
 
 
@@ -310,7 +310,7 @@ def interview_notes(rng: random.Random, with_labels: bool = False) -> list[list[
 DATASETS = {
     "cases/support_tickets.csv": (["week", "category", "tickets"], support_tickets),
     "cases/sprint_deliverables.csv": (
-        ["sprint", "sprint_start", "stream", "planned", "delivered", "carried_in"], sprint_deliverables),
+        ["sprint", "sprint_start", "stream", "planned", "delivered"], sprint_deliverables),
     "cases/escalations.csv": (["month", "reason", "escalations", "churned_sellers"], escalations),
     "exercises/onboarding_events.csv": (["user_id", "segment", "step", "reached_at"], onboarding_events),
     "exercises/backlog.csv": (["ticket", "title", "type", "reach", "impact", "confidence", "effort"], backlog),

@@ -76,8 +76,9 @@ def score(answers: Mapping[str, str | None], questionnaire: list[Item] | None = 
     else:
         lean = "APM" if apm > jpm else "JPM"
         headline = (f"You lean {lean} ({roles.ROLE_NAMES[lean]}): {max(apm, jpm)} of {apm + jpm} answers "
-                    f"match its profile. {lean}s are described as "
-                    f"{roles.describe(lean, 'archetype').lower()}: {roles.describe(lean, 'verbs').lower()}.")
+                    f"match its profile. The first article calls {lean}s "
+                    f"{roles.describe(lean, 'archetype').lower()}, expected to "
+                    f"{roles.describe(lean, 'verbs')[:1].lower()}{roles.describe(lean, 'verbs')[1:]}.")
     reasons = []
     for item in questionnaire:
         role = picks[item.id]
@@ -85,5 +86,7 @@ def score(answers: Mapping[str, str | None], questionnaire: list[Item] | None = 
             reasons.append(f"{item.prompt} You chose the {role} answer; the {role} profile says: "
                            f"{roles.describe(role, item.trait)}.")
     if unanswered:
-        reasons.append(f"{unanswered} question(s) still unanswered; answer them for a fuller picture.")
+        still = "1 question is still unanswered; answer it" if unanswered == 1 else \
+            f"{unanswered} questions are still unanswered; answer them"
+        reasons.append(f"{still} for a fuller picture.")
     return Result(apm, jpm, unanswered, lean, "\n".join([headline, *reasons]))

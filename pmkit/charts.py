@@ -8,11 +8,21 @@ renderer (Vega-Lite v3 to v5) ignores. The ``jupyter`` renderer draws through an
 charts render with no network and stay interactive (tooltips, selections).
 
 altair is imported only inside the functions below: ``import pmkit`` must stay cheap.
+
+Speed (the first chart of a chapter): :func:`altair` imports altair without jsonschema's IRI format
+checker, whose grammar (``rfc3987_syntax``) takes about 1.7 s to compile and which no Vega-Lite schema
+uses; and the widget's JavaScript bundle, which ``vl-convert`` rebuilds on every call (about 1.7 s), is
+built once and kept in the user's cache folder (:func:`bundle_path`), keyed by the versions that shape
+it. ``PMKIT_CHART_CACHE=off`` restores altair's own path, for the benchmark's "before".
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +35,85 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 ROLE_COLORS = {"APM": PALETTE[0], "JPM": PALETTE[1]}
 
 _state = {"renderer": False}
+#: Set to ``off`` to build the bundle every time and import altair the slow way (benchmarks).
+CACHE_ENV = "PMKIT_CHART_CACHE"
+#: Overrides the folder the bundle is cached in (default: ``$XDG_CACHE_HOME/pmkit`` or ``~/.cache/pmkit``).
+CACHE_DIR_ENV = "PMKIT_CACHE_DIR"
+
+
+def _cache_enabled() -> bool:
+    """False when ``PMKIT_CHART_CACHE=off`` asks for altair's own, uncached path."""
+    return os.environ.get(CACHE_ENV, "").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def altair() -> ModuleType:
+    """Import altair, skipping jsonschema's slow IRI checker (no Vega-Lite schema checks IRIs)."""
+    if "altair" not in sys.modules and "jsonschema" not in sys.modules and _cache_enabled():
+        blocked = "rfc3987_syntax" not in sys.modules
+        if blocked:
+            sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail
+        try:
+            import altair as alt
+        finally:
+            if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]  # later explicit imports work as usual
+        return alt
+    import altair as alt
+
+    return alt
+
+
+def cache_dir() -> Path:
+    """Where pmkit keeps rebuildable files: outside the repository, in the user's cache folder."""
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pmkit"
+
+
+def _widget_source() -> tuple[str, str]:
+    """Altair's widget JavaScript with its imports stripped, and the Vega-Lite version to bundle."""
+    from importlib.metadata import version
+
+    from altair.jupyter.jupyter_chart import load_js_src
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    lines = load_js_src().split("\n")
+    while lines and (not lines[0].strip() or lines[0].startswith(("import", "//"))):
+        lines.pop(0)  # as altair's JupyterChart.enable_offline does
+    src = "\n".join(lines)
+    return src, f"{version('vl-convert-python')}|{version('altair')}|{vl_version_for_vl_convert()}"
+
+
+def bundle_path() -> Path:
+    """The cache file of the offline widget bundle for the installed vl-convert and altair."""
+    src, versions = _widget_source()
+    key = hashlib.sha256(f"{versions}\n{src}".encode()).hexdigest()[:16]
+    return cache_dir() / f"vega-widget-{versions.split('|')[0]}-{key}.js"
+
+
+def offline_bundle() -> str:
+    """The widget's self-contained JavaScript (vega included), built once and then read from the cache."""
+    path = bundle_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+        if len(text) > 100_000:  # a truncated file is rebuilt, never used
+            return text
+    except OSError:
+        pass
+    import vl_convert
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    src, _ = _widget_source()
+    text = vl_convert.javascript_bundle(src, vl_version=vl_version_for_vl_convert())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)  # atomic: another kernel never reads half a bundle
+    except OSError:
+        pass  # a read-only home still gets charts, only slower
+    return text
 
 
 def _in_kernel() -> bool:
@@ -40,8 +129,10 @@ def setup(force: bool = False) -> None:
     """Enable the offline ``jupyter`` renderer once per kernel (a no-op outside a kernel)."""
     if _state["renderer"] or not (force or _in_kernel()):
         return
-    import altair as alt
-
+    alt = altair()
+    if _cache_enabled() and not alt.JupyterChart._is_offline:
+        alt.JupyterChart._esm = offline_bundle()  # what enable_offline() sets, without rebuilding it
+        alt.JupyterChart._is_offline = True
     alt.renderers.enable("jupyter", offline=True)
     alt.JupyterChart.enable_offline()  # for chart widgets made directly (see as_widget)
     _state["renderer"] = True
@@ -53,14 +144,14 @@ def as_widget(chart: Any) -> alt.JupyterChart:
     Set its ``chart`` attribute to a new chart to redraw it; no Output area is needed.
     """
     setup()
-    import altair as alt
+    alt = altair()
 
     return alt.JupyterChart(chart)
 
 
 def role_scale() -> alt.Scale:
     """The colour scale that maps APM and JPM to their fixed palette colours."""
-    import altair as alt
+    alt = altair()
 
     return alt.Scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values()))
 
@@ -76,17 +167,19 @@ def titled(chart: Any, *, title: str, description: str, subtitle: str | None = N
     if not description or not description.strip():
         raise ValueError("every chart needs a description: screen readers announce it")
     setup()
-    import altair as alt
+    alt = altair()
 
     heading: dict[str, Any] = {"text": title, "anchor": "start"}
     if subtitle:
         heading["subtitle"] = subtitle
+    props.setdefault("background", "#FFFFFF")  # a light card: vega's black text stays readable in dark themes
+    props.setdefault("padding", 10)
     return chart.properties(title=alt.TitleParams(**heading), description=description, **props)
 
 
 def salary_ranges(frame: pd.DataFrame | None = None) -> alt.LayerChart:
-    """US salary range of each role as a bar from low to high, with the midpoint marked."""
-    import altair as alt
+    """The salary range of each role as a bar from low to high, with the midpoint marked."""
+    alt = altair()
 
     from pmkit import roles
 
@@ -109,72 +202,88 @@ def salary_ranges(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     labels = chart.mark_text(align="left", dx=6, fontSize=12).encode(
         x="high:Q", y=y, text=alt.Text("high:Q", format="$,.0f"))
     return titled(
-        alt.layer(bars, ticks, labels), title="Salary ranges in the United States (USD)",
-        subtitle="Bars run from the low to the high end of each range; the white tick is the midpoint",
+        alt.layer(bars, ticks, labels), title="Yearly salary ranges (USD)",
+        subtitle=["Bars run from the low to the high end of each range; the white tick is the midpoint",
+                  "The article gives the APM range for the US and names no country for the JPM range"],
         description=f"Horizontal range bars of yearly base salary by role: {ranges}.",
         width=520, height=120)
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    """A label as lines of at most ``width`` characters (Vega draws a list as several lines)."""
+    import textwrap
+
+    return textwrap.wrap(str(text), width) or [""]
+
+
 def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Both roles' days as two lanes of steps, in the order the article lists them."""
-    import altair as alt
+    alt = altair()
 
     from pmkit import roles
 
     frame = roles.day_in_the_life() if frame is None else frame
     data = frame.assign(step=frame["position"].astype(int), lane=frame["role"].map(
-        {"APM": "Associate Product Manager", "JPM": "Junior Product Manager"}))
+        {"APM": "Associate Product Manager", "JPM": "Junior Product Manager"}),
+        lines=[_wrapped(item, 40) for item in frame["item"]])
     base_ = alt.Chart(data).encode(
         y=alt.Y("step:O", title="Through the day (order as listed; no clock times are given)",
                 axis=alt.Axis(labelExpr="'Step ' + datum.label")),
         x=alt.X("lane:N", title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"),
                 sort=["Associate Product Manager", "Junior Product Manager"],
-                scale=alt.Scale(paddingInner=0.05, paddingOuter=0.05)),
+                scale=alt.Scale(paddingInner=0.04, paddingOuter=0.02)),
         tooltip=[alt.Tooltip("lane:N", title="Role"), alt.Tooltip("step:O", title="Step"),
                  alt.Tooltip("item:N", title="Activity")])
-    dots = base_.mark_circle(size=160, opacity=1).encode(
+    dots = base_.mark_circle(size=140, opacity=1).encode(
         color=alt.Color("role:N", scale=role_scale(), legend=None),
-        xOffset=alt.value(-150))
-    labels = base_.mark_text(align="left", dx=-138, fontSize=11, limit=340).encode(text="item:N")
+        xOffset=alt.value(-128))
+    labels = base_.mark_text(align="left", baseline="middle", dx=-116, fontSize=11, lineHeight=14,
+                             limit=250).encode(text="lines:N")
     apm, jpm = (len(data[data["role"] == r]) for r in ("APM", "JPM"))
     return titled(alt.layer(dots, labels), title="A day in the life: APM and JPM",
-                  subtitle="Each dot is one activity from the article; hover for the full text",
+                  subtitle="Each dot is one activity from the article, in the order it lists them",
                   description=(f"Two columns of activities, {apm} for the APM and {jpm} for the JPM, in the "
                                "order the article lists them: the APM's day is analysis, PRDs and prototype "
                                "tests; the JPM's is QA, backlog grooming, bug triage and release coordination."),
-                  width=760, height=280)
+                  width=540, height=46 * max(data["step"].max(), 1))
 
 
-def interview_flow(frame: pd.DataFrame | None = None) -> alt.LayerChart:
+def interview_flow(frame: pd.DataFrame | None = None) -> alt.HConcatChart:
     """The second article's loop: a senior leader's question, the JPM's interviews, action items."""
-    import altair as alt
+    alt = altair()
 
     from pmkit import roles
 
     frame = roles.interview_flow() if frame is None else frame
     actors = list(dict.fromkeys(frame["actor"]))
     colours = dict(zip(actors, [PALETTE[3], PALETTE[1], PALETTE[2]], strict=False))
-    data = frame.assign(step=frame["step"].astype(int))
-    encode = {"x": alt.X("step:O", title="Step", axis=alt.Axis(labelAngle=0)),
-              "y": alt.Y("actor:N", title=None, sort=actors)}
-    line = alt.Chart(data).mark_line(color="#999999", strokeDash=[4, 3]).encode(
-        x="step:O", y=alt.Y("actor:N", sort=actors), order="step:O")
-    dots = alt.Chart(data).mark_circle(size=260, opacity=1).encode(
-        **encode, color=alt.Color("actor:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-                                  legend=alt.Legend(title="Who acts", orient="bottom")),
-        tooltip=[alt.Tooltip("step:O", title="Step"), alt.Tooltip("actor:N", title="Who"),
-                 alt.Tooltip("action:N", title="What they do")])
-    numbers = alt.Chart(data).mark_text(color="white", fontWeight="bold").encode(**encode, text="step:O")
+    data = frame.assign(step=frame["step"].astype(int), lines=[_wrapped(a, 48) for a in frame["action"]])
+    height = 40 * len(data)
+    y = alt.Y("step:O", title=None, axis=alt.Axis(labelExpr="'Step ' + datum.label", ticks=False, domain=False))
+    lanes = alt.X("actor:N", title=None, sort=actors,
+                  axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", labelLimit=120))
+    line = alt.Chart(data).mark_line(color="#999999", strokeDash=[4, 3]).encode(x=lanes, y=y, order="step:O")
+    tooltip = [alt.Tooltip("step:O", title="Step"), alt.Tooltip("actor:N", title="Who"),
+               alt.Tooltip("action:N", title="What they do")]
+    dots = alt.Chart(data).mark_circle(size=300, opacity=1).encode(
+        x=lanes, y=y, tooltip=tooltip,
+        color=alt.Color("actor:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+                        legend=None))
+    numbers = alt.Chart(data).mark_text(color="white", fontWeight="bold").encode(x=lanes, y=y, text="step:O")
+    words = alt.Chart(data).mark_text(align="left", baseline="middle", fontSize=11, lineHeight=14).encode(
+        x=alt.value(0), y=alt.Y("step:O", axis=None), text="lines:N", tooltip=tooltip)
+    labelled = alt.hconcat(alt.layer(line, dots, numbers).properties(width=200, height=height),
+                           words.properties(width=300, height=height, view=alt.ViewBackground(stroke=None)),
+                           spacing=4).resolve_scale(y="shared")
     steps = "; ".join(f"{r.step}. {r.actor}: {r.action}" for r in data.itertuples())
-    return titled(alt.layer(line, dots, numbers), title="From a leader's question to action items",
-                  subtitle="How customer pain points travel in the second article; hover a step to read it",
-                  description=f"A six-step flow between two lanes, the senior leader and the JPM: {steps}",
-                  width=520, height=140)
+    return titled(labelled, title="From a leader's question to action items",
+                  subtitle="How customer pain points travel in the second article, step by step",
+                  description=f"A six-step flow between two lanes, the senior leader and the JPM: {steps}")
 
 
 def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt.LayerChart:
     """Every onward route from ``start`` as a left-to-right tree, coloured by kind of move."""
-    import altair as alt
+    alt = altair()
     import pandas as pd
 
     from pmkit import roles
@@ -199,18 +308,20 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
             rows = [nodes[child]["row"] for parent, child in edges if parent == node]
             nodes[node]["row"] = sum(rows) / len(rows)
     node_frame = pd.DataFrame(nodes.values()).fillna({"timing": "", "manages": False})
+    node_frame["lines"] = [_wrapped(role, 16) for role in node_frame["role"]]  # narrow columns, no overlaps
     edge_frame = pd.DataFrame([{"x": nodes[a]["depth"], "y": nodes[a]["row"], "x2": nodes[b]["depth"],
                                 "y2": nodes[b]["row"], "track": nodes[b]["track"]} for a, b in edges])
     node_frame["kind"] = node_frame["track"].map(roles.TRACK_LABELS)
     edge_frame["kind"] = edge_frame["track"].map(roles.TRACK_LABELS)
     kinds = [roles.TRACK_LABELS[t] for t in ("start", *roles.TRACKS)]
     scale = alt.Scale(domain=kinds, range=["#000000", *PALETTE[:len(roles.TRACKS)]])
-    x = alt.X("depth:Q", axis=None, scale=alt.Scale(domain=[-0.1, max_steps + 0.9]))
+    deepest = max(n["depth"] for n in nodes.values())  # columns as wide as the routes need
+    x = alt.X("depth:Q", axis=None, scale=alt.Scale(domain=[-0.1, deepest + 1.3]))
     y = alt.Y("row:Q", axis=None, scale=alt.Scale(reverse=True, padding=12))
     links = alt.Chart(edge_frame).mark_rule(strokeWidth=2, opacity=0.6).encode(
-        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, max_steps + 0.9])),
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.1, deepest + 1.3])),
         y=alt.Y("y:Q", axis=None, scale=alt.Scale(reverse=True, padding=12)), x2="x2:Q", y2="y2:Q",
-        color=alt.Color("kind:N", scale=scale, legend=alt.Legend(title="Kind of move", orient="bottom")))
+        color=alt.Color("kind:N", scale=scale, legend=alt.Legend(title="Kind of move", orient="bottom", columns=4)))
     tooltip = [alt.Tooltip("role:N", title="Role"), alt.Tooltip("kind:N", title="Kind of move"),
                alt.Tooltip("timing:N", title="Typical timing"), alt.Tooltip("manages:N", title="Manages people")]
     dots = alt.Chart(node_frame).mark_point(filled=True, size=140, opacity=1).encode(
@@ -218,23 +329,25 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
         shape=alt.Shape("manages:N", scale=alt.Scale(domain=[False, True], range=["circle", "square"]),
                         legend=alt.Legend(title="Manages people", orient="bottom")),
         tooltip=tooltip)
-    labels = alt.Chart(node_frame).mark_text(align="left", dx=4, dy=-11, fontSize=11).encode(
-        x=x, y=y, text="role:N", tooltip=tooltip)
+    one_line = node_frame["lines"].map(len) == 1  # Vega sets a text's first line at y: lift longer ones more
+    labels = [alt.Chart(node_frame[rows]).mark_text(align="left", dx=-4, dy=lift, fontSize=11,
+                                                    lineHeight=13).encode(x=x, y=y, text="lines:N", tooltip=tooltip)
+              for rows, lift in ((one_line, -11), (~one_line, -24)) if rows.any()]
     timings = alt.Chart(node_frame[node_frame["timing"].str.contains("month")]).mark_text(
         align="left", dx=4, dy=13, fontSize=10, fontStyle="italic", color="#555555").encode(
         x=x, y=y, text="timing:N")
     ends = sorted({r[-1]["to_role"] for r in routes})
-    return titled(alt.layer(links, dots, labels, timings),
+    return titled(alt.layer(links, dots, *labels, timings),
                   title=f"Career moves from {start}",
                   subtitle="Left to right, one move per column; squares mean managing people",
                   description=(f"A tree of {len(routes)} routes from {start} over up to {max_steps} moves, "
                                f"ending at: {', '.join(ends)}."),
-                  width=760, height=max(160, 30 * len(leaves)))
+                  width=600, height=max(160, 44 * len(leaves)))
 
 
 def ticket_trend(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Case 1: weekly support tickets with the launch marked and the average either side."""
-    import altair as alt
+    alt = altair()
 
     from pmkit import cases
 
@@ -256,7 +369,7 @@ def ticket_trend(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     launch = alt.Chart(means[means["period"] == "after launch"]).mark_rule(strokeDash=[6, 4]).encode(x="start:T")
     return titled(alt.layer(bars, averages, launch),
                   title=f"Support tickets fell {abs(result.change_pct):.0f}% after the launch",
-                  subtitle="Weekly tickets about the admin dashboard; black lines are the averages",
+                  subtitle="Weekly tickets about the admin dashboard (synthetic data); black lines are the averages",
                   description=(f"Bar chart of weekly support tickets, {result.weeks_before} weeks before and "
                                f"{result.weeks_after} after the role management launch: {result.before} tickets "
                                f"before, {result.after} after, a change of {result.change_pct:+.1f}%."),

@@ -144,6 +144,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not hidden:
         print("These are the visible checks only. Hidden tests run when your instructor grades the notebook, "
               "so a full score here is not yet a full grade.")
+    _remember_check(exercise, result)
     missing = present is not None and any(c.autograded and c.grade_id not in present for c in result.cells)
     return 0 if result.auto_score == result.auto_max and not missing else 1
 
@@ -155,6 +156,23 @@ def _grade_ids(path: Path) -> set[str] | None:
         return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def _remember_check(exercise: str, result: grading.SubmissionResult) -> None:  # noqa: F821
+    """Add the result to the learner's own progress record (best effort; it never grades)."""
+    from pmkit import progress
+
+    try:
+        progress.record_check(exercise, result.auto_score, result.auto_max, result.manual_max)
+    except OSError as exc:
+        print(f"(progress not recorded: {exc})")
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from pmkit import progress
+
+    print(progress.text())
+    return 0
 
 
 def _cohort(args: argparse.Namespace):  # noqa: ANN202 - pmkit.cohort.Cohort, imported lazily
@@ -325,6 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="run the notebook without the sandbox (only where bubblewrap cannot run; your "
                                "code then runs with your files in reach)")
     check_nb.set_defaults(func=_cmd_check)
+    progress_cmd = commands.add_parser(
+        "progress", help="what you have done and what is left: chapter checks and pmkit check results")
+    progress_cmd.set_defaults(func=_cmd_progress)
 
     def cohort_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")

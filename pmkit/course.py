@@ -40,6 +40,58 @@ def table(name: str) -> pd.DataFrame:
     return load_named(SCHEMAS, name, datasets_dir() / "course")
 
 
+def time_budget() -> dict[str, dict[str, int]]:
+    """Minutes per chapter and per exercise, read from each notebook's "Estimated time" line."""
+    import re
+
+    from pmkit.paths import REPO_ROOT
+
+    pattern = re.compile(r"\*\*Estimated time:\*\*\s*(\d+)\s*minutes")
+    root = REPO_ROOT
+    budget: dict[str, dict[str, int]] = {"chapters": {}, "exercises": {}}
+    for kind, paths in (("chapters", sorted((root / "course").glob("*.ipynb"))),
+                        ("exercises", sorted((root / "exercises").glob("*/*.ipynb")))):
+        for path in paths:
+            found = pattern.search(path.read_text(encoding="utf-8"))
+            if found:
+                budget[kind][path.stem] = int(found.group(1))
+    return budget
+
+
+def time_summary() -> str:
+    """The course's total time in words, for chapter 00: chapters, exercises and both together."""
+    budget = time_budget()
+    chapters, exercises = sum(budget["chapters"].values()), sum(budget["exercises"].values())
+
+    def hours(minutes: int) -> str:
+        whole, rest = divmod(minutes, 60)
+        return f"{whole} h {rest:02d} min" if whole else f"{rest} min"
+
+    return (f"The {len(budget['chapters'])} chapters take about **{hours(chapters)}** and the "
+            f"{len(budget['exercises'])} graded exercises about **{hours(exercises)}**: "
+            f"**{hours(chapters + exercises)}** in all, added up from each notebook's own estimated time.")
+
+
+def summary() -> pd.DataFrame:
+    """The whole course on one page for chapter 13: ``aspect``, ``apm``, ``jpm``, every cell from the role data."""
+    import pandas as pd
+
+    rows = [("Decides mostly", *(roles.describe(r, "decision_focus") for r in roles.ROLES)),
+            ("How they learn", *(roles.describe(r, "learning_style") for r in roles.ROLES))]
+    table_ = roles.comparison().set_index(["topic", "aspect"])
+    for topic, aspect, label in [("responsibilities", "Scope ownership", "Scope"),
+                                 ("decision_making", "Decision scope", "Decisions"),
+                                 ("daily", "Product tasks", "A typical task"),
+                                 ("influence", "Influence scope", "Influence"),
+                                 ("influence", "Visibility level", "Visibility"),
+                                 ("financial_career", "Career path", "Career path"),
+                                 ("financial_career", "Career trajectory", "Trajectory")]:
+        rows.append((label, table_.loc[(topic, aspect), "apm"], table_.loc[(topic, aspect), "jpm"]))
+    rows.append(("Yearly salary (USD)", *(roles.pay_range(r) for r in roles.ROLES)))
+    rows.append(("Archetype", *(roles.describe(r, "archetype") for r in roles.ROLES)))
+    return pd.DataFrame(rows, columns=["aspect", "apm", "jpm"])
+
+
 def facts() -> dict[str, str]:
     """The role-data figures a question may name as ``{placeholder}``."""
     apm_to_pm = roles.career_paths("apm_ladder").iloc[0].to_dict()
@@ -65,12 +117,19 @@ def questions(chapter: str) -> list[quiz.Question]:
         raise KeyError(f"no questions for chapter {chapter!r}")
     options = table("question_options")
     values = facts()
-    built = []
+    built: list[quiz.Question] = []
+    places: list[int] = []
     for row in frame.itertuples():
-        mine = options[options["question"] == row.question].to_dict("records")
-        random.Random(row.question).shuffle(mine)  # the stored order puts the answer first
+        stored = options[options["question"] == row.question].to_dict("records")
         answer = _fill(row.answer, values, "questions.csv")
-        labels = tuple(_fill(o["option"], values, "question_options.csv") for o in mine)
+        for salt in range(20):  # the stored order puts the answer first: shuffle it, seeded by the id
+            mine = list(stored)
+            random.Random(row.question if salt == 0 else f"{row.question}#{salt}").shuffle(mine)
+            labels = tuple(_fill(o["option"], values, "question_options.csv") for o in mine)
+            place = labels.index(answer) if answer in labels else -1
+            if quiz.has_pattern([str(p) for p in (*places[-2:], place)]) is None:
+                break  # no third answer in a row in the same place
+        places.append(place)
         if answer not in labels:
             raise DataError(datasets_dir() / "course" / "question_options.csv",
                             f"question {row.question!r} has no option equal to its answer {answer!r}")
@@ -101,17 +160,21 @@ def scenario_questions() -> list[quiz.Question]:
         built.append(quiz.Question(
             id=row.scenario, prompt=row.situation + " Who makes this call?", options=roles.ROLES,
             answer=row.decider,
-            explanation=(f"it is a {row.decider} decision (\u201c{decision}\u201d): it is about {focus}."),
+            explanation=(f"this is {quiz.article(row.decider)} decision, about {focus}. The first article's "
+                         f"example: \u201c{decision}\u201d."),
             why_not={other: (f"This is about {focus}, which the {row.decider} decides; the {other}'s calls "
-                             f"are about {other_focus}. The article's example: \u201c{decision}\u201d.")}))
+                             f"are about {other_focus}. The first article's example: \u201c{decision}\u201d.")}))
     return built
 
 
 def task_questions(seed: int = 7) -> list[quiz.Question]:
     """Sort both roles' responsibilities into APM or JPM work, in a fixed shuffled order."""
     frame = roles.responsibilities()
-    rows = frame.to_dict("records")
-    random.Random(seed).shuffle(rows)
+    for attempt in range(seed, seed + 1000):  # the first seeded order whose answers show no pattern
+        rows = frame.to_dict("records")
+        random.Random(attempt).shuffle(rows)
+        if quiz.has_pattern([row["role"] for row in rows]) is None:
+            break
     built = []
     for row in rows:
         role = row["role"]
@@ -119,7 +182,8 @@ def task_questions(seed: int = 7) -> list[quiz.Question]:
         focus = roles.describe(role, "decision_focus").lower()
         built.append(quiz.Question(
             id=f"task-{role}-{row['position']}", prompt=row["item"], options=roles.ROLES, answer=role,
-            explanation=f"this is on the {role}'s list of responsibilities; it is about {focus}.",
-            why_not={other: (f"This task is on the {role}'s list, not the {other}'s: it is about {focus}, "
-                             f"which is {role} territory.")}))
+            explanation=(f"this is on the first article's list of {quiz.article(role)}'s responsibilities. "
+                         f"The course's rule of thumb: {role} work leans to {focus}."),
+            why_not={other: (f"This task is on the first article's list for {quiz.article(role)}, not for "
+                             f"{quiz.article(other)}. The course's rule of thumb: {role} work leans to {focus}.")}))
     return built

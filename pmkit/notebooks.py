@@ -8,6 +8,7 @@ metadata) so that diffs stay readable and generated student versions are byte-fo
 from __future__ import annotations
 
 import json
+import platform
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +20,12 @@ if TYPE_CHECKING:
     import nbformat
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-LANGUAGE_INFO = {"name": "python"}
+#: What ipykernel reports and JupyterLab writes into a notebook it opens. Stored in full, a chapter opens
+#: unchanged (no unsaved marker) and autosave has nothing to rewrite. ``version`` is kept from the stored
+#: notebook when there is one, so cleaning gives the same bytes on every Python.
+LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                 "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                 "pygments_lexer": "ipython3", "version": platform.python_version()}
 #: Cell metadata that carries meaning and survives cleaning; everything else is dropped.
 KEEP_CELL_METADATA = ("nbgrader", "tags", "deletable", "editable")
 _ID_OK = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
@@ -48,7 +54,9 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     nb.nbformat, nb.nbformat_minor = 4, 5
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
+    stored = nb.metadata.get("language_info", {}).get("version")
+    language = {**json.loads(json.dumps(LANGUAGE_INFO)), **({"version": stored} if isinstance(stored, str) else {})}
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": language}
     for cell in nb.cells:
         kept = {k: cell.metadata[k] for k in KEEP_CELL_METADATA if k in cell.metadata}
         cell.metadata = kept

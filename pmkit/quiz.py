@@ -7,6 +7,7 @@ wrong choice says what the learner picked, why it does not fit and what does; th
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -57,7 +58,8 @@ def grade(question: Question, choice: str | None) -> Feedback:
     if choice == question.answer:
         return Feedback(question.id, CORRECT, f"Correct: {question.explanation}")
     reason = question.why_not.get(choice) or f"Hint: {question.explanation}"
-    return Feedback(question.id, INCORRECT, f"Not quite: you chose {choice}. {reason}")
+    chosen = f"\u201c{choice}\u201d" if " " in choice else choice  # a sentence-long option reads as a quote
+    return Feedback(question.id, INCORRECT, f"Not quite: you chose {chosen}. {reason}")
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,43 @@ def role_question(row: Mapping[str, str], role: str) -> Question:
     )
 
 
+def article(word: str) -> str:
+    """``word`` with "a" or "an" as it is spoken: "an APM", "a JPM", "an example"."""
+    spoken_vowel = word[:1].upper() in "AEIOU" if word.isupper() else word[:1].lower() in "aeiou"
+    if word[:1].upper() in "FHLMNRSX" and word[:2].isupper():  # letters said with a vowel: "an MVP"
+        spoken_vowel = True
+    return f"{'an' if spoken_vowel else 'a'} {word}"
+
+
+def has_pattern(answers: list[str]) -> str | None:
+    """Why a sequence of answers could be guessed without reading (None if it could not).
+
+    A run of three equal answers, or a strict alternation over four or more questions, lets a
+    learner score by spotting the pattern instead of understanding the content.
+    """
+    for i in range(len(answers) - 2):
+        if answers[i] == answers[i + 1] == answers[i + 2]:
+            return f"three {answers[i]} answers in a row at questions {i + 1} to {i + 3}"
+    if len(answers) >= 4 and len(set(answers)) == 2 and all(
+            a != b for a, b in itertools.pairwise(answers)):
+        return "the answers strictly alternate"
+    return None
+
+
+def balanced_roles(count: int, seed: str) -> list[str]:
+    """``count`` answers of APM or JPM in a fixed random order with no guessable pattern."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(1000):
+        picks = [rng.choice(("APM", "JPM")) for _ in range(count)]
+        if has_pattern(picks) is None and (count < 4 or abs(picks.count("APM") - picks.count("JPM")) <= count // 3):
+            return picks
+    raise ValueError(f"no pattern-free order of {count} answers found")  # pragma: no cover
+
+
 def role_questions(rows: Iterable[Mapping[str, str]]) -> list[Question]:
-    """One question per comparison row, alternating which role's side is asked about."""
-    return [role_question(row, "APM" if i % 2 == 0 else "JPM") for i, row in enumerate(rows)]
+    """One question per comparison row; which role's side is asked about follows a seeded, pattern-free order."""
+    rows = list(rows)
+    seed = "|".join(f"{row['topic']}:{row['aspect']}" for row in rows)
+    return [role_question(row, role) for row, role in zip(rows, balanced_roles(len(rows), seed), strict=True)]

@@ -29,11 +29,36 @@ ROLE_NAMES = {"APM": "Associate Product Manager", "JPM": "Junior Product Manager
 TOPICS = ("responsibilities", "decision_making", "financial_career", "daily", "influence")
 LISTS = ("responsibilities", "decisions", "day", "influence", "program_benefits",
          "program_features", "program_companies", "transitions_from", "owns")
-TRACKS = ("apm_ladder", "jpm_ladder", "alternative", "management", "ic", "entry")
+TRACKS = ("apm_ladder", "jpm_ladder", "alternative", "management", "ic", "entry", "retitle")
+#: Which kinds of move may follow which on one route: a route keeps to the ladder it is on, so an
+#: APM-ladder step is never chained onto a JPM route (the articles describe two separate ladders).
+FOLLOWS = {"apm_ladder": ("apm_ladder",), "jpm_ladder": ("jpm_ladder",), "retitle": (),
+           "entry": ("jpm_ladder", "alternative", "management", "ic", "retitle"),
+           "alternative": (), "management": (), "ic": ()}
 #: How the career explorer names each kind of move.
 TRACK_LABELS = {"start": "Start", "apm_ladder": "APM ladder", "jpm_ladder": "JPM ladder",
                 "alternative": "Alternative path", "management": "Management",
-                "ic": "Individual contributor", "entry": "Way in"}
+                "ic": "Individual contributor", "entry": "Way in", "retitle": "Retitle, case study 3"}
+
+#: Profile attributes as a learner reads them (``decision_focus`` is "Decides mostly").
+ATTRIBUTE_LABELS = {
+    "level": "Who they are", "purpose": "What the role is for", "large_company_setting": "At a large tech company",
+    "small_company_setting": "At a startup or mid-size company", "where_found": "Where the title appears",
+    "good_fit_for": "A good fit for", "defining_traits": "What defines the role", "learning_style": "How they learn",
+    "scope_growth": "How the scope grows", "team_value": "What they bring the team",
+    "decision_oversight": "Who checks their decisions", "decision_focus": "Decides mostly",
+    "compensation_notes": "Beyond the base salary", "promotion": "Promotion", "day_summary": "Their day",
+    "influence_summary": "Where their visibility comes from", "philosophy": "Philosophy", "path_style": "Path",
+    "archetype": "Archetype", "verbs": "Expected to", "ic_growth": "Growing without managing people",
+}
+#: The second article's JPM functions in the order its text walks through a JPM's work.
+FUNCTION_HEADINGS = {
+    "day_depends_on": "What the day depends on", "work_involves": "What the work involves",
+    "customer_research": "Customer research", "collaboration": "Working with design and engineering",
+    "feedback_culture": "Feedback throughout, not requirements handed down",
+    "review": "Reviews with senior product people", "review_questions": "The three review questions",
+    "analysis": "Analysing data after launch", "user_stories": "User stories and estimation meetings",
+}
 
 _SOURCE = Column("source", choices=SOURCES)
 _ROLE = Column("role", choices=choices(ROLES))
@@ -276,6 +301,31 @@ def describe(role: str, attribute: str) -> str:
     return str(match["value"].iloc[0])
 
 
+def label(attribute: str) -> str:
+    """A profile attribute as a learner reads it: ``decision_focus`` is "Decides mostly"."""
+    return ATTRIBUTE_LABELS.get(attribute, attribute.replace("_", " ").capitalize())
+
+
+@_tracked("profiles")
+def traits(role: str | None, attributes: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Chosen profile attributes of one role (None: the APM's, then the JPM's), with a readable ``trait``.
+
+    Columns: ``role``, ``attribute``, ``trait``, ``value``, ``source``; rows in the order given.
+    """
+    import pandas as pd
+
+    frames = []
+    for one in ROLES if role is None else (role,):
+        frame = profile(one).set_index("attribute")
+        missing = [a for a in attributes if a not in frame.index]
+        if missing:
+            raise KeyError(f"no profile attribute(s) {', '.join(missing)} for {one}")
+        frames.append(frame.loc[list(attributes)].reset_index())
+    frame = pd.concat(frames, ignore_index=True)
+    frame.insert(2, "trait", frame["attribute"].map(label))
+    return frame[["role", "attribute", "trait", "value", "source"]]
+
+
 @_tracked("salaries")
 def salaries() -> pd.DataFrame:
     """Salary ranges per role.
@@ -286,6 +336,13 @@ def salaries() -> pd.DataFrame:
     frame.insert(1, "role_name", frame["role"].map(ROLE_NAMES).astype("string"))
     frame.insert(6, "midpoint", (frame["low"] + frame["high"]) / 2)
     return frame.sort_values("role").reset_index(drop=True)
+
+
+def pay_range(role: str) -> str:
+    """A role's yearly range in words, with where it applies: "$70,000–$110,000 (United States)"."""
+    row = salaries().set_index("role").loc[_role_arg(role)]
+    country = "no country stated" if row["country"] == "Not stated" else row["country"]
+    return f"${row['low']:,}\u2013${row['high']:,} ({country})"
 
 
 @_tracked("salary_drivers")
@@ -368,7 +425,7 @@ def side_by_side(topic: str) -> pd.DataFrame:
     frame = comparison(topic)
     _record_outer("comparisons", frame)
     return frame.set_index("aspect")[["apm", "jpm"]].rename(
-        columns={"apm": ROLE_NAMES["APM"], "jpm": ROLE_NAMES["JPM"]}).rename_axis(None)
+        columns={"apm": ROLE_NAMES["APM"], "jpm": ROLE_NAMES["JPM"]}).rename_axis("Aspect")
 
 
 @_tracked("profiles", records_itself=True)
@@ -383,8 +440,8 @@ def at_a_glance(attributes: tuple[str, ...] = ("level", "purpose", "learning_sty
         raise KeyError(f"no profile attribute(s) {', '.join(sorted(missing))} for both roles")
     _record_outer("profiles", frame)
     table_ = frame.pivot(index="attribute", columns="role", values="value").reindex(list(attributes))
-    table_.index = [a.replace("_", " ").capitalize() for a in table_.index]
-    return table_.rename(columns=ROLE_NAMES).rename_axis(index=None, columns=None)
+    table_.index = [label(a) for a in table_.index]
+    return table_.rename(columns=ROLE_NAMES).rename_axis(index="Trait", columns=None)
 
 
 @_tracked("career_paths")
@@ -409,12 +466,19 @@ def starting_roles() -> list[str]:
 def paths_from(role: str, max_steps: int = 4) -> list[list[dict[str, Any]]]:
     """Every route of onward moves from ``role``, each a list of edge dicts, longest first per branch.
 
-    A route ends where no move leads on, at ``max_steps`` moves, or before revisiting a role.
+    A route keeps to the ladder it is on (see ``FOLLOWS``) and ends where no move leads on, at
+    ``max_steps`` moves, or before revisiting a role.
     """
+    next_moves(role)  # a clear error for an unknown role
+    edges = career_paths().to_dict("records")
     routes: list[list[dict[str, Any]]] = []
 
     def walk(current: str, route: list[dict[str, Any]], seen: set[str]) -> None:
-        moves = [m for m in next_moves(current).to_dict("records") if m["to_role"] not in seen]
+        allowed = FOLLOWS[route[-1]["track"]] if route else TRACKS
+        moves = [m for m in edges if m["from_role"] == current and m["track"] in allowed
+                 and m["to_role"] not in seen]
+        if not route:  # the same first move on two ladders is one move
+            moves = list({m["to_role"]: m for m in reversed(moves)}.values())[::-1]
         if not moves or len(route) == max_steps:
             if route:
                 routes.append(route)
@@ -426,6 +490,16 @@ def paths_from(role: str, max_steps: int = 4) -> list[list[dict[str, Any]]]:
     return routes
 
 
+def move_text(edge: dict[str, Any]) -> str:
+    """One career move in words: "Associate Product Manager → Product Manager: 12–18 months; <note>"."""
+    note = str(edge["note"])
+    first = note.split()[0] if note.split() else ""
+    if first == "A" or not first.isupper():  # "A related area", "Less standardised", not "QA" or "SVP"
+        note = note[:1].lower() + note[1:]
+    detail = ([] if timing(edge) == "timing not given" else [timing(edge)]) + [note]
+    return f"{edge['from_role']} \u2192 {edge['to_role']}: " + "; ".join(detail)
+
+
 def timing(edge: dict[str, Any]) -> str:
     """An edge's typical timing in words: "12–18 months", or that the articles give none."""
     low, high = edge.get("months_min"), edge.get("months_max")
@@ -435,7 +509,7 @@ def timing(edge: dict[str, Any]) -> str:
 
 
 def route_summary(route: list[dict[str, Any]]) -> str:
-    """One route in words: each move with its kind and timing, and whether it ends managing people."""
+    """One route in words: each move with its kind and timing, and whether an article says it ends managing people."""
     if not route:
         raise ValueError("a route needs at least one move")
     parts = [route[0]["from_role"]]
@@ -445,4 +519,6 @@ def route_summary(route: list[dict[str, Any]]) -> str:
             detail += f", {timing(edge)}"
         parts.append(f"{edge['to_role']} ({detail})")
     manages = any(bool(edge["people_management"]) for edge in route)
-    return " \u2192 ".join(parts) + (" \u2014 ends managing people" if manages else " \u2014 no people management")
+    ending = (" \u2014 an article says this adds managing people" if manages
+              else " \u2014 neither article says this adds managing people")
+    return " \u2192 ".join(parts) + ending

@@ -14,28 +14,39 @@ from pmkit import quiz
 if TYPE_CHECKING:
     import ipywidgets
 
-_STYLE = {
-    quiz.CORRECT: ("\u2714", "#009E73"),
-    quiz.INCORRECT: ("\u2718", "#D55E00"),
-    quiz.NOT_ATTEMPTED: ("\u2026", "#555555"),
-}
+_ICONS = {quiz.CORRECT: "\u2714", quiz.INCORRECT: "\u2718", quiz.NOT_ATTEMPTED: "\u2026"}
+#: Above this many characters of options, "not answered" says where to look instead of listing them all.
+_LIST_OPTIONS_UP_TO = 40
 
 
-def feedback_html(feedback: quiz.Feedback) -> str:
-    """Feedback as HTML: an icon and a word as well as a colour, so colour is never the only cue."""
-    icon, colour = _STYLE[feedback.status]
-    return (f'<div class="pmkit-feedback pmkit-{feedback.status}" style="color:{colour}">'
-            f"{icon} {html.escape(feedback.message)}</div>")
+def _message(feedback: quiz.Feedback, options: Sequence[str] = ()) -> str:
+    """The feedback's words; a long "not answered yet" list of options becomes a pointer to them."""
+    if feedback.status == quiz.NOT_ATTEMPTED and sum(len(o) for o in options) > _LIST_OPTIONS_UP_TO:
+        return f"Not answered yet: choose one of the {len(options)} answers above."
+    return feedback.message
+
+
+def feedback_html(feedback: quiz.Feedback, options: Sequence[str] = ()) -> str:
+    """Feedback as HTML: an icon and words as well as a colour, so colour is never the only cue.
+
+    Its colours come from :func:`pmkit.theme.style_sheet`, which every quiz carries.
+    """
+    return (f'<div class="pmkit-feedback pmkit-{feedback.status}" role="status">'
+            f"{_ICONS[feedback.status]} {html.escape(_message(feedback, options))}</div>")
 
 
 class Quiz:
     """A set of questions answered by clicking; each answer gets feedback at once, plus a tally."""
 
-    def __init__(self, questions: Sequence[quiz.Question], title: str = "Check your understanding") -> None:
+    def __init__(self, questions: Sequence[quiz.Question], title: str = "Check your understanding",
+                 chapter: str | None = None) -> None:
         import ipywidgets as w
+
+        from pmkit import theme
 
         self.questions = list(questions)
         self.title = title
+        self.chapter = chapter
         self.choices: dict[str, ipywidgets.ToggleButtons | ipywidgets.RadioButtons] = {}
         self.feedback: dict[str, ipywidgets.HTML] = {}
         rows = []
@@ -47,14 +58,17 @@ class Quiz:
             else:  # long answers read better as a list than squeezed into buttons
                 buttons = w.RadioButtons(options=list(question.options), value=None,
                                          layout=w.Layout(width="auto"))
-            note = w.HTML(feedback_html(quiz.grade(question, None)))
+            note = w.HTML(feedback_html(quiz.grade(question, None), question.options))
             buttons.observe(self._on_change, names="value")
             self.choices[question.id] = buttons
             self.feedback[question.id] = note
             rows.append(w.VBox([prompt, buttons, note], layout=w.Layout(margin="0 0 10px 0")))
         self.tally = w.HTML()
         self._update_tally()
-        self.widget = w.VBox([w.HTML(f"<h4>{html.escape(title)}</h4>"), *rows, self.tally])
+        heading = w.HTML(f"{theme.style_sheet()}<h4>{html.escape(title)}</h4>")
+        self.widget = w.VBox([heading, *rows, self.tally])
+        self.widget.add_class("pmkit-quiz")
+        self._progress_key = _record_quiz(self)
 
     def answer(self, question_id: str, choice: str | None) -> quiz.Feedback:
         """Choose an option as if clicked (used by tests and by learners who prefer code)."""
@@ -74,7 +88,9 @@ class Quiz:
     def _on_change(self, change: dict) -> None:
         for question in self.questions:
             if self.choices[question.id] is change["owner"]:
-                self.feedback[question.id].value = feedback_html(quiz.grade(question, change["new"]))
+                result = quiz.grade(question, change["new"])
+                self.feedback[question.id].value = feedback_html(result, question.options)
+                _record_answer(self, question.id, change["new"], result.status)
         self._update_tally()
 
     def _update_tally(self) -> None:
@@ -97,7 +113,7 @@ def chapter_quiz(chapter: str) -> Quiz:
     """A chapter's "check your understanding" questions from ``datasets/course/questions.csv``."""
     from pmkit import course
 
-    return Quiz(course.questions(chapter))
+    return Quiz(course.questions(chapter), chapter=chapter)
 
 
 def task_sort() -> Quiz:
@@ -112,6 +128,30 @@ def scenario_quiz() -> Quiz:
     from pmkit import course
 
     return Quiz(course.scenario_questions(), title="Check your understanding: who makes the call?")
+
+
+def _record_quiz(quiz_: Quiz) -> str | None:
+    """Tell the learner's progress file that this quiz exists; its key, or None if not recorded."""
+    from pmkit import progress
+
+    if not progress.enabled():
+        return None
+    try:
+        return progress.record_quiz(quiz_.chapter, quiz_.title, [q.id for q in quiz_.questions])
+    except OSError:
+        return None  # progress is a convenience: an unwritable home never breaks a chapter
+
+
+def _record_answer(quiz_: Quiz, question_id: str, choice: str | None, status: str) -> None:
+    """Remember one answer in the learner's progress file (best effort)."""
+    from pmkit import progress
+
+    if quiz_._progress_key is None:
+        return
+    try:
+        progress.record_answer(quiz_._progress_key, question_id, choice, status)
+    except OSError:
+        pass
 
 
 class CareerExplorer:
@@ -143,7 +183,8 @@ class CareerExplorer:
         from pmkit import roles
 
         lines = [f"<li>{html.escape(roles.route_summary(r))}</li>" for r in roles.paths_from(start)]
-        return f"<p><b>{len(lines)} routes from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>"
+        routes = "route" if len(lines) == 1 else "routes"
+        return f"<p><b>{len(lines)} {routes} from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>"
 
     def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
         return self.widget._repr_mimebundle_(**kwargs)
@@ -173,7 +214,11 @@ class SelfAssessment:
             rows.append(w.VBox([w.HTML(f"<b>{number}.</b> {html.escape(item.prompt)}"), choice]))
         self.result_html = w.HTML()
         self._update()
-        self.widget = w.VBox([w.HTML("<h4>Which profile do you match?</h4>"), *rows, self.result_html])
+        from pmkit import theme
+
+        self.widget = w.VBox([w.HTML(f"{theme.style_sheet()}<h4>Which profile do you match?</h4>"), *rows,
+                              self.result_html])
+        self.widget.add_class("pmkit-quiz")
 
     def answer(self, item_id: str, option: str | None) -> None:
         """Choose an answer as if clicked."""

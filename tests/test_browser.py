@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -38,7 +39,8 @@ def _free_port() -> int:
 class Lab:
     """A JupyterLab server started with `make lab` or `make instructor`, in its own process group."""
 
-    def __init__(self, mode: str, tmp: Path, root: Path | None = None, open_path: str | None = None) -> None:
+    def __init__(self, mode: str, tmp: Path, root: Path | None = None, open_path: str | None = None,
+                 extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None, dark: bool = False) -> None:
         self.port, self.token = _free_port(), "browser-test-token"
         settings = tmp / "user-settings" / "@jupyterlab"
         (settings / "docmanager-extension").mkdir(parents=True)
@@ -47,9 +49,13 @@ class Lab:
         (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
         (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
             json.dumps({"windowingMode": "none"}))
+        if dark:
+            (settings / "apputils-extension").mkdir(parents=True)
+            (settings / "apputils-extension" / "themes.jupyterlab-settings").write_text(
+                json.dumps({"theme": "JupyterLab Dark"}))
         args = [f"--port={self.port}", "--no-browser", f"--IdentityProvider.token={self.token}",
                 f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-                f"--LabApp.user_settings_dir={tmp / 'user-settings'}"]
+                f"--LabApp.user_settings_dir={tmp / 'user-settings'}", *extra_args]
         target = "lab" if mode == "learner" else "instructor"
         make = ["make", "-s", "-C", str(REPO), target, f"LAB_ARGS={' '.join(args)}"]
         if root is not None:
@@ -57,7 +63,10 @@ class Lab:
         if open_path is not None:
             make.append(f"{'LAB_OPEN' if mode == 'learner' else 'INSTRUCTOR_OPEN'}={open_path}")
         self.log = tmp / f"{mode}-lab.log"
-        env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
+        # Kernels record learner progress in the test's own file, never in the developer's.
+        self.progress = tmp / "progress.json"
+        env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+               "PMKIT_PROGRESS": str(self.progress), **(env or {})}
         with self.log.open("w") as sink:
             self.proc = subprocess.Popen(make, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -198,6 +207,8 @@ def test_learner_opens_the_welcome_chapter_and_follows_its_first_link(learner_la
 
 
 def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page):
+    from pmkit import widgets
+
     started = time.perf_counter()
     _open(page, learner_lab, "course/01-at-a-glance.ipynb")
     _run_all(page)
@@ -210,12 +221,12 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     assert charts.count() == 1 and marks.count() >= 1
     questions = panel.locator(".widget-toggle-buttons")
     questions.first.wait_for(timeout=30_000)
-    assert questions.count() == 10
+    assert questions.count() == len(widgets.role_quiz().questions)
     errors = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0
     first = questions.nth(0)
     first.scroll_into_view_if_needed()
-    first.locator("button", has_text="APM").click()
+    first.locator("button", has_text="JPM").click()  # the quiz order is seeded: question 1 is a JPM cell
     # The widget replaces its HTML on every answer, so assert through locators that re-query, never
     # through an element handle that may already be detached.
     feedback = panel.locator(".pmkit-feedback")
@@ -223,7 +234,21 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     questions.nth(1).locator("button", has_text="APM").click()
     expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
     expect(panel.locator(".widget-html", has_text="Score:").first).to_contain_text("1 of 10 correct", timeout=30_000)
+    from pmkit import theme
+
+    for index, status in ((0, "correct"), (1, "incorrect"), (2, "not_attempted")):  # light theme, as measured
+        shown = _colours(feedback.nth(index))
+        assert shown == theme.FEEDBACK[status]["light"] and theme.contrast(*shown) >= 4.5, (status, shown)
     _shot(page, "2-chapter-offline")
+    # The clicks are remembered for the learner, under the chapter JupyterLab opened (the kernel's session).
+    from pmkit import progress
+
+    page.wait_for_timeout(500)
+    saved = json.loads(learner_lab.progress.read_text())
+    (entry,) = [q for q in saved["quizzes"].values() if q["chapter"] == "01-at-a-glance"]
+    assert {a["status"] for a in entry["answers"].values()} == {"correct", "incorrect"}
+    row = progress.summary(saved).set_index("name").loc["01-at-a-glance"]
+    assert (row.status, row.done, row.score) == ("started", 2, 1)
     assert page.outside_requests == [], page.outside_requests
     print(f"\nbrowser test 2 took {time.perf_counter() - started:.1f} s")
 
@@ -313,9 +338,13 @@ def test_instructor_mode_shows_nbgrader_tools_and_learner_mode_hides_them(learne
         assert "Create Assignment" in tab.locator(".jp-SideBar.jp-mod-right").first.inner_text()
         _shot(tab, "4-instructor")
         _open(tab, learner_lab, "course/00-welcome.ipynb")
-        assert "Formgrader" not in _menu_items(tab, "Nbgrader")
+        assert tab.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").count() == 0  # no empty menu
         assert "Create Assignment" not in tab.locator(".jp-SideBar.jp-mod-right").first.inner_text()
+        tab.wait_for_timeout(1_000)
+        assert not _panel(tab).locator(".validate-button").is_visible()  # chapters have nothing to validate
         _shot(tab, "4-learner")
+        _open(tab, learner_lab, "exercises/prd/prd.ipynb")
+        expect(_panel(tab).locator(".validate-button")).to_be_visible(timeout=30_000)  # exercises keep it
     finally:
         context.close()
         instructor.stop()
@@ -326,3 +355,165 @@ def test_report_retries():
     """Not a check of the course: prints how many retries fired in this run (at most one is allowed)."""
     print(f"\nretries that fired: {len(RETRIES)} {RETRIES}")
     assert len(RETRIES) <= 1
+
+
+def test_chapters_open_without_the_unsaved_marker(tmp_path, browser):
+    """A chapter stored by `make notebooks` is what JupyterLab would write back: nothing to save, no dot."""
+    from pmkit import notebooks
+
+    root = tmp_path / "learner-home"
+    shutil.copytree(REPO / "course", root / "course")
+    for path in (root / "course").glob("*.ipynb"):
+        path.write_text(notebooks.dumps(notebooks.clean(notebooks.read(path))), encoding="utf-8")
+    lab = Lab("learner", tmp_path, root=root, open_path=str(root / "course" / "02-the-apm.ipynb"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    try:
+        for chapter in ("course/02-the-apm.ipynb", "course/07-a-day-in-the-life.ipynb"):
+            _open(tab, lab, chapter)
+            tab.wait_for_timeout(2_000)  # the kernel's info reply has arrived and been written into the model
+            dirty = tab.locator(".lm-TabBar-tab.jp-mod-dirty")
+            _shot(tab, f"5-opened-clean-{Path(chapter).stem}")
+            assert dirty.count() == 0, f"{chapter} opens with unsaved changes"
+    finally:
+        context.close()
+        lab.stop()
+
+
+def _kernels(lab: Lab) -> list[dict]:
+    with urllib.request.urlopen(lab.url("api/kernels"), timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_learner_mode_culls_idle_kernels_even_with_their_tab_open(tmp_path, browser):
+    """Following "Next" leaves earlier chapters open; their idle kernels are shut down, not kept forever.
+
+    Learner mode culls after 30 idle minutes; here the same settings run with a 6-second timeout.
+    """
+    lab = Lab("learner", tmp_path, extra_args=("--MappingKernelManager.cull_idle_timeout=6",
+                                                "--MappingKernelManager.cull_interval=2"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    try:
+        _open(tab, lab, "course/00-welcome.ipynb")
+        assert len(_kernels(lab)) == 1
+        deadline = time.monotonic() + 60
+        while _kernels(lab) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _kernels(lab) == [], "an idle kernel with its tab still open was not culled"
+        _shot(tab, "6-kernel-culled")
+    finally:
+        context.close()
+        lab.stop()
+
+
+def _rgb(css: str) -> str:
+    """``rgb(r, g, b)`` as ``#RRGGBB``."""
+    import re
+
+    r, g, b = (int(x) for x in re.findall(r"\d+", css)[:3])
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+def _colours(locator) -> tuple[str, str]:
+    text, background = locator.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    return _rgb(text), _rgb(background)
+
+
+def _element_shot(locator, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    locator.scroll_into_view_if_needed()
+    locator.screenshot(path=str(path))
+    return path
+
+
+def test_dark_theme_table_quiz_and_chart_are_readable(tmp_path, browser):
+    """In JupyterLab Dark: a table, a quiz answered right and wrong, and charts that fit their cell."""
+    from pmkit import theme, widgets
+
+    lab = Lab("learner", tmp_path, dark=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    block_outside(context)
+    try:
+        _open(tab, lab, "course/01-at-a-glance.ipynb")
+        assert tab.evaluate("document.body.dataset.jpThemeLight") == "false"
+        _run_all(tab)
+        panel = _panel(tab)
+        table = panel.locator(".jp-OutputArea-output table").first
+        table.wait_for(timeout=60_000)
+        _element_shot(table, "7-dark-table")
+        text, background = _colours(table.locator("td").first)
+        assert theme.contrast(text, theme.PAGE["dark"] if background == "#000000" else background) >= 4.5
+        marks = panel.locator(".vega-embed canvas, .vega-embed svg.marks").first
+        marks.wait_for(timeout=60_000)
+        chart = panel.locator(".vega-embed").first
+        _element_shot(chart.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')]").first,
+                      "7-dark-chart")
+        fits = chart.evaluate("e => [e.getBoundingClientRect().width,"
+                              " e.closest('.jp-OutputArea-output').getBoundingClientRect().width]")
+        assert fits[0] <= fits[1], f"chart {fits[0]} px wide in a {fits[1]} px cell"
+        questions = panel.locator(".pmkit-quiz .widget-toggle-buttons")
+        feedback = panel.locator(".pmkit-quiz .pmkit-feedback")
+        neutral = _colours(feedback.nth(0))
+        assert neutral == theme.FEEDBACK["not_attempted"]["dark"][0:2]  # neutral grey, not the error colours
+        first, second = widgets.role_quiz().questions[:2]  # the chapter's quiz, as the kernel builds it
+        wrong = next(o for o in second.options if o != second.answer)
+        questions.nth(0).locator("button", has_text=first.answer).click()
+        expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)
+        questions.nth(1).locator("button", has_text=wrong).click()
+        expect(feedback.nth(1)).to_contain_text("Not quite", timeout=30_000)
+        for index, status in ((0, "correct"), (1, "incorrect"), (2, "not_attempted")):
+            shown = _colours(feedback.nth(index))
+            assert shown == theme.FEEDBACK[status]["dark"], (status, shown)
+            assert theme.contrast(*shown) >= 4.5
+        chosen = questions.nth(1).locator("button.mod-active")
+        assert chosen.inner_text().strip().endswith(wrong) and _colours(chosen) == theme.CHOSEN
+        line_height = feedback.nth(1).evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"
+                                               " / parseFloat(getComputedStyle(e).fontSize)")
+        assert line_height < 1.6  # not the 28 px widget line height that double-spaces wrapped text
+        _element_shot(panel.locator(".pmkit-quiz").first, "7-dark-quiz-right-and-wrong")
+        _shot(tab, "7-dark-chapter")
+        _open(tab, lab, "course/02-the-apm.ipynb")  # long options: radio buttons, a short "not answered"
+        _run_all(tab)
+        radios = _panel(tab).locator(".pmkit-quiz .widget-radio-box").first
+        radios.wait_for(timeout=60_000)
+        radios.locator("label").nth(1).click()
+        _element_shot(_panel(tab).locator(".pmkit-quiz").first, "7-dark-quiz-long-options")
+        chosen = radios.locator("label:has(input:checked)")
+        assert _colours(chosen) == theme.CHOSEN
+    finally:
+        context.close()
+        lab.stop()
+
+
+def test_a_glossary_link_opens_the_rendered_definition(tmp_path, browser):
+    """The link that `python -m pmkit.glossary link` puts in a chapter lands on the term in the glossary."""
+    from pmkit import glossary
+
+    root = tmp_path / "learner-home"
+    for folder in ("course", "datasets"):
+        shutil.copytree(REPO / folder, root / folder)
+    chapters = sorted((root / "course").glob("[0-9][0-9]-*.ipynb"))
+    glossary.link_first_uses(chapters, glossary=root / "course" / "glossary.md")  # a no-op where already linked
+    assert "(glossary.md#Sprint)" in (root / "course" / "00-welcome.ipynb").read_text(encoding="utf-8")
+    lab = Lab("learner", tmp_path, root=root, open_path=str(root / "course" / "00-welcome.ipynb"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    try:
+        _open(tab, lab, "course/00-welcome.ipynb")
+        link = _panel(tab).locator(".jp-RenderedMarkdown a[href*='glossary.md']", has_text="sprint").first
+        link.scroll_into_view_if_needed()
+        link.click()
+        heading = tab.locator(".jp-MarkdownViewer:visible h2", has_text=re.compile(r"^Sprint")).first
+        heading.wait_for(timeout=60_000)
+        expect(tab.locator(".lm-TabBar-tab.jp-mod-current")).to_contain_text("glossary.md")
+        assert tab.locator(".jp-MarkdownViewer:visible h1", has_text="Glossary").count() == 1  # rendered
+        tab.wait_for_timeout(1_000)
+        top = heading.evaluate("e => e.getBoundingClientRect().top")
+        _shot(tab, "8-glossary-link")
+        assert 0 <= top < 400, f"the term's definition is not in view (heading at {top} px)"
+    finally:
+        context.close()
+        lab.stop()

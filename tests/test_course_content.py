@@ -7,7 +7,7 @@ import pytest
 from pmkit import assessment, course, quiz, roles, widgets
 from pmkit.errors import DataError
 
-CHAPTERS_WITH_QUESTIONS = ["02", "03", "06", "07", "08", "09", "11", "12", "13"]
+CHAPTERS_WITH_QUESTIONS = ["02", "03", "04", "06", "07", "08", "09", "11", "12", "13"]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS_WITH_QUESTIONS)
@@ -43,8 +43,8 @@ def test_unknown_placeholder_is_a_clear_error(data_copy):
 
 def test_question_without_matching_option_is_a_clear_error(data_copy):
     path = data_copy.parent / "course" / "question_options.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("mba,\"No: it can help", "mba,\"Maybe: it can help"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("mba,No: it can set", "mba,Maybe: it can set"), encoding="utf-8")
     with pytest.raises(DataError, match="question 'mba' has no option equal to its answer"):
         course.questions("12")
 
@@ -119,3 +119,12 @@ def test_self_assessment_widget_updates_its_result():
         widget.answer(item.id, item.jpm_option)
     assert widget.result.lean == "JPM"
     assert "You lean JPM" in widget.result_html.value
+
+
+def test_self_assessment_reads_as_english():
+    lean = assessment.score(_answers(["JPM"] * 6)).explanation.splitlines()[0]
+    assert "The first article calls JPMs doers and coordinators, expected to support, organise" in lean
+    one_left = assessment.score(_answers(["APM", "APM", "APM", "JPM", "APM"])).explanation.splitlines()[-1]
+    assert one_left == "1 question is still unanswered; answer it for a fuller picture."
+    two_left = assessment.score(_answers(["APM", "APM", "APM", "JPM"])).explanation
+    assert "2 questions are still unanswered; answer them" in two_left and "(s)" not in two_left

@@ -95,3 +95,73 @@ def test_usage_log_records_only_what_a_call_returns(tmp_path, monkeypatch):
     assert {"table": "profiles", "key": ["APM", "archetype"]} in entries
     assert sum(e["table"] == "profiles" for e in entries) == 1  # not every profile row describe() read
     assert sum(e["table"] == "comparisons" for e in entries) == 6
+
+
+# What a learner reads: full text, words for headers, no raw dumps, no prose in monospace.
+TABLE_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
+RAW_VALUES = {"True", "False", "<NA>", "NaN", "nan", "None", "NaT"}
+
+
+def _html_tables(nb):
+    for index, output in notebooks.outputs(nb):
+        page = output.get("data", {}).get("text/html", "")
+        if "<table" in page:
+            yield index, page
+
+
+def _text(cell_html: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", cell_html)).strip()
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_tables_show_full_text_with_human_headers(executed, path):
+    _, results = executed
+    problems = []
+    for index, page in _html_tables(results[path.name]):
+        if "pmkit-table" not in page:
+            problems.append(f"cell {index}: a table not shown through pmkit.display (a raw DataFrame?)")
+        for kind, raw in TABLE_CELL.findall(page):
+            text = _text(raw)
+            if text.endswith(("...", "\u2026")):
+                problems.append(f"cell {index}: a cut-off cell {text[-60:]!r}")
+            if kind == "h" and re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", text):
+                problems.append(f"cell {index}: a snake_case header {text!r}")
+            if text in RAW_VALUES:
+                problems.append(f"cell {index}: a raw value {text!r} where a learner expects words")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_raw_dumps_or_prose_from_print(executed, path):
+    _, results = executed
+    problems = []
+    for index, cell in enumerate(results[path.name].cells):
+        if cell.cell_type != "code":
+            continue
+        printed = "".join(o.get("text", "") for o in cell.outputs if o["output_type"] == "stream")
+        if len(printed) > 80:
+            problems.append(f"cell {index}: {len(printed)} characters printed in monospace; use display.markdown")
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if data and not ({"text/html", "text/markdown", WIDGET} & set(data)):
+                problems.append(f"cell {index}: a plain-text dump {data.get('text/plain', '')[:80]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_synthetic_case_data_is_labelled_where_shown(executed):
+    _, results = executed
+    nb = results["11-case-studies.ipynb"]
+    shown_any = 0
+    for index, cell in enumerate(nb.cells):
+        uses_case_data = re.search(r"\b(cases|sprints|streams)\.", cell.source)
+        if cell.cell_type != "code" or "reveal(" in cell.source or not uses_case_data:
+            continue
+        for output in cell.outputs:
+            data = output.get("data", {})
+            text = data.get("text/html", "") + data.get("text/markdown", "")
+            if text:
+                shown_any += 1
+                assert "ynthetic" in text, f"cell {index} shows case data without saying it is synthetic"
+    assert shown_any >= 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -61,3 +62,23 @@ def test_wrap_up_links_every_exercise():
     text = "\n".join(c.source for c in notebooks.read(COURSE / "13-wrap-up.ipynb").cells)
     for exercise in exercise_ids():
         assert f"(../exercises/{exercise}/{exercise}.ipynb)" in text, exercise
+
+
+def _bare_headings(cells) -> list[str]:
+    """Headings that stand alone right above a code cell: the learner is not told what the cell is for."""
+    return [c.source.strip() for c, after in itertools.pairwise(cells)
+            if c.cell_type == "markdown" and re.fullmatch(r"#+ [^\n]*", c.source.strip())
+            and after.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_section_says_what_comes_before_its_code(path):
+    assert _bare_headings(notebooks.read(path).cells) == []
+
+
+def test_bare_heading_check_can_fail():
+    import nbformat
+
+    cells = [nbformat.v4.new_markdown_cell("## Case 2"), nbformat.v4.new_code_cell("x = 1"),
+             nbformat.v4.new_markdown_cell("## Case 3\n\nWhat happened next."), nbformat.v4.new_code_cell("y = 2")]
+    assert _bare_headings(cells) == ["## Case 2"]

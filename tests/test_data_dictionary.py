@@ -6,13 +6,16 @@ import re
 
 import pytest
 
-from pmkit import cases, course, exercises, roles
+from pmkit import cases, course, craft, exercises, glossary, roles, tries
 from tests.conftest import REPO
 
 SCHEMAS = {f"roles/{s.filename}": s for s in roles.SCHEMAS.values()}
 SCHEMAS |= {f"cases/{s.filename}": s for s in cases.SCHEMAS.values()}
 SCHEMAS |= {f"course/{s.filename}": s for s in course.SCHEMAS.values()}
 SCHEMAS |= {f"exercises/{s.filename}": s for s in exercises.SCHEMAS.values()}
+SCHEMAS |= {f"course/{s.filename}": s for s in craft.SCHEMAS.values()}  # chapter 05's worked examples
+SCHEMAS |= {f"course/{s.filename}": s for s in tries.SCHEMAS.values()}  # chapter 10's practice data
+SCHEMAS["course/glossary.csv"] = glossary.SCHEMA
 
 README = (REPO / "datasets" / "README.md").read_text(encoding="utf-8")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit import quiz, roles, widgets
+from pmkit import quiz, roles, theme, widgets
 
 Q = quiz.Question(id="q1", prompt="Who writes PRDs?", options=("APM", "JPM"), answer="APM",
                   explanation="APMs write PRDs; JPMs draft user stories.",
@@ -47,24 +47,29 @@ def test_score_counts_and_message():
     assert "Well done" in perfect.message
 
 
-def test_role_questions_come_from_the_data_and_alternate():
+def test_role_questions_come_from_the_data_without_a_pattern():
     rows = roles.comparison("decision_making").to_dict("records")
     questions = quiz.role_questions(rows)
-    assert [q.answer for q in questions] == ["APM", "JPM"] * 3
+    answers = [q.answer for q in questions]
+    assert quiz.has_pattern(answers) is None and set(answers) == {"APM", "JPM"}
+    assert answers == [q.answer for q in quiz.role_questions(rows)]  # a fixed order
     first = questions[0]
-    assert "Small feature ownership" in first.prompt
-    assert "Tactical execution decisions" in quiz.grade(first, "JPM").message
+    side = {"APM": "Small feature ownership", "JPM": "Tactical execution decisions"}
+    assert side[first.answer] in first.prompt
+    wrong = "JPM" if first.answer == "APM" else "APM"
+    assert side[wrong] in quiz.grade(first, wrong).message
 
 
 def test_quiz_widget_updates_feedback_on_click():
     quiz_widget = widgets.role_quiz("influence", per_topic=2)
     first, second = quiz_widget.questions
     assert "Not answered yet" in quiz_widget.feedback[first.id].value
-    quiz_widget.answer(first.id, "JPM")  # wrong: the first question asks about the APM side
+    wrong = "JPM" if first.answer == "APM" else "APM"
+    quiz_widget.answer(first.id, wrong)
     assert "pmkit-incorrect" in quiz_widget.feedback[first.id].value
     assert "Across the team and the organisation" in quiz_widget.feedback[first.id].value
-    quiz_widget.answer(first.id, "APM")
-    quiz_widget.answer(second.id, "JPM")
+    quiz_widget.answer(first.id, first.answer)
+    quiz_widget.answer(second.id, second.answer)
     assert "pmkit-correct" in quiz_widget.feedback[second.id].value
     assert "2 of 2 correct" in quiz_widget.tally.value
 
@@ -73,3 +78,29 @@ def test_feedback_html_never_relies_on_colour_alone():
     for status, word in [(quiz.CORRECT, "\u2714"), (quiz.INCORRECT, "\u2718"), (quiz.NOT_ATTEMPTED, "\u2026")]:
         html = widgets.feedback_html(quiz.Feedback("q", status, "<b>x</b>"))
         assert word in html and "&lt;b&gt;" in html
+
+
+@pytest.mark.parametrize("status", list(theme.FEEDBACK))
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_feedback_colours_meet_wcag_aa_in_both_themes(status, mode):
+    text, background = theme.FEEDBACK[status][mode]
+    assert theme.contrast(text, background) >= 4.5
+    assert theme.contrast(*theme.CHOSEN) >= 4.5
+    assert f".pmkit-feedback.pmkit-{status} {{color: {text}; background: {background};" in theme.style_sheet()
+
+
+def test_contrast_is_wcags():
+    assert round(theme.contrast("#000000", "#FFFFFF"), 1) == 21.0
+    assert round(theme.contrast("#777777", "#FFFFFF"), 2) == 4.48  # the classic just-failing grey
+
+
+def test_not_answered_is_neutral_and_long_option_lists_are_not_repeated():
+    quiz_widget = widgets.chapter_quiz("02")
+    long = next(q for q in quiz_widget.questions if sum(map(len, q.options)) > 40)
+    note = quiz_widget.feedback[long.id].value
+    assert "pmkit-not_attempted" in note and "color:" not in note  # colours come from the theme's sheet
+    assert f"choose one of the {len(long.options)} answers above" in note
+    assert not any(option in note for option in long.options)
+    assert "pick APM or JPM" in widgets.role_quiz("influence", per_topic=1).feedback[
+        widgets.role_quiz("influence", per_topic=1).questions[0].id].value
+    assert "pmkit-quiz" in quiz_widget.widget._dom_classes and "<style>" in quiz_widget.widget.children[0].value

@@ -1,0 +1,137 @@
+"""Every quiz a chapter shows tests understanding, not pattern-spotting, and explains itself in good English.
+
+The quizzes are found in the chapters' code cells themselves (``widgets.role_quiz(...)``,
+``widgets.chapter_quiz("04")`` ...) and built exactly as a learner gets them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from pmkit import course, notebooks, quiz, widgets
+from tests.conftest import COURSE
+
+CALL = re.compile(r"\bwidgets\.(role_quiz|chapter_quiz|task_sort|scenario_quiz)\(([^)]*)\)")
+
+
+MISSING: list[str] = []  # quizzes a chapter calls for that cannot be built
+
+
+def _quizzes() -> list[tuple[str, list[quiz.Question]]]:
+    found = []
+    for path in sorted(COURSE.glob("*.ipynb")):
+        for cell in notebooks.read(path).cells:
+            if cell.cell_type == "code":
+                for name, args in CALL.findall(cell.source):
+                    try:
+                        built = eval(f"widgets.{name}({args})", {"widgets": widgets})  # our own notebooks' calls
+                    except KeyError as error:
+                        MISSING.append(f"{path.stem}: {name}({args}): {error}")
+                        continue
+                    found.append((f"{path.stem}: {name}({args})", built.questions))
+    return found
+
+
+QUIZZES = _quizzes()
+ALL = [q for _, questions in QUIZZES for q in questions]
+MULTI = [q for q in ALL if set(q.options) != {"APM", "JPM"}]
+
+
+def test_the_chapters_have_quizzes():
+    assert not MISSING, MISSING
+    assert len(QUIZZES) >= 12 and len(ALL) >= 60
+
+
+@pytest.mark.parametrize(("name", "questions"), QUIZZES, ids=[n for n, _ in QUIZZES])
+def test_answers_follow_no_pattern(name, questions):
+    answers = [q.answer if set(q.options) == {"APM", "JPM"} else str(q.options.index(q.answer)) for q in questions]
+    assert quiz.has_pattern(answers) is None, f"{name}: {quiz.has_pattern(answers)}: {answers}"
+
+
+@pytest.mark.parametrize(("name", "questions"), QUIZZES, ids=[n for n, _ in QUIZZES])
+def test_the_right_answer_is_not_the_giveaway_longest(name, questions):
+    multi = [q for q in questions if set(q.options) != {"APM", "JPM"}]
+    longest = [q.id for q in multi if all(len(q.answer) > len(o) for o in q.options if o != q.answer)]
+    if len(multi) >= 3:
+        assert len(longest) <= len(multi) // 2, f"{name}: the right answer is the longest in {longest}"
+
+
+def test_answer_positions_are_spread_across_the_course():
+    longest = sum(all(len(q.answer) > len(o) for o in q.options if o != q.answer) for q in MULTI)
+    assert longest <= len(MULTI) // 3, f"the right answer is the longest option in {longest} of {len(MULTI)}"
+    places = Counter(q.options.index(q.answer) for q in MULTI)
+    for place in range(3):
+        assert places[place] >= len(MULTI) * 0.15, f"answers in position {place + 1}: {places[place]} of {len(MULTI)}"
+
+
+def test_role_answers_are_balanced():
+    roles_asked = Counter(q.answer for q in ALL if set(q.options) == {"APM", "JPM"})
+    assert abs(roles_asked["APM"] - roles_asked["JPM"]) <= sum(roles_asked.values()) // 5, roles_asked
+
+
+EXCEPTIONS = {"hour", "honest", "user", "update", "one", "usability", "usual"}
+
+
+def test_every_wrong_option_gets_its_own_reason_in_good_english():
+    bad_article = re.compile(r"\b(a (?:APM|MVP|SVP|[AEIOU]\w*)|an (?:JPM|PM\b|PRD|QA\b|UX\b|[b-df-hj-np-tv-z]\w*))\b")
+    problems = []
+    for q in ALL:
+        for option in q.options:
+            message = quiz.grade(q, option).message
+            if option != q.answer and q.why_not.get(option) in (None, "", q.explanation):
+                problems.append(f"{q.id}: {option!r} has no reason of its own")
+            problems += [f"{q.id}: {m.group(0)!r}" for m in bad_article.finditer(message)
+                         if m.group(0).split()[1].lower() not in EXCEPTIONS]
+    assert not problems, "\n".join(problems)
+
+
+def test_transfer_questions_exist_where_promised():
+    ids = {q.id for q in course.questions("04")} | {q.id for q in course.questions("07")}
+    assert {"ad-titled-jpm", "ad-titled-apm", "calendar-jpm", "calendar-apm", "titles-disagree"} <= ids
+
+
+def test_pattern_checks_can_fail():
+    assert quiz.has_pattern(["APM", "APM", "APM"]) == "three APM answers in a row at questions 1 to 3"
+    assert quiz.has_pattern(["APM", "JPM", "APM", "JPM"]) == "the answers strictly alternate"
+    assert quiz.has_pattern(["APM", "APM", "JPM", "APM"]) is None
+    assert quiz.article("APM") == "an APM" and quiz.article("JPM") == "a JPM"
+
+
+#: The chapters' own rule of thumb: a prompt that names it has already answered the question.
+GIVEAWAYS = ("what gets built", "how it gets delivered")
+
+
+def _gives_away(prompt: str, answer: str) -> str | None:
+    """Why ``prompt`` hands the learner ``answer``: a rule-of-thumb phrase, or three of its words in a row."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z']+", text.lower().replace("-", " "))
+
+    said = " ".join(words(prompt))
+    named = [p for p in GIVEAWAYS if p in said]
+    if named:
+        return f"the prompt names the rule of thumb {named[0]!r}"
+    given = words(answer)
+    runs = [" ".join(given[i:i + 3]) for i in range(len(given) - 2) if " ".join(given[i:i + 3]) in said]
+    return f"the prompt contains the answer's words {runs[0]!r}" if runs else None
+
+
+def test_no_prompt_gives_its_answer_away():
+    problems = [f"{q.id}: {why}" for q in MULTI if (why := _gives_away(q.prompt, q.answer))]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_giveaway_check_can_fail():
+    assert _gives_away("Who, by the split, is making a what-gets-built call?", "The APM") is not None
+    assert _gives_away("Who writes a PRD for small features?", "Writes a PRD for small features") is not None
+    assert _gives_away("Who turns pain points into action items?", "The senior leader") is None
+
+
+def test_a_wrong_choice_is_quoted_when_it_is_a_phrase():
+    q = next(q for q in MULTI if q.id == "visibility-jpm")
+    wrong = next(o for o in q.options if o != q.answer)
+    assert f"you chose \u201c{wrong}\u201d. " in quiz.grade(q, wrong).message
+    role = next(q for q in ALL if set(q.options) == {"APM", "JPM"} and q.answer == "JPM")
+    assert "you chose APM. " in quiz.grade(role, "APM").message

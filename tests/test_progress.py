@@ -1,0 +1,127 @@
+"""A self-paced learner's progress: recorded by the real quiz widgets and `pmkit check`, shown back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pmkit import progress, widgets
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    path = tmp_path / "data" / "progress.json"
+    monkeypatch.setenv("PMKIT_PROGRESS", str(path))
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    return path
+
+
+def test_the_record_lives_outside_the_repository(monkeypatch, tmp_path):
+    monkeypatch.delenv("PMKIT_PROGRESS", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert progress.store_path() == tmp_path / "pmkit" / "progress.json"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert REPO not in progress.store_path().parents
+
+
+def test_kernels_of_test_runs_record_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("PMKIT_PROGRESS", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    quiz = widgets.chapter_quiz("02")
+    quiz.answer(quiz.questions[0].id, quiz.questions[0].answer)
+    assert not (tmp_path / "pmkit").exists()
+
+
+def test_quiz_answers_are_remembered_with_their_chapter(store):
+    quiz = widgets.chapter_quiz("02")
+    first, second = quiz.questions[:2]
+    wrong = next(o for o in second.options if o != second.answer)
+    quiz.answer(first.id, first.answer)
+    quiz.answer(second.id, wrong)
+    saved = json.loads(store.read_text())
+    (entry,) = saved["quizzes"].values()
+    assert entry["chapter"] == "02-the-apm" and entry["questions"] == [q.id for q in quiz.questions]
+    assert entry["answers"][first.id]["status"] == "correct"
+    assert entry["answers"][second.id] | {"at": 0} == {"choice": wrong, "status": "incorrect", "at": 0}
+    row = progress.summary().set_index("name").loc["02-the-apm"]
+    assert (row.status, row.done, row.out_of, row.score) == ("started", 2, len(quiz.questions), 1)
+    for question in quiz.questions:  # every question answered: the chapter is done, score as answered
+        quiz.answer(question.id, question.answer)
+    row = progress.summary().set_index("name").loc["02-the-apm"]
+    assert row.status == "done" and row.score == len(quiz.questions)
+    assert progress.summary().set_index("name").loc["03-the-jpm"].status == "not started"
+
+
+def test_the_notebook_a_kernel_serves_names_the_chapter(store, monkeypatch):
+    monkeypatch.setenv("JPY_SESSION_NAME", str(REPO / "course" / "08-influence-and-visibility.ipynb"))
+    quiz = widgets.role_quiz("influence", per_topic=1)
+    quiz.answer(quiz.questions[0].id, quiz.questions[0].answer)
+    (entry,) = json.loads(store.read_text())["quizzes"].values()
+    assert entry["chapter"] == "08-influence-and-visibility"
+
+
+def test_a_broken_record_is_started_afresh_not_fatal(store):
+    store.parent.mkdir(parents=True)
+    store.write_text("{not json")
+    assert progress.summary()["status"].eq("not started").all()
+    progress.record_check("prd", 3, 10)
+    assert json.loads(store.read_text())["checks"]["prd"]["best"] == 3
+
+
+def test_checks_keep_the_latest_and_the_best(store):
+    progress.record_check("prd", 6, 10)
+    progress.record_check("prd", 4, 10)
+    progress.record_check("role-sort", 8, 8)
+    checks = json.loads(store.read_text())["checks"]
+    assert (checks["prd"]["score"], checks["prd"]["best"], checks["prd"]["attempts"]) == (4, 6, 2)
+    table = progress.summary().set_index("name")
+    assert table.loc["prd", "status"] == "started" and table.loc["role-sort", "status"] == "done"
+    assert table.loc["prd", "detail"] == "best 6 of 10 points in 2 check(s)"
+    text = progress.text()
+    assert "Exercises (pmkit check): 1 of 9 done" in text and "Left to do:" in text and "prd" in text
+
+
+def test_progress_chart_is_titled_described_and_counts(store):
+    progress.record_check("role-sort", 8, 8)
+    spec = progress.chart().to_dict()
+    total = len(progress.chapters()) + len(progress.exercises())
+    assert spec["title"]["text"] == f"Your progress: 1 of {total} parts done"
+    assert "1 done" in spec["description"]
+    assert spec["encoding"]["color"]["scale"]["range"][0] == "#009E73"
+
+
+def test_pmkit_check_records_its_result_and_pmkit_progress_shows_it(store, tmp_path):
+    notebook = tmp_path / "beta-metrics.ipynb"
+    notebook.write_bytes((REPO / "exercises" / "beta-metrics" / "beta-metrics.ipynb").read_bytes())
+    env = {**os.environ, "PMKIT_PROGRESS": str(store)}
+    pmkit = [sys.executable, "-m", "pmkit.cli"] if not (REPO / ".venv/bin/pmkit").exists() else [
+        str(REPO / ".venv/bin/pmkit")]
+    checked = subprocess.run([*pmkit, "check", str(notebook)], capture_output=True, text=True, env=env, timeout=300)
+    assert checked.returncode == 1, checked.stdout + checked.stderr  # nothing answered: not all pass
+    saved = json.loads(store.read_text())["checks"]["beta-metrics"]
+    assert saved["attempts"] == 1 and saved["score"] == 0 and saved["max_score"] > 0
+    shown = subprocess.run([*pmkit, "progress"], capture_output=True, text=True, env=env, timeout=60, check=True)
+    assert f"beta-metrics                     started      best 0 of {saved['max_score']:g} points" in shown.stdout
+
+
+def test_show_in_a_kernel_gives_words_a_table_and_a_chart(store, tmp_path, monkeypatch):
+    import nbformat
+
+    from pmkit import notebooks
+
+    progress.record_check("role-sort", 8, 8)
+    path = tmp_path / "mine.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from pmkit import progress\nprogress.show()")]), path)
+    monkeypatch.setenv("PMKIT_PROGRESS", str(store))
+    outputs = [o for _, o in notebooks.outputs(notebooks.execute(path))]
+    assert "1 of" in outputs[0]["data"]["text/markdown"]
+    assert "role-sort" in outputs[1]["data"]["text/html"] and "best 8 of 8 points" in outputs[1]["data"]["text/html"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs[2:])
+    assert not any(o.get("output_type") == "error" or o.get("name") == "stderr" for o in outputs)
