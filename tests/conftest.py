@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,13 @@ SHARED = REPO.parent / "shared"
 COURSE = REPO / "course"
 #: Debian's Chromium, driven by Playwright in the browser tests (.ci/run installs it; no `playwright install`).
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _private_progress(tmp_path_factory, monkeypatch):
+    """Every test's `pmkit check` and quizzes record progress in a scratch file, never the developer's own."""
+    if "PMKIT_PROGRESS" not in os.environ:
+        monkeypatch.setenv("PMKIT_PROGRESS", str(tmp_path_factory.mktemp("progress") / "progress.json"))
 
 
 @pytest.fixture
