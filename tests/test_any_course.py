@@ -179,3 +179,26 @@ def test_a_plain_course_gets_clear_errors_not_tracebacks(graded, tmp_path):
     done = _pmkit("grade", ASSIGNMENT, "--course", broken)
     assert done.returncode != 0 and "nbgrader_config.py: nbgrader could not load it" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_broken_and_endless_submissions_fail_alone_with_a_reason(tmp_path):
+    if not FIXTURES.is_dir():
+        pytest.skip("shared/corpora/nbgrader-fixtures is not beside the repository")
+    course = _make_course(tmp_path / "course")
+    handins = course / "handins"
+    (handins / "unchanged" / ASSIGNMENT / "functions.ipynb").write_text("{not json", encoding="utf-8")
+    endless = handins / "cheat" / ASSIGNMENT / "functions.ipynb"
+    nb = nbformat.read(endless, as_version=4)
+    next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answer").source = (
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass")  # ignores interrupts
+    nbformat.write(nb, endless)
+    run = _pmkit("grade", ASSIGNMENT, "--course", course, "--workers", "2", "--timeout", "3",
+                 "--submission-timeout", "20")
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = {line.split()[0]: line for line in run.stdout.splitlines()[1:-1]}
+    assert "failed" in lines["unchanged"] and "not valid JSON" in lines["unchanged"], run.stdout
+    assert "failed" in lines["cheat"] and "stopped after" in lines["cheat"], run.stdout
+    assert f"{len(STUDENTS) - 2} graded, 2 failed" in run.stdout
+    assert "Grading failed" in (course / "marked" / "cheat" / ASSIGNMENT / "FAILED.txt").read_text()
+    totals = _totals(_scores(course))
+    assert "unchanged" not in totals and "cheat" not in totals and totals["changed"] == 2 + 3
