@@ -226,8 +226,16 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
+    from pmkit.anycourse import PlainCourse, PlainGrader, is_plain_course
     from pmkit.batch import Grader, summary
 
+    if args.course or is_plain_course(Path(args.cohort)):  # a plain nbgrader course, not a cohort folder
+        course = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
+        grader = PlainGrader(course, args.exercise, workers=args.workers, cell_timeout=args.timeout,
+                             submission_timeout=args.submission_timeout, force=args.force,
+                             sandboxed=not args.no_sandbox)
+        print(summary(grader.run()))
+        return 0
     grader = Grader(_cohort(args), args.exercise, workers=args.workers, cell_timeout=args.timeout,
                     submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox)
     print(summary(grader.run()))
@@ -404,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run learners' notebooks without the sandbox (unsafe: their code runs as you, with the "
                             "cohort folder in reach); only where bubblewrap cannot run")
     cohort_options(grade)
+    grade.add_argument("--course", help="a plain nbgrader course folder (its nbgrader_config.py, source/, submitted/ "
+                                        "and gradebook) instead of a cohort; hidden tests then run in the learner's "
+                                        "sandboxed kernel, as in nbgrader")
     grade.set_defaults(func=_cmd_grade)
 
     feedback = commands.add_parser("feedback", help="write HTML feedback per learner, without hidden tests")

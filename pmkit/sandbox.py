@@ -305,11 +305,12 @@ def _client_class() -> type:
 
 
 def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, sandboxed: bool = True,
-        limits: Limits | None = None, saved: tuple[str, str] | None = None) -> Any:
+        limits: Limits | None = None, saved: tuple[str, str] | None = None, on_cell_executed: Any = None) -> Any:
     """Execute ``nb`` (a copy) in a fresh kernel, sandboxed unless told not to; returns it with outputs.
 
     ``saved`` is (file name, text) of the notebook as the learner saved it, put beside the kernel so that
     cells reading their own notebook (a Markdown answer) find it as they would in JupyterLab.
+    ``on_cell_executed`` is nbclient's hook, called with each cell and its execute reply.
 
     Raises :class:`SandboxError` with a reason when the kernel dies or the whole run overruns
     ``deadline`` seconds; a cell that raises is just an error output.
@@ -346,6 +347,8 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
             folder.chmod(0o711)
 
         client.on_notebook_start = lock_folder
+    if on_cell_executed is not None:
+        client.on_cell_executed = on_cell_executed
     overran = threading.Event()
 
     def stop() -> None:
