@@ -281,6 +281,10 @@ def interview_flow(frame: pd.DataFrame | None = None) -> alt.HConcatChart:
                   description=f"A six-step flow between two lanes, the senior leader and the JPM: {steps}")
 
 
+#: How the career map words a step's people management: the data records only what an article says.
+MANAGES = {True: "yes, an article says so", False: "not stated"}
+
+
 def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt.LayerChart:
     """Every onward route from ``start`` as a left-to-right tree, coloured by kind of move."""
     alt = altair()
@@ -297,7 +301,8 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
             node = (*prefix, edge["to_role"])
             if node not in nodes:
                 nodes[node] = {"role": edge["to_role"], "depth": len(node) - 1, "track": edge["track"],
-                               "timing": roles.timing(edge), "manages": bool(edge["people_management"])}
+                               "timing": roles.timing(edge),
+                               "manages": MANAGES[bool(edge["people_management"])]}
                 edges.append((prefix, node))
             prefix = node
     leaves = [n for n in nodes if not any(e[0] == n for e in edges)]
@@ -307,7 +312,7 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
         if "row" not in nodes[node]:
             rows = [nodes[child]["row"] for parent, child in edges if parent == node]
             nodes[node]["row"] = sum(rows) / len(rows)
-    node_frame = pd.DataFrame(nodes.values()).fillna({"timing": "", "manages": False})
+    node_frame = pd.DataFrame(nodes.values()).fillna({"timing": "", "manages": MANAGES[False]})
     node_frame["lines"] = [_wrapped(role, 16) for role in node_frame["role"]]  # narrow columns, no overlaps
     edge_frame = pd.DataFrame([{"x": nodes[a]["depth"], "y": nodes[a]["row"], "x2": nodes[b]["depth"],
                                 "y2": nodes[b]["row"], "track": nodes[b]["track"]} for a, b in edges])
@@ -326,7 +331,8 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
                alt.Tooltip("timing:N", title="Typical timing"), alt.Tooltip("manages:N", title="Manages people")]
     dots = alt.Chart(node_frame).mark_point(filled=True, size=140, opacity=1).encode(
         x=x, y=y, color=alt.Color("kind:N", scale=scale, legend=None),
-        shape=alt.Shape("manages:N", scale=alt.Scale(domain=[False, True], range=["circle", "square"]),
+        shape=alt.Shape("manages:N", scale=alt.Scale(domain=[MANAGES[False], MANAGES[True]],
+                                                   range=["circle", "square"]),
                         legend=alt.Legend(title="Manages people", orient="bottom")),
         tooltip=tooltip)
     one_line = node_frame["lines"].map(len) == 1  # Vega sets a text's first line at y: lift longer ones more

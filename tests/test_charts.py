@@ -217,3 +217,10 @@ def test_interview_flow_labels_every_step_in_place():
     assert len(texts) == 1 and texts[0]["encoding"]["text"]["field"] == "lines"
     drawn = {" ".join(r["lines"]) for r in _all_rows(spec)}
     assert drawn == set(roles.interview_flow()["action"])
+
+
+def test_career_map_words_people_management_as_the_data_means_it():
+    """The data records only what an article says, so "false" would claim more than it knows."""
+    values = {row["manages"] for data in charts.career_map().to_dict()["datasets"].values()
+              for row in data if "manages" in row}
+    assert values == set(charts.MANAGES.values())
