@@ -55,7 +55,7 @@ FIGURES: list[tuple[str, str, Callable[[], bool]]] = [
     ("13", "Two last questions", lambda: len(course.questions("13")) == 2),
     ("13", "Label twenty tasks as APM or JPM work", lambda: len(exercises.role_sort_tasks()) == 20),
     ("13", "Score 25 tickets with RICE", lambda: len(exercises.load_data("backlog")) == 25),
-    ("13", "Sort forty tickets by area and severity", lambda: len(exercises.load_data("triage_tickets")) == 40),
+    ("13", "Group thirty-eight tickets into incidents", lambda: len(exercises.load_data("triage_tickets")) == 38),
 ]
 
 

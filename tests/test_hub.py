@@ -319,10 +319,10 @@ def _feedback_pages(hub: Hub, user: str) -> list[str]:
 def test_each_learner_fetches_only_their_own_feedback(hub, round_trip):
     assert "returned them through the exchange" in round_trip["returned"]
     amara, bruno, chen = (_feedback_pages(hub, user) for user in LEARNERS)
-    assert len(amara) == 1 and "feedback for amara" in amara[0] and "Bruno" not in amara[0]
-    assert "7 of 10 points so far" in amara[0]
-    assert len(bruno) == 1 and "feedback for Bruno" in bruno[0] and "amara" not in bruno[0]
-    assert "2 of 10 points so far" in bruno[0]
+    assert len(amara) == 1 and "(amara)" in amara[0] and "Bruno" not in amara[0]
+    assert "7 of 10 points" in amara[0]
+    assert len(bruno) == 1 and "(Bruno)" in bruno[0] and "amara" not in bruno[0]
+    assert "2 of 10 points" in bruno[0]
     assert chen == [], "a learner who submitted nothing was handed someone's feedback"
     hidden = "### BEGIN HIDDEN TESTS"
     assert all(hidden not in page for page in amara + bruno)
