@@ -130,10 +130,11 @@ def command(argv: list[str], sockets: Path, limits: Limits, uid: int | None,
         bwrap += ["--unshare-user", "--disable-userns"]
     for key, value in env.items():
         bwrap += ["--setenv", key, value]
-    bwrap += [*_system_mounts(), "--proc", "/proc", "--dev", "/dev"]
-    bwrap += [*_ancestors([*paths, sockets]), "--perms", "0755", "--dir", "/home"]
+    bwrap += [*_system_mounts(), "--proc", "/proc", "--dev", "/dev", "--perms", "0755", "--dir", "/home"]
     bwrap += ["--perms", "1777", "--size", str(limits.tmp_size), "--tmpfs", "/tmp",
               "--perms", "1777", "--size", str(limits.tmp_size), "--tmpfs", HOME]
+    # After the tmpfs mounts, so an install under /tmp (a CI clone in a 0700 mktemp folder) stays reachable.
+    bwrap += _ancestors([*paths, sockets])
     for path in paths:
         bwrap += ["--ro-bind", str(path), str(path)]
     bwrap += ["--bind", str(sockets), str(sockets), "--chdir", HOME, "--"]

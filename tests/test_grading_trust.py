@@ -426,3 +426,33 @@ def test_without_bubblewrap_check_and_grade_refuse_and_say_why(tmp_path):
                           capture_output=True, text=True, check=False, env=env)
     assert done.returncode == 2 and "the grading sandbox cannot be made here" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_install_inside_a_private_tmp_folder_is_reachable_in_the_sandbox(monkeypatch):
+    """A clone made by `mktemp -d` is 0700 under /tmp; the sandbox's own /tmp must not hide it from the kernel."""
+    import shutil
+    import tempfile
+
+    from pmkit import sandbox
+
+    if sandbox.unavailable_reason():
+        pytest.skip(f"no sandbox here: {sandbox.unavailable_reason()}")
+    private = Path(tempfile.mkdtemp(prefix="pmkit-clone-"))  # 0700, like a CI clone
+    sockets = Path(tempfile.mkdtemp(prefix="pmkit-k-"))
+    try:
+        data = private / "data"
+        data.mkdir(mode=0o755)
+        (data / "hello.txt").write_text("reachable", encoding="utf-8")
+        (data / "hello.txt").chmod(0o644)
+        paths = [*sandbox._readonly_paths(), data]
+        monkeypatch.setattr(sandbox, "_readonly_paths", lambda: paths)
+        uid = sandbox.sandbox_uid()
+        if uid is not None:
+            os.chown(sockets, uid, uid)
+        argv = [sys.executable, "-c", f"print(open({str(data / 'hello.txt')!r}).read())"]
+        done = subprocess.run(sandbox.command(argv, sockets, sandbox.Limits(), uid), capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert done.returncode == 0 and done.stdout.strip() == "reachable", done.stderr[-500:]
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
