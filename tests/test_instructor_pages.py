@@ -7,6 +7,7 @@ from disk with every request off the machine blocked, as an offline instructor w
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -251,12 +252,24 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
         tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        # The page's own AJAX calls need the token too (a URL token authenticates only the page itself).
+        tab.set_extra_http_headers({"Authorization": f"token {token}"})
         tab.goto(f"http://127.0.0.1:{port}/formgrader/submissions/{notebook_id}/?token={token}")
         tab.wait_for_load_state("networkidle")
         expect(tab.locator("#notebook").first).to_contain_text("Question 4", timeout=30_000)
         assert tab.title() != "PWNED"  # cy's displayed <script> did not run in the instructor's page
         expect(tab.locator("h1", has_text="100/100")).to_have_count(0)  # shown as text, never as markup
         expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
+        assert _manual_score(cohort, "cy") is None
+        # Formgrader shows each autograded score as a placeholder once the page has loaded the grades.
+        expect(tab.locator("input.score").first).to_have_attribute("placeholder", re.compile(r"\d"), timeout=30_000)
+        tab.locator("input.score").last.fill("2")  # manual grading through the page reaches the gradebook
+        tab.locator("input.score").last.press("Tab")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _manual_score(cohort, "cy") != 2:
+            time.sleep(0.5)
+        assert _manual_score(cohort, "cy") == 2
+        _set_manual_score(cohort, "cy", None)  # the module's cohort is shared: leave it as the other tests expect
         _shot(tab, "formgrader-offline")
         text = "\n".join(errors)
         assert "MathJax is not defined" not in text, text
@@ -265,6 +278,20 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _manual_score(cohort, learner: str) -> float | None:
+    """The manual score of beta-metrics' written answer, read from the gradebook."""
+    with gradebook(cohort.db_url) as book:
+        notebook = book.find_submission_notebook("beta-metrics", "beta-metrics", learner)
+        return next((g.manual_score for g in notebook.grades if g.name == "answer-call"), None)
+
+
+def _set_manual_score(cohort, learner: str, score: float | None) -> None:
+    with gradebook(cohort.db_url) as book:
+        notebook = book.find_submission_notebook("beta-metrics", "beta-metrics", learner)
+        next(g for g in notebook.grades if g.name == "answer-call").manual_score = score
+        book.db.commit()
 
 
 def _canvas_import(path):
