@@ -1,7 +1,9 @@
 """Checks for exercise test cells: three outcomes (correct, incorrect, not attempted) with specific feedback.
 
 A passing check prints a ``✔`` line. A failing one raises :class:`Incorrect` or
-:class:`NotAttempted`, both AssertionErrors, so nbgrader scores the cell as failed. Inside a
+:class:`NotAttempted`, both AssertionErrors, so nbgrader scores the cell as failed. A check with
+credit per item (:func:`score_labels`) returns a :class:`Partial` when only some items are right:
+left as the cell's last value, nbgrader reads its number as the cell's points. Inside a
 kernel, importing this module installs a display hook that shows a failed check as its message
 alone, without a traceback (which would otherwise print the test code, hidden tests included),
 while still producing the error output nbgrader looks for. While a learner works (outside
@@ -376,6 +378,91 @@ def check_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *,
     if wrong:
         raise _incorrect(name, f"{len(wrong)} of {len(expected)} labelled wrongly: {', '.join(map(str, wrong))}", hint)
     passed(name, f"all {len(expected)} labels are right.")
+
+
+#: The MIME type that carries a partial-credit message beside nbgrader's number (its ``text/plain``).
+MESSAGE_MIME = "text/x-pmkit-message"
+
+
+def partial_bundle(points: float, message: str) -> dict[str, str]:
+    """The output data of a partly right test cell: nbgrader reads ``text/plain`` as the cell's points."""
+    import html
+
+    return {"text/plain": f"{points:g}", MESSAGE_MIME: message,
+            "text/html": f'<pre class="pmkit-partial">{html.escape(message)}</pre>'}
+
+
+class Partial:
+    """Partial credit left as a test cell's last value: nbgrader scores the cell with ``points``.
+
+    It is returned, never raised, because nbgrader gives 0 to a cell with an error output. A
+    learner reads the message (HTML in JupyterLab); nbgrader reads the number (``text/plain``).
+    """
+
+    def __init__(self, points: float, out_of: float, message: str) -> None:
+        """``points`` of ``out_of`` earned; ``message`` says what is wrong and where."""
+        self.points, self.out_of, self.message = float(points), float(out_of), message
+
+    def __repr__(self) -> str:
+        """The points alone: what nbgrader reads as the cell's partial credit."""
+        return f"{self.points:g}"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return partial_bundle(self.points, self.message)
+
+
+def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *,
+                  points: float, starter: str, allowed: Sequence[str] | None, hint: str | None,
+                  normalise: Callable[[Any], str], what: str) -> Partial | None:
+    """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none."""
+    check_type(name, answers, Mapping, "{1: 'A', 2: 'J'}")
+    answers = _as_plain(name, answers)
+    given = {k: answers.get(k) for k in keys}
+    if all(_is_blank(v) or normalise(v) == normalise(starter) for v in given.values()):
+        raise _not_attempted(name, f"replace each {starter!r} with your label")
+    allowed_set = None if allowed is None else {normalise(a) for a in allowed}
+    unanswered = [k for k, v in given.items() if _is_blank(v) or normalise(v) == normalise(starter)]
+    unknown = [k for k, v in given.items() if k not in unanswered and allowed_set is not None
+               and normalise(v) not in allowed_set]
+    wrong = [k for k, v in given.items() if k not in unanswered and k not in unknown and not right(k, v)]
+    if not unanswered and not unknown and not wrong:
+        passed(name, f"all {len(keys)} labels are right.")
+        return None
+    problems = []
+    if wrong:
+        problems.append(f"{len(wrong)} labelled wrongly: {', '.join(map(str, wrong))}")
+    if unanswered:
+        problems.append(f"{len(unanswered)} still unanswered: {', '.join(map(str, unanswered))}")
+    if unknown:
+        shown = ", ".join(f"{k}={_show(given[k], 20)}" for k in unknown)
+        problems.append(f"not {' or '.join(allowed or ())}: {shown}")
+    earned = len(keys) - len(wrong) - len(unanswered) - len(unknown)
+    each = points / len(keys)
+    if earned == 0:
+        raise _incorrect(name, "; ".join(problems) + f" (0 of {points:g} points)", hint)
+    _record(name)
+    message = (f"\u2718 {name}: incorrect for {len(keys) - earned} of {len(keys)} ({'; '.join(problems)}). "
+               f"Partial credit: {earned * each:g} of {points:g} points, {each:g} per {what}."
+               + (f"\nHint: {hint}" if hint else ""))
+    return Partial(earned * each, points, message)
+
+
+def score_labels(name: str, answers: Any, expected: Mapping[Any, str], *, points: float, starter: str = "?",
+                 allowed: Sequence[str] | None = None, hint: str | None = None,
+                 normalise: Callable[[Any], str] = _upper, what: str = "item") -> Partial | None:
+    """Like :func:`check_labels`, with credit per key: leave the result as the test cell's last value."""
+    expected = dict(plain(expected))
+    return _score_labels(name, answers, list(expected), lambda k, v: normalise(v) == normalise(expected[k]),
+                         points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
+
+
+def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *, salt: str, points: float,
+                        starter: str = "?", allowed: Sequence[str] | None = None, hint: str | None = None,
+                        normalise: Callable[[Any], str] = _upper, what: str = "item") -> Partial | None:
+    """:func:`score_labels` against per-key digests from :func:`label_digests` (for visible tests)."""
+    return _score_labels(name, answers, list(expected),
+                         lambda k, v: digest(_item_text(v), f"{salt}:{k}") == expected[k],
+                         points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
 
 
 def _not_attempted(name: str, what_to_do: str) -> NotAttempted:

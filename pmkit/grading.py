@@ -104,8 +104,20 @@ class SubmissionResult:
 
 def graded_cell_outcome(cell: Any) -> tuple[str, str]:
     """Read a test cell's outputs: our checks' messages, or the error's last line for anything else."""
+    from pmkit.checks import MESSAGE_MIME
+
     printed = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
     for output in cell.get("outputs", []):
+        if output.get("output_type") == "execute_result":  # partial credit, as nbgrader reads it
+            data = output.get("data", {})
+            maximum = cell.get("metadata", {}).get("nbgrader", {}).get("points", 0)
+            try:
+                partial = float("".join(data.get("text/plain", "")))
+            except ValueError:
+                continue
+            if partial < float(maximum):
+                message = "".join(data.get(MESSAGE_MIME, "")) or f"\u2718 {partial:g} of {maximum:g} points."
+                return "incorrect", message
         if output.get("output_type") == "error":
             ename, evalue = output.get("ename", ""), output.get("evalue", "")
             if ename == "NotAttempted":
@@ -114,6 +126,11 @@ def graded_cell_outcome(cell: Any) -> tuple[str, str]:
                 return "incorrect", evalue
             return "incorrect", f"\u2718 the test stopped with {ename}: {evalue}".strip()
     return "correct", printed.strip() or "\u2714 passed."
+
+
+def _once(printed: str) -> str:
+    """Printed check lines with repeats dropped: a hidden test that repeats a visible check says it once."""
+    return "".join(dict.fromkeys(printed.splitlines(keepends=True)))
 
 
 def _put_interpreter_scripts_on_path() -> None:
@@ -189,10 +206,15 @@ def _test_outputs(outcome: dict[str, Any]) -> list[Any]:
     """The outputs of a test cell, built from the trusted run's outcome (never from the learner's kernel)."""
     from nbformat.v4 import new_output
 
+    from pmkit.checks import partial_bundle
+
     outputs = []
     if outcome.get("printed"):
-        outputs.append(new_output("stream", name="stdout", text=outcome["printed"]))
-    if outcome["status"] != "correct":
+        outputs.append(new_output("stream", name="stdout", text=_once(outcome["printed"])))
+    if outcome["status"] == "partial":  # nbgrader reads the number as the cell's points
+        outputs.append(new_output("execute_result", data=partial_bundle(float(outcome["score"]), outcome["message"]),
+                                  execution_count=None))
+    elif outcome["status"] != "correct":
         ename = {"not_attempted": "NotAttempted", "incorrect": "Incorrect"}.get(outcome["status"], "Incorrect")
         outputs.append(new_output("error", ename=ename, evalue=outcome["message"], traceback=[outcome["message"]]))
     return outputs

@@ -5,8 +5,9 @@ test cells (from the source notebook, never from a submission), runs the setup o
 by pmkit itself), then answers one request per line: the learner's answers as checked, tagged
 JSON. Each request runs in a forked child, so one submission's tests cannot leave anything behind
 for the next; the child binds only the plain values each test reads, runs the test cells in order
-and reports each one's outcome (correct / incorrect / not attempted, its printed lines and the
-check's message). :class:`TrustedRunner` is the parent's handle on it.
+and reports each one's outcome (correct / partial / incorrect / not attempted, its printed lines,
+the check's message, and for a partly right cell the points its last value gave, as nbgrader would
+read them). :class:`TrustedRunner` is the parent's handle on it.
 """
 
 from __future__ import annotations
@@ -60,12 +61,15 @@ def _run_tests(namespace: dict[str, Any], tests: list[dict[str, Any]], answers: 
             results.append({"grade_id": grade_id, "status": "incorrect", "printed": "", "message": bad})
             continue
         printed = io.StringIO()
-        status, message = "correct", ""
+        status, message, points = "correct", "", None
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()), \
                     warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                exec(compile(test["source"], f"<test {grade_id}>", "exec"), namespace)
+                last = _exec_cell(test["source"], f"<test {grade_id}>", namespace)
+            credit = _partial_credit(last)
+            if credit is not None:
+                status, (points, message) = "partial", credit
         except CheckFailed as failure:
             status, message = failure.status, str(failure)
         except NameError as error:
@@ -76,9 +80,41 @@ def _run_tests(namespace: dict[str, Any], tests: list[dict[str, Any]], answers: 
         except Exception as error:  # any other failure of the test against these answers
             status = "incorrect"
             message = f"\u2718 the test stopped with {type(error).__name__}: {error}".strip()
-        results.append({"grade_id": grade_id, "status": status, "printed": printed.getvalue()[:MAX_TEXT],
-                        "message": message[:MAX_TEXT]})
+        result = {"grade_id": grade_id, "status": status, "printed": printed.getvalue()[:MAX_TEXT],
+                  "message": message[:MAX_TEXT]}
+        if status == "partial":
+            result["score"] = points
+        results.append(result)
     return results
+
+
+def _exec_cell(source: str, filename: str, namespace: dict[str, Any]) -> Any:
+    """Run a test cell as a kernel would and return its last expression's value (None if it ends otherwise)."""
+    import ast
+
+    tree = ast.parse(source, filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, filename, "exec"), namespace)
+    if last is None:
+        return None
+    return eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+
+
+def _partial_credit(value: Any) -> tuple[float, str] | None:
+    """A test cell's last value read as nbgrader reads it: a number is the cell's points, with a message if any.
+
+    ``Partial`` (from :mod:`pmkit.checks`) carries its message; a bare number (a plain nbgrader
+    course's own partial-credit tests) has none. Anything else leaves the cell's full points.
+    """
+    import numbers
+
+    from pmkit.checks import Partial
+
+    if isinstance(value, Partial):
+        return value.points, value.message
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value), ""
+    return None
 
 
 def serve() -> None:

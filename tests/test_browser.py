@@ -317,6 +317,39 @@ def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
     print(f"\nbrowser test 3 took {time.perf_counter() - started:.1f} s")
 
 
+def test_a_partly_right_role_sort_group_shows_its_partial_credit(tmp_path, browser):
+    root = tmp_path / "learner-home"
+    for folder in ("exercises", "datasets"):
+        shutil.copytree(REPO / folder, root / folder)
+    notebook = "exercises/role-sort/role-sort.ipynb"
+    lab = Lab("learner", tmp_path, root=root, open_path=str(root / notebook))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    try:
+        _open(tab, lab, notebook)
+        ids = [cell.id for cell in nbformat.read(root / notebook, as_version=4).cells]
+        setup, answer, test = ids.index("setup"), ids.index("answer-sort"), ids.index("test-tasks-1-4")
+        _run_cell(tab, setup)
+        _type_into_cell(tab, answer, "answers = dict(zip(range(1, 21), 'JAAAAJJAAJJAJJAJAJAJ'))")
+        _run_cell(tab, answer)
+        cell = _run_cell(tab, test)
+        output = cell.locator(".jp-OutputArea")
+        expect(output).to_contain_text("✘ answers (tasks 1-4): incorrect for 1 of 4 (1 labelled wrongly: 3)",
+                                       timeout=30_000)
+        expect(output).to_contain_text("Partial credit: 1.5 of 2 points, 0.5 per task.")
+        expect(output).not_to_contain_text("Traceback")
+        assert cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        cell.scroll_into_view_if_needed()
+        _shot(tab, "3-role-sort-partial-credit")
+        _type_into_cell(tab, answer, "answers = dict(zip(range(1, 21), 'JAJAAJJAAJJAJJAJAJAJ'))")
+        _run_cell(tab, answer)
+        expect(_run_cell(tab, test).locator(".jp-OutputArea")).to_contain_text(
+            "✔ answers (tasks 1-4): all 4 labels are right.", timeout=30_000)
+    finally:
+        context.close()
+        lab.stop()
+
+
 def _menu_items(tab, menu: str) -> list[str]:
     bar = tab.locator(".lm-MenuBar-itemLabel", has_text=menu)
     if bar.count() == 0:

@@ -79,6 +79,12 @@ WRONG_VISIBLE = {
 }
 
 
+#: Exercises whose questions give credit per item, and the points the wrong answer above earns per test cell
+#: (all "A": two APM tasks in each group of four, one in tasks 13 to 16).
+PER_ITEM = {"role-sort": {"test-tasks-1-4": 1, "test-tasks-5-8": 1, "test-tasks-9-12": 1, "test-tasks-13-16": 0.5,
+                          "test-tasks-17-20": 1}}
+
+
 def _solution_code(exercise, cell_id):
     source = next(c.source for c in _source(exercise).cells if c.id == cell_id)
     return source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0] + source.split("### END SOLUTION")[1]
@@ -173,9 +179,21 @@ def wrong_runs(tmp_path_factory):
 def test_a_wrong_answer_is_told_incorrect_by_the_visible_check(wrong_runs, exercise, cell_id):
     cell = next(c for c in wrong_runs(exercise).cells if c.id == cell_id)
     errors = _errors(cell)
-    assert len(errors) == 1 and errors[0]["ename"] == "Incorrect", cell.outputs
-    message = errors[0]["evalue"]
-    assert message.startswith("\u2718") and "Traceback" not in "".join(errors[0]["traceback"]), message
+    results = [o for o in cell.outputs if o.get("output_type") == "execute_result"]
+    if exercise in PER_ITEM:  # partly right: no error box; a message, and the points nbgrader would read
+        assert not errors and len(results) == 1, cell.outputs
+        data = results[0]["data"]
+        points = PER_ITEM[exercise][cell_id]
+        assert float(data["text/plain"]) == points, data
+        message = data[checks.MESSAGE_MIME]
+        assert f"incorrect for {4 - points * 2:g} of 4" in message, message
+        assert f"Partial credit: {points:g} of 2 points, 0.5 per task" in message, message
+        assert message in data["text/html"]  # what JupyterLab shows
+    else:
+        assert len(errors) == 1 and errors[0]["ename"] == "Incorrect" and not results, cell.outputs
+        message = errors[0]["evalue"]
+        assert "Traceback" not in "".join(errors[0]["traceback"]), message
+    assert message.startswith("\u2718"), message
     assert "correct." not in _text(cell)
 
 

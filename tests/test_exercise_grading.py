@@ -48,10 +48,15 @@ Beta to 10%.
 
 WRONG = {
     "role-sort": [
+        # half a point per task: one wrong task in a group of four costs half a point, not the group's two
         ({"answer-sort": "answers = dict(zip(range(1, 21), 'JAJAAJJAAJJAJJAJAJAJ'))\nanswers[2] = 'J'\nanswers[10] = 'A'"},
-         {"test-tasks-1-4": 0, "test-tasks-5-8": 2, "test-tasks-9-12": 0, "test-tasks-13-16": 2, "test-tasks-17-20": 2}),
-        ({"answer-sort": "answers = dict(zip(range(1, 21), 'jajaajjaajjajjajajaj'))\nanswers[14] = '?'"},
-         {"test-tasks-1-4": 2, "test-tasks-5-8": 2, "test-tasks-9-12": 2, "test-tasks-13-16": 0, "test-tasks-17-20": 2}),
+         {"test-tasks-1-4": 1.5, "test-tasks-5-8": 2, "test-tasks-9-12": 1.5, "test-tasks-13-16": 2,
+          "test-tasks-17-20": 2}),
+        # lower case is fine; a task left '?' or labelled 'X' earns nothing; a group all wrong earns 0
+        ({"answer-sort": "answers = dict(zip(range(1, 21), 'jajaajjaajjajjajajaj'))\nanswers[14] = '?'\n"
+                         "answers[5] = 'X'\nanswers.update({17: 'j', 18: 'a', 19: 'j', 20: 'a'})"},
+         {"test-tasks-1-4": 2, "test-tasks-5-8": 1.5, "test-tasks-9-12": 2, "test-tasks-13-16": 1.5,
+          "test-tasks-17-20": 0}),
     ],
     "user-stories": [
         ({"answer-stories": GOOD_STORIES.replace("save my current search", "save and name my search quickly"),
@@ -198,7 +203,9 @@ def test_wrong_submissions_lose_exactly_the_expected_points(course, tmp_path, ex
     result = course.grade(exercise, f"wrong{case}", path)
     assert _auto(result) == expected
     for cell in result.cells:
-        if cell.autograded and cell.score == 0:
+        if cell.autograded and cell.score < cell.max_score:
             assert cell.status == "incorrect", (cell.grade_id, cell.message)
             assert cell.message.startswith("\u2718"), cell.message
             assert "Traceback" not in cell.message and "### BEGIN HIDDEN" not in cell.message
+        if cell.autograded and 0 < cell.score < cell.max_score:  # partial credit says what it is for
+            assert f"Partial credit: {cell.score:g} of {cell.max_score:g} points" in cell.message, cell.message

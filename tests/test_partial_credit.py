@@ -1,0 +1,107 @@
+"""Credit per item: a check that returns a score, the trusted runner that carries it, nbgrader that reads it.
+
+nbgrader gives a test cell partial credit when the cell ends in a number (its ``text/plain``) and has
+no error. These tests follow one partly right answer from :func:`pmkit.checks.score_labels` through
+the trusted runner to the graded cell, and score that cell with nbgrader's own ``determine_grade``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from nbformat.v4 import new_code_cell
+from nbgrader.utils import determine_grade
+
+from pmkit import checks
+from pmkit.grading import _test_outputs, graded_cell_outcome
+from pmkit.trusted import TrustedRunner
+
+KEY = {1: "A", 2: "J", 3: "A", 4: "J"}
+
+
+def test_all_right_prints_a_tick_and_leaves_full_credit(capsys):
+    assert checks.score_labels("answers", {1: "a", 2: "J", 3: "A", 4: "j"}, KEY, points=2) is None
+    assert capsys.readouterr().out == "\u2714 answers: all 4 labels are right.\n"
+
+
+def test_each_wrong_unanswered_or_unknown_label_costs_its_share():
+    partial = checks.score_labels("answers", {1: "J", 2: "?", 3: "X", 4: "J"}, KEY, points=2,
+                                  allowed=["A", "J"], what="task", hint="what gets built?")
+    assert isinstance(partial, checks.Partial) and partial.points == 0.5 and repr(partial) == "0.5"
+    assert partial.message == ("\u2718 answers: incorrect for 3 of 4 (1 labelled wrongly: 1; 1 still unanswered: 2; "
+                               "not A or J: 3='X'). Partial credit: 0.5 of 2 points, 0.5 per task.\n"
+                               "Hint: what gets built?")
+    bundle = partial._repr_mimebundle_()
+    assert bundle["text/plain"] == "0.5" and bundle[checks.MESSAGE_MIME] == partial.message
+
+
+def test_none_right_is_incorrect_and_none_answered_is_not_attempted():
+    with pytest.raises(checks.Incorrect, match=r"4 labelled wrongly: 1, 2, 3, 4 \(0 of 2 points\)"):
+        checks.score_labels("answers", {1: "J", 2: "A", 3: "J", 4: "A"}, KEY, points=2)
+    with pytest.raises(checks.NotAttempted):
+        checks.score_labels("answers", {1: "?", 2: "?", 3: "?", 4: "?"}, KEY, points=2)
+    with pytest.raises(checks.Incorrect, match="expected a Mapping"):
+        checks.score_labels("answers", ["A", "J", "A", "J"], KEY, points=2)
+
+
+def test_a_learner_label_is_html_escaped_where_it_is_shown():
+    partial = checks.score_labels("answers", {1: "<script>x</script>", 2: "J", 3: "A", 4: "J"}, KEY, points=2,
+                                  allowed=["A", "J"])
+    html = partial._repr_mimebundle_()["text/html"]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_digest_version_gives_the_same_credit_without_the_key():
+    digests = checks.label_digests(KEY, "sort")
+    for given in ({1: "A", 2: "J", 3: "A", 4: "J"}, {1: "J", 2: "J", 3: "A", 4: "J"}, {1: "J", 2: "?", 3: "A", 4: "X"}):
+        clear = checks.score_labels("answers", given, KEY, points=2, allowed=["A", "J"])
+        hidden = checks.score_labels_digest("answers", given, digests, salt="sort", points=2, allowed=["A", "J"])
+        assert repr(clear) == repr(hidden) and getattr(clear, "message", None) == getattr(hidden, "message", None)
+
+
+def _graded(outcome, points=2):
+    cell = new_code_cell("", metadata={"nbgrader": {"grade": True, "solution": False, "points": points,
+                                                    "grade_id": outcome["grade_id"], "schema_version": 3}})
+    cell.outputs = _test_outputs(outcome)
+    return cell
+
+
+@pytest.fixture(scope="module")
+def runner():
+    source = ('# answers: answers\n'
+              'checks.score_labels("answers", answers, KEY, points=2, allowed=["A", "J"], what="task")\n')
+    tests = [{"grade_id": "per-task", "source": source, "names": ["answers"]},
+             {"grade_id": "bare-number", "source": "# answers: share\nround(share * 4) / 2\n", "names": ["share"]}]
+    started = TrustedRunner(["from pmkit import checks\nKEY = {1: 'A', 2: 'J', 3: 'A', 4: 'J'}"], tests)
+    yield started
+    started.close()
+
+
+def _answers(labels, share):
+    """The tagged JSON an export step sends (see :mod:`pmkit.answers`)."""
+    return {"per-task": {"answers": {"dict": [[k, v] for k, v in labels.items()]}},
+            "bare-number": {"share": share}}
+
+
+def test_the_trusted_runner_carries_partial_credit_to_nbgrader(runner):
+    results = {r["grade_id"]: r for r in runner.run(_answers({1: "A", 2: "J", 3: "J", 4: "J"}, 0.25))}
+    per_task = results["per-task"]
+    assert per_task["status"] == "partial" and per_task["score"] == 1.5, per_task
+    cell = _graded(per_task)
+    assert determine_grade(cell) == (1.5, 2.0)  # nbgrader's own reading of the graded cell
+    status, message = graded_cell_outcome(cell)
+    assert status == "incorrect" and message.startswith("\u2718 answers: incorrect for 1 of 4 (1 labelled wrongly: 3)")
+    # a plain nbgrader course's own partial-credit test (a cell ending in a number) scores as nbgrader would
+    bare = results["bare-number"]
+    assert bare["status"] == "partial" and bare["score"] == 0.5
+    assert determine_grade(_graded(bare)) == (0.5, 2.0)
+
+
+def test_all_right_and_all_wrong_score_full_and_zero_through_the_runner(runner):
+    results = {r["grade_id"]: r for r in runner.run(_answers(KEY, 1.0))}
+    assert results["per-task"]["status"] == "correct" and "score" not in results["per-task"]
+    assert determine_grade(_graded(results["per-task"])) == (2.0, 2.0)
+    assert graded_cell_outcome(_graded(results["per-task"]))[0] == "correct"
+    wrong = {r["grade_id"]: r for r in runner.run(_answers({1: "J", 2: "A", 3: "J", 4: "A"}, 0.0))}
+    assert wrong["per-task"]["status"] == "incorrect"
+    assert determine_grade(_graded(wrong["per-task"])) == (0, 2.0)
+    assert determine_grade(_graded(wrong["bare-number"])) == (0.0, 2.0)
