@@ -4,8 +4,8 @@ Each autograded test cell is replaced, in the learner's (sandboxed) kernel, by a
 that serialises the values the test reads as tagged JSON. The trusted side decides which names
 those are (from the test's own trusted source) and parses what comes back strictly: plain
 ``str``/``int``/``float``/``bool``/``None``, lists, tuples, sets, dicts, pandas Series and
-DataFrames and timestamps. Anything else (a learner's class with its own ``__eq__``, a function)
-never reaches a test: it is reported as not plain data.
+DataFrames, timestamps and missing values. Anything else (a learner's class with its own ``__eq__``,
+a function) never reaches a test: it is reported as not plain data.
 """
 
 from __future__ import annotations
@@ -100,6 +100,8 @@ def _pmkit_export(names, ns, mime, limit):
                 return {"timestamp": v.isoformat()}
             if v is pd.NaT:
                 return {"nat": None}
+            if v is pd.NA:  # a missing value in a nullable column (load_data's Float64, Int64, string)
+                return {"na": None}
             if t is pd.Series:
                 return {"series": {"name": enc(v.name, depth + 1), "index": enc(v.index.tolist(), depth + 1),
                                    "values": enc(v.tolist(), depth + 1), "dtype": str(v.dtype)}}
@@ -176,7 +178,7 @@ def _check(value: Any, depth: int, counter: list[int]) -> Any:
         return [_check(x, depth + 1, counter) for x in value]
     if type(value) is dict and len(value) == 1:
         (tag, inner), = value.items()
-        if tag in ("missing", "nat") and inner is None:
+        if tag in ("missing", "nat", "na") and inner is None:
             return value
         if tag in ("float", "timestamp", "unsupported") and type(inner) is str and len(inner) < 200:
             return value
@@ -222,6 +224,8 @@ def rebuild(value: Any) -> Any:
 
     if tag == "nat":
         return pd.NaT
+    if tag == "na":
+        return pd.NA
     if tag == "timestamp":
         return pd.Timestamp(inner)
     if tag == "series":
