@@ -174,6 +174,13 @@ def course(tmp_path_factory):
         yield grading_course
 
 
+@pytest.fixture(scope="module")
+def visible_course(tmp_path_factory):
+    """Grading with the releases' visible checks only: what a learner's own test cells and ``pmkit check`` say."""
+    with GradingCourse(tmp_path_factory.mktemp("visible"), solutions=REPO / "exercises") as grading_course:
+        yield grading_course
+
+
 def _auto(result):
     return {c.grade_id: c.score for c in result.cells if c.autograded}
 
@@ -196,16 +203,31 @@ def test_unchanged_release_gets_zero_and_is_told_it_has_not_started(course, exer
             assert "not answered yet" in cell.message
 
 
-@pytest.mark.parametrize(("exercise", "case"), [(e, i) for e in exercise_ids() for i in (0, 1)])
-def test_wrong_submissions_lose_exactly_the_expected_points(course, tmp_path, exercise, case):
+# Rounded answers on the edge of a check's tolerance: the visible check and the hidden test must agree on them
+# (both accept), so a learner never sees a tick that grades to 0.
+WRONG["beta-metrics"].append(
+    ({"answer-adoption": "adoption_rate = 0.97", "answer-errors": "error_rate = 0.059",
+      "answer-tickets": "ticket_change_pct = -17.25"}, {"test-adoption": 2, "test-errors": 2, "test-tickets": 3}))
+WRONG["backlog-capacity"].append(
+    ({"answer-rice": "scored = backlog.assign(rice=(backlog['reach'] * backlog['impact'] * backlog['confidence']"
+                     ".fillna(0.5) / backlog['effort']).round(2))",
+      "answer-plan": "plan = ['PM-119', 'PM-115', 'PM-111', 'PM-121', 'PM-117', 'PM-122', 'PM-123', 'PM-105']"},
+     {"test-rice": 3, "test-plan": 4}))
+
+
+@pytest.mark.parametrize(("exercise", "case"), [(e, i) for e in exercise_ids() for i in range(len(WRONG[e]))])
+def test_wrong_submissions_lose_exactly_the_expected_points(course, visible_course, tmp_path, exercise, case):
     patches, expected = WRONG[exercise][case]
     path = _submission(tmp_path, exercise, patches, f"{exercise}-wrong{case}")
     result = course.grade(exercise, f"wrong{case}", path)
     assert _auto(result) == expected
+    # the learner's visible checks give the verdict the hidden tests give: no green tick that grades to 0
+    assert _auto(visible_course.grade(exercise, f"wrong{case}", path)) == expected
     for cell in result.cells:
         if cell.autograded and cell.score < cell.max_score:
             assert cell.status == "incorrect", (cell.grade_id, cell.message)
             assert cell.message.startswith("\u2718"), cell.message
             assert "Traceback" not in cell.message and "### BEGIN HIDDEN" not in cell.message
+            assert "could not be read" not in cell.message  # a real answer is judged, not refused
         if cell.autograded and 0 < cell.score < cell.max_score:  # partial credit says what it is for
             assert f"Partial credit: {cell.score:g} of {cell.max_score:g} points" in cell.message, cell.message
