@@ -90,7 +90,7 @@ def _record(name: str) -> None:
     """Note the answer variable a check's name starts with ("funnel" for "funnel's steps", "scored.rice")."""
     found = _IDENTIFIER.match(name)
     if found:
-        ATTEMPTED.add(found.group())
+        ATTEMPTED.update((found.group(), name))  # "answers" and "answers (tasks 1-4)": a question may name either
 
 
 def passed(name: str, message: str) -> None:
@@ -823,10 +823,15 @@ def install_display_hook() -> bool:
 class Question:
     """One autograded question of an exercise: its answers, a hint, and the model solution after an attempt."""
 
-    def __init__(self, exercise: str, number: int, answers: Sequence[str], hint: str, cells: Sequence[str]) -> None:
-        """Question ``number`` of ``exercise``, answered in the notebook cells ``cells`` (their ids)."""
+    def __init__(self, exercise: str, number: int, answers: Sequence[str], hint: str, cells: Sequence[str],
+                 items: Sequence[Any] = ()) -> None:
+        """Question ``number`` of ``exercise``, answered in the notebook cells ``cells`` (their ids).
+
+        ``items`` (task numbers, say) narrow a model answer shared by several questions to this
+        question's lines, so solving one group of tasks does not show the others.
+        """
         self.exercise, self.number, self.answers = exercise, number, tuple(answers)
-        self._hint, self.cells = hint, tuple(cells)
+        self._hint, self.cells, self.items = hint, tuple(cells), tuple(items)
 
     def __repr__(self) -> str:
         """How the question shows itself: what it offers."""
@@ -847,10 +852,23 @@ class Question:
                   f"Call .hint(). The model solution opens after your first attempt.")
             return
         code = model_solution(self.exercise, self.cells)
+        if code is not None and self.items:
+            code = _only_items(code, self.items)
         if code is None:
             print(f"The model solution of question {self.number} is shared by your instructor after the deadline.")
             return
         print(f"Model solution for question {self.number}:\n\n{code}")
+
+
+def _only_items(code: str, items: Sequence[Any]) -> str:
+    """The lines of a model answer's dict that are about ``items`` (lines of other keys are left out)."""
+    wanted = {str(item) for item in items}
+    keep = []
+    for line in str.splitlines(code):
+        key = re.match(r"\s*['\"]?([\w-]+)['\"]?\s*:", line)
+        if key is None or key.group(1) in wanted:
+            keep.append(line)
+    return "\n".join(keep)
 
 
 def model_solution(exercise: str, cells: Sequence[str]) -> str | None:

@@ -60,9 +60,9 @@ def load_data(name: str) -> pd.DataFrame:
     return load_named(SCHEMAS, name, datasets_dir() / "exercises")
 
 
-#: Each exercise's autograded questions: (number, answer variables, hint, answer cell ids). Hints are
+#: Each exercise's autograded questions: (number, answer variables, hint, answer cell ids[, items]). Hints are
 #: data on the question; ``solution()`` reads the model answer from ``solutions/`` when it is there.
-QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = {
+QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
     "ticket-triage": [
         (1, ("triaged", "area_of"), "lower-case the text and look for each area's product words (log in, "
             "password, invoice, export, notification, load); return the first area that matches.", ("answer-rules",)),
@@ -96,11 +96,12 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
             "effort fits in what is left, and keep going when it does not.", ("answer-plan",)),
     ],
     "role-sort": [
-        (n, ("answers",), "ask what the task decides. Choosing what the product should do or become, and judging "
-            "whether it worked, is APM work (PRDs, MVP scope, beta metrics, analytics, prototype tests, presenting "
-            "findings); making agreed work happen is JPM work (stories, backlog, capacity, QA dates, bugs and "
-            "support, customer updates, process). Careful: a small UI suggestion from support tickets is the "
-            "JPM's, and a scope cut to learn sooner is the APM's.", ("answer-sort",))
+        (n, (f"answers (tasks {4 * n - 3}-{4 * n})",), "ask what the task decides. Choosing what the product should "
+            "do or become, and judging whether it worked, is APM work (PRDs, MVP scope, beta metrics, analytics, "
+            "prototype tests, presenting findings); making agreed work happen is JPM work (stories, backlog, "
+            "capacity, QA dates, bugs and support, customer updates, process). Careful: what a task touches can "
+            "mislead. Ask who makes the decision in it, and whether the decision is about what to build or about "
+            "carrying out what was agreed.", ("answer-sort",), range(4 * n - 3, 4 * n + 1))
         for n in range(1, 6)
     ],
     "prd-vs-stories": [
@@ -143,8 +144,7 @@ def questions(exercise: str) -> tuple[Question, ...]:
     """The autograded questions of ``exercise``, each with ``hint()`` and ``solution()`` (after an attempt)."""
     from pmkit.checks import Question
 
-    return tuple(Question(exercise, number, answers, hint, cells)
-                 for number, answers, hint, cells in QUESTIONS[exercise])
+    return tuple(Question(exercise, *entry) for entry in QUESTIONS[exercise])
 
 
 VISIBLE_KEYS = Path(__file__).with_name("visible_keys.json")

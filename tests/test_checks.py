@@ -213,3 +213,19 @@ def test_solution_only_after_an_attempt_and_only_with_solutions(capsys, monkeypa
     monkeypatch.setattr(paths, "REPO_ROOT", tmp_path)
     question.solution()
     assert "shared by your instructor after the deadline" in capsys.readouterr().out
+
+
+def test_a_role_sort_question_opens_its_own_four_labels_after_its_own_attempt(capsys):
+    from pmkit import exercises
+
+    checks.ATTEMPTED.clear()
+    first, second = exercises.questions("role-sort")[:2]
+    key = {1: "J", 2: "A", 3: "J", 4: "A"}
+    assert checks.score_labels("answers (tasks 1-4)", {1: "A", 2: "A", 3: "J", 4: "A"}, key, points=2) is not None
+    second.solution()
+    assert "Try question 2 first" in capsys.readouterr().out  # group one tried, group two not yet
+    first.solution()
+    shown = capsys.readouterr().out
+    labelled = [line.split(":")[0].strip() for line in shown.splitlines() if ":" in line and "#" in line]
+    assert labelled == ["1", "2", "3", "4"], shown
+    assert not any(ch.isdigit() for ch in first._hint)  # the hint teaches the rule; it names no task
