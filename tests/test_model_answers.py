@@ -1,0 +1,78 @@
+"""The written model answers in ``solutions/`` agree with the exercise data they talk about.
+
+A model answer is what an instructor grades against and what ``solution()`` shows a learner; a
+figure or a ticket in it that the data contradict teaches the wrong thing. Each figure is
+recomputed here from the data the exercise loads.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+
+from pmkit import exercises
+from tests.conftest import REPO
+
+
+def _written(exercise: str, cell_id: str) -> str:
+    nb = nbformat.read(REPO / "solutions" / exercise / f"{exercise}.ipynb", as_version=4)
+    return " ".join(next(c.source for c in nb.cells if c.id == cell_id).split())
+
+
+def test_the_ticket_to_fight_for_is_one_the_plan_left_out():
+    backlog = exercises.load_data("backlog")
+    ranked = backlog.assign(rice=backlog["reach"] * backlog["impact"] * backlog["confidence"].fillna(0.5)
+                            / backlog["effort"]).sort_values("rice", ascending=False)
+    plan, left = [], exercises.CAPACITY
+    for row in ranked.itertuples():
+        if row.effort <= left:
+            plan.append(row.ticket)
+            left -= row.effort
+    answer = _written("backlog-capacity", "answer-fight")
+    named = re.findall(r"PM-\d+", answer)[0]
+    assert named not in plan, (named, plan)
+    assert backlog.set_index("ticket").loc[named, "title"].split()[0].lower() in answer.lower()
+
+
+def test_the_escalation_names_the_day_and_the_count_the_tickets_show():
+    tickets = exercises.load_data("triage_tickets")
+    double = tickets[tickets["text"].str.contains("charged twice")]
+    first = pd.Timestamp(double["created"].min())
+    answer = _written("ticket-triage", "answer-escalate")
+    assert f"since {first.day_name()}" in answer, answer
+    words = {5: "Five", 4: "Four", 6: "Six"}
+    assert answer.startswith(f"The double charge: \"{words[len(double)]} customers"), answer
+
+
+@pytest.fixture(scope="module")
+def beta():
+    events, tickets = exercises.load_data("beta_events"), exercises.load_data("beta_tickets")
+    users = events[events["cohort"] == "beta"]
+    adoption = users.loc[users["event"] == "feature_used", "user_id"].nunique() / users["user_id"].nunique()
+    counts = events["event"].value_counts()
+    per_day = tickets.groupby("cohort")["tickets"].mean()
+    change = (per_day["beta"] - per_day["control"]) / per_day["control"] * 100
+    return {"adoption": adoption, "errors": counts["error"] / counts["feature_used"], "change": change}
+
+
+def test_the_beta_call_quotes_the_data(beta):
+    answer = _written("beta-metrics", "answer-call")
+    assert f"{round(beta['adoption'] * 100)}% of beta users" in answer
+    assert f"about {round(beta['errors'] * 100)}% of uses ({round(beta['errors'] * 1000)} in 1,000)" in answer
+    assert f"about {round(-beta['change'])}% fewer support tickets" in answer and beta["change"] < 0
+
+
+def test_the_funnel_proposal_starts_from_the_real_share():
+    events = exercises.load_data("onboarding_events").dropna(subset=["reached_at"])
+    reached = events.groupby("step")["user_id"].nunique()
+    share = reached["first_project"] / reached["create_workspace"] * 100
+    assert f"from about {round(share, -1):.0f}%" in _written("onboarding-funnel", "answer-proposal"), share
+
+
+def test_the_interview_report_counts_the_customers_in_the_notes():
+    notes = exercises.load_data("interview_notes")
+    assert f"I interviewed {notes['customer'].nunique()} customers" in _written("interview-synthesis",
+                                                                                  "answer-report")
