@@ -296,7 +296,7 @@ def distribution_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(counts).mark_circle(opacity=0.85).encode(
             x=alt.X("band:Q", title="Score band (% of points, lower bound)", scale=alt.Scale(domain=[0, 100])),
             y=alt.Y("exercise:N", title=None),
-            size=alt.Size("learners:Q", title="Learners", legend=alt.Legend(orient="right")),
+            size=alt.Size("learners:Q", title="Learners", legend=alt.Legend(orient="right", tickMinStep=1, format="d")),
             color=alt.Color("skill:N", scale=alt.Scale(domain=["APM", "JPM", "both"], range=list(charts.PALETTE[:3])),
                             legend=alt.Legend(title="Practises", orient="top")),
             tooltip=["exercise:N", alt.Tooltip("band:Q", title="band from %"), "learners:Q"]),
@@ -305,6 +305,11 @@ def distribution_chart(frame: pd.DataFrame) -> alt.Chart:
                     "bands of ten percentage points; circle size is the number of learners, colour the role the "
                     "exercise practises.",
         width=560)
+
+
+def profile_ready(people: pd.DataFrame) -> bool:
+    """True when at least one learner has an APM-skill and a JPM-skill average to place on the profile chart."""
+    return bool(len(people.dropna(subset=["apm_pct", "jpm_pct"])))
 
 
 def profile_chart(people: pd.DataFrame) -> alt.Chart:
@@ -321,7 +326,7 @@ def profile_chart(people: pd.DataFrame) -> alt.Chart:
         alt.Chart(cells).mark_point(filled=True, opacity=0.8).encode(
             x=alt.X("apm:Q", title="APM-skill exercises (average %, band)", scale=alt.Scale(domain=[0, 100])),
             y=alt.Y("jpm:Q", title="JPM-skill exercises (average %, band)", scale=alt.Scale(domain=[0, 100])),
-            size=alt.Size("learners:Q", title="Learners"),
+            size=alt.Size("learners:Q", title="Learners", legend=alt.Legend(tickMinStep=1, format="d")),
             shape=alt.Shape("group:N", scale=alt.Scale(domain=["on track", "at risk"], range=["circle", "triangle"]),
                             legend=alt.Legend(title="Learners", orient="top")),
             color=alt.Color("group:N", scale=alt.Scale(domain=["on track", "at risk"],
@@ -376,8 +381,12 @@ def write(root: Path, db_url: str, out: Path | None = None, now: dt.datetime | N
     risky = people[people["at_risk"]].sort_values(["overall_pct", "learner"], na_position="first")
     risky[["learner", "overall_pct", "counted", "missing", "failed", "late", "reasons"]].to_csv(
         out / "at-risk.csv", index=False)
-    charts = [("distribution", distribution_chart(frame)), ("profile", profile_chart(people)),
-              ("questions", questions_chart(table))]
+    charts = [("distribution", pages.chart_json(distribution_chart(frame)), ""),
+              ("profile", pages.chart_json(profile_chart(people)), "" if profile_ready(people) else (
+                  "The APM-versus-JPM profile appears once a learner has due or graded work on both an exercise "
+                  "practising APM work and one practising JPM work; exercises that practise both roles do not "
+                  "count for either side.")),
+              ("questions", pages.chart_json(questions_chart(table)), "")]
     page = pages.render(
         "dashboard.html.j2",
         learners=len(people), exercises=per_exercise.to_dict("records"),
@@ -385,7 +394,7 @@ def write(root: Path, db_url: str, out: Path | None = None, now: dt.datetime | N
         at_risk_pct=AT_RISK_PCT, at_risk_missing=AT_RISK_MISSING, policy=policy.describe(),
         questions=table.head(20).to_dict("records"),
         awaiting_points=float(table["awaiting_points"].sum()) if not table.empty else 0.0,
-        charts=[(name, pages.chart_json(chart)) for name, chart in charts],
+        charts=charts,
         vega=pages.vega_bundle(), generated=f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     html_path = out / "dashboard.html"
     html_path.write_text(page, encoding="utf-8")

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -89,8 +90,12 @@ def test_dashboard_shows_its_heading_at_risk_table_and_three_charts_offline(writ
     cells = rows.first.locator("td").all_inner_texts()
     assert cells[0] == "dee" and "missing after the due date" in cells[3] and "beta-metrics" in cells[3]
     # Drawn, not just present: each figure holds vega's canvas or SVG marks.
-    for name in ("distribution", "profile", "questions"):
+    for name in ("distribution", "questions"):
         expect(tab.locator(f"#chart-{name} svg, #chart-{name} canvas").first).to_be_visible(timeout=30_000)
+    # This cohort has APM work (beta-metrics) and work of both roles (role-sort), but no JPM exercise graded:
+    # an empty profile chart would say nothing, so the page says what it waits for.
+    expect(tab.locator("#note-profile")).to_contain_text("once a learner has due or graded work on both")
+    assert tab.locator("#chart-profile").count() == 0
     _shot(tab, "dashboard")
     assert tab.outside_requests == []
 
@@ -107,6 +112,15 @@ def test_at_risk_counts_only_due_or_graded_work_and_says_why(cohort, written):
     assert people.loc["dee", "at_risk"] and "beta-metrics" in people.loc["dee", "reasons"]
     due = frame.set_index(["learner", "exercise"])["effective_due"]
     assert (due["dee", "role-sort"] - due["ana", "role-sort"]).total_seconds() == 48 * 3600
+
+
+def test_the_profile_chart_waits_for_work_of_both_kinds(cohort):
+    frame = report.scores(cohort.root, cohort.db_url)
+    assert not report.profile_ready(report.profiles(frame))  # APM and "both" work only
+    jpm = frame[frame["exercise"] == "beta-metrics"].assign(exercise="backlog-capacity", skill="JPM")
+    people = report.profiles(pd.concat([frame, jpm], ignore_index=True))
+    assert report.profile_ready(people)
+    assert any(report.profile_chart(people).to_dict()["datasets"].values())  # points to draw
 
 
 def test_each_chart_has_its_own_colour_scale(cohort):
