@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from pmkit.batch import FAILED, Grader, Outcome, _die_with_parent, _execution_problems, _short_reason, _Worker
+from pmkit.batch import FAILED, Grader, Outcome, _die_with_parent, _execution_problems, _Worker, serve
 from pmkit.collect import MAX_NOTEBOOK_BYTES
 from pmkit.errors import PmkitError
 from pmkit.grading import gradebook, is_test_cell
@@ -212,25 +212,12 @@ def _worker(conn: Connection, root: str, db_url: str, exercise: str, cell_timeou
     course = PlainCourse(Path(root), db_url)
     local_kernels(course.config)
     inner = max(10.0, submission_timeout - 3) if submission_timeout else 120.0  # reported before the kill
-    try:
-        course.notebooks(exercise)
-        conn.send(("ready",))
-        while True:
-            task = conn.recv()
-            if task is None:
-                break
-            learner, path = task
-            start = time.perf_counter()
-            try:
-                executed = _execute(course, exercise, learner, Path(path), cell_timeout, time.monotonic() + inner,
-                                    sandboxed)
-                seconds = time.perf_counter() - start
-                conn.send(("ok", learner, json.dumps(executed), seconds, {"kernel": seconds}))
-            except Exception as error:  # never the run's end; a crash outside the notebook is retried
-                conn.send(("failed", learner, _short_reason(error), time.perf_counter() - start,
-                           not isinstance(error, PmkitError)))
-    except (EOFError, BrokenPipeError):
-        pass
+    def grade_one(learner: str, path: Path) -> tuple[str, None]:
+        executed = _execute(course, exercise, learner, path, cell_timeout, time.monotonic() + inner, sandboxed)
+        return json.dumps(executed), None
+
+    course.notebooks(exercise)
+    serve(conn, grade_one)
 
 
 class _PlainWorker(_Worker):

@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -93,9 +94,25 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int, 
     course = GradingCourse(solutions=Path(solutions), sandboxed=sandboxed, cell_timeout=cell_timeout,
                            submission_timeout=inner)
     local_kernels(course.api.config)  # Unix sockets: no TCP warnings, nothing on the network
+    def grade_one(learner: str, path: Path) -> tuple[str, dict[str, float]]:
+        graded = course.autograde(exercise, learner, path)
+        return nbformat.writes(graded), course.timings
+
     try:
         course.generate(exercise)
         course.runner(exercise)
+        serve(conn, grade_one)
+    finally:
+        course.__exit__(None, None, None)  # removes the private course folder
+
+
+def serve(conn: Connection, grade_one: Callable[[str, Path], tuple[str, dict[str, float] | None]]) -> None:
+    """A worker's side of the protocol: say ready, then grade each ``(learner, path)`` sent until ``None``.
+
+    ``grade_one`` returns the graded notebook's text and its timings (None: the whole time is the
+    kernel's). A failure is reported, never the run's end; one outside nbgrader's handling is retried.
+    """
+    try:
         conn.send(("ready",))
         while True:
             task = conn.recv()
@@ -104,15 +121,14 @@ def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int, 
             learner, path = task
             start = time.perf_counter()
             try:
-                graded = course.autograde(exercise, learner, Path(path))
-                conn.send(("ok", learner, nbformat.writes(graded), time.perf_counter() - start, course.timings))
-            except Exception as error:  # never the run's end; a crash outside nbgrader's handling is retried
+                payload, timings = grade_one(learner, Path(path))
+                seconds = time.perf_counter() - start
+                conn.send(("ok", learner, payload, seconds, timings if timings is not None else {"kernel": seconds}))
+            except Exception as error:
                 conn.send(("failed", learner, _short_reason(error), time.perf_counter() - start,
                            not isinstance(error, PmkitError)))
     except (EOFError, BrokenPipeError):
         pass
-    finally:
-        course.__exit__(None, None, None)  # removes the private course folder
 
 
 class _Worker:

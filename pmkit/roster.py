@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pmkit import textio
 from pmkit.errors import PmkitError
 
 MAX_ID = 64
@@ -78,13 +79,7 @@ def _delimiter(first_line: str) -> str:
 def read_roster(path: Path) -> list[Learner]:
     """Parse and validate a roster CSV; every problem is reported with its line, nothing half-read."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PmkitError(f"{path}: no such roster file; check the path") from None
-    except IsADirectoryError:
-        raise PmkitError(f"{path}: is a folder; give the roster CSV file") from None
-    text, encoding = _decode(raw)
+    text, encoding = _decode(textio.read_bytes(path, "roster CSV file"))
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]
     delimiter = _delimiter(first)

@@ -44,13 +44,17 @@ def normalise(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(path: str | Path) -> Decoded:
-    """Read a text file whatever its encoding; a missing file is a PmkitError naming it."""
+def read_bytes(path: str | Path, what: str = "file") -> bytes:
+    """A file's bytes; a missing file or a folder is a PmkitError naming the path and ``what`` was expected."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        raise PmkitError(f"{path}: no such file; check the path") from None
+        raise PmkitError(f"{path}: no such {what}; check the path") from None
     except IsADirectoryError:
-        raise PmkitError(f"{path}: is a folder, not a text file") from None
-    return decode(raw)
+        raise PmkitError(f"{path}: is a folder; give the {what}") from None
+
+
+def read_text(path: str | Path) -> Decoded:
+    """Read a text file whatever its encoding; a missing file is a PmkitError naming it."""
+    return decode(read_bytes(path, "file"))
