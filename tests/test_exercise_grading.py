@@ -191,6 +191,9 @@ def test_solution_gets_full_autograded_points(course, exercise):
     assert result.auto_score == result.auto_max > 0
     assert result.manual_max > 0
     assert all(c.status == "correct" for c in result.cells if c.autograded)
+    for cell in result.cells:  # a hidden test that repeats a visible check does not say it twice
+        lines = cell.message.splitlines()
+        assert len(lines) == len(set(lines)), (cell.grade_id, cell.message)
 
 
 @pytest.mark.parametrize("exercise", exercise_ids())
