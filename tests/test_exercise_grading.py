@@ -72,13 +72,13 @@ WRONG = {
          {"test-structure": 4, "test-metrics": 0}),
     ],
     "prd-vs-stories": [
-        ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # alternating, as the old key was",
+        ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # guessing by alternating",
           "answer-translate": "export_stories = [\n"
                               "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
                               "    'As an admin, I want to limit the export to a date range, so that I send one period.',\n"
                               "    'As an admin, I want to limit the export to one approver, so that I review them.',\n]"},
          {"test-sort": 0, "test-translate": 3}),
-        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'P', 4: 'B', 5: 'P', 6: 'B', 7: 'P', 8: 'B', 9: 'P', 10: 'B', 11: 'B', 12: 'P'}",
+        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'P', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', 11: 'P', 12: 'P'}",
           "answer-translate": "export_stories = [\n"
                               "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
                               "    'As an admin, I want to filter the export by date range, so that I send one period.',\n"
