@@ -84,6 +84,15 @@ ATTEMPTED: set[str] = set()
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
 _BASELINE = re.compile(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", re.I)
+_compile, _IGNORECASE, _PATTERN = re.compile, re.I, re.Pattern
+_SPACES = re.compile(r"\s+")
+#: The "I want …" of a story: a wish first ("I want", "I'd like", "I need"), else "I can", "I should".
+_WANTS = (re.compile(r"\b(?:i|we)(?:\s*'d|\s+would)?\s+(?:(?:really|also|only|just|do)\s+)?"
+                     r"(?:want|wish|need|like|love|prefer|expect|require)\b(?:\s+to)?(?:\s+be\s+able\s+to)?\s*", re.I),
+          re.compile(r"\b(?:i|we)\s+(?:can|could|should|must|will|am\s+able\s+to|are\s+able\s+to)\b"
+                     r"(?:\s+be\s+able\s+to)?\s*", re.I))
+_BENEFIT = re.compile(r",?\s*\b(?:so\s+that|so\s+(?:i|we)\s+can|in\s+order\s+to)\b", re.I)
+_ROLE_CLAUSE = re.compile(r"^as\s+[^,]*,\s*", re.I)
 
 
 def _record(name: str) -> None:
@@ -245,22 +254,83 @@ def check_budget(name: str, items: Any, costs: Mapping[Any, Any], budget: float,
         raise _incorrect(name, f"{total:g}{unit} in all, over the capacity of {budget:g}{unit}")
 
 
-def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[str]], *, apart: Sequence[str] = (),
-                   hint: str | None = None) -> None:
-    """Check that each topic is named by some text (any of its words), and ``apart`` topics by different texts."""
+def _flat(text: str) -> str:
+    """Text with one space between words and straight apostrophes."""
+    text = str.replace(str.replace(text, "\u2019", "'"), "\u2018", "'")
+    return str.strip(_SPACES.sub(" ", text))
+
+
+def _listing(items: Sequence[str], joiner: str = "and") -> str:
+    """Items joined as in a sentence: a; a and b; a, b and c."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def _stories(numbers: Sequence[int]) -> str:
+    """Story numbers as in a sentence: story 2; stories 1 and 3."""
+    return ("story " if len(numbers) == 1 else "stories ") + _listing([str(n) for n in numbers])
+
+
+def want_part(story: str) -> tuple[str, str]:
+    """What a story asks for (its "I want …" part, without role or benefit), and that part with its benefit.
+
+    "As an approver, I want to filter the export by date range, so that …" asks to "filter the export
+    by date range": the role and the benefit are not what the story delivers. A story without an
+    "I want" (or "I can") is read from after its "As a …," on.
+    """
+    text = _flat(story)
+    rest = None
+    for want in _WANTS:
+        found = want.search(text)
+        if found:
+            rest = text[found.end():]
+            break
+    if rest is None:
+        rest = _ROLE_CLAUSE.sub("", text, count=1)
+    benefit = _BENEFIT.search(rest)
+    return str.strip(rest[:benefit.start()] if benefit else rest, " .!;,"), rest
+
+
+def _phrases(phrases: Iterable[Any]) -> list[Any]:
+    """Compiled patterns as they are; a string becomes a case-insensitive whole-word pattern (compiled now)."""
+    return [p if type(p) is _PATTERN else _compile(f"(?<!\\w)(?:{p})(?!\\w)", _IGNORECASE) for p in phrases]
+
+
+def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[Any]], *, apart: Sequence[str] = (),
+                   alone: Sequence[str] = (), hint: str | None = None) -> None:
+    """Check that each topic is what some story asks for; ``apart`` topics in different stories, ``alone`` on their own.
+
+    A topic is a list of phrases: regular expressions matched case-insensitively, as whole words,
+    against each story's action (:func:`want_part`), never its role or benefit. Phrases compiled in
+    advance (:data:`pmkit.exercises.STORY_TOPICS`, compiled when it is imported) are used as they are,
+    so nothing is compiled, with whatever builtins, while a learner works. A story whose action matches
+    two ``apart`` topics is told to split; an ``alone`` topic needs a story that asks for it and for no
+    other topic (the export itself, besides the stories that filter it).
+    """
     texts = _as_plain(name, texts)
     if type(texts) not in (list, tuple):
         raise _incorrect(name, f"expected a list of strings, got a {_type_name(texts)}")
-    lowered = [str.lower(t) for t in texts if type(t) is str]
-    covers = {topic: [i for i, t in enumerate(lowered) if any(str.lower(w) in t for w in words)]
-              for topic, words in dict.items(dict(topics))}
-    missing = [topic for topic, where in covers.items() if not where]
+    actions = [want_part(t)[0] if type(t) is str else "" for t in texts]
+    patterns = {str(topic): _phrases(list(phrases)) for topic, phrases in dict.items(dict(topics))}
+    covers = {topic: [i for i, action in enumerate(actions) if any(p.search(action) for p in found)]
+              for topic, found in dict.items(patterns)}
+    missing = [topic for topic, where in dict.items(covers) if not where]
     if missing:
-        raise _incorrect(name, f"no story covers {', '.join(missing)}", hint)
-    together = [i + 1 for i in range(len(lowered)) if sum(1 for topic in apart if i in covers[topic]) > 1]
+        read = "; ".join(f"{i + 1}. \u201c{_clip(a, 60)}\u201d" for i, a in enumerate(actions) if a)
+        raise _incorrect(name, f"no story asks for {_listing(missing, 'or')}. Each story is read by what its "
+                               f"\u201cI want \u2026\u201d part asks for; yours ask to: {read or 'nothing'}", hint)
+    together = [i for i in range(len(actions)) if sum(1 for topic in apart if i in covers[topic]) > 1]
     if together:
-        raise _incorrect(name, f"story {', '.join(map(str, together))} covers {' and '.join(apart)} at once; "
-                               "split it so each can be estimated and tested alone", hint)
+        which = "; ".join(f"{_stories([i + 1])} asks to \u201c{_clip(actions[i], 60)}\u201d" for i in together)
+        raise _incorrect(name, f"{which}: that is {_listing(list(apart))} at once; split it so each can be "
+                               "estimated and tested alone", hint)
+    for topic in alone:
+        if not any(all(i not in covers[other] for other in covers if other != topic) for i in covers[topic]):
+            others = sorted({other for i in covers[topic] for other in covers if other != topic and i in covers[other]})
+            where = [i + 1 for i in covers[topic]]
+            raise _incorrect(name, f"no story asks for {topic} on its own: {_stories(where)} "
+                                   f"{'also asks' if len(where) == 1 else 'also ask'} for {_listing(others, 'or')}; "
+                                   f"give {topic} a story of its own", hint)
     apart_note = f", with {' and '.join(apart)} in separate stories." if apart else "."
     passed(name, f"covers {', '.join(covers)}{apart_note}")
 
@@ -467,6 +537,10 @@ def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *,
 
 def _not_attempted(name: str, what_to_do: str) -> NotAttempted:
     return NotAttempted(f"\u2026 {name} is not answered yet: {what_to_do}")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def _show(value: Any, limit: int = 80) -> str:

@@ -22,6 +22,40 @@ GOOD_STORIES = '''stories = [
     "As a recruiter, I want to see how many seekers saved a search matching my ad, so that I can judge demand.",
 ]'''
 GWT = '''criteria = {n: [f"Given story {n} is built, when I use it, then I see the result I asked for."] for n in range(1, 6)}'''
+#: Five well-formed stories that the brief does not ask for, though they share its words ("saved search",
+#: "stop", "recruiter", "name"), and criteria about each of them.
+OFF_BRIEF = '''stories = [
+    "As a job seeker, I want to share a saved search, so that a friend can use it.",
+    "As a job seeker, I want to sort the results by date, so that I see new jobs first.",
+    "As a job seeker, I want to stop showing expired jobs, so that I only apply to open roles.",
+    "As a recruiter, I want to edit my job ad, so that it lists the current salary.",
+    "As a job seeker, I want to change my username, so that my profile shows my real name.",
+]'''
+OFF_BRIEF_CRITERIA = '''criteria = {
+    1: ["Given a saved search, when I share it, then my friend gets a link to it."],
+    2: ["Given search results, when I sort them by date, then the newest job is first."],
+    3: ["Given an expired job, when I search, then the job is not shown."],
+    4: ["Given my job ad, when I edit the salary, then the ad lists the new salary."],
+    5: ["Given my profile, when I change my username, then my profile shows the new username."],
+}'''
+#: The reviewer's right split: its date story's role is an approver, which asks for no approver filter.
+SPLIT_APPROVER_ROLE = (
+    "export_stories = [\n"
+    "    'As an admin, I want to export the approval audit log as a CSV file, so that I can share it with auditors.',\n"
+    "    'As an approver, I want to filter the export by date range, so that I only send the period under review.',\n"
+    "    'As an admin, I want to filter the audit log export by approver, so that I can review one approver.',\n]")
+#: The reviewer's wrong split: one export story, then two that name the topics' words but ask for neither filter.
+OFF_TOPIC_SPLIT = (
+    "export_stories = [\n"
+    "    'As an admin, I want to export the audit log as a CSV file, so that auditors get it.',\n"
+    "    'As an admin, I want to update my profile photo, so that approvers recognise me.',\n"
+    "    'As an admin, I want to invite an approver, so that expenses get approved.',\n]")
+#: A right split but for one vague word, which the visible check reviews as strictly as the hidden one.
+VAGUE_SPLIT = (
+    "export_stories = [\n"
+    "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
+    "    'As an admin, I want to filter the export by date range, so that I quickly send one period.',\n"
+    "    'As an admin, I want to filter the export by approver, so that I review one approver.',\n]")
 FULL_PRD = '''
 ## Problem
 Approvers open receipts in another tab.
@@ -64,6 +98,9 @@ WRONG = {
         ({"answer-stories": GOOD_STORIES,
           "answer-criteria": "criteria = {n: ['It works on mobile.'] for n in range(1, 6)}"},
          {"test-stories": 4, "test-criteria": 0}),
+        # well formed and each with its own criteria, but none of the five does what the brief asks
+        ({"answer-stories": OFF_BRIEF, "answer-criteria": OFF_BRIEF_CRITERIA},
+         {"test-stories": 0, "test-criteria": 3}),
     ],
     "prd": [
         ({"answer-prd": FULL_PRD.replace("## Non-goals\nOCR.\n", "").replace("## Risks\nLarge PDFs.\n", "")},
@@ -73,10 +110,7 @@ WRONG = {
     ],
     "prd-vs-stories": [
         ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # guessing by alternating",
-          "answer-translate": "export_stories = [\n"
-                              "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
-                              "    'As an admin, I want to limit the export to a date range, so that I send one period.',\n"
-                              "    'As an admin, I want to limit the export to one approver, so that I review them.',\n]"},
+          "answer-translate": SPLIT_APPROVER_ROLE},
          {"test-sort": 0, "test-translate": 3}),
         ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'P', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', 11: 'P', 12: 'P'}",
           "answer-translate": "export_stories = [\n"
@@ -84,6 +118,13 @@ WRONG = {
                               "    'As an admin, I want to filter the export by date range, so that I send one period.',\n"
                               "    'As an admin, I want to name the exported file, so that I can find it again.',\n]"},
          {"test-sort": 4, "test-translate": 0}),
+        # snippet 5, the feature-level story, put in the backlog; two stories that name no filter
+        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'B', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', 11: 'P', 12: 'P'}",
+          "answer-translate": OFF_TOPIC_SPLIT},
+         {"test-sort": 0, "test-translate": 0}),
+        ({"answer-sort": "placement = {n: 'B' if n % 2 else 'P' for n in range(1, 13)}  # the other alternation",
+          "answer-translate": VAGUE_SPLIT},
+         {"test-sort": 0, "test-translate": 0}),
     ],
     "onboarding-funnel": [
         ({"answer-funnel": "funnel = events.dropna(subset=['reached_at']).groupby('step')['user_id'].count().reindex(STEPS)",
@@ -196,7 +237,7 @@ def test_unchanged_release_gets_zero_and_is_told_it_has_not_started(course, exer
             assert "not answered yet" in cell.message
 
 
-@pytest.mark.parametrize(("exercise", "case"), [(e, i) for e in exercise_ids() for i in (0, 1)])
+@pytest.mark.parametrize(("exercise", "case"), [(e, i) for e in exercise_ids() for i in range(len(WRONG[e]))])
 def test_wrong_submissions_lose_exactly_the_expected_points(course, tmp_path, exercise, case):
     patches, expected = WRONG[exercise][case]
     path = _submission(tmp_path, exercise, patches, f"{exercise}-wrong{case}")
