@@ -93,6 +93,18 @@ _WANTS = (re.compile(r"\b(?:i|we)(?:\s*'d|\s+would)?\s+(?:(?:really|also|only|ju
                      r"(?:\s+be\s+able\s+to)?\s*", re.I))
 _BENEFIT = re.compile(r",?\s*\b(?:so\s+that|so\s+(?:i|we)\s+can|in\s+order\s+to)\b", re.I)
 _ROLE_CLAUSE = re.compile(r"^as\s+[^,]*,\s*", re.I)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: Words that say nothing about what a story is about: a criterion sharing only these with its story is not about it.
+_STOP_WORDS = frozenset("""
+    a an the i me my mine myself we us our ours you your yours it its they them their theirs he him his she her
+    this that these those there here who whom whose which what where when while why how
+    is am are was were be been being have has had having do does did done doing will would can could should shall
+    may might must and or but nor not no yes so if then than as at by for from in into of on onto off to with
+    without about after before again also just only more most less very too all any each every some other another
+    same such one ones given want wants wanted like need needs able get gets got getting see sees saw seen use uses
+    used using make makes made work works worked working happen happens thing things something anything nothing
+    way now still even ever already new user users someone people person
+""".split())
 
 
 def _record(name: str) -> None:
@@ -789,16 +801,36 @@ def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
     passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe.")
 
 
+def _stem(word: str) -> str:
+    """A crude stem, so that "saved", "saves" and "save", or "emails" and "email", are one word."""
+    if str.endswith(word, "'s"):
+        word = word[:-2]
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if str.endswith(word, suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """The stems of the words of ``text`` that say what it is about (no stop words, nothing under 3 letters)."""
+    return {_stem(w) for w in _WORD.findall(str.lower(_flat(text))) if len(w) >= 3 and w not in _STOP_WORDS}
+
+
 def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *, strict: bool = True) -> None:
     """Check acceptance criteria: a list for every story number 1..story_count, each in Given/When/Then form.
 
-    ``story_count`` may be the learner's list of stories itself (read as plain data).
+    ``story_count`` may be the learner's list of stories itself (read as plain data); then each
+    criterion must also be about its story: share a content word (not a stop word such as "the",
+    "see" or "user") with what the story asks for and why, so "Given a cat, when it meows, then I
+    feed it" is not a criterion of "save my current search".
     """
     from pmkit import stories as story_review
 
+    stories = None
     if type(story_count) is not int:
         stories = _as_plain("stories", story_count)
-        story_count = len(stories) if type(stories) in (list, tuple) else 0
+        stories = list(stories) if type(stories) in (list, tuple) else []
+        story_count = len(stories)
 
     check_answered(name, criteria, {}, "add a list of criteria for each story number")
     check_type(name, criteria, Mapping, '{1: ["Given …, when …, then …"]}')
@@ -806,13 +838,33 @@ def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *
     missing = [n for n in range(1, story_count + 1) if not criteria.get(n)]
     if missing:
         raise _incorrect(name, f"no criteria yet for story number(s) {', '.join(map(str, missing))}")
+    listed = {n: [criteria[n]] if type(criteria[n]) is str else list(criteria[n]) if type(criteria[n]) in (list, tuple)
+              else [criteria[n]] for n in range(1, story_count + 1)}
     if strict:
-        bad = [f"story {n}: {_show(text, 60)}" for n in range(1, story_count + 1) for text in criteria[n]
-               if story_review.parse_criterion(str(text)) is None]
+        bad = [f"story {n}: {_show(text, 60)}" for n in range(1, story_count + 1) for text in listed[n]
+               if type(text) is not str or story_review.parse_criterion(text) is None]
         if bad:
             raise _incorrect(name, "not in Given/When/Then form:\n  - " + "\n  - ".join(bad[:6]),
                              "write each as \u201cGiven <context>, when <action>, then <observable result>\u201d")
-    passed(name, f"criteria for all {story_count} stories" + (", all in Given/When/Then form." if strict else "."))
+    if stories is not None:
+        off = []
+        for n in range(1, story_count + 1):
+            story = stories[n - 1] if type(stories[n - 1]) is str else ""
+            words = content_words(want_part(story)[1])
+            off += [f"story {n}: {_show(text, 60)} shares no word with story {n}, which asks to "
+                    f"\u201c{_clip(want_part(story)[0], 50)}\u201d"
+                    for text in listed[n] if type(text) is str and not content_words(text) & words]
+        if off:
+            more = f"\n  (and {len(off) - 6} more)" if len(off) > 6 else ""
+            are = "criterion is" if len(off) == 1 else "criteria are"
+            raise _incorrect(name, f"{len(off)} {are} not about the story they are keyed to:\n  - "
+                                   + "\n  - ".join(off[:6]) + more,
+                             "a story's criteria test that story: name what it asks for (its object or its "
+                             "action, e.g. the saved search, the email) in the Given, the When or the Then, and "
+                             "check that each key is the number of the story in your list")
+    about = ", each about its story" if stories is not None else ""
+    passed(name, f"criteria for all {story_count} stories" + (", all in Given/When/Then form" if strict else "")
+           + about + ".")
 
 
 def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, Any], *, threshold: float,

@@ -198,7 +198,8 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
             "how many seekers saved a search matching my ad. 'As a <role>, I want <one action>, so that "
             "<benefit>.', with no 'and', brackets or vague words.", ("answer-stories",)),
         (2, ("stories", "criteria"), "{1: ['Given …, when …, then …'], 2: [...], …}: one key per story, counting "
-            "from 1, each criterion naming a context, an action and a result you can observe.",
+            "from 1, each criterion naming a context, an action and a result you can observe, in that story's "
+            "words (the saved search, the email…).",
          ("answer-criteria",)),
     ],
     "onboarding-funnel": [

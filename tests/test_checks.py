@@ -278,15 +278,31 @@ def test_coverage_of_the_saved_search_brief():
         checks.check_coverage("stories", paraphrases[:4] + seekers_count, topics)
 
 
+def test_criteria_must_be_about_their_story():
+    stories = _stories("a job seeker", "save my current search", "turn off the emails for a saved search")
+    good = {1: ["Given I have searched for jobs, when I click Save search, then the search appears in My searches."],
+            2: "Given alerts are on for a saved search, when I switch them off, then I receive no more emails."}
+    checks.check_criteria("criteria", good, stories)
+    cat = {n: ["Given a cat, when it meows, then I feed it."] for n in (1, 2)}
+    with pytest.raises(checks.Incorrect, match=r"2 criteria are not about the story they are keyed to:\n  - story 1: "
+                                               "'Given a cat.*which asks to \u201csave my current search\u201d") as err:
+        checks.check_criteria("criteria", cat, stories)
+    assert "\nHint: a story's criteria test that story" in str(err.value)
+    checks.check_criteria("criteria", cat, 2)  # without the stories, only the form is checked
+    assert checks.content_words("Given the user saves searches, when I see it") == {"sav", "search"}
+
+
 def test_story_checks_keep_the_builtins_of_import_time():
     import subprocess
     import sys
 
-    code = ("import builtins\nfrom pmkit import checks, exercises\n"
+    code = ("import builtins\nfrom pmkit import checks, exercises, stories\n"
             "builtins.any = lambda *a: True\nbuiltins.len = lambda x: 3\nbuiltins.set = lambda *a: {'sav'}\n"
             "stories = [f'As an admin, I want to {a}, so that it ships.' for a in ('export the log', 'name a file', "
             "'invite an approver')]\n"
-            "for call in (lambda: checks.check_coverage('s', stories, exercises.STORY_TOPICS['prd-vs-stories']),):\n"
+            "for call in (lambda: checks.check_coverage('s', stories, exercises.STORY_TOPICS['prd-vs-stories']),\n"
+            "             lambda: checks.check_criteria('c', {1: ['Given a cat, when it meows, then I feed it.']}, "
+            "stories[:1])):\n"
             "    try:\n        call()\n    except checks.Incorrect as e:\n        print('INCORRECT', e)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.stdout.count("INCORRECT") == 1, done.stdout + done.stderr
+    assert done.stdout.count("INCORRECT") == 2, done.stdout + done.stderr

@@ -18,6 +18,7 @@ import pytest
 from pmkit import checks, notebooks
 from tests.conftest import REPO
 from tests.test_exercise_grading import (
+    CAT,
     GOOD_STORIES,
     GWT,
     OFF_BRIEF,
@@ -63,9 +64,8 @@ WRONG_VISIBLE = {
     "prd": {"answer-prd": "## Problem\nSlow approvals.\n## Users\nTeam leads.\n## Goals\nFaster.\n"
                           "## Success metrics\n- Time to approve: 15 s\n- Re-checks: fewer\n## MVP scope\nPreview.\n"
                           "## Requirements\n- preview\n- zoom\n## Launch and monitoring\nBeta."},
-    # five well-formed stories off the brief
-    "user-stories": {"answer-stories": OFF_BRIEF,
-                     "answer-criteria": "criteria = {n: ['It works on mobile.'] for n in range(1, 6)}"},
+    # five well-formed stories off the brief, and Given/When/Then criteria about none of them
+    "user-stories": {"answer-stories": OFF_BRIEF, "answer-criteria": CAT},
     "role-sort": {"answer-sort": "answers = {n: 'A' for n in range(1, 21)}"},
     "prd-vs-stories": {
         "answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}",
@@ -89,6 +89,8 @@ VISIBLE_CASES = [
      {"test-sort": "correct", "test-translate": "correct"}),
     ("user-stories", {"answer-stories": GOOD_STORIES.replace("apart.", "apart easily."), "answer-criteria": GWT},
      {"test-stories": "vague wording \u201ceasily\u201d", "test-criteria": "correct"}),
+    ("user-stories", {"answer-stories": GOOD_STORIES, "answer-criteria": CAT},
+     {"test-stories": "correct", "test-criteria": "story 1: 'Given a cat"}),
 ]
 
 

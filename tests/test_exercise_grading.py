@@ -21,7 +21,13 @@ GOOD_STORIES = '''stories = [
     "As a job seeker, I want to turn off the emails for a saved search, so that I only get alerts I need.",
     "As a recruiter, I want to see how many seekers saved a search matching my ad, so that I can judge demand.",
 ]'''
-GWT = '''criteria = {n: [f"Given story {n} is built, when I use it, then I see the result I asked for."] for n in range(1, 6)}'''
+GWT = '''criteria = {
+    1: ["Given I have searched for jobs, when I click Save search, then the search appears in My searches."],
+    2: ["Given a saved search, when I rename it to 'Remote data jobs', then My searches shows that name."],
+    3: ["Given a saved search, when a new matching job is posted, then I get one email listing it."],
+    4: ["Given alerts are on for a saved search, when I switch them off, then I receive no more emails for it."],
+    5: ["Given my ad matches 12 saved searches, when I open the ad's statistics, then I see 12 seekers."],
+}'''
 #: Five well-formed stories that the brief does not ask for, though they share its words ("saved search",
 #: "stop", "recruiter", "name"), and criteria about each of them.
 OFF_BRIEF = '''stories = [
@@ -38,6 +44,7 @@ OFF_BRIEF_CRITERIA = '''criteria = {
     4: ["Given my job ad, when I edit the salary, then the ad lists the new salary."],
     5: ["Given my profile, when I change my username, then my profile shows the new username."],
 }'''
+CAT = '''criteria = {n: ["Given a cat, when it meows, then I feed it."] for n in range(1, 6)}'''
 #: The reviewer's right split: its date story's role is an approver, which asks for no approver filter.
 SPLIT_APPROVER_ROLE = (
     "export_stories = [\n"
@@ -101,6 +108,8 @@ WRONG = {
         # well formed and each with its own criteria, but none of the five does what the brief asks
         ({"answer-stories": OFF_BRIEF, "answer-criteria": OFF_BRIEF_CRITERIA},
          {"test-stories": 0, "test-criteria": 3}),
+        # the brief's stories, with criteria in Given/When/Then form that are about none of them
+        ({"answer-stories": GOOD_STORIES, "answer-criteria": CAT}, {"test-stories": 4, "test-criteria": 0}),
     ],
     "prd": [
         ({"answer-prd": FULL_PRD.replace("## Non-goals\nOCR.\n", "").replace("## Risks\nLarge PDFs.\n", "")},
