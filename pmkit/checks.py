@@ -785,8 +785,30 @@ def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
     passed("requirements", f"{len(found)} prioritised requirements.")
 
 
-def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
-    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s")."""
+#: A metric's start: "from 40 s to", "from about 30 % to", "from 40 seconds to" (number and unit).
+_STARTS_FROM = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|~\s*)?(?<![\d.,])"
+                          r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|per\s*cent\b|percent\b|s\b|secs?\b|seconds?\b)"
+                          r"[^.;]*?\bto\b", re.I)
+_QUANTITY = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)\s*$")
+
+
+def _quantity(number: str, unit: str) -> tuple[float, str]:
+    """A number and its unit, "%" or "s" ("per cent" is "%", "seconds" is "s")."""
+    return float(number), "s" if str.startswith(str.lower(unit), "s") else "%"
+
+
+def _starts_from(text: str) -> list[tuple[float, str]]:
+    """The quantities a metric's text starts from ("from 40 s to 15 s" starts from (40.0, "s"))."""
+    return [_quantity(m.group("number"), m.group("unit")) for m in _STARTS_FROM.finditer(text)]
+
+
+def check_metric_baselines(name: str, text: Any, *, minimum: int = 2,
+                           baselines: Mapping[str, str] | None = None) -> None:
+    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s").
+
+    ``baselines`` maps what a scenario measures to the baseline it states ({"the median time to
+    approve": "40 s"}): each must start some metric, so a PRD that invents its baselines is incorrect.
+    """
     from pmkit import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
@@ -798,7 +820,23 @@ def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
         raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start; give at least "
                                f"{minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d",
                          "the scenario gives the median time to approve and the share of approvals re-checked")
-    passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe.")
+    wanted = dict(plain(baselines or {}))
+    starts = [start for m in metrics for start in _starts_from(m.text)]
+    missing = []
+    for what, quantity in dict.items(wanted):
+        found = _QUANTITY.match(quantity)
+        if found is None:
+            raise ValueError(f"a baseline is a number and a unit (s or %), e.g. '40 s', not {quantity!r}")
+        if _quantity(found.group("number"), found.group("unit")) not in starts:
+            missing.append(f"{what} (from {quantity})")
+    if missing:
+        yours = "; ".join(f"\u201c{_clip(m.text, 70)}\u201d" for m in based[:3])
+        raise _incorrect(name, f"no metric starts from the scenario's baseline for {_listing(missing, 'or')}; "
+                               f"your metrics say: {yours}",
+                         "a baseline is where the metric stands today, so take it from the scenario's numbers, "
+                         "not a guess: \u201c<metric>: from <the scenario's number> to <target> <timeframe>\u201d")
+    named = f", starting from the scenario's {' and '.join(dict.values(wanted))}" if wanted else ""
+    passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe{named}.")
 
 
 def _stem(word: str) -> str:

@@ -188,8 +188,9 @@ QUESTIONS: dict[str, list[tuple[int, tuple[str, ...], str, tuple[str, ...]]]] = 
         (1, ("prd_text",), "one '## ' heading per section: Problem, Users, Goals, Success metrics, MVP scope, "
             "Non-goals, Requirements (each with P0, P1 or P2), Risks, Launch and monitoring. Save, then run the "
             "cell under your PRD.", ("answer-prd",)),
-        (2, ("prd_text",), "one metric per line under Success metrics, each with the scenario's baseline, a "
-            "target and a timeframe: 'Median time to approve: from 40 s to 15 s within 30 days of launch'.",
+        (2, ("prd_text",), "one metric per line under Success metrics, each starting from the scenario's "
+            "baseline (40 s to approve, 30% re-checked), with a target and a timeframe: 'Median time to approve: "
+            "from 40 s to 15 s within 30 days of launch'.",
          ("answer-prd",)),
     ],
     "user-stories": [

@@ -292,6 +292,22 @@ def test_criteria_must_be_about_their_story():
     assert checks.content_words("Given the user saves searches, when I see it") == {"sav", "search"}
 
 
+def test_metric_baselines_must_be_the_scenarios():
+    metrics = ("## Success metrics\n- Median time to approve: from {} to 15 s within 30 days of launch\n"
+               "- Share of approvals re-checked by finance: from {} to 10% by end of Q3\n")
+    scenario = {"the median time to approve": "40 s", "the share of approvals re-checked": "30%"}
+    for time, share in (("40 s", "30%"), ("40 seconds", "30 %"), ("about 40s", "30 per cent")):
+        checks.check_metric_baselines("prd_text", metrics.format(time, share), baselines=scenario)
+    with pytest.raises(checks.Incorrect, match=r"no metric starts from the scenario's baseline for the median time "
+                                               r"to approve \(from 40 s\); your metrics say: "
+                                               "\u201cMedian time to approve: from 90 s") as err:
+        checks.check_metric_baselines("prd_text", metrics.format("90 s", "30%"), baselines=scenario)
+    assert "Hint: a baseline is where the metric stands today" in str(err.value)
+    with pytest.raises(checks.Incorrect, match=r"\(from 40 s\) or the share of approvals re-checked \(from 30%\)"):
+        checks.check_metric_baselines("prd_text", metrics.format("140 s", "3%"), baselines=scenario)
+    checks.check_metric_baselines("prd_text", metrics.format("90 s", "50%"))  # no scenario: only the form
+
+
 def test_story_checks_keep_the_builtins_of_import_time():
     import subprocess
     import sys

@@ -19,6 +19,7 @@ from pmkit import checks, notebooks
 from tests.conftest import REPO
 from tests.test_exercise_grading import (
     CAT,
+    FULL_PRD,
     GOOD_STORIES,
     GWT,
     OFF_BRIEF,
@@ -91,6 +92,8 @@ VISIBLE_CASES = [
      {"test-stories": "vague wording \u201ceasily\u201d", "test-criteria": "correct"}),
     ("user-stories", {"answer-stories": GOOD_STORIES, "answer-criteria": CAT},
      {"test-stories": "correct", "test-criteria": "story 1: 'Given a cat"}),
+    ("prd", {"answer-prd": FULL_PRD.replace("from 40 s to 15 s within 30 days of launch", "from 90 s to 85 s within 2 years")},
+     {"test-structure": "correct", "test-metrics": "the median time to approve (from 40 s)"}),
 ]
 
 

@@ -116,6 +116,10 @@ WRONG = {
          {"test-structure": 0, "test-metrics": 3}),
         ({"answer-prd": FULL_PRD.replace(" within 30 days of launch", "").replace(" by end of Q3", "")},
          {"test-structure": 4, "test-metrics": 0}),
+        # baselines, targets and timeframes in the right form, but the baselines are invented, not the scenario's
+        ({"answer-prd": FULL_PRD.replace("from 40 s to 15 s within 30 days of launch", "from 90 s to 85 s within 2 years")
+          .replace("from 30% to 10%", "from 50% to 10%")},
+         {"test-structure": 4, "test-metrics": 0}),
     ],
     "prd-vs-stories": [
         ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # guessing by alternating",
