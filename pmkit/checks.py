@@ -84,6 +84,27 @@ ATTEMPTED: set[str] = set()
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
 _BASELINE = re.compile(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", re.I)
+_compile, _IGNORECASE, _PATTERN = re.compile, re.I, re.Pattern
+_SPACES = re.compile(r"\s+")
+#: The "I want …" of a story: a wish first ("I want", "I'd like", "I need"), else "I can", "I should".
+_WANTS = (re.compile(r"\b(?:i|we)(?:\s*'d|\s+would)?\s+(?:(?:really|also|only|just|do)\s+)?"
+                     r"(?:want|wish|need|like|love|prefer|expect|require)\b(?:\s+to)?(?:\s+be\s+able\s+to)?\s*", re.I),
+          re.compile(r"\b(?:i|we)\s+(?:can|could|should|must|will|am\s+able\s+to|are\s+able\s+to)\b"
+                     r"(?:\s+be\s+able\s+to)?\s*", re.I))
+_BENEFIT = re.compile(r",?\s*\b(?:so\s+that|so\s+(?:i|we)\s+can|in\s+order\s+to)\b", re.I)
+_ROLE_CLAUSE = re.compile(r"^as\s+[^,]*,\s*", re.I)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: Words that say nothing about what a story is about: a criterion sharing only these with its story is not about it.
+_STOP_WORDS = frozenset("""
+    a an the i me my mine myself we us our ours you your yours it its they them their theirs he him his she her
+    this that these those there here who whom whose which what where when while why how
+    is am are was were be been being have has had having do does did done doing will would can could should shall
+    may might must and or but nor not no yes so if then than as at by for from in into of on onto off to with
+    without about after before again also just only more most less very too all any each every some other another
+    same such one ones given want wants wanted like need needs able get gets got getting see sees saw seen use uses
+    used using make makes made work works worked working happen happens thing things something anything nothing
+    way now still even ever already new user users someone people person
+""".split())
 
 
 def _record(name: str) -> None:
@@ -245,22 +266,83 @@ def check_budget(name: str, items: Any, costs: Mapping[Any, Any], budget: float,
         raise _incorrect(name, f"{total:g}{unit} in all, over the capacity of {budget:g}{unit}")
 
 
-def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[str]], *, apart: Sequence[str] = (),
-                   hint: str | None = None) -> None:
-    """Check that each topic is named by some text (any of its words), and ``apart`` topics by different texts."""
+def _flat(text: str) -> str:
+    """Text with one space between words and straight apostrophes."""
+    text = str.replace(str.replace(text, "\u2019", "'"), "\u2018", "'")
+    return str.strip(_SPACES.sub(" ", text))
+
+
+def _listing(items: Sequence[str], joiner: str = "and") -> str:
+    """Items joined as in a sentence: a; a and b; a, b and c."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def _stories(numbers: Sequence[int]) -> str:
+    """Story numbers as in a sentence: story 2; stories 1 and 3."""
+    return ("story " if len(numbers) == 1 else "stories ") + _listing([str(n) for n in numbers])
+
+
+def want_part(story: str) -> tuple[str, str]:
+    """What a story asks for (its "I want …" part, without role or benefit), and that part with its benefit.
+
+    "As an approver, I want to filter the export by date range, so that …" asks to "filter the export
+    by date range": the role and the benefit are not what the story delivers. A story without an
+    "I want" (or "I can") is read from after its "As a …," on.
+    """
+    text = _flat(story)
+    rest = None
+    for want in _WANTS:
+        found = want.search(text)
+        if found:
+            rest = text[found.end():]
+            break
+    if rest is None:
+        rest = _ROLE_CLAUSE.sub("", text, count=1)
+    benefit = _BENEFIT.search(rest)
+    return str.strip(rest[:benefit.start()] if benefit else rest, " .!;,"), rest
+
+
+def _phrases(phrases: Iterable[Any]) -> list[Any]:
+    """Compiled patterns as they are; a string becomes a case-insensitive whole-word pattern (compiled now)."""
+    return [p if type(p) is _PATTERN else _compile(f"(?<!\\w)(?:{p})(?!\\w)", _IGNORECASE) for p in phrases]
+
+
+def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[Any]], *, apart: Sequence[str] = (),
+                   alone: Sequence[str] = (), hint: str | None = None) -> None:
+    """Check that each topic is what some story asks for; ``apart`` topics in different stories, ``alone`` on their own.
+
+    A topic is a list of phrases: regular expressions matched case-insensitively, as whole words,
+    against each story's action (:func:`want_part`), never its role or benefit. Phrases compiled in
+    advance (:data:`pmkit.exercises.STORY_TOPICS`, compiled when it is imported) are used as they are,
+    so nothing is compiled, with whatever builtins, while a learner works. A story whose action matches
+    two ``apart`` topics is told to split; an ``alone`` topic needs a story that asks for it and for no
+    other topic (the export itself, besides the stories that filter it).
+    """
     texts = _as_plain(name, texts)
     if type(texts) not in (list, tuple):
         raise _incorrect(name, f"expected a list of strings, got a {_type_name(texts)}")
-    lowered = [str.lower(t) for t in texts if type(t) is str]
-    covers = {topic: [i for i, t in enumerate(lowered) if any(str.lower(w) in t for w in words)]
-              for topic, words in dict.items(dict(topics))}
-    missing = [topic for topic, where in covers.items() if not where]
+    actions = [want_part(t)[0] if type(t) is str else "" for t in texts]
+    patterns = {str(topic): _phrases(list(phrases)) for topic, phrases in dict.items(dict(topics))}
+    covers = {topic: [i for i, action in enumerate(actions) if any(p.search(action) for p in found)]
+              for topic, found in dict.items(patterns)}
+    missing = [topic for topic, where in dict.items(covers) if not where]
     if missing:
-        raise _incorrect(name, f"no story covers {', '.join(missing)}", hint)
-    together = [i + 1 for i in range(len(lowered)) if sum(1 for topic in apart if i in covers[topic]) > 1]
+        read = "; ".join(f"{i + 1}. \u201c{_clip(a, 60)}\u201d" for i, a in enumerate(actions) if a)
+        raise _incorrect(name, f"no story asks for {_listing(missing, 'or')}. Each story is read by what its "
+                               f"\u201cI want \u2026\u201d part asks for; yours ask to: {read or 'nothing'}", hint)
+    together = [i for i in range(len(actions)) if sum(1 for topic in apart if i in covers[topic]) > 1]
     if together:
-        raise _incorrect(name, f"story {', '.join(map(str, together))} covers {' and '.join(apart)} at once; "
-                               "split it so each can be estimated and tested alone", hint)
+        which = "; ".join(f"{_stories([i + 1])} asks to \u201c{_clip(actions[i], 60)}\u201d" for i in together)
+        raise _incorrect(name, f"{which}: that is {_listing(list(apart))} at once; split it so each can be "
+                               "estimated and tested alone", hint)
+    for topic in alone:
+        if not any(all(i not in covers[other] for other in covers if other != topic) for i in covers[topic]):
+            others = sorted({other for i in covers[topic] for other in covers if other != topic and i in covers[other]})
+            where = [i + 1 for i in covers[topic]]
+            raise _incorrect(name, f"no story asks for {topic} on its own: {_stories(where)} "
+                                   f"{'also asks' if len(where) == 1 else 'also ask'} for {_listing(others, 'or')}; "
+                                   f"give {topic} a story of its own", hint)
     apart_note = f", with {' and '.join(apart)} in separate stories." if apart else "."
     passed(name, f"covers {', '.join(covers)}{apart_note}")
 
@@ -467,6 +549,10 @@ def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *,
 
 def _not_attempted(name: str, what_to_do: str) -> NotAttempted:
     return NotAttempted(f"\u2026 {name} is not answered yet: {what_to_do}")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def _show(value: Any, limit: int = 80) -> str:
@@ -699,8 +785,30 @@ def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
     passed("requirements", f"{len(found)} prioritised requirements.")
 
 
-def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
-    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s")."""
+#: A metric's start: "from 40 s to", "from about 30 % to", "from 40 seconds to" (number and unit).
+_STARTS_FROM = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|~\s*)?(?<![\d.,])"
+                          r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|per\s*cent\b|percent\b|s\b|secs?\b|seconds?\b)"
+                          r"[^.;]*?\bto\b", re.I)
+_QUANTITY = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)\s*$")
+
+
+def _quantity(number: str, unit: str) -> tuple[float, str]:
+    """A number and its unit, "%" or "s" ("per cent" is "%", "seconds" is "s")."""
+    return float(number), "s" if str.startswith(str.lower(unit), "s") else "%"
+
+
+def _starts_from(text: str) -> list[tuple[float, str]]:
+    """The quantities a metric's text starts from ("from 40 s to 15 s" starts from (40.0, "s"))."""
+    return [_quantity(m.group("number"), m.group("unit")) for m in _STARTS_FROM.finditer(text)]
+
+
+def check_metric_baselines(name: str, text: Any, *, minimum: int = 2,
+                           baselines: Mapping[str, str] | None = None) -> None:
+    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s").
+
+    ``baselines`` maps what a scenario measures to the baseline it states ({"the median time to
+    approve": "40 s"}): each must start some metric, so a PRD that invents its baselines is incorrect.
+    """
     from pmkit import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
@@ -712,19 +820,55 @@ def check_metric_baselines(name: str, text: Any, *, minimum: int = 2) -> None:
         raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start; give at least "
                                f"{minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d",
                          "the scenario gives the median time to approve and the share of approvals re-checked")
-    passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe.")
+    wanted = dict(plain(baselines or {}))
+    starts = [start for m in metrics for start in _starts_from(m.text)]
+    missing = []
+    for what, quantity in dict.items(wanted):
+        found = _QUANTITY.match(quantity)
+        if found is None:
+            raise ValueError(f"a baseline is a number and a unit (s or %), e.g. '40 s', not {quantity!r}")
+        if _quantity(found.group("number"), found.group("unit")) not in starts:
+            missing.append(f"{what} (from {quantity})")
+    if missing:
+        yours = "; ".join(f"\u201c{_clip(m.text, 70)}\u201d" for m in based[:3])
+        raise _incorrect(name, f"no metric starts from the scenario's baseline for {_listing(missing, 'or')}; "
+                               f"your metrics say: {yours}",
+                         "a baseline is where the metric stands today, so take it from the scenario's numbers, "
+                         "not a guess: \u201c<metric>: from <the scenario's number> to <target> <timeframe>\u201d")
+    named = f", starting from the scenario's {' and '.join(dict.values(wanted))}" if wanted else ""
+    passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe{named}.")
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so that "saved", "saves" and "save", or "emails" and "email", are one word."""
+    if str.endswith(word, "'s"):
+        word = word[:-2]
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if str.endswith(word, suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """The stems of the words of ``text`` that say what it is about (no stop words, nothing under 3 letters)."""
+    return {_stem(w) for w in _WORD.findall(str.lower(_flat(text))) if len(w) >= 3 and w not in _STOP_WORDS}
 
 
 def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *, strict: bool = True) -> None:
     """Check acceptance criteria: a list for every story number 1..story_count, each in Given/When/Then form.
 
-    ``story_count`` may be the learner's list of stories itself (read as plain data).
+    ``story_count`` may be the learner's list of stories itself (read as plain data); then each
+    criterion must also be about its story: share a content word (not a stop word such as "the",
+    "see" or "user") with what the story asks for and why, so "Given a cat, when it meows, then I
+    feed it" is not a criterion of "save my current search".
     """
     from pmkit import stories as story_review
 
+    stories = None
     if type(story_count) is not int:
         stories = _as_plain("stories", story_count)
-        story_count = len(stories) if type(stories) in (list, tuple) else 0
+        stories = list(stories) if type(stories) in (list, tuple) else []
+        story_count = len(stories)
 
     check_answered(name, criteria, {}, "add a list of criteria for each story number")
     check_type(name, criteria, Mapping, '{1: ["Given …, when …, then …"]}')
@@ -732,13 +876,33 @@ def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *
     missing = [n for n in range(1, story_count + 1) if not criteria.get(n)]
     if missing:
         raise _incorrect(name, f"no criteria yet for story number(s) {', '.join(map(str, missing))}")
+    listed = {n: [criteria[n]] if type(criteria[n]) is str else list(criteria[n]) if type(criteria[n]) in (list, tuple)
+              else [criteria[n]] for n in range(1, story_count + 1)}
     if strict:
-        bad = [f"story {n}: {_show(text, 60)}" for n in range(1, story_count + 1) for text in criteria[n]
-               if story_review.parse_criterion(str(text)) is None]
+        bad = [f"story {n}: {_show(text, 60)}" for n in range(1, story_count + 1) for text in listed[n]
+               if type(text) is not str or story_review.parse_criterion(text) is None]
         if bad:
             raise _incorrect(name, "not in Given/When/Then form:\n  - " + "\n  - ".join(bad[:6]),
                              "write each as \u201cGiven <context>, when <action>, then <observable result>\u201d")
-    passed(name, f"criteria for all {story_count} stories" + (", all in Given/When/Then form." if strict else "."))
+    if stories is not None:
+        off = []
+        for n in range(1, story_count + 1):
+            story = stories[n - 1] if type(stories[n - 1]) is str else ""
+            words = content_words(want_part(story)[1])
+            off += [f"story {n}: {_show(text, 60)} shares no word with story {n}, which asks to "
+                    f"\u201c{_clip(want_part(story)[0], 50)}\u201d"
+                    for text in listed[n] if type(text) is str and not content_words(text) & words]
+        if off:
+            more = f"\n  (and {len(off) - 6} more)" if len(off) > 6 else ""
+            are = "criterion is" if len(off) == 1 else "criteria are"
+            raise _incorrect(name, f"{len(off)} {are} not about the story they are keyed to:\n  - "
+                                   + "\n  - ".join(off[:6]) + more,
+                             "a story's criteria test that story: name what it asks for (its object or its "
+                             "action, e.g. the saved search, the email) in the Given, the When or the Then, and "
+                             "check that each key is the number of the story in your list")
+    about = ", each about its story" if stories is not None else ""
+    passed(name, f"criteria for all {story_count} stories" + (", all in Given/When/Then form" if strict else "")
+           + about + ".")
 
 
 def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, Any], *, threshold: float,

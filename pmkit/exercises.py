@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,76 @@ SCHEMAS = {
     "snippets": Schema("snippets.csv", (Column("snippet", "int"), Column("text")), key=("snippet",)),
     "role_tasks": Schema("role_tasks.csv", (Column("task", "int"), Column("text")), key=("task",)),
 }
+
+
+_WORDS = r"(?:[\w'-]+\s+)"  # one word and the space after it, in the phrases below
+_SEARCH = r"(?:search(?:es)?|quer(?:y|ies)|filters?)"
+_EMAIL = r"(?:e-?mails?|alerts?|notifications?|digests?)"
+_SEEKERS = r"(?:job\s*seekers|seekers|candidates|people|users|applicants|searchers|members)"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+
+#: What each item of a brief looks like in what a story asks for (its "I want …" part, never its role or
+#: benefit): per exercise, per item, phrases as regular expressions matched as whole words by
+#: :func:`pmkit.checks.check_coverage`. "share a saved search" does not save one, "change my username"
+#: names no search, and "As an approver, …" or "invite an approver" asks for no approver filter.
+_STORY_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "user-stories": {
+        "saving a search": (rf"(?:save|bookmark|store)\s+{_WORDS}{{0,3}}?{_SEARCH}",),
+        "naming a saved search": (
+            rf"(?:re)?name\s+{_WORDS}{{0,3}}?{_SEARCH}",
+            rf"label\s+{_WORDS}{{0,3}}?{_SEARCH}",
+            rf"(?:give|add|set|choose|pick|type|enter)\s+{_WORDS}{{0,4}}?{_SEARCH}\s+{_WORDS}{{0,2}}?"
+            r"(?:names?|labels?|titles?)",
+            rf"(?:give|add|set|choose|pick|type|enter|edit|change)\s+{_WORDS}{{0,2}}?(?:names?|labels?|titles?)\s+"
+            rf"(?:to|for|of)\s+{_WORDS}{{0,3}}?{_SEARCH}"),
+        "the email alert": (
+            rf"(?:get|receive|be\s+sent|sign\s+up\s+for|subscribe\s+to|set\s+up|turn\s+on|switch\s+on|enable|"
+            rf"opt\s+in\s+to|have)\s+{_WORDS}{{0,4}}?{_EMAIL}",
+            r"(?:e-?mail|notify|alert)\s+me", r"be\s+(?:e-?mailed|notified|alerted)", r"by\s+e-?mail"),
+        "turning the emails off": (
+            rf"(?:turn|switch|shut)\s+off\s+{_WORDS}{{0,4}}?{_EMAIL}",
+            rf"(?:turn|switch|shut)\s+{_WORDS}{{0,4}}?{_EMAIL}\s+off",
+            rf"(?:disable|pause|mute|silence|cancel|stop|end|opt\s+out\s+of|unsubscribe\s+from)\s+{_WORDS}{{0,4}}?"
+            rf"{_EMAIL}",
+            rf"no\s+longer\s+(?:get|receive)\s+{_WORDS}{{0,4}}?{_EMAIL}", r"unsubscribe", r"opt\s+out"),
+        "the recruiters' count": (
+            rf"how\s+many\s+{_WORDS}{{0,2}}?{_SEEKERS}\b[^,;]{{0,60}}?\bsav(?:e|ed|ing)",
+            rf"how\s+many\s+{_WORDS}{{0,2}}?saved\s+{_SEARCH}",
+            rf"how\s+many\s+{_WORDS}{{0,2}}?{_SEARCH}\s+{_WORDS}{{0,6}}?(?:ads?|postings?|listings?|vacanc(?:y|ies)|"
+            r"openings?)",
+            rf"(?:number|count|total)\s+of\s+{_WORDS}{{0,2}}?saved\s+{_SEARCH}",
+            rf"(?:number|count|total)\s+of\s+{_WORDS}{{0,2}}?{_SEEKERS}\b[^,;]{{0,60}}?\bsav(?:e|ed|ing)",
+            r"saved[- ]search\s+(?:counts?|numbers?|totals?)"),
+    },
+    "prd-vs-stories": {
+        "the export": (r"export(?:s|ed|ing)?", r"csv", r"download(?:s|ed|ing)?", r"spreadsheets?"),
+        "the date-range filter": (
+            r"date[- ]ranges?", r"range\s+of\s+dates", r"date\s+filters?", r"(?:start|end)(?:ing)?\s+dates?",
+            r"by\s+(?:the\s+)?(?:dates?|days?|weeks?|months?|quarters?|periods?)", r"(?:time\s+)?periods?",
+            r"time\s*(?:range|window|frame|span)s?", r"timeframes?", r"dates?\s+(?:from|between)",
+            rf"between\s+{_WORDS}{{0,5}}?dates?", rf"between\s+(?:\d|{_MONTH}\b)",
+            rf"from\s+(?:a\s+|the\s+)?(?:start(?:ing)?\s+date|first|\d|{_MONTH}\b)[^,;]{{0,40}}?\b(?:to|until|till|through)",
+            r"(?:last|past|previous|given|specific|single|chosen|particular)\s+(?:\d+\s+)?"
+            r"(?:days?|weeks?|months?|quarters?|years?)",
+            r"(?:dates?|days?)\s+(?:i|we)\s+(?:choose|pick|select|set|enter)",
+            rf"filter\w*\s+{_WORDS}{{0,4}}?(?:by|on|for|to)\s+{_WORDS}{{0,2}}?dates?"),
+        "the approver filter": (
+            r"by\s+(?:the\s+|an?\s+|one\s+|their\s+|(?:a\s+)?(?:single|specific|given|particular)\s+)?approvers?",
+            r"(?:each|one|single|specific|given|particular|individual|chosen|selected|certain)\s+approver(?:'s|s'|s)?",
+            r"per\s+approver", r"approver\s+filters?", r"approvers?'s?", r"by\s+whom?\s+approved",
+            rf"filter\w*\s+{_WORDS}{{0,4}}?(?:by|on|for|to)\s+{_WORDS}{{0,2}}?approvers?",
+            r"approvers?\s+(?:i|we)\s+(?:choose|pick|select|name|want|need)",
+            r"(?:pick|choose|select)\s+(?:which\s+|the\s+|one\s+)?approvers?",
+            r"(?:approved|decided|signed\s+off)\s+by\s+(?:one|each|the\s+same|a(?:\s+(?:single|specific|given|"
+            r"particular|chosen))?)\s+(?:person|approver|manager|team\s+lead|colleague)"),
+    },
+}
+#: :data:`_STORY_PHRASES` compiled now, case-insensitive and as whole words, so that no check compiles a
+#: pattern in a learner's kernel (where ``builtins`` may have been replaced since).
+STORY_TOPICS: dict[str, dict[str, tuple[re.Pattern[str], ...]]] = {
+    exercise: {topic: tuple(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.I) for p in phrases)
+               for topic, phrases in topics.items()}
+    for exercise, topics in _STORY_PHRASES.items()}
 
 
 def load_data(name: str) -> pd.DataFrame:
@@ -109,24 +180,28 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
             "what comes first and what could go wrong: the APM's PRD. Something the team can estimate, build, test "
             "or fix in a sprint: the JPM's backlog. A story about the whole feature's need can sit in a PRD.",
          ("answer-sort",)),
-        (2, ("export_stories",), "three stories, one action each: export the log as CSV; limit the export to a "
-            "date range; limit it to one approver. Each as 'As an admin, I want …, so that …'.",
+        (2, ("export_stories",), "three stories, one action each, said in the 'I want …' part: export the log "
+            "as CSV; limit the export to a date range; limit it to one approver. Each as 'As an admin, I want …, so "
+            "that …', with no 'and', brackets or vague words such as 'quickly'.",
          ("answer-translate",)),
     ],
     "prd": [
         (1, ("prd_text",), "one '## ' heading per section: Problem, Users, Goals, Success metrics, MVP scope, "
             "Non-goals, Requirements (each with P0, P1 or P2), Risks, Launch and monitoring. Save, then run the "
             "cell under your PRD.", ("answer-prd",)),
-        (2, ("prd_text",), "one metric per line under Success metrics, each with the scenario's baseline, a "
-            "target and a timeframe: 'Median time to approve: from 40 s to 15 s within 30 days of launch'.",
+        (2, ("prd_text",), "one metric per line under Success metrics, each starting from the scenario's "
+            "baseline (40 s to approve, 30% re-checked), with a target and a timeframe: 'Median time to approve: "
+            "from 40 s to 15 s within 30 days of launch'.",
          ("answer-prd",)),
     ],
     "user-stories": [
-        (1, ("stories",), "one story per thing the brief asks for: save a search, name it, get an email about new "
-            "matches, turn those emails off, and the recruiter's count of saved searches. 'As a <role>, I want "
-            "<one action>, so that <benefit>.', with no 'and', brackets or vague words.", ("answer-stories",)),
+        (1, ("stories",), "one story per thing the brief asks for, said in its 'I want …' part: save a search, "
+            "name a saved search, get an email about new matches, turn those emails off, and (as a recruiter) see "
+            "how many seekers saved a search matching my ad. 'As a <role>, I want <one action>, so that "
+            "<benefit>.', with no 'and', brackets or vague words.", ("answer-stories",)),
         (2, ("stories", "criteria"), "{1: ['Given …, when …, then …'], 2: [...], …}: one key per story, counting "
-            "from 1, each criterion naming a context, an action and a result you can observe.",
+            "from 1, each criterion naming a context, an action and a result you can observe, in that story's "
+            "words (the saved search, the email…).",
          ("answer-criteria",)),
     ],
     "onboarding-funnel": [

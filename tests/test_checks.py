@@ -229,3 +229,111 @@ def test_a_role_sort_question_opens_its_own_four_labels_after_its_own_attempt(ca
     labelled = [line.split(":")[0].strip() for line in shown.splitlines() if ":" in line and "#" in line]
     assert labelled == ["1", "2", "3", "4"], shown
     assert not any(ch.isdigit() for ch in first._hint)  # the hint teaches the rule; it names no task
+
+
+EXPORT = {"apart": ["the date-range filter", "the approver filter"], "alone": ["the export"]}
+
+
+def _stories(role, *actions):
+    return [f"As {role}, I want to {action}, so that the team can ship it." for action in actions]
+
+
+def test_a_story_is_read_by_what_its_want_part_asks_for():
+    story = "As an approver, I want to filter the export by date range, so that I send one period."
+    assert checks.want_part(story) == ("filter the export by date range",
+                                       "filter the export by date range, so that I send one period.")
+    assert checks.want_part("As a seeker, I'd like to be able to save my search so I can rerun it")[0] == \
+        "save my search"
+    assert checks.want_part("As an admin, I can export the log.")[0] == "export the log"
+
+
+def test_coverage_matches_the_action_not_the_role_or_a_shared_word(capsys):
+    from pmkit.exercises import STORY_TOPICS
+
+    topics = STORY_TOPICS["prd-vs-stories"]
+
+    def coverage(*stories):
+        checks.check_coverage("export_stories", list(stories), topics, **EXPORT)
+
+    coverage(*_stories("an admin", "export the approval audit log as a CSV file"),
+             *_stories("an approver", "filter the export by date range"),
+             *_stories("an admin", "filter the audit log export by approver"))
+    assert "\u2714 export_stories: covers the export" in capsys.readouterr().out
+    coverage(*_stories("an admin", "download the approval log as a CSV file", "choose the start and end dates of "
+                       "the export", "limit the export to the decisions of a single approver"))
+    coverage(*_stories("an admin", "export the audit log", "export only the last 30 days",
+                       "only export one approver's decisions"))
+    with pytest.raises(checks.Incorrect, match=r"no story asks for the date-range filter or the approver filter\..*"
+                                               "3. \u201cinvite an approver\u201d"):
+        coverage(*_stories("an admin", "export the audit log as CSV", "update my profile photo", "invite an approver"))
+    with pytest.raises(checks.Incorrect, match="story 2 asks to \u201cfilter the export by date range and by "
+                                               "approver\u201d: that is the date-range filter and the approver filter"):
+        coverage(*_stories("an admin", "export the log", "filter the export by date range and by approver", "rest"))
+    with pytest.raises(checks.Incorrect, match="no story asks for the export on its own: stories 1 and 2 also ask"):
+        coverage(*_stories("an admin", "filter the export by date range", "filter the export by approver", "rest"))
+
+
+def test_coverage_of_the_saved_search_brief():
+    from pmkit.exercises import STORY_TOPICS
+
+    topics = STORY_TOPICS["user-stories"]
+    off_brief = [*_stories("a job seeker", "share a saved search", "sort results by date", "stop showing expired jobs"),
+                 *_stories("a recruiter", "edit an ad"), *_stories("a job seeker", "change my username")]
+    with pytest.raises(checks.Incorrect, match="no story asks for saving a search, naming a saved search, the email "
+                                               "alert, turning the emails off or the recruiters' count") as err:
+        checks.check_coverage("stories", off_brief, topics)
+    assert "1. \u201cshare a saved search\u201d" in str(err.value)
+    paraphrases = [*_stories("a job seeker", "bookmark a job search", "give each saved search a name",
+                             "be emailed when new jobs match my saved search",
+                             "unsubscribe from the alerts of a saved search"),
+                   *_stories("a recruiter", "know the number of job seekers who saved a search matching my ad")]
+    checks.check_coverage("stories", paraphrases, topics)
+    seekers_count = _stories("a job seeker", "see how many jobs match my saved search")
+    with pytest.raises(checks.Incorrect, match="no story asks for the recruiters' count"):
+        checks.check_coverage("stories", paraphrases[:4] + seekers_count, topics)
+
+
+def test_criteria_must_be_about_their_story():
+    stories = _stories("a job seeker", "save my current search", "turn off the emails for a saved search")
+    good = {1: ["Given I have searched for jobs, when I click Save search, then the search appears in My searches."],
+            2: "Given alerts are on for a saved search, when I switch them off, then I receive no more emails."}
+    checks.check_criteria("criteria", good, stories)
+    cat = {n: ["Given a cat, when it meows, then I feed it."] for n in (1, 2)}
+    with pytest.raises(checks.Incorrect, match=r"2 criteria are not about the story they are keyed to:\n  - story 1: "
+                                               "'Given a cat.*which asks to \u201csave my current search\u201d") as err:
+        checks.check_criteria("criteria", cat, stories)
+    assert "\nHint: a story's criteria test that story" in str(err.value)
+    checks.check_criteria("criteria", cat, 2)  # without the stories, only the form is checked
+    assert checks.content_words("Given the user saves searches, when I see it") == {"sav", "search"}
+
+
+def test_metric_baselines_must_be_the_scenarios():
+    metrics = ("## Success metrics\n- Median time to approve: from {} to 15 s within 30 days of launch\n"
+               "- Share of approvals re-checked by finance: from {} to 10% by end of Q3\n")
+    scenario = {"the median time to approve": "40 s", "the share of approvals re-checked": "30%"}
+    for time, share in (("40 s", "30%"), ("40 seconds", "30 %"), ("about 40s", "30 per cent")):
+        checks.check_metric_baselines("prd_text", metrics.format(time, share), baselines=scenario)
+    with pytest.raises(checks.Incorrect, match=r"no metric starts from the scenario's baseline for the median time "
+                                               r"to approve \(from 40 s\); your metrics say: "
+                                               "\u201cMedian time to approve: from 90 s") as err:
+        checks.check_metric_baselines("prd_text", metrics.format("90 s", "30%"), baselines=scenario)
+    assert "Hint: a baseline is where the metric stands today" in str(err.value)
+    with pytest.raises(checks.Incorrect, match=r"\(from 40 s\) or the share of approvals re-checked \(from 30%\)"):
+        checks.check_metric_baselines("prd_text", metrics.format("140 s", "3%"), baselines=scenario)
+    checks.check_metric_baselines("prd_text", metrics.format("90 s", "50%"))  # no scenario: only the form
+
+
+def test_story_checks_keep_the_builtins_of_import_time():
+    import subprocess
+    import sys
+
+    code = ("import builtins\nfrom pmkit import checks, exercises, stories\n"
+            "builtins.any = lambda *a: True\nbuiltins.len = lambda x: 3\nbuiltins.set = lambda *a: {'sav'}\n"
+            "stories = [f'As an admin, I want to {a}, so that it ships.' for a in ('export the log', 'name a file', "
+            "'invite an approver')]\n"
+            "for call in (lambda: checks.check_coverage('s', stories, exercises.STORY_TOPICS['prd-vs-stories']),\n"
+            "             lambda: checks.check_criteria('c', {1: ['Given a cat, when it meows, then I feed it.']}, "
+            "stories[:1])):\n"
+            "    try:\n        call()\n    except checks.Incorrect as e:\n        print('INCORRECT', e)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.count("INCORRECT") == 2, done.stdout + done.stderr

@@ -17,6 +17,16 @@ import pytest
 
 from pmkit import checks, notebooks
 from tests.conftest import REPO
+from tests.test_exercise_grading import (
+    CAT,
+    FULL_PRD,
+    GOOD_STORIES,
+    GWT,
+    OFF_BRIEF,
+    OFF_TOPIC_SPLIT,
+    SPLIT_APPROVER_ROLE,
+    VAGUE_SPLIT,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -55,28 +65,36 @@ WRONG_VISIBLE = {
     "prd": {"answer-prd": "## Problem\nSlow approvals.\n## Users\nTeam leads.\n## Goals\nFaster.\n"
                           "## Success metrics\n- Time to approve: 15 s\n- Re-checks: fewer\n## MVP scope\nPreview.\n"
                           "## Requirements\n- preview\n- zoom\n## Launch and monitoring\nBeta."},
-    "user-stories": {
-        "answer-stories": "stories = [\n"
-                          "    'As a job seeker, I want to save my current search, so that I can run it again.',\n"
-                          "    'As a job seeker, I want to name a saved search, so that I can tell them apart.',\n"
-                          "    'As a job seeker, I want to get a daily email with new jobs, so that I miss none.',\n"
-                          "    'As a job seeker, I want to delete a saved search, so that my list stays short.',\n"
-                          "    'As a job seeker, I want to share a saved search, so that a friend can use it.',\n]",
-        "answer-criteria": "criteria = {n: ['It works on mobile.'] for n in range(1, 6)}",
-    },
+    # five well-formed stories off the brief, and Given/When/Then criteria about none of them
+    "user-stories": {"answer-stories": OFF_BRIEF, "answer-criteria": CAT},
     "role-sort": {"answer-sort": "answers = {n: 'A' for n in range(1, 21)}"},
     "prd-vs-stories": {
         "answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}",
-        "answer-translate": "export_stories = [\n"
-                            "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
-                            "    'As an admin, I want to filter the export by date range and by approver, so that I send what is asked.',\n"
-                            "    'As an admin, I want to name the exported file, so that I can find it.',\n]",
+        "answer-translate": OFF_TOPIC_SPLIT,  # "invite an approver" asks for no approver filter
     },
     "backlog-capacity": {
         "answer-rice": "scored = backlog.assign(rice=backlog['reach'] * backlog['impact'] * backlog['confidence'].fillna(1.0) / backlog['effort'])",
         "answer-plan": "plan = []\nleft = CAPACITY\nfor row in scored.sort_values('rice', ascending=False).itertuples():\n    if row.effort > left:\n        break\n    plan.append(row.ticket)\n    left -= row.effort",
     },
 }
+
+
+#: More answers run as a learner runs them: (exercise, answer cells, what each test cell's visible check must say).
+#: The visible checks are as strict as the hidden ones, and right answers that share a topic's words pass.
+VISIBLE_CASES = [
+    ("prd-vs-stories", {"answer-sort": "placement = {n: 'B' if n % 2 else 'P' for n in range(1, 13)}",
+                        "answer-translate": VAGUE_SPLIT},
+     {"test-sort": "incorrect", "test-translate": "vague wording \u201cquickly\u201d"}),
+    ("prd-vs-stories", {"answer-sort": lambda: _solution_code("prd-vs-stories", "answer-sort"),
+                        "answer-translate": SPLIT_APPROVER_ROLE},
+     {"test-sort": "correct", "test-translate": "correct"}),
+    ("user-stories", {"answer-stories": GOOD_STORIES.replace("apart.", "apart easily."), "answer-criteria": GWT},
+     {"test-stories": "vague wording \u201ceasily\u201d", "test-criteria": "correct"}),
+    ("user-stories", {"answer-stories": GOOD_STORIES, "answer-criteria": CAT},
+     {"test-stories": "correct", "test-criteria": "story 1: 'Given a cat"}),
+    ("prd", {"answer-prd": FULL_PRD.replace("from 40 s to 15 s within 30 days of launch", "from 90 s to 85 s within 2 years")},
+     {"test-structure": "correct", "test-metrics": "the median time to approve (from 40 s)"}),
+]
 
 
 #: Exercises whose questions give credit per item, and the points the wrong answer above earns per test cell
@@ -195,6 +213,25 @@ def test_a_wrong_answer_is_told_incorrect_by_the_visible_check(wrong_runs, exerc
         assert "Traceback" not in "".join(errors[0]["traceback"]), message
     assert message.startswith("\u2718"), message
     assert "correct." not in _text(cell)
+
+
+@pytest.mark.parametrize("case", range(len(VISIBLE_CASES)))
+def test_the_visible_checks_judge_like_the_hidden_ones(case, tmp_path):
+    exercise, patches, expected = VISIBLE_CASES[case]
+    nb = _release(exercise)
+    for cell in nb.cells:
+        if cell.id in patches:
+            cell.source = patches[cell.id]() if callable(patches[cell.id]) else patches[cell.id]
+    cells = {c.id: c for c in _execute(nb, tmp_path, exercise).cells}
+    for cell_id, said in expected.items():
+        errors = _errors(cells[cell_id])
+        if said == "correct":
+            assert not errors and "\u2714" in _text(cells[cell_id]), (cell_id, cells[cell_id].outputs)
+            continue
+        assert len(errors) == 1 and errors[0]["ename"] == "Incorrect", (cell_id, cells[cell_id].outputs)
+        message = errors[0]["evalue"]
+        assert message.startswith("\u2718") and ("\nHint: " in message or "problem(s)" in message), message
+        assert said == "incorrect" or said in message, message
 
 
 @pytest.mark.parametrize("exercise", CONTRACT)

@@ -21,7 +21,48 @@ GOOD_STORIES = '''stories = [
     "As a job seeker, I want to turn off the emails for a saved search, so that I only get alerts I need.",
     "As a recruiter, I want to see how many seekers saved a search matching my ad, so that I can judge demand.",
 ]'''
-GWT = '''criteria = {n: [f"Given story {n} is built, when I use it, then I see the result I asked for."] for n in range(1, 6)}'''
+GWT = '''criteria = {
+    1: ["Given I have searched for jobs, when I click Save search, then the search appears in My searches."],
+    2: ["Given a saved search, when I rename it to 'Remote data jobs', then My searches shows that name."],
+    3: ["Given a saved search, when a new matching job is posted, then I get one email listing it."],
+    4: ["Given alerts are on for a saved search, when I switch them off, then I receive no more emails for it."],
+    5: ["Given my ad matches 12 saved searches, when I open the ad's statistics, then I see 12 seekers."],
+}'''
+#: Five well-formed stories that the brief does not ask for, though they share its words ("saved search",
+#: "stop", "recruiter", "name"), and criteria about each of them.
+OFF_BRIEF = '''stories = [
+    "As a job seeker, I want to share a saved search, so that a friend can use it.",
+    "As a job seeker, I want to sort the results by date, so that I see new jobs first.",
+    "As a job seeker, I want to stop showing expired jobs, so that I only apply to open roles.",
+    "As a recruiter, I want to edit my job ad, so that it lists the current salary.",
+    "As a job seeker, I want to change my username, so that my profile shows my real name.",
+]'''
+OFF_BRIEF_CRITERIA = '''criteria = {
+    1: ["Given a saved search, when I share it, then my friend gets a link to it."],
+    2: ["Given search results, when I sort them by date, then the newest job is first."],
+    3: ["Given an expired job, when I search, then the job is not shown."],
+    4: ["Given my job ad, when I edit the salary, then the ad lists the new salary."],
+    5: ["Given my profile, when I change my username, then my profile shows the new username."],
+}'''
+CAT = '''criteria = {n: ["Given a cat, when it meows, then I feed it."] for n in range(1, 6)}'''
+#: The reviewer's right split: its date story's role is an approver, which asks for no approver filter.
+SPLIT_APPROVER_ROLE = (
+    "export_stories = [\n"
+    "    'As an admin, I want to export the approval audit log as a CSV file, so that I can share it with auditors.',\n"
+    "    'As an approver, I want to filter the export by date range, so that I only send the period under review.',\n"
+    "    'As an admin, I want to filter the audit log export by approver, so that I can review one approver.',\n]")
+#: The reviewer's wrong split: one export story, then two that name the topics' words but ask for neither filter.
+OFF_TOPIC_SPLIT = (
+    "export_stories = [\n"
+    "    'As an admin, I want to export the audit log as a CSV file, so that auditors get it.',\n"
+    "    'As an admin, I want to update my profile photo, so that approvers recognise me.',\n"
+    "    'As an admin, I want to invite an approver, so that expenses get approved.',\n]")
+#: A right split but for one vague word, which the visible check reviews as strictly as the hidden one.
+VAGUE_SPLIT = (
+    "export_stories = [\n"
+    "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
+    "    'As an admin, I want to filter the export by date range, so that I quickly send one period.',\n"
+    "    'As an admin, I want to filter the export by approver, so that I review one approver.',\n]")
 FULL_PRD = '''
 ## Problem
 Approvers open receipts in another tab.
@@ -64,26 +105,39 @@ WRONG = {
         ({"answer-stories": GOOD_STORIES,
           "answer-criteria": "criteria = {n: ['It works on mobile.'] for n in range(1, 6)}"},
          {"test-stories": 4, "test-criteria": 0}),
+        # well formed and each with its own criteria, but none of the five does what the brief asks
+        ({"answer-stories": OFF_BRIEF, "answer-criteria": OFF_BRIEF_CRITERIA},
+         {"test-stories": 0, "test-criteria": 3}),
+        # the brief's stories, with criteria in Given/When/Then form that are about none of them
+        ({"answer-stories": GOOD_STORIES, "answer-criteria": CAT}, {"test-stories": 4, "test-criteria": 0}),
     ],
     "prd": [
         ({"answer-prd": FULL_PRD.replace("## Non-goals\nOCR.\n", "").replace("## Risks\nLarge PDFs.\n", "")},
          {"test-structure": 0, "test-metrics": 3}),
         ({"answer-prd": FULL_PRD.replace(" within 30 days of launch", "").replace(" by end of Q3", "")},
          {"test-structure": 4, "test-metrics": 0}),
+        # baselines, targets and timeframes in the right form, but the baselines are invented, not the scenario's
+        ({"answer-prd": FULL_PRD.replace("from 40 s to 15 s within 30 days of launch", "from 90 s to 85 s within 2 years")
+          .replace("from 30% to 10%", "from 50% to 10%")},
+         {"test-structure": 4, "test-metrics": 0}),
     ],
     "prd-vs-stories": [
-        ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # alternating, as the old key was",
-          "answer-translate": "export_stories = [\n"
-                              "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
-                              "    'As an admin, I want to limit the export to a date range, so that I send one period.',\n"
-                              "    'As an admin, I want to limit the export to one approver, so that I review them.',\n]"},
+        ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # guessing by alternating",
+          "answer-translate": SPLIT_APPROVER_ROLE},
          {"test-sort": 0, "test-translate": 3}),
-        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'P', 4: 'B', 5: 'P', 6: 'B', 7: 'P', 8: 'B', 9: 'P', 10: 'B', 11: 'B', 12: 'P'}",
+        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'P', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', 11: 'P', 12: 'P'}",
           "answer-translate": "export_stories = [\n"
                               "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
                               "    'As an admin, I want to filter the export by date range, so that I send one period.',\n"
                               "    'As an admin, I want to name the exported file, so that I can find it again.',\n]"},
          {"test-sort": 4, "test-translate": 0}),
+        # snippet 5, the feature-level story, put in the backlog; two stories that name no filter
+        ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'B', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', 11: 'P', 12: 'P'}",
+          "answer-translate": OFF_TOPIC_SPLIT},
+         {"test-sort": 0, "test-translate": 0}),
+        ({"answer-sort": "placement = {n: 'B' if n % 2 else 'P' for n in range(1, 13)}  # the other alternation",
+          "answer-translate": VAGUE_SPLIT},
+         {"test-sort": 0, "test-translate": 0}),
     ],
     "onboarding-funnel": [
         ({"answer-funnel": "funnel = events.dropna(subset=['reached_at']).groupby('step')['user_id'].count().reindex(STEPS)",

@@ -106,3 +106,37 @@ def test_released_exercises_pass_nbval(tmp_path):
     assert done.returncode == 0, done.stdout[-3000:]
     cells = sum(sum(1 for c in nbformat.read(_release(e), 4).cells if c.cell_type == "code") for e in EXERCISES)
     assert re.search(rf"\b{cells} passed\b", done.stdout), done.stdout[-800:]
+
+
+def _guessable(key):
+    """Why a sequence of labels could be guessed without reading it: three equal in a row, or four alternating."""
+    for i in range(len(key) - 2):
+        if key[i] == key[i + 1] == key[i + 2]:
+            return f"three {key[i]} in a row from {i + 1}"
+    for i in range(len(key) - 3):
+        if all(key[j] != key[j + 1] for j in range(i, i + 3)):
+            return f"four alternating labels from {i + 1}"
+    return None
+
+
+def test_the_snippet_key_cannot_be_guessed_by_alternating():
+    from pmkit import checks, exercises
+
+    namespace = {}
+    source = next(c.source for c in _source("prd-vs-stories").cells if c.id == "answer-sort")
+    exec(source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""), namespace)
+    key = namespace["placement"]
+    assert sorted(key) == sorted(exercises.load_data("snippets")["snippet"])
+    labels = [key[n] for n in sorted(key)]
+    assert _guessable(labels) is None, labels
+    assert _guessable(["P", "B", "P", "B"]) and _guessable(["B", "B", "B"])  # the rule can fail
+    test = next(c.source for c in _source("prd-vs-stories").cells if c.id == "test-sort")
+    visible, hidden = test.split("### BEGIN HIDDEN TESTS")
+    digests = exercises.visible_key("prd-vs-stories", "placement")
+    assert digests == checks.label_digests(key, "prd-vs-stories:placement")
+    checks.check_labels_digest("placement", key, digests, salt="prd-vs-stories:placement")
+    for guess in ({n: "P" if n % 2 else "B" for n in key}, {n: "B" if n % 2 else "P" for n in key}):
+        assert sum(guess[n] == key[n] for n in key) <= 7, guess
+        for cell in (visible, hidden):
+            with pytest.raises(checks.Incorrect, match="labelled wrongly"):
+                exec(cell, {"checks": checks, "exercises": exercises, "placement": guess})
