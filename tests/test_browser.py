@@ -7,6 +7,7 @@ recorded, so a chart that needed a CDN would fail here as it would offline.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -274,18 +275,27 @@ def _run_cell(tab, cell_index: int):
     return cell
 
 
-def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
-    started = time.perf_counter()
+@contextlib.contextmanager
+def _learner_exercise(tmp_path, browser, notebook: str, folders=("exercises", "datasets")):
+    """A learner-mode lab on a copy of ``folders``, ``notebook`` open in a fresh tab: yields the tab and cell ids."""
     root = tmp_path / "learner-home"
-    for folder in ("course", "exercises", "datasets"):
+    for folder in folders:
         shutil.copytree(REPO / folder, root / folder)
-    notebook = "exercises/beta-metrics/beta-metrics.ipynb"
     lab = Lab("learner", tmp_path, root=root, open_path=str(root / notebook))
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     tab = context.new_page()
     try:
         _open(tab, lab, notebook)
-        ids = [cell.id for cell in nbformat.read(root / notebook, as_version=4).cells]  # the DOM keeps this order
+        yield tab, [cell.id for cell in nbformat.read(root / notebook, as_version=4).cells]  # the DOM's order
+    finally:
+        context.close()
+        lab.stop()
+
+
+def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
+    started = time.perf_counter()
+    notebook = "exercises/beta-metrics/beta-metrics.ipynb"
+    with _learner_exercise(tmp_path, browser, notebook, ("course", "exercises", "datasets")) as (tab, ids):
         setup, answer, test = ids.index("setup"), ids.index("answer-adoption"), ids.index("test-adoption")
         _run_cell(tab, setup)
         _type_into_cell(tab, answer, "adoption_rate = 1.5")
@@ -311,23 +321,11 @@ def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
         assert "Validation Results" in text and "Tests for question 1" not in text
         assert "Tests for question 2" in text and "error_rate is not answered yet" in text
         assert "Tests for question 3" in text and "Traceback" not in text
-    finally:
-        context.close()
-        lab.stop()
     print(f"\nbrowser test 3 took {time.perf_counter() - started:.1f} s")
 
 
 def test_a_partly_right_role_sort_group_shows_its_partial_credit(tmp_path, browser):
-    root = tmp_path / "learner-home"
-    for folder in ("exercises", "datasets"):
-        shutil.copytree(REPO / folder, root / folder)
-    notebook = "exercises/role-sort/role-sort.ipynb"
-    lab = Lab("learner", tmp_path, root=root, open_path=str(root / notebook))
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = context.new_page()
-    try:
-        _open(tab, lab, notebook)
-        ids = [cell.id for cell in nbformat.read(root / notebook, as_version=4).cells]
+    with _learner_exercise(tmp_path, browser, "exercises/role-sort/role-sort.ipynb") as (tab, ids):
         setup, answer, test = ids.index("setup"), ids.index("answer-sort"), ids.index("test-tasks-1-4")
         _run_cell(tab, setup)
         _type_into_cell(tab, answer, "answers = dict(zip(range(1, 21), 'JAAAAJJAAJJAJJAJAJAJ'))")
@@ -345,9 +343,6 @@ def test_a_partly_right_role_sort_group_shows_its_partial_credit(tmp_path, brows
         _run_cell(tab, answer)
         expect(_run_cell(tab, test).locator(".jp-OutputArea")).to_contain_text(
             "✔ answers (tasks 1-4): all 4 labels are right.", timeout=30_000)
-    finally:
-        context.close()
-        lab.stop()
 
 
 def _menu_items(tab, menu: str) -> list[str]:
