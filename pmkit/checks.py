@@ -103,7 +103,7 @@ _STOP_WORDS = frozenset("""
     without about after before again also just only more most less very too all any each every some other another
     same such one ones given want wants wanted like need needs able get gets got getting see sees saw seen use uses
     used using make makes made work works worked working happen happens thing things something anything nothing
-    way now still even ever already new user users someone people person
+    way now still even ever already new user users someone people person up
 """.split())
 
 
@@ -785,10 +785,11 @@ def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
     passed("requirements", f"{len(found)} prioritised requirements.")
 
 
-#: A metric's start: "from 40 s to", "from about 30 % to", "from 40 seconds to" (number and unit).
-_STARTS_FROM = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|~\s*)?(?<![\d.,])"
-                          r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|per\s*cent\b|percent\b|s\b|secs?\b|seconds?\b)"
-                          r"[^.;]*?\bto\b", re.I)
+#: A metric's "from … to …" span: "from 40 s to", "from about a third (30%) to", "from 40 to 15 seconds".
+_FROM_TO = re.compile(r"\bfrom\b(?P<start>(?:[^.;]|\.(?=\d))*?)\bto\b(?P<end>(?:[^.;]|\.(?=\d))*)", re.I)
+#: A number and its unit inside that span ("40 s", "30%", "40 seconds", "30 per cent").
+_NUMBER_UNIT = re.compile(r"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|per\s*cent\b|percent\b|s\b|"
+                          r"secs?\b|seconds?\b)?", re.I)
 _QUANTITY = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)\s*$")
 
 
@@ -798,8 +799,20 @@ def _quantity(number: str, unit: str) -> tuple[float, str]:
 
 
 def _starts_from(text: str) -> list[tuple[float, str]]:
-    """The quantities a metric's text starts from ("from 40 s to 15 s" starts from (40.0, "s"))."""
-    return [_quantity(m.group("number"), m.group("unit")) for m in _STARTS_FROM.finditer(text)]
+    """The quantities a metric's text starts from ("from 40 s to 15 s" starts from (40.0, "s")).
+
+    The start's unit may come later in the span ("from 40 to 15 seconds"), and a number in brackets
+    counts ("from about a third (30%) to 10%").
+    """
+    starts = []
+    for span in _FROM_TO.finditer(text):
+        numbers = list(_NUMBER_UNIT.finditer(span.group("start")))
+        if not numbers:
+            continue
+        later = [m.group("unit") for m in [*numbers, *_NUMBER_UNIT.finditer(span.group("end"))] if m.group("unit")]
+        if later:
+            starts += [_quantity(m.group("number"), m.group("unit") or later[0]) for m in numbers]
+    return starts
 
 
 def check_metric_baselines(name: str, text: Any, *, minimum: int = 2,
@@ -839,10 +852,17 @@ def check_metric_baselines(name: str, text: Any, *, minimum: int = 2,
     passed("metrics", f"{len(based)} metrics with a baseline, a target and a timeframe{named}.")
 
 
+#: Word families a crude suffix rule would keep apart.
+_FAMILIES = {"notified": "notif", "notify": "notif", "notifies": "notif", "notification": "notif",
+             "notifications": "notif"}
+
+
 def _stem(word: str) -> str:
     """A crude stem, so that "saved", "saves" and "save", or "emails" and "email", are one word."""
     if str.endswith(word, "'s"):
         word = word[:-2]
+    if word in _FAMILIES:
+        return _FAMILIES[word]
     for suffix in ("ing", "ed", "es", "s", "e"):
         if str.endswith(word, suffix) and len(word) - len(suffix) >= 3:
             return word[:-len(suffix)]
@@ -850,8 +870,8 @@ def _stem(word: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    """The stems of the words of ``text`` that say what it is about (no stop words, nothing under 3 letters)."""
-    return {_stem(w) for w in _WORD.findall(str.lower(_flat(text))) if len(w) >= 3 and w not in _STOP_WORDS}
+    """The stems of the words of ``text`` that say what it is about (no stop words, no single letters)."""
+    return {_stem(w) for w in _WORD.findall(str.lower(_flat(text))) if len(w) >= 2 and w not in _STOP_WORDS}
 
 
 def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *, strict: bool = True) -> None:

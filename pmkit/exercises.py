@@ -79,7 +79,8 @@ _STORY_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "the email alert": (
             rf"(?:get|receive|be\s+sent|sign\s+up\s+for|subscribe\s+to|set\s+up|turn\s+on|switch\s+on|enable|"
             rf"opt\s+in\s+to|have)\s+{_WORDS}{{0,4}}?{_EMAIL}",
-            r"(?:e-?mail|notify|alert)\s+me", r"be\s+(?:e-?mailed|notified|alerted)", r"by\s+e-?mail"),
+            r"(?:e-?mail|notify|alert)\s+me", r"(?:be|get|getting)\s+(?:e-?mailed|notified|alerted)", r"by\s+e-?mail",
+            rf"^(?:(?:an?|the|daily|weekly|instant|new)\s+)*(?:e-?mail\s+|job\s+)?{_EMAIL}"),
         "turning the emails off": (
             rf"(?:turn|switch|shut)\s+off\s+{_WORDS}{{0,4}}?{_EMAIL}",
             rf"(?:turn|switch|shut)\s+{_WORDS}{{0,4}}?{_EMAIL}\s+off",
@@ -110,7 +111,7 @@ _STORY_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "the approver filter": (
             r"by\s+(?:the\s+|an?\s+|one\s+|their\s+|(?:a\s+)?(?:single|specific|given|particular)\s+)?approvers?",
             r"(?:each|one|single|specific|given|particular|individual|chosen|selected|certain)\s+approver(?:'s|s'|s)?",
-            r"per\s+approver", r"approver\s+filters?", r"approvers?'s?", r"by\s+whom?\s+approved",
+            r"per\s+approver", r"approver\s+filters?", r"an?\s+approver's", r"by\s+whom?\s+approved",
             rf"filter\w*\s+{_WORDS}{{0,4}}?(?:by|on|for|to)\s+{_WORDS}{{0,2}}?approvers?",
             r"approvers?\s+(?:i|we)\s+(?:choose|pick|select|name|want|need)",
             r"(?:pick|choose|select)\s+(?:which\s+|the\s+|one\s+)?approvers?",
