@@ -336,7 +336,8 @@ def test_metric_baselines_must_be_the_scenarios():
     written = ("## Success metrics\n- Median time to approve: from 40 to 15 seconds within 30 days of launch\n"
                "- Re-checked by finance: from about a third (30%) to 10% by end of Q3\n")
     checks.check_metric_baselines("prd_text", written, baselines=scenario)
-    assert checks._starts_from("from Q1 to Q3, 40%") == [] and checks._starts_from("from 40.5 s to 15 s") == [(40.5, "s")]
+    assert checks._starts_from("from Q1 to Q3, 40%") == []
+    assert checks._starts_from("from 40.5 s to 15 s") == [(40.5, "s")]
 
 
 def test_story_checks_keep_the_builtins_of_import_time():
