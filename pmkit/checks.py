@@ -497,6 +497,8 @@ def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[
                   points: float, starter: str, allowed: Sequence[str] | None, hint: str | None,
                   normalise: Callable[[Any], str], what: str) -> Partial | None:
     """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none."""
+    if not keys:
+        raise ValueError(f"{name}: a per-item check needs at least one item in its key")
     check_type(name, answers, Mapping, "{1: 'A', 2: 'J'}")
     answers = _as_plain(name, answers)
     given = {k: answers.get(k) for k in keys}

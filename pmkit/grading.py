@@ -202,8 +202,10 @@ def visible_source(source: str) -> str:
     return _HIDDEN.sub("", source).rstrip("\n")
 
 
-def _test_outputs(outcome: dict[str, Any]) -> list[Any]:
-    """The outputs of a test cell, built from the trusted run's outcome (never from the learner's kernel)."""
+def _test_outputs(outcome: dict[str, Any], points: float) -> list[Any]:
+    """A test cell's outputs (worth ``points``), built from the trusted run's outcome, never the learner's kernel."""
+    import math
+
     from nbformat.v4 import new_output
 
     from pmkit.checks import partial_bundle
@@ -211,8 +213,13 @@ def _test_outputs(outcome: dict[str, Any]) -> list[Any]:
     outputs = []
     if outcome.get("printed"):
         outputs.append(new_output("stream", name="stdout", text=_once(outcome["printed"])))
-    if outcome["status"] == "partial":  # nbgrader reads the number as the cell's points
-        outputs.append(new_output("execute_result", data=partial_bundle(float(outcome["score"]), outcome["message"]),
+    score = float(outcome.get("score", 0)) if outcome["status"] == "partial" else 0.0
+    if outcome["status"] == "partial" and not math.isfinite(score):
+        outcome = {**outcome, "status": "incorrect",
+                   "message": f"\u2718 the test's partial credit was not a number ({score}); tell your instructor"}
+    if outcome["status"] == "partial":  # nbgrader reads the number as the cell's points: keep it within them
+        score = min(max(score, 0.0), float(points))
+        outputs.append(new_output("execute_result", data=partial_bundle(score, outcome["message"]),
                                   execution_count=None))
     elif outcome["status"] != "correct":
         ename = {"not_attempted": "NotAttempted", "incorrect": "Incorrect"}.get(outcome["status"], "Incorrect")
@@ -404,7 +411,7 @@ class GradingCourse:
         for index, cell in enumerate(nb.cells):
             if index in exports:
                 cell.source = visible_source(cell.source)
-                cell.outputs = _test_outputs(outcomes[exports[index]])
+                cell.outputs = _test_outputs(outcomes[exports[index]], cell.metadata["nbgrader"].get("points", 0))
                 cell.execution_count = None
             elif cell.cell_type == "code":
                 cell.outputs = run_nb.cells[index].get("outputs", [])

@@ -57,4 +57,4 @@ def read_bytes(path: str | Path, what: str = "file") -> bytes:
 
 def read_text(path: str | Path) -> Decoded:
     """Read a text file whatever its encoding; a missing file is a PmkitError naming it."""
-    return decode(read_bytes(path, "file"))
+    return decode(read_bytes(path, "text file"))

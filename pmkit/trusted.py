@@ -66,8 +66,8 @@ def _run_tests(namespace: dict[str, Any], tests: list[dict[str, Any]], answers: 
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()), \
                     warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                last = _exec_cell(test["source"], f"<test {grade_id}>", namespace)
-            credit = _partial_credit(last)
+                values = _exec_cell(test["source"], f"<test {grade_id}>", namespace)
+            credit = _partial_credit(values)
             if credit is not None:
                 status, (points, message) = "partial", credit
         except CheckFailed as failure:
@@ -88,33 +88,32 @@ def _run_tests(namespace: dict[str, Any], tests: list[dict[str, Any]], answers: 
     return results
 
 
-def _exec_cell(source: str, filename: str, namespace: dict[str, Any]) -> Any:
-    """Run a test cell as a kernel would and return its last expression's value (None if it ends otherwise)."""
+def _exec_cell(source: str, filename: str, namespace: dict[str, Any]) -> list[Any]:
+    """Run a test cell statement by statement, as a kernel would; return its top-level expressions' values."""
     import ast
 
-    tree = ast.parse(source, filename)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, filename, "exec"), namespace)
-    if last is None:
-        return None
-    return eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+    values = []
+    for node in ast.parse(source, filename).body:
+        if isinstance(node, ast.Expr):
+            values.append(eval(compile(ast.Expression(node.value), filename, "eval"), namespace))
+        else:
+            exec(compile(ast.Module([node], type_ignores=[]), filename, "exec"), namespace)
+    return values
 
 
-def _partial_credit(value: Any) -> tuple[float, str] | None:
-    """A test cell's last value read as nbgrader reads it: a number is the cell's points, with a message if any.
+def _partial_credit(values: list[Any]) -> tuple[float, str] | None:
+    """The lowest partial credit among a test cell's checks (a visible and a hidden one may both give one).
 
-    ``Partial`` (from :mod:`pmkit.checks`) carries its message; a bare number (a plain nbgrader
-    course's own partial-credit tests) has none. Anything else leaves the cell's full points.
+    Only :class:`pmkit.checks.Partial` counts, never a bare number a test happens to end with; a
+    ``Partial`` worth the cell's full points is no partial credit.
     """
-    import numbers
-
     from pmkit.checks import Partial
 
-    if isinstance(value, Partial):
-        return value.points, value.message
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value), ""
-    return None
+    partials = [v for v in values if isinstance(v, Partial) and not v.points >= v.out_of]
+    if not partials:
+        return None
+    lowest = min(partials, key=lambda partial: partial.points)
+    return lowest.points, lowest.message
 
 
 def serve() -> None:

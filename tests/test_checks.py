@@ -114,7 +114,7 @@ def test_textio_decodes_and_normalises(tmp_path):
     assert textio.decode(b"\xef\xbb\xbfa\r\nb\rc").text == "a\nb\nc"
     assert textio.decode("\xe9".encode("cp1252")).encoding == "cp1252"
     assert textio.decode(b"\x81\x8d\x8f").encoding == "latin-1"
-    with pytest.raises(Exception, match="no such file"):
+    with pytest.raises(Exception, match="no such text file"):
         textio.read_text(tmp_path / "nope.txt")
 
 

@@ -61,16 +61,53 @@ def test_the_digest_version_gives_the_same_credit_without_the_key():
 def _graded(outcome, points=2):
     cell = new_code_cell("", metadata={"nbgrader": {"grade": True, "solution": False, "points": points,
                                                     "grade_id": outcome["grade_id"], "schema_version": 3}})
-    cell.outputs = _test_outputs(outcome)
+    cell.outputs = _test_outputs(outcome, points)
     return cell
+
+
+def test_an_empty_key_is_a_mistake_in_the_test_not_a_learner_problem():
+    with pytest.raises(ValueError, match="needs at least one item"):
+        checks.score_labels("answers", {1: "A"}, {}, points=2)
+
+
+def test_every_per_item_check_is_worth_its_cells_points():
+    import re
+
+    import nbformat
+
+    from tests.conftest import REPO
+
+    found = 0
+    for path in sorted((REPO / "solutions").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for call in re.findall(r"score_labels(?:_digest)?\((?:[^()]|\([^()]*\))*\)", cell.source):
+                found += 1
+                points = float(re.search(r"points=([\d.]+)", call).group(1))
+                assert points == cell.metadata["nbgrader"]["points"], (path.name, cell.id, call)
+    assert found >= 10  # role-sort: a visible and a hidden check in each of five cells
+
+
+def test_scores_outside_the_cells_points_are_kept_within_them():
+    def outcome(score):
+        return {"grade_id": "g", "status": "partial", "printed": "", "message": "\u2718 m", "score": score}
+
+    assert determine_grade(_graded(outcome(5.0))) == (2.0, 2.0)
+    assert determine_grade(_graded(outcome(-1.0))) == (0.0, 2.0)
+    nan = _graded(outcome(float("nan")))
+    assert determine_grade(nan) == (0, 2.0) and "not a number" in graded_cell_outcome(nan)[1]
 
 
 @pytest.fixture(scope="module")
 def runner():
     source = ('# answers: answers\n'
               'checks.score_labels("answers", answers, KEY, points=2, allowed=["A", "J"], what="task")\n')
+    # a visible check that finds more wrong than the hidden one after it: the lower credit counts
+    twice = ('# answers: answers\n'
+             'checks.score_labels("answers", answers, {1: "J", 2: "J", 3: "A", 4: "J"}, points=2)\n'
+             'checks.score_labels("answers", answers, KEY, points=2)\n')
     tests = [{"grade_id": "per-task", "source": source, "names": ["answers"]},
-             {"grade_id": "bare-number", "source": "# answers: share\nround(share * 4) / 2\n", "names": ["share"]}]
+             {"grade_id": "bare-number", "source": "# answers: share\nround(share * 4) / 2\n", "names": ["share"]},
+             {"grade_id": "twice", "source": twice, "names": ["answers"]}]
     started = TrustedRunner(["from pmkit import checks\nKEY = {1: 'A', 2: 'J', 3: 'A', 4: 'J'}"], tests)
     yield started
     started.close()
@@ -78,8 +115,8 @@ def runner():
 
 def _answers(labels, share):
     """The tagged JSON an export step sends (see :mod:`pmkit.answers`)."""
-    return {"per-task": {"answers": {"dict": [[k, v] for k, v in labels.items()]}},
-            "bare-number": {"share": share}}
+    labelled = {"answers": {"dict": [[k, v] for k, v in labels.items()]}}
+    return {"per-task": labelled, "bare-number": {"share": share}, "twice": labelled}
 
 
 def test_the_trusted_runner_carries_partial_credit_to_nbgrader(runner):
@@ -90,10 +127,9 @@ def test_the_trusted_runner_carries_partial_credit_to_nbgrader(runner):
     assert determine_grade(cell) == (1.5, 2.0)  # nbgrader's own reading of the graded cell
     status, message = graded_cell_outcome(cell)
     assert status == "incorrect" and message.startswith("\u2718 answers: incorrect for 1 of 4 (1 labelled wrongly: 3)")
-    # a plain nbgrader course's own partial-credit test (a cell ending in a number) scores as nbgrader would
-    bare = results["bare-number"]
-    assert bare["status"] == "partial" and bare["score"] == 0.5
-    assert determine_grade(_graded(bare)) == (0.5, 2.0)
+    # a number a hidden test happens to end with is not partial credit: only a check's Partial is
+    assert results["bare-number"]["status"] == "correct" and "score" not in results["bare-number"]
+    assert results["twice"]["status"] == "partial" and results["twice"]["score"] == 1.0
 
 
 def test_all_right_and_all_wrong_score_full_and_zero_through_the_runner(runner):
@@ -104,4 +140,3 @@ def test_all_right_and_all_wrong_score_full_and_zero_through_the_runner(runner):
     wrong = {r["grade_id"]: r for r in runner.run(_answers({1: "J", 2: "A", 3: "J", 4: "A"}, 0.0))}
     assert wrong["per-task"]["status"] == "incorrect"
     assert determine_grade(_graded(wrong["per-task"])) == (0, 2.0)
-    assert determine_grade(_graded(wrong["bare-number"])) == (0.0, 2.0)
