@@ -6,8 +6,8 @@ by pmkit itself), then answers one request per line: the learner's answers as ch
 JSON. Each request runs in a forked child, so one submission's tests cannot leave anything behind
 for the next; the child binds only the plain values each test reads, runs the test cells in order
 and reports each one's outcome (correct / partial / incorrect / not attempted, its printed lines,
-the check's message, and for a partly right cell the points its last value gave, as nbgrader would
-read them). :class:`TrustedRunner` is the parent's handle on it.
+the check's message, and for a partly right cell the points of its lowest ``Partial``, which the
+parent hands to nbgrader as the cell's partial credit). :class:`TrustedRunner` is the parent's handle on it.
 """
 
 from __future__ import annotations
