@@ -220,20 +220,6 @@ def _worker(conn: Connection, root: str, db_url: str, exercise: str, cell_timeou
     serve(conn, grade_one)
 
 
-class _PlainWorker(_Worker):
-    def __init__(self, context: Any, course: PlainCourse, exercise: str, cell_timeout: int, sandboxed: bool,
-                 submission_timeout: float | None) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, str(course.root), course.db_url, exercise,
-                                                             cell_timeout, sandboxed, submission_timeout), daemon=True)
-        self.process.start()
-        child.close()
-        self.ready = False
-        self.task: tuple[str, Path, str] | None = None
-        self.deadline = 0.0
-        self.started = 0.0
-
-
 class PlainGrader(Grader):
     """Grade every new or changed submission of one assignment of a plain nbgrader course."""
 
@@ -266,8 +252,8 @@ class PlainGrader(Grader):
         return todo + last, skipped
 
     def _new_worker(self, context: Any, solutions: Path) -> _Worker:
-        return _PlainWorker(context, self.course, self.exercise, self.cell_timeout, self.sandboxed,
-                            self.submission_timeout)
+        return _Worker(context, _worker, str(self.course.root), self.course.db_url, self.exercise, self.cell_timeout,
+                       self.sandboxed, self.submission_timeout)
 
     def _diagnose(self, task: tuple[str, Path, str] | None, reason: str) -> str:
         return reason

@@ -132,11 +132,10 @@ def serve(conn: Connection, grade_one: Callable[[str, Path], tuple[str, dict[str
 
 
 class _Worker:
-    def __init__(self, context: Any, solutions: Path, exercise: str, cell_timeout: int, sandboxed: bool = True,
-                 submission_timeout: float | None = None) -> None:
+    def __init__(self, context: Any, target: Callable[..., None], *args: Any) -> None:
+        """Start ``target(conn, *args)`` in a worker process: the parent keeps the other end of ``conn``."""
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, str(solutions), exercise, cell_timeout,
-                                                             sandboxed, submission_timeout), daemon=True)
+        self.process = context.Process(target=target, args=(child, *args), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -379,7 +378,8 @@ class Grader:
         return Outcome(learner, GRADED, score, maximum, seconds, note)
 
     def _new_worker(self, context: Any, solutions: Path) -> _Worker:
-        return _Worker(context, solutions, self.exercise, self.cell_timeout, self.sandboxed, self.submission_timeout)
+        return _Worker(context, _worker, str(solutions), self.exercise, self.cell_timeout, self.sandboxed,
+                       self.submission_timeout)
 
     def _replace(self, worker: _Worker, context: Any, solutions: Path) -> _Worker:
         worker.kill()
