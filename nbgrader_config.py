@@ -2,10 +2,10 @@
 
 Sources (solutions and hidden tests) live in solutions/<id>/<id>.ipynb; `make exercises` runs
 `nbgrader generate_assignment --no-db` to write the student versions to exercises/<id>/<id>.ipynb.
-pmkit.grading.course_config() builds the same settings for temporary grading folders.
+pmkit.grading.engine.course_config() builds the same settings for temporary grading folders.
 """
 
-from pmkit.grading import apply_course_settings
+from pmkit.grading.engine import apply_course_settings
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 apply_course_settings(c)

@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pmkit.grading import GradingCourse, exercise_ids  # noqa: E402
+from pmkit.grading.engine import GradingCourse, exercise_ids  # noqa: E402
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 STREAMED = """
 import resource, sys
 from pathlib import Path
-from pmkit.collect import Person, file_submissions
+from pmkit.cohort.collect import Person, file_submissions
 report = file_submissions(Path(sys.argv[1]), Path(sys.argv[2]), "prd", [Person("zoey", "Zoey", "Lee")])
 assert not report.collected and report.refused, report.lines()
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

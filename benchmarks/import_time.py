@@ -17,7 +17,7 @@ STATEMENTS = {
     "bare interpreter": "pass",
     "import pmkit": "import pmkit",
     "import pandas": "import pandas",
-    "import pmkit.roles + load": "import pmkit.roles as r; r.salaries()",
+    "import pmkit.teach.roles + load": "import pmkit.teach.roles as r; r.salaries()",
     "import altair": "import altair",
 }
 

@@ -1,6 +1,6 @@
 """How fast the artifact reviewers run: stories and PRDs per second, before and after the rewrite, side by side.
 
-"After" is pmkit.stories and pmkit.prd as they are; "before" is the same two modules at a git revision
+"After" is pmkit.review.stories and pmkit.review.prd as they are; "before" is the same two modules at a git revision
 (by default the commit before the reviewers were rewritten for issue 14), loaded beside them.
 Stories are the 1,680 real ones of ../shared/corpora/user-stories (Dalpiaz 2018, CC BY 4.0), reviewed
 one backlog at a time (the development set's backlogs where that corpus is absent); PRDs are the
@@ -23,7 +23,7 @@ from types import ModuleType
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pmkit import prd, stories  # noqa: E402
+from pmkit.review import prd, stories  # noqa: E402
 from tests.reviewers.evaluate import SPLITS, module_at  # noqa: E402
 from tests.reviewers.evaluate import backlogs as backlogs_of  # noqa: E402
 

@@ -1,10 +1,46 @@
-"""pmkit: role data, artifact checkers, charts, widgets and grading tools for the APM vs JPM course.
+"""pmkit: role data, artifact reviewers, charts, widgets and grading tools for the APM vs JPM course.
 
-Importing the package is deliberately cheap: pandas, altair and ipywidgets load only in the
-submodules that need them (``pmkit.roles``, ``pmkit.charts``, ``pmkit.widgets``).
+The package is in layers, each a subpackage that imports only from the ones before it:
+``pmkit`` (errors, paths, files, text, tables, notebooks) < ``review`` < ``teach`` < ``exercises``
+< ``grading`` < ``runs`` < ``cohort`` < ``hub`` < ``cli``; ``tests/test_layers.py`` enforces it.
+
+What chapters and exercise notebooks type, ``from pmkit import display, roles, checks, exercises``,
+is the one re-export: each name below loads its module on first use, so ``import pmkit`` stays
+cheap (pandas, altair and ipywidgets load only in the modules that need them).
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from pmkit.errors import DataError, PmkitError
 
 __all__ = ["DataError", "PmkitError", "__version__"]
 __version__ = "0.1.0"
+
+#: The names notebooks import from ``pmkit``, and the module each one is.
+LEARNER_NAMES = {
+    "cases": "pmkit.teach.cases",
+    "charts": "pmkit.teach.charts",
+    "course": "pmkit.teach.content",
+    "craft": "pmkit.teach.worked_examples",
+    "display": "pmkit.teach.display",
+    "glossary": "pmkit.teach.glossary",
+    "progress": "pmkit.teach.progress",
+    "roles": "pmkit.teach.roles",
+    "tries": "pmkit.teach.pandas_tries",
+    "widgets": "pmkit.teach.widgets",
+    "prd": "pmkit.review.prd",
+    "stories": "pmkit.review.stories",
+    "checks": "pmkit.exercises.checks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a learner-facing module on first use (``from pmkit import roles``)."""
+    if name in LEARNER_NAMES:
+        module = importlib.import_module(LEARNER_NAMES[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'pmkit' has no attribute {name!r}")

@@ -15,7 +15,8 @@ from pmkit.errors import PmkitError
 
 
 def _cmd_data_check(args: argparse.Namespace) -> int:
-    from pmkit import cases, course, exercises, roles
+    from pmkit.exercises import catalog as exercises
+    from pmkit.teach import cases, content as course, roles
     from pmkit.paths import datasets_dir
     from pmkit.tables import check_all
 
@@ -86,7 +87,7 @@ def _check_sources() -> tuple[Path, bool]:
 
     ``PMKIT_SOLUTIONS`` names another sources folder; a learner's server in a cohort has none.
     """
-    from pmkit import grading
+    from pmkit.grading import engine as grading
 
     solutions = Path(os.environ.get("PMKIT_SOLUTIONS") or grading.REPO_ROOT / grading.SOURCE_DIR)
     if solutions.is_dir() and grading.exercise_ids(solutions):
@@ -95,7 +96,7 @@ def _check_sources() -> tuple[Path, bool]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from pmkit import grading
+    from pmkit.grading import engine as grading
 
     path = Path(args.path)
     if not path.is_file():
@@ -108,19 +109,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
         raise PmkitError(f"{path}: {exercise!r} is not one of the course's exercises ({', '.join(known)}); "
                          "keep the notebook's name, or say which it is with --exercise")
     if not args.no_sandbox:
-        from pmkit import sandbox
+        from pmkit.grading import sandbox
 
         sandbox.require()
     what = "hidden tests included" if hidden else "visible checks only: the hidden tests run when you are graded"
     print(f"Checking {path} against exercise {exercise}, {what} (in a temporary copy)...")
     with grading.GradingCourse(solutions=sources, sandboxed=not args.no_sandbox) as course:
-        from pmkit.instructor_settings import local_kernels
+        from pmkit.cohort.nbgrader_settings import local_kernels
 
         local_kernels(course.api.config)
         try:
             result = course.grade(exercise, "me", path)
         except PmkitError as error:
-            from pmkit.failures import last_meaningful_line
+            from pmkit.operator_errors import last_meaningful_line
 
             text = str(error)
             if "nbgrader could not grade it:" not in text:
@@ -160,7 +161,7 @@ def _grade_ids(path: Path) -> set[str] | None:
 
 def _remember_check(exercise: str, result: grading.SubmissionResult) -> None:  # noqa: F821
     """Add the result to the learner's own progress record (best effort; it never grades)."""
-    from pmkit import progress
+    from pmkit.teach import progress
 
     try:
         progress.record_check(exercise, result.auto_score, result.auto_max, result.manual_max)
@@ -169,20 +170,20 @@ def _remember_check(exercise: str, result: grading.SubmissionResult) -> None:  #
 
 
 def _cmd_progress(args: argparse.Namespace) -> int:
-    from pmkit import progress
+    from pmkit.teach import progress
 
     print(progress.text())
     return 0
 
 
-def _cohort(args: argparse.Namespace):  # noqa: ANN202 - pmkit.cohort.Cohort, imported lazily
-    from pmkit.cohort import Cohort
+def _cohort(args: argparse.Namespace):  # noqa: ANN202 - pmkit.cohort.folder.Cohort, imported lazily
+    from pmkit.cohort.folder import Cohort
 
     return Cohort(Path(args.cohort), db_url=args.db)
 
 
 def _cmd_cohort_init(args: argparse.Namespace) -> int:
-    from pmkit.cohort import Cohort
+    from pmkit.cohort.folder import Cohort
 
     instructors = tuple(name.strip() for name in (args.instructors or "").split(",") if name.strip())
     cohort = Cohort.init(Path(args.dir), Path(args.roster), db_url=args.db, instructors=instructors,
@@ -194,7 +195,7 @@ def _cmd_cohort_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_cohort_roster(args: argparse.Namespace) -> int:
-    from pmkit.cohort import read_roster
+    from pmkit.cohort.folder import read_roster
 
     cohort = _cohort(args)
     before = set(cohort.learner_ids())
@@ -226,8 +227,8 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from pmkit.anycourse import PlainCourse, PlainGrader, is_plain_course
-    from pmkit.batch import Grader, summary
+    from pmkit.grading.nbgrader_course import PlainCourse, PlainGrader, is_plain_course
+    from pmkit.runs.runner import Grader, summary
 
     if args.course or is_plain_course(Path(args.cohort)):  # a plain nbgrader course, not a cohort folder
         course = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
@@ -243,7 +244,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
-    from pmkit import feedback
+    from pmkit.cohort import feedback
 
     cohort = _cohort(args)
     written = feedback.generate(cohort.root, cohort.db_url, args.exercise)
@@ -255,7 +256,7 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pmkit import report
+    from pmkit.cohort import report
 
     cohort = _cohort(args)
     csv_path, html_path = report.write(cohort.root, cohort.db_url, Path(args.out) if args.out else None)
@@ -264,7 +265,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from pmkit import export
+    from pmkit.cohort import lms_export as export
 
     cohort = _cohort(args)
     out = Path(args.out) if args.out else cohort.root / "reports" / f"{args.lms}-grades.csv"
@@ -276,7 +277,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_deadline(args: argparse.Namespace) -> int:
-    from pmkit import deadlines
+    from pmkit.cohort import deadlines
 
     cohort = _cohort(args)
     cohort._check_exercise(args.exercise)
@@ -306,7 +307,7 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
 
 
 def _cmd_hub(args: argparse.Namespace) -> int:
-    from pmkit import hub
+    from pmkit.hub import config as hub
 
     plan = hub.plan(Path(args.cohort))  # a roster or instructor problem is reported before anything starts
     if args.helm_values:
@@ -490,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("pmkit: interrupted; nothing half-written is kept, run the command again", file=sys.stderr)
         return 130
     except Exception as exc:  # an operator's or the machine's problem gets a sentence, a real bug its traceback
-        from pmkit.failures import explain
+        from pmkit.operator_errors import explain
 
         message = explain(exc, getattr(args, "db", None))
         if message is None:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import nbformat
 
-from pmkit import deadlines
-from pmkit.batch import Grader
-from pmkit.cohort import Cohort
-from pmkit.grading import gradebook
+from pmkit.cohort import deadlines
+from pmkit.runs.runner import Grader
+from pmkit.cohort.folder import Cohort
+from pmkit.grading.engine import gradebook
 from tests.conftest import REPO
 
 LEARNERS = ["ana", "ben", "cy", "dee", "eve"]

@@ -11,8 +11,8 @@ import random
 import uuid
 from pathlib import Path
 
-from pmkit.cohort import Cohort
-from pmkit.grading import gradebook
+from pmkit.cohort.folder import Cohort
+from pmkit.grading.engine import gradebook
 
 EXERCISES = ("beta-metrics", "user-stories", "prd")  # APM, JPM, APM: both profile axes have data
 

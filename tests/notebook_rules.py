@@ -70,7 +70,7 @@ def problems(path: Path, exercise: bool = False) -> list[str]:
         if cell.cell_type != "code":
             continue
         if re.search(r"\balt\.(Chart|LayerChart|layer)\b", cell.source):
-            found.append(f"cell {index} builds an altair chart directly; add it to pmkit.charts so it is titled")
+            found.append(f"cell {index} builds an altair chart directly; add it to pmkit.teach.charts so it is titled")
         if not exercise and len(cell.source.splitlines()) > MAX_CODE_LINES:
             found.append(f"cell {index} has more than {MAX_CODE_LINES} lines; move machinery into pmkit")
     return found

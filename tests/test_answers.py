@@ -6,7 +6,8 @@ import json
 
 import pandas as pd
 
-from pmkit import answers, checks, exercises
+from pmkit.exercises import catalog as exercises, checks
+from pmkit.grading import answers
 
 
 def _send(**values):

@@ -208,7 +208,7 @@ def test_learner_opens_the_welcome_chapter_and_follows_its_first_link(learner_la
 
 
 def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page):
-    from pmkit import widgets
+    from pmkit.teach import widgets
 
     started = time.perf_counter()
     _open(page, learner_lab, "course/01-at-a-glance.ipynb")
@@ -235,14 +235,14 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     questions.nth(1).locator("button", has_text="APM").click()
     expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
     expect(panel.locator(".widget-html", has_text="Score:").first).to_contain_text("1 of 10 correct", timeout=30_000)
-    from pmkit import theme
+    from pmkit.teach import theme
 
     for index, status in ((0, "correct"), (1, "incorrect"), (2, "not_attempted")):  # light theme, as measured
         shown = _colours(feedback.nth(index))
         assert shown == theme.FEEDBACK[status]["light"] and theme.contrast(*shown) >= 4.5, (status, shown)
     _shot(page, "2-chapter-offline")
     # The clicks are remembered for the learner, under the chapter JupyterLab opened (the kernel's session).
-    from pmkit import progress
+    from pmkit.teach import progress
 
     page.wait_for_timeout(500)
     saved = json.loads(learner_lab.progress.read_text())
@@ -458,7 +458,7 @@ def _element_shot(locator, name: str) -> Path:
 
 def test_dark_theme_table_quiz_and_chart_are_readable(tmp_path, browser):
     """In JupyterLab Dark: a table, a quiz answered right and wrong, and charts that fit their cell."""
-    from pmkit import theme, widgets
+    from pmkit.teach import theme, widgets
 
     lab = Lab("learner", tmp_path, dark=True)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -517,8 +517,8 @@ def test_dark_theme_table_quiz_and_chart_are_readable(tmp_path, browser):
 
 
 def test_a_glossary_link_opens_the_rendered_definition(tmp_path, browser):
-    """The link that `python -m pmkit.glossary link` puts in a chapter lands on the term in the glossary."""
-    from pmkit import glossary
+    """The link that `python -m pmkit.teach.glossary link` puts in a chapter lands on the term in the glossary."""
+    from pmkit.teach import glossary
 
     root = tmp_path / "learner-home"
     for folder in ("course", "datasets"):

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from pmkit import roles, widgets
+from pmkit.teach import roles, widgets
 
 
 def test_apm_routes_follow_the_ladder_with_timing():

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pmkit import cases, roles
+from pmkit.teach import cases, roles
 from tests.conftest import REPO
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmkit import charts, roles
+from pmkit.teach import charts, roles
 from tests.conftest import REPO
 
 

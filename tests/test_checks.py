@@ -1,11 +1,12 @@
-"""pmkit.checks: three outcomes and messages that say what is wrong, where, with a hint."""
+"""pmkit.exercises.checks: three outcomes and messages that say what is wrong, where, with a hint."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from pmkit import checks, textio
+from pmkit import textio
+from pmkit.exercises import checks
 
 
 def test_outcomes_are_assertion_errors_with_status():
@@ -216,7 +217,7 @@ def test_solution_only_after_an_attempt_and_only_with_solutions(capsys, monkeypa
 
 
 def test_a_role_sort_question_opens_its_own_four_labels_after_its_own_attempt(capsys):
-    from pmkit import exercises
+    from pmkit.exercises import catalog as exercises
 
     checks.ATTEMPTED.clear()
     first, second = exercises.questions("role-sort")[:2]
@@ -248,7 +249,7 @@ def test_a_story_is_read_by_what_its_want_part_asks_for():
 
 
 def test_coverage_matches_the_action_not_the_role_or_a_shared_word(capsys):
-    from pmkit.exercises import STORY_TOPICS
+    from pmkit.exercises.catalog import STORY_TOPICS
 
     topics = STORY_TOPICS["prd-vs-stories"]
 
@@ -277,7 +278,7 @@ def test_coverage_matches_the_action_not_the_role_or_a_shared_word(capsys):
 
 
 def test_coverage_of_the_saved_search_brief():
-    from pmkit.exercises import STORY_TOPICS
+    from pmkit.exercises.catalog import STORY_TOPICS
 
     topics = STORY_TOPICS["user-stories"]
     off_brief = [*_stories("a job seeker", "share a saved search", "sort results by date", "stop showing expired jobs"),

@@ -16,10 +16,10 @@ import zipfile
 import nbformat
 import pytest
 
-from pmkit.batch import FAILED, GRADED, Grader, summary
-from pmkit.cohort import Cohort, read_roster
+from pmkit.runs.runner import FAILED, GRADED, Grader, summary
+from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
-from pmkit.grading import gradebook
+from pmkit.grading.engine import gradebook
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -173,7 +173,7 @@ def _hidden_lines():
 
 
 def test_feedback_never_shows_hidden_tests(graded):
-    from pmkit import feedback
+    from pmkit.cohort import feedback
 
     cohort, _, _ = graded
     pages = feedback.generate(cohort.root, cohort.db_url, EX)
@@ -191,7 +191,7 @@ def test_feedback_never_shows_hidden_tests(graded):
 def test_report_csv_and_offline_dashboard(graded):
     import pandas as pd
 
-    from pmkit import report
+    from pmkit.cohort import report
 
     cohort, _, _ = graded
     csv_path, html_path = report.write(cohort.root, cohort.db_url)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pmkit.cohort import Cohort
-from pmkit.collect import read_timestamp
+from pmkit.cohort.folder import Cohort
+from pmkit.cohort.collect import read_timestamp
 from pmkit.errors import PmkitError
 from tests.conftest import REPO
 
@@ -88,7 +88,7 @@ def test_moodle_flat_names_and_one_folder_per_learner(cohort, tmp_path):
 
 
 def test_an_ambiguous_name_is_not_guessed():
-    from pmkit.collect import Matcher, Person
+    from pmkit.cohort.collect import Matcher, Person
 
     matcher = Matcher([Person("jsmith", "John", "Smith"), Person("jsmith2", "John", "Smith"),
                        Person("ann", "Ann", "Lee")], EX)
@@ -156,7 +156,7 @@ def test_unsafe_and_broken_files_are_refused_by_name(cohort, tmp_path):
 
 
 def test_a_zip_that_lies_about_its_sizes_is_cut_off(cohort, tmp_path, monkeypatch):
-    from pmkit import collect
+    from pmkit.cohort import collect
 
     monkeypatch.setattr(collect, "MAX_NOTEBOOK_BYTES", 1000)
     archive = tmp_path / "lying.zip"

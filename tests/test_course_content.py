@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit import assessment, course, quiz, roles, widgets
+from pmkit.teach import content as course, quiz, roles, self_assessment as assessment, widgets
 from pmkit.errors import DataError
 
 #: Every chapter with rows in questions.csv (the new chapters' too), read from the data, not typed.

@@ -16,7 +16,8 @@ import sys
 
 import pytest
 
-from pmkit import notebooks, roles
+from pmkit import notebooks
+from pmkit.teach import roles
 from tests.conftest import COURSE, REPO
 
 CHAPTERS = sorted(COURSE.glob("*.ipynb"))
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """Each chapter executed once, with pmkit.roles logging which fact rows it returned."""
+    """Each chapter executed once, with pmkit.teach.roles logging which fact rows it returned."""
     out = tmp_path_factory.mktemp("executed")
     log = out / "usage.jsonl"
     results = {}
@@ -121,7 +122,7 @@ def test_tables_show_full_text_with_human_headers(executed, path):
     problems = []
     for index, page in _html_tables(results[path.name]):
         if "pmkit-table" not in page:
-            problems.append(f"cell {index}: a table not shown through pmkit.display (a raw DataFrame?)")
+            problems.append(f"cell {index}: a table not shown through pmkit.teach.display (a raw DataFrame?)")
         for kind, raw in TABLE_CELL.findall(page):
             text = _text(raw)
             if text.endswith(("...", "\u2026")):

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
-from pmkit import assessment, cases, course, exercises, notebooks, roles
+from pmkit import notebooks
+from pmkit.exercises import catalog as exercises
+from pmkit.teach import cases, content as course, roles, self_assessment as assessment
 from tests.conftest import COURSE
 
 

@@ -57,7 +57,7 @@ def test_rules_catch_a_bad_notebook(tmp_path):
 
 
 def test_wrap_up_links_every_exercise():
-    from pmkit.grading import exercise_ids
+    from pmkit.grading.engine import exercise_ids
 
     text = "\n".join(c.source for c in notebooks.read(COURSE / "13-wrap-up.ipynb").cells)
     for exercise in exercise_ids():

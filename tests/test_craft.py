@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit import course, craft, exercises, prd, stories
+from pmkit.exercises import catalog as exercises
+from pmkit.review import prd, stories
+from pmkit.teach import content as course, worked_examples as craft
 
 
 def test_the_worked_prd_passes_the_review_and_the_draft_does_not():
@@ -126,7 +128,7 @@ def test_chapter_05_prose_figures_match_the_data():
 
 
 def test_the_role_rows_the_new_chapters_cite_still_say_what_the_prose_says():
-    from pmkit import roles
+    from pmkit.teach import roles
 
     duties = roles.responsibilities()
     cited = duties[duties["item"].str.contains("PRD|user stories|backlog|sprint planning")]  # chapter 05's filter

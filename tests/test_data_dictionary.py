@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from pmkit import cases, course, craft, exercises, glossary, roles, tries
+from pmkit.exercises import catalog as exercises
+from pmkit.teach import cases, content as course, glossary, pandas_tries as tries, roles, worked_examples as craft
 from tests.conftest import REPO
 
 SCHEMAS = {f"roles/{s.filename}": s for s in roles.SCHEMAS.values()}

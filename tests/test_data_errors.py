@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from pmkit import roles
+from pmkit.teach import roles
 from pmkit.errors import DataError
 
 
@@ -146,7 +146,7 @@ def test_cli_data_check_passes_on_real_data():
 
 
 def test_malformed_date_names_line_and_column(data_copy):
-    from pmkit import cases
+    from pmkit.teach import cases
 
     path = data_copy.parent / "cases" / "support_tickets.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

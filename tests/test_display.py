@@ -1,11 +1,11 @@
-"""pmkit.display shows tables as a learner reads them: full text, words for headers, yes/no, no <NA>."""
+"""pmkit.teach.display shows tables as a learner reads them: full text, words for headers, yes/no, no <NA>."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from pmkit import display, roles
+from pmkit.teach import display, roles
 
 
 def test_long_text_is_shown_whole_without_index_and_left_aligned():

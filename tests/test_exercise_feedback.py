@@ -15,7 +15,8 @@ import sys
 import nbformat
 import pytest
 
-from pmkit import checks, notebooks
+from pmkit import notebooks
+from pmkit.exercises import checks
 from tests.conftest import REPO
 from tests.test_exercise_grading import (
     CAT,
@@ -256,7 +257,7 @@ def test_a_test_cell_run_before_its_answer_cell_says_so(exercise, tmp_path):
 
 @pytest.mark.parametrize("exercise", CONTRACT)
 def test_every_autograded_question_has_a_hint_and_a_solution_cell(exercise):
-    from pmkit import exercises
+    from pmkit.exercises import catalog as exercises
 
     source = _source(exercise)
     ids = {c.id for c in source.cells}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from pmkit.grading import GradingCourse, exercise_ids
+from pmkit.grading.engine import GradingCourse, exercise_ids
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

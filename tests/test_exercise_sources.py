@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from pmkit import notebooks
-from pmkit.grading import exercise_ids
+from pmkit.grading.engine import exercise_ids
 from tests import notebook_rules
 from tests.conftest import REPO
 
@@ -120,7 +120,7 @@ def _guessable(key):
 
 
 def test_the_snippet_key_cannot_be_guessed_by_alternating():
-    from pmkit import checks, exercises
+    from pmkit.exercises import catalog as exercises, checks
 
     namespace = {}
     source = next(c.source for c in _source("prd-vs-stories").cells if c.id == "answer-sort")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-from pmkit.failures import explain, last_meaningful_line, nbgrader_failure
+from pmkit.operator_errors import explain, last_meaningful_line, nbgrader_failure
 
 NBGRADER_LOG = """[INFO] Updating/creating assignment 'beta-metrics'
 [ERROR] There was an error processing assignment: /tmp/course/submitted/ben/beta-metrics

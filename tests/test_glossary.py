@@ -7,7 +7,8 @@ import shutil
 import nbformat
 import pytest
 
-from pmkit import glossary, notebooks
+from pmkit import notebooks
+from pmkit.teach import glossary
 from tests.conftest import REPO
 
 REQUIRED = {"KPI", "MVP", "PRD", "user story", "acceptance criteria", "Given/When/Then", "RICE", "sprint",
@@ -24,7 +25,7 @@ def test_the_glossary_holds_the_terms_the_course_uses():
 
 def test_the_glossary_page_is_up_to_date():
     assert glossary.PAGE.read_text(encoding="utf-8") == glossary.page(), (
-        "course/glossary.md is stale: run `python -m pmkit.glossary page`")
+        "course/glossary.md is stale: run `python -m pmkit.teach.glossary page`")
 
 
 def test_the_page_says_whose_words_each_definition_is():

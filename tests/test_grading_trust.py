@@ -18,9 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmkit.batch import FAILED, GRADED, Grader
-from pmkit.cohort import Cohort
-from pmkit.grading import gradebook
+from pmkit.runs.runner import FAILED, GRADED, Grader
+from pmkit.cohort.folder import Cohort
+from pmkit.grading.engine import gradebook
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -86,7 +86,7 @@ for what, path in {paths!r}.items():
 # a startup file in this kernel's own (fresh) profile that would zero whoever runs next here
 os.makedirs(os.path.expanduser("~/.ipython/profile_default/startup"), exist_ok=True)
 open(os.path.expanduser("~/.ipython/profile_default/startup/00-zero.py"), "w").write(
-    "import pmkit.checks as c\\nc.check_number = lambda *a, **k: (_ for _ in ()).throw(c.Incorrect('zeroed'))\\n")
+    "import pmkit.exercises.checks as c\\nc.check_number = lambda *a, **k: (_ for _ in ()).throw(c.Incorrect('zeroed'))\\n")
 print("tamper report", json.dumps(report, sort_keys=True))
 """
 
@@ -140,10 +140,10 @@ def _attacks(targets: dict[str, Path]) -> dict[str, tuple[nbformat.NotebookNode,
     return {
         # full marks without answering
         "atk-checks": (_with(RELEASE, extra=[
-            "import pmkit.checks as c, pmkit, sys\n"
+            "import pmkit.exercises.checks as c, pmkit, sys\n"
             "for name in dir(c):\n    if name.startswith('check_'):\n        setattr(c, name, lambda *a, **k: None)\n"
             "c.Incorrect = c.NotAttempted = type('Never', (Exception,), {})\n"
-            "sys.modules['pmkit.checks'] = type(sys)('pmkit.checks')"]), 0),
+            "sys.modules['pmkit.exercises.checks'] = type(sys)('pmkit.exercises.checks')"]), 0),
         "atk-equal": (_with(RELEASE, **{
             "answer-adoption": eq_anything + "adoption_rate = Anything(0.5)",
             "answer-errors": eq_anything + "error_rate = Anything(0.1)",
@@ -341,7 +341,7 @@ def _check(path: Path, env: dict[str, str] | None = None) -> subprocess.Complete
 
 def test_pmkit_check_holds_against_a_hostile_notebook(tmp_path):
     nb = _with(RELEASE, extra=[
-        "import pmkit.checks as c\nc.check_number = lambda *a, **k: None\n"
+        "import pmkit.exercises.checks as c\nc.check_number = lambda *a, **k: None\n"
         "c.check_answered = lambda *a, **k: None", SNOOP.replace("raise RuntimeError", "print")],
         **{"answer-adoption": "class A(float):\n    __eq__ = lambda s, o: True\nadoption_rate = A(0.5)",
            "answer-errors": "error_rate = 0.25"})
@@ -371,7 +371,7 @@ def test_nothing_the_kernel_started_survives_a_killed_grader(tmp_path):
 
     marker = f"{MARKER}-orphan"
     nbformat.write(_with(SOLUTION, extra=[SPAWN_AND_HANG.replace(MARKER, marker)]), tmp_path / f"{EX}.ipynb")
-    script = ("import sys\nfrom pathlib import Path\nfrom pmkit.grading import GradingCourse\n"
+    script = ("import sys\nfrom pathlib import Path\nfrom pmkit.grading.engine import GradingCourse\n"
               "with GradingCourse(cell_timeout=300) as course:\n"
               f"    course.autograde({EX!r}, 'orphan', Path({str(tmp_path / f'{EX}.ipynb')!r}))\n")
     grader = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.DEVNULL,
@@ -394,7 +394,7 @@ def test_nothing_the_kernel_started_survives_a_killed_grader(tmp_path):
 
 def test_the_socket_folder_is_closed_once_the_kernel_runs(tmp_path):
     """The one host folder the kernel shares (its ZMQ sockets) takes no new files after start-up."""
-    from pmkit.grading import GradingCourse
+    from pmkit.grading.engine import GradingCourse
 
     if os.geteuid() != 0:
         pytest.skip("the folder is handed back to the grader only when grading runs as root")
@@ -433,7 +433,7 @@ def test_an_install_inside_a_private_tmp_folder_is_reachable_in_the_sandbox(monk
     import shutil
     import tempfile
 
-    from pmkit import sandbox
+    from pmkit.grading import sandbox
 
     if sandbox.unavailable_reason():
         pytest.skip(f"no sandbox here: {sandbox.unavailable_reason()}")

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import requests
 
-from pmkit.grading import COURSE_ID, gradebook
+from pmkit.grading.engine import COURSE_ID, gradebook
 from tests.conftest import CHROMIUM, REPO
 from tests.test_browser import _menu_items, block_outside
 

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from pmkit import hub
-from pmkit.cohort import Cohort, _warnings
+from pmkit.hub import config as hub
+from pmkit.cohort.folder import Cohort, _warnings
 from pmkit.errors import PmkitError
 from tests.conftest import REPO
 
@@ -139,7 +139,7 @@ def test_exchange_warnings_are_read_whole_from_nbgrader_logs():
 def test_the_trial_roster_and_the_config_file_agree_with_make_hub():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "HUB_ROSTER ?= $(HUB_DIR)/trial-roster.csv" in makefile
-    from pmkit.cohort import read_roster
+    from pmkit.cohort.folder import read_roster
 
     assert [learner.id for learner in read_roster(hub.HUB_DIR / "trial-roster.csv")] == ["ada", "ben", "chloe"]
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from pmkit import feedback, report
-from pmkit.grading import gradebook
+from pmkit.cohort import feedback, report
+from pmkit.grading.engine import gradebook
 from tests import instructor_cohort as ic
 from tests.conftest import CHROMIUM, REPO
 
@@ -288,7 +288,7 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         text = "\n".join(errors)
         assert "MathJax is not defined" not in text, text
         assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
-        assert "pmkit.formgrader" in log.read_text()
+        assert "pmkit.cohort.formgrader" in log.read_text()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -371,7 +371,7 @@ def test_canvas_export_imports_with_totals_after_penalty_and_blanks_for_work_not
 
 def test_moodle_export_imports_by_email(cohort, written, tmp_path):
     out = tmp_path / "moodle.csv"
-    from pmkit import export
+    from pmkit.cohort import lms_export as export
 
     export.write(cohort.root, cohort.db_url, "moodle", out)
     grades = _moodle_import(out)

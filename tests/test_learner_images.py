@@ -1,7 +1,7 @@
 """Learners never hold the answer key: the Kubernetes learner image's build context and the hub's learner servers.
 
 Docker cannot run here, so the contexts are computed from each Dockerfile's own ignore file with
-Docker's rules (pmkit.images) and searched for anything that holds an answer.
+Docker's rules (pmkit.hub.image_contexts) and searched for anything that holds an answer.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from pmkit import feedback, hub, images
-from pmkit.cohort import Cohort
+from pmkit.cohort import feedback
+from pmkit.hub import config as hub, image_contexts as images
+from pmkit.cohort.folder import Cohort
 from tests.conftest import REPO
 
 SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))
@@ -83,7 +84,7 @@ def test_tar_context_for_old_builders_has_no_solutions(tmp_path):
 
     with tarfile.open(images.write_tar("learner", tmp_path / "context.tar")) as archive:
         names = archive.getnames()
-    assert "pmkit/images.py" in names and not [n for n in names if n.startswith("solutions")]
+    assert "pmkit/hub/image_contexts.py" in names and not [n for n in names if n.startswith("solutions")]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from pmkit import exercises
+from pmkit.exercises import catalog as exercises
 from tests.conftest import REPO
 
 

@@ -1,7 +1,7 @@
 """Credit per item: a check that returns a score, the trusted runner that carries it, nbgrader that reads it.
 
 nbgrader gives a test cell partial credit when the cell ends in a number (its ``text/plain``) and has
-no error. These tests follow one partly right answer from :func:`pmkit.checks.score_labels` through
+no error. These tests follow one partly right answer from :func:`pmkit.exercises.checks.score_labels` through
 the trusted runner to the graded cell, and score that cell with nbgrader's own ``determine_grade``.
 """
 
@@ -11,9 +11,9 @@ import pytest
 from nbformat.v4 import new_code_cell
 from nbgrader.utils import determine_grade
 
-from pmkit import checks
-from pmkit.grading import _test_outputs, graded_cell_outcome
-from pmkit.trusted import TrustedRunner
+from pmkit.exercises import checks
+from pmkit.grading.engine import _test_outputs, graded_cell_outcome
+from pmkit.grading.trusted import TrustedRunner
 
 KEY = {1: "A", 2: "J", 3: "A", 4: "J"}
 
@@ -114,7 +114,7 @@ def runner():
 
 
 def _answers(labels, share):
-    """The tagged JSON an export step sends (see :mod:`pmkit.answers`)."""
+    """The tagged JSON an export step sends (see :mod:`pmkit.grading.answers`)."""
     labelled = {"answers": {"dict": [[k, v] for k, v in labels.items()]}}
     return {"per-task": labelled, "bare-number": {"share": share}, "twice": labelled}
 

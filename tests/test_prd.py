@@ -1,10 +1,10 @@
-"""pmkit.prd: headings real PRDs use, metrics with targets and timeframes, and review findings."""
+"""pmkit.review.prd: headings real PRDs use, metrics with targets and timeframes, and review findings."""
 
 from __future__ import annotations
 
 import pytest
 
-from pmkit import prd
+from pmkit.review import prd
 
 FULL = """# Saved searches
 ## Background

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pmkit import progress, widgets
+from pmkit.teach import progress, widgets
 from tests.conftest import REPO
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit import quiz, roles, theme, widgets
+from pmkit.teach import quiz, roles, theme, widgets
 
 Q = quiz.Question(id="q1", prompt="Who writes PRDs?", options=("APM", "JPM"), answer="APM",
                   explanation="APMs write PRDs; JPMs draft user stories.",

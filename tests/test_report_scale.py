@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from pmkit import report
+from pmkit.cohort import report
 from tests.large_cohort import EXERCISES, build
 
 pytestmark = pytest.mark.slow

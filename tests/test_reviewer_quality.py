@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit import prd, stories
+from pmkit.review import prd, stories
 from tests.reviewers import evaluate
 
 FLOOR = 0.90

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmkit import roles
+from pmkit.teach import roles
 from tests.conftest import SHARED
 
 A = "000_90597afea951d368.txt"

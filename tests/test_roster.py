@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from pmkit.cohort import Cohort, read_roster
+from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
-from pmkit.grading import gradebook
+from pmkit.grading.engine import gradebook
 
 pytestmark = pytest.mark.slow
 HEADER = "id,first_name,last_name,email\n"

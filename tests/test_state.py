@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 
-from pmkit.state import IN_PROGRESS, MAX_ATTEMPTS, ResumeState, decide, load
+from pmkit.runs.resume import IN_PROGRESS, MAX_ATTEMPTS, ResumeState, decide, load
 
 
 def _entry(status, attempts=1, retry=False, sha="h"):

@@ -1,4 +1,4 @@
-"""pmkit.stories: parsing, the six QUS criteria, and robustness on 1,680 real stories."""
+"""pmkit.review.stories: parsing, the six QUS criteria, and robustness on 1,680 real stories."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from pmkit import stories
+from pmkit.review import stories
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpora" / "user-stories"

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from pmkit import quiz, tries
+from pmkit.teach import pandas_tries as tries, quiz
 from tests.conftest import REPO
 
 

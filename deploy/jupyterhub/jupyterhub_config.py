@@ -1,13 +1,13 @@
 """JupyterHub for one bootcamp cohort, driven by the cohort folder (`pmkit cohort init`).
 
 `pmkit hub --cohort DIR` (or `make hub`) runs `jupyterhub -f` on this file with PMKIT_COHORT set.
-All the settings are made by pmkit.hub.configure; README.md beside this file explains each of them
+All the settings are made by pmkit.hub.config.configure; README.md beside this file explains each of them
 and what to change for a real deployment (an authenticator, real OS users or containers).
 """
 
 import os
 
-from pmkit.hub import configure
+from pmkit.hub.config import configure
 
 c = get_config()  # noqa: F821 - provided by JupyterHub
 if "PMKIT_COHORT" not in os.environ:

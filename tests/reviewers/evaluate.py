@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rev:
         stories, prd = module_at(args.rev, "stories"), module_at(args.rev, "prd")
     else:
-        from pmkit import prd, stories
+        from pmkit.review import prd, stories
     print(f"User stories ({args.rev or 'worktree'})")
     results = {split: score_stories(stories, split) for split in SPLITS}
     real = score_real_stories(stories)

@@ -7,7 +7,7 @@ PMKIT_EXCHANGE (a folder: one machine) or PMKIT_NGSHARE_URL (the ngshare service
 
 import os
 
-from pmkit.grading import COURSE_ID
+from pmkit.grading.engine import COURSE_ID
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 c.CourseDirectory.course_id = COURSE_ID

@@ -1,0 +1,183 @@
+"""Due dates, per-learner extensions and the late policy of a cohort, kept where nbgrader keeps them.
+
+A due date is nbgrader's ``Assignment.duedate`` in the gradebook (Formgrader shows and edits the same
+field). An extension is nbgrader's ``SubmittedAssignment.extension``; because nbgrader can only store
+it once a submission exists, extensions are also kept in ``deadlines.json`` in the cohort folder and
+copied onto the submission when it is graded. The late policy is nbgrader's own
+``AssignLatePenalties`` preprocessor with its ``LateSubmissionPlugin``, configured (``none`` or
+``zero``, nbgrader's methods) or with :class:`LatePolicy`, the same plugin with one more method,
+``percent_per_day``. ``pmkit grade``, ``nbgrader autograde`` and Formgrader all apply it the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nbgrader.plugins import LateSubmissionPlugin
+from traitlets import Enum, Float
+
+from pmkit.errors import PmkitError
+
+DEADLINES = "deadlines.json"
+METHODS = ("none", "zero", "percent_per_day")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|minutes?|h|hours?|d|days?|w|weeks?)\s*$", re.I)
+
+
+class LatePolicy(LateSubmissionPlugin):
+    """nbgrader's late-submission plugin, plus ``percent_per_day``: each started day late costs a share."""
+
+    penalty_method = Enum(METHODS, default_value="none",
+                          help="'none', 'zero' (nbgrader's), or 'percent_per_day'").tag(config=True)
+    percent_per_day = Float(10.0, help="Share of the score lost per started day late").tag(config=True)
+    max_percent = Float(100.0, help="The most a late submission can lose, in percent").tag(config=True)
+
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
+        """The points taken off ``score`` for a submission ``total_seconds_late`` late."""
+        if self.penalty_method != "percent_per_day":
+            return super().late_submission_penalty(student_id, score, total_seconds_late)
+        days = math.ceil(total_seconds_late / 86400)
+        return round(score * min(self.max_percent, days * self.percent_per_day) / 100, 2)
+
+
+@dataclass
+class Deadlines:
+    """What ``deadlines.json`` holds: the late policy and each exercise's learner extensions."""
+
+    method: str = "none"
+    percent_per_day: float = 10.0
+    max_percent: float = 100.0
+    extensions: dict[str, dict[str, float]] = field(default_factory=dict)  # exercise -> learner -> hours
+
+    def describe(self) -> str:
+        """The policy in one sentence, for feedback pages and the report."""
+        if self.method == "zero":
+            return "a late submission scores 0"
+        if self.method == "percent_per_day":
+            return (f"a late submission loses {self.percent_per_day:g}% of its score per started day, "
+                    f"at most {self.max_percent:g}%")
+        return "no penalty for late submissions (they are marked late)"
+
+    def extension(self, exercise: str, learner: str) -> dt.timedelta | None:
+        """The extension granted to ``learner`` on ``exercise``, if any."""
+        hours = self.extensions.get(exercise, {}).get(learner)
+        return dt.timedelta(hours=hours) if hours else None
+
+
+def load(root: Path) -> Deadlines:
+    """Read ``deadlines.json`` of a cohort (defaults when there is none); a bad file is named."""
+    path = Path(root) / DEADLINES
+    if not path.is_file():
+        return Deadlines()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        policy = data.get("late_policy", {})
+        found = Deadlines(method=policy.get("method", "none"),
+                          percent_per_day=float(policy.get("percent_per_day", 10)),
+                          max_percent=float(policy.get("max_percent", 100)),
+                          extensions={ex: {who: float(h) for who, h in people.items()}
+                                      for ex, people in data.get("extensions", {}).items()})
+    except (ValueError, TypeError, AttributeError) as error:
+        raise PmkitError(f"{path}: not a valid deadlines file ({error}); fix it or change it with "
+                         "`pmkit deadline`") from error
+    if found.method not in METHODS:
+        raise PmkitError(f"{path}: late_policy.method {found.method!r} must be one of {', '.join(METHODS)}")
+    return found
+
+
+def save(root: Path, deadlines: Deadlines) -> Path:
+    """Write ``deadlines.json`` (whole, through a temporary file)."""
+    path = Path(root) / DEADLINES
+    data = {"late_policy": {"method": deadlines.method, "percent_per_day": deadlines.percent_per_day,
+                            "max_percent": deadlines.max_percent},
+            "extensions": deadlines.extensions}
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def configure(config: Any, root: str | Path) -> Any:
+    """Put the cohort's late policy on an nbgrader config (the cohort's nbgrader_config.py calls this)."""
+    deadlines = load(Path(root))
+    config.AssignLatePenalties.plugin_class = LatePolicy
+    config.LatePolicy.penalty_method = deadlines.method
+    config.LatePolicy.percent_per_day = deadlines.percent_per_day
+    config.LatePolicy.max_percent = deadlines.max_percent
+    return config
+
+
+def parse_due(text: str) -> dt.datetime:
+    """An ISO date-time (``2026-12-01T17:00+01:00``; no zone means UTC) as naive UTC, as nbgrader stores it."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as error:
+        raise PmkitError(f"due date {text!r}: write it as 2026-12-01T17:00 (UTC) or 2026-12-01T17:00+01:00") \
+            from error
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when
+
+
+def parse_duration(text: str) -> float:
+    """An extension such as ``2d``, ``36h`` or ``90min``, in hours."""
+    match = _DURATION.match(text)
+    if not match:
+        raise PmkitError(f"extension {text!r}: write a number and a unit, e.g. 2d, 36h or 90min")
+    unit = match.group(2).lower()[0]
+    return float(match.group(1)) * {"m": 1 / 60, "h": 1, "d": 24, "w": 168}[unit]
+
+
+def set_due(db_url: str, exercise: str, due: dt.datetime | None) -> None:
+    """Store (or clear) an exercise's due date in the gradebook, as Formgrader's due-date field does."""
+    from pmkit.grading.engine import gradebook
+
+    with gradebook(db_url) as book:
+        book.update_or_create_assignment(exercise, duedate=due)
+
+
+def due_dates(db_url: str) -> dict[str, dt.datetime | None]:
+    """Every exercise in the gradebook and its due date (naive UTC)."""
+    from pmkit.grading.engine import gradebook
+
+    with gradebook(db_url) as book:
+        return {a.name: a.duedate for a in book.assignments}
+
+
+def submitted_at(root: Path, exercise: str, learner: str) -> dt.datetime | None:
+    """When a submission was handed in: nbgrader's ``timestamp.txt`` beside it (exchange or collect)."""
+    from nbgrader.utils import parse_utc
+
+    path = Path(root) / "submitted" / learner / exercise / "timestamp.txt"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    try:
+        return parse_utc(text).replace(tzinfo=None) if text else None
+    except (ValueError, OverflowError):
+        return None  # an unreadable timestamp counts as none; nbgrader itself refuses the file
+
+
+def submission_fields(root: Path, exercise: str, learner: str) -> dict[str, Any]:
+    """The gradebook fields of a submission that deadlines need: its timestamp and extension."""
+    fields: dict[str, Any] = {}
+    extension = load(root).extension(exercise, learner)
+    if extension is not None:  # never clear one given with nbgrader's own tools
+        fields["extension"] = extension
+    when = submitted_at(root, exercise, learner)
+    if when is not None:
+        fields["timestamp"] = when
+    return fields
+
+
+def assign_penalty(root: Path, nb: Any, resources: dict[str, Any]) -> None:
+    """Run nbgrader's ``AssignLatePenalties`` on a graded notebook with the cohort's late policy."""
+    from nbgrader.preprocessors import AssignLatePenalties
+    from traitlets.config import Config
+
+    AssignLatePenalties(config=configure(Config(), root)).preprocess(nb, resources)

@@ -1,0 +1,386 @@
+"""A bootcamp cohort: an nbgrader course folder with a roster, releases, submissions and a gradebook.
+
+``pmkit cohort init`` makes the folder: ``solutions`` links to this repository's sources, an
+``nbgrader_config.py`` lets nbgrader's own tools (Formgrader included) work on it, and
+``pmkit-cohort.json`` records the gradebook's SQLAlchemy URL (SQLite by default; PostgreSQL works),
+the instructors' hub user names and nbgrader's exchange folder, through which a JupyterHub cohort
+receives exercises and hands back submissions and feedback (``deploy/jupyterhub``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pmkit.cohort.collect import CollectReport, Person, exercise_grade_ids, file_submissions
+from pmkit.errors import PmkitError
+from pmkit.grading.engine import COURSE_ID, SOURCE_DIR, GradingCourse, exercise_ids, gradebook
+from pmkit.paths import REPO_ROOT
+from pmkit.cohort.roster import EMAIL, LEARNER_ID, ROSTER_COLUMNS, Learner, case_clashes, id_problem, read_roster
+
+__all__ = ["EMAIL", "LEARNER_ID", "ROSTER_COLUMNS", "Cohort", "CollectReport", "Learner", "read_roster"]
+
+SETTINGS = "pmkit-cohort.json"
+#: The default gradebook, relative to the cohort folder, so a copied or moved cohort keeps its own.
+DEFAULT_DB = "sqlite:///gradebook.db"
+
+_NBGRADER_CONFIG = '''"""nbgrader configuration of this cohort, written by `pmkit cohort init`."""
+
+import os
+
+from pmkit.cohort import nbgrader_settings as instructor_settings
+from pmkit.cohort.folder import cohort_settings
+from pmkit.grading.engine import apply_course_settings
+
+c = get_config()  # noqa: F821 - provided by nbgrader
+apply_course_settings(c)
+# Paths are relative to this folder: a copied or moved cohort uses its own gradebook and exchange.
+c.CourseDirectory.root, c.CourseDirectory.db_url, c.Exchange.root = cohort_settings(
+    os.path.dirname(os.path.abspath(__file__)))
+
+# The cohort's late policy, pmkit's feedback pages for Formgrader's button, offline Formgrader.
+instructor_settings.configure(c, os.path.dirname(os.path.abspath(__file__)))
+'''
+
+
+def resolve_db_url(stored: str, root: Path) -> str:
+    """A gradebook URL with a relative SQLite path made absolute against the cohort folder."""
+    prefix = "sqlite:///"
+    if stored.startswith(prefix) and not stored.startswith(prefix + "/"):
+        path, _, query = stored[len(prefix):].partition("?")
+        return prefix + str(Path(root) / path) + (f"?{query}" if query else "")
+    return stored
+
+
+def _stored_db_url(url: str, root: Path) -> str:
+    """The URL to record: a SQLite file inside the cohort folder is stored relative to it."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix + "/"):
+        path = Path(url[len(prefix):].partition("?")[0])
+        if path.is_relative_to(root):
+            return prefix + str(path.relative_to(root)) + url[len(prefix) + len(str(path)):]
+    return url
+
+
+def cohort_settings(root: str | Path) -> tuple[str, str, str]:
+    """The cohort folder, its gradebook URL and its exchange folder, for its nbgrader_config.py."""
+    root = Path(root).resolve()
+    stored = _read_settings(root)
+    return str(root), resolve_db_url(stored["db_url"], root), str(root / (stored.get("exchange") or "exchange"))
+
+
+def _read_settings(root: Path) -> dict[str, Any]:
+    settings = root / SETTINGS
+    if root.is_file():
+        raise PmkitError(f"{root}: is a file, not a cohort folder; give the folder `pmkit cohort init` made")
+    if not settings.is_file():
+        raise PmkitError(f"{root}: not a cohort folder (no {SETTINGS}); create one with `pmkit cohort init`")
+    try:
+        stored = json.loads(settings.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict) or not isinstance(stored.get("db_url"), str):
+            raise ValueError("no db_url")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PmkitError(f"{settings}: damaged ({error}); it holds {{\"db_url\": ..., \"instructors\": [...], "
+                         "\"exchange\": ...}; restore it from a backup or write it again") from None
+    return stored
+
+
+def check_db_url(url: str) -> None:
+    """Refuse a gradebook URL that cannot work, before anything is created: name the part at fault."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise PmkitError(f"--db {url!r} is not a database URL; write sqlite:////path/to/gradebook.db or "
+                         "postgresql://user@host/name") from None
+    try:
+        parsed.get_dialect()
+    except NoSuchModuleError:
+        raise PmkitError(f"--db {url!r}: no database driver for {parsed.drivername!r}; use sqlite:/// or "
+                         "postgresql:// (with its driver installed)") from None
+    except ImportError as error:
+        raise PmkitError(f"--db {url!r}: the driver for {parsed.drivername!r} is not installed ({error})") from None
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise PmkitError(f"--db {url!r}: an in-memory SQLite gradebook would be lost; give a file")
+        database = Path(parsed.database)
+        if database.is_absolute() and not database.parent.is_dir():
+            raise PmkitError(f"--db {url!r}: the folder {database.parent} does not exist; create it first")
+        if database.is_dir():
+            raise PmkitError(f"--db {url!r}: {database} is a folder; name the gradebook file inside it")
+
+
+class Cohort(GradingCourse):
+    """A persistent course folder; everything ``pmkit`` does to a cohort goes through it."""
+
+    def __init__(self, root: Path, db_url: str | None = None) -> None:
+        root = Path(root).resolve()
+        stored = _read_settings(root)
+        if db_url:
+            check_db_url(db_url)
+        super().__init__(root=root, solutions=root / SOURCE_DIR,
+                         db_url=db_url or resolve_db_url(stored["db_url"], root))
+        self.instructors: list[str] = list(stored.get("instructors", []))
+        self.exchange = root / (stored.get("exchange") or "exchange")  # an absolute path stays as it is
+
+    @classmethod
+    def init(cls, root: Path, roster: Path, db_url: str | None = None, instructors: tuple[str, ...] = (),
+             exchange: Path | None = None) -> Cohort:
+        """Create the cohort folder and import the roster (all rows or none).
+
+        ``instructors`` are hub user names that get Formgrader on a cohort hub; ``exchange`` is
+        nbgrader's exchange folder (default ``<cohort>/exchange``). Everything is checked before
+        the folder is touched, and a failure midway removes what this call made, so a retry works.
+        """
+        root = Path(root).absolute()
+        learners = read_roster(Path(roster))  # validate before touching anything
+        bad = [f"{name!r} {problem}" for name in instructors if (problem := id_problem(name))]
+        if bad:
+            raise PmkitError(f"instructor name(s): {'; '.join(bad)}")
+        _check_not_instructors(learners, instructors, roster)
+        if root.exists() and not root.is_dir():
+            raise PmkitError(f"{root}: is a file, not a folder; choose a new folder for the cohort")
+        if (root / SETTINGS).exists():
+            raise PmkitError(f"{root}: already a cohort; import more learners with `pmkit cohort roster`")
+        for name in ("nbgrader_config.py", "gradebook.db"):
+            if (root / name).exists():
+                raise PmkitError(f"{root}: already holds {name} (another nbgrader course?); pmkit will not "
+                                 "overwrite it; choose an empty or new folder")
+        if db_url:
+            check_db_url(db_url)
+        made = [p for p in (root, *root.parents) if not p.exists()]
+        created: list[Path] = []
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            link = root / SOURCE_DIR
+            if not link.exists():
+                link.symlink_to(REPO_ROOT / SOURCE_DIR, target_is_directory=True)
+                created.append(link)
+            if exchange:
+                exchange = Path(exchange).absolute()
+                stored_exchange = str(exchange.relative_to(root)) if exchange.is_relative_to(root) else str(exchange)
+            else:
+                stored_exchange = "exchange"
+            settings = {"db_url": _stored_db_url(db_url, root) if db_url else DEFAULT_DB,
+                        "instructors": list(instructors), "exchange": stored_exchange}
+            created.append(root / SETTINGS)
+            _write_new(root / SETTINGS, json.dumps(settings, indent=1) + "\n")
+            created.append(root / "nbgrader_config.py")
+            _write_new(root / "nbgrader_config.py", _NBGRADER_CONFIG)
+            cohort = cls(root)
+            if cohort.db_url.startswith("sqlite:///") and not Path(cohort.db_url[10:].partition("?")[0]).exists():
+                created.append(Path(cohort.db_url[10:].partition("?")[0]))
+            cohort.import_roster(learners)
+        except BaseException:
+            for path in reversed(created):
+                if path.is_symlink() or path.is_file():
+                    path.unlink(missing_ok=True)
+            for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+            raise
+        return cohort
+
+    def import_roster(self, learners: list[Learner], source: Path | str = "the roster") -> None:
+        """Add or update learners in the gradebook in one transaction."""
+        from nbgrader.api import Student
+
+        _check_not_instructors(learners, self.instructors, source)
+        with gradebook(self.db_url) as book:
+            clashes = case_clashes(learners, [s.id for s in book.students])
+            if clashes:
+                raise PmkitError(f"{source}: nothing was imported; these ids differ only in case from learners "
+                                 f"already in the cohort: {', '.join(clashes)}; use the cohort's spelling")
+            try:
+                for learner in learners:
+                    student = book.db.query(Student).filter(Student.id == learner.id).one_or_none()
+                    if student is None:
+                        student = Student(id=learner.id)
+                        book.db.add(student)
+                    student.first_name, student.last_name = learner.first_name, learner.last_name
+                    student.email = learner.email or None
+                book.db.commit()
+            except Exception:
+                book.db.rollback()
+                raise
+
+    def learner_ids(self) -> list[str]:
+        """Every learner in the gradebook."""
+        with gradebook(self.db_url) as book:
+            return sorted(s.id for s in book.students)
+
+    def people(self) -> list[Person]:
+        """Every learner with their names, for matching submitted files to learners."""
+        with gradebook(self.db_url) as book:
+            return [Person(s.id, s.first_name or "", s.last_name or "") for s in book.students]
+
+    def release(self, exercise: str | None = None, to_exchange: bool = False) -> list[str]:
+        """Generate the student version of one exercise, or of all, into the cohort's gradebook.
+
+        With ``to_exchange`` each is also released to nbgrader's exchange, replacing an earlier
+        release, so learners on the cohort's hub can fetch it.
+        """
+        chosen = [exercise] if exercise else exercise_ids(self.solutions)
+        if exercise:
+            self._check_exercise(exercise)
+        if to_exchange:
+            self._check_exchange()
+        for name in chosen:
+            self._generated.discard(name)
+            self.generate(name)
+            if to_exchange:
+                self._exchange_call("release", self.api.release_assignment, name)
+        return chosen
+
+    def generate(self, exercise: str) -> None:
+        """Nbgrader's generate_assignment into the cohort's gradebook; a failure is one sentence, not its log."""
+        _probe_gradebook(self.db_url)
+        try:
+            super().generate(exercise)
+        except PmkitError as error:
+            from pmkit.operator_errors import nbgrader_failure
+
+            text = str(error)
+            if "nbgrader could not generate" not in text:
+                raise
+            raise PmkitError(f"nbgrader could not generate {exercise}: {nbgrader_failure(text, self.db_url)}") from None
+
+    def _check_exercise(self, exercise: str) -> None:
+        """Refuse an exercise id the course does not have, listing the ones it has."""
+        if exercise not in exercise_ids(self.solutions):
+            raise PmkitError(f"no exercise named {exercise!r}; choose one of {', '.join(exercise_ids(self.solutions))}")
+
+    def _check_exchange(self) -> None:
+        """Refuse to use an exchange folder that is not there, naming it and the setting that points to it."""
+        if not self.exchange.is_dir():
+            raise PmkitError(f"the exchange folder {self.exchange} does not exist; create it (the cohort's hub does "
+                             f"on start), or correct \"exchange\" in {self.root / SETTINGS}")
+
+    def _exchange_call(self, action: str, call: Any, *args: Any) -> str:
+        """Run one of nbgrader's exchange operations; a failure names the exchange and nbgrader's reason."""
+        result = call(*args)
+        if not result["success"]:
+            from pmkit.operator_errors import last_meaningful_line
+
+            reason = last_meaningful_line((result.get("error") or "") + (result.get("log") or ""))
+            raise PmkitError(f"nbgrader could not {action} {' '.join(args)} through the exchange {self.exchange}: "
+                             f"{reason}")
+        return result.get("log") or ""
+
+    def collect_exchange(self, exercise: str) -> CollectReport:
+        """Collect hub submissions of ``exercise`` from the exchange (the newest of each learner).
+
+        Submissions under a hub name not on the roster are reported and left out of grading.
+        """
+        self._check_exercise(exercise)
+        self._check_exchange()
+        inbound = self.exchange / COURSE_ID / "inbound"
+        found = sorted({p.name.split("+")[0] for p in inbound.glob(f"*+{exercise}+*")}) if inbound.is_dir() else []
+        log = self._exchange_call("collect", self.api.collect, exercise)
+        roster = set(self.learner_ids())
+        report = CollectReport()
+        for learner in found:
+            if learner in roster:
+                report.collected.append(learner)
+            else:
+                report.unknown.append(learner)
+                remove_tree(self.root / "submitted" / learner / exercise)
+        report.missing = sorted(roster - set(self.submissions(exercise)))
+        report.warnings = _warnings(log)
+        return report
+
+    def release_feedback(self, exercise: str) -> str:
+        """Hand the feedback pages of ``exercise`` back through the exchange; each learner fetches only theirs."""
+        self._check_exchange()
+        return self._exchange_call("release feedback for", self.api.release_feedback, exercise)
+
+    def collect(self, source: Path, exercise: str) -> CollectReport:
+        """File learners' notebooks from a folder or zip as submissions (see :mod:`pmkit.cohort.collect`)."""
+        self._check_exercise(exercise)
+        return file_submissions(Path(source), self.root / "submitted", exercise, self.people(),
+                                exercise_grade_ids(self.solutions))
+
+    def submissions(self, exercise: str) -> dict[str, Path]:
+        """Learner id to submitted notebook, for every submission of ``exercise``."""
+        found = {}
+        for path in sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb")):
+            found[path.parent.parent.name] = path
+        return found
+
+
+def _probe_gradebook(db_url: str) -> None:
+    """Open a SQLite gradebook read-only first: a damaged or locked one is named before nbgrader's long log."""
+    import sqlite3
+
+    from pmkit.operator_errors import explain
+
+    if not db_url.startswith("sqlite:///"):
+        return
+    path = Path(db_url[len("sqlite:///"):].partition("?")[0])
+    if not path.is_file():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            db.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        raise PmkitError(explain(error, db_url) or f"the gradebook {path} cannot be read: {error}") from None
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create a file that must not exist yet (never overwrite an operator's file)."""
+    with open(path, "x", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def _check_not_instructors(learners: list[Learner], instructors: Any, source: Path | str) -> None:
+    """Refuse learners who are also instructors (hub names ignore case): one person, one role."""
+    clash = sorted({i.lower() for i in instructors} & {learner.id.lower() for learner in learners})
+    if clash:
+        raise PmkitError(f"{source}: {', '.join(clash)} cannot be both a learner and an instructor")
+
+
+def _warnings(log: str) -> list[str]:
+    """Nbgrader's warnings in a captured log, each joined onto one line."""
+    warnings: list[str] = []
+    current: list[str] | None = None
+    for line in log.splitlines():
+        if line.startswith("["):
+            current = [] if line.startswith("[WARNING]") else None
+            if current is not None:
+                warnings.append("")
+        if current is not None:
+            current.append(line.removeprefix("[WARNING]").strip())
+            warnings[-1] = " ".join(part for part in current if part)
+    return warnings
+
+
+def digest(path: Path) -> str:
+    """A submission's content hash: re-grading is skipped while it is unchanged."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so a kill mid-write leaves the previous file, never half of one; each writer has its own temp file."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(data, indent=1, sort_keys=True) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(name, path)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder if it exists."""
+    if path.exists():
+        shutil.rmtree(path)

@@ -1,0 +1,24 @@
+"""The graded exercises: their data, the checks their test cells call, and the feedback those give.
+
+Holds ``catalog`` (each exercise's data, constants, questions and visible keys) and ``checks`` (the
+check kinds and their outcomes). May import ``pmkit``'s core, ``review`` and ``teach``; never grading,
+runs or cohorts. Flow: a test cell loads data from ``catalog`` -> calls a ``checks`` function on the
+learner's plain answers -> gets correct, incorrect (with where and a hint), partial or not attempted.
+
+Exercise notebooks write ``exercises.load_data(...)`` after ``from pmkit import exercises``: those
+names are the catalog's, loaded on first use (the same re-export as ``pmkit``'s own).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    """``exercises.load_data``, ``exercises.CAPACITY``, ...: the catalog's public names."""
+    if not name.startswith("_"):
+        catalog = importlib.import_module("pmkit.exercises.catalog")
+        if hasattr(catalog, name):
+            return getattr(catalog, name)
+    raise AttributeError(f"module 'pmkit.exercises' has no attribute {name!r}")

@@ -1,0 +1,189 @@
+"""The course's own teaching content (questions, scenarios, self-assessment) from ``datasets/course/``.
+
+Facts stay in ``datasets/roles/``: a question whose answer is a figure names it as a placeholder
+(``{apm_to_pm_timing}``) that is filled from the role data, and scenarios point at the decision
+in the role data they illustrate, so a changed fact cannot leave a stale answer behind.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from pmkit.teach import quiz, roles
+from pmkit.errors import DataError
+from pmkit.paths import datasets_dir
+from pmkit.tables import Column, Schema, choices, load_named
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_ROLE = Column("decider", choices=choices(roles.ROLES))
+SCHEMAS = {
+    "questions": Schema("questions.csv", (
+        Column("chapter"), Column("question"), Column("position", "int"), Column("prompt"), Column("answer"),
+        Column("explanation")), key=("question",)),
+    "question_options": Schema("question_options.csv", (
+        Column("question"), Column("option"), Column("why_not", required=False)), key=("question", "option")),
+    "scenarios": Schema("scenarios.csv", (
+        Column("scenario"), Column("position", "int"), Column("situation"), _ROLE,
+        Column("decision_list", choices=choices(roles.LISTS)), Column("decision_position", "int")),
+        key=("scenario",)),
+    "self_assessment": Schema("self_assessment.csv", (
+        Column("item"), Column("position", "int"), Column("prompt"), Column("apm_option"),
+        Column("jpm_option"), Column("trait")), key=("item",)),
+}
+
+
+def table(name: str) -> pd.DataFrame:
+    """One course content file, validated: questions, question_options, scenarios, self_assessment."""
+    return load_named(SCHEMAS, name, datasets_dir() / "course")
+
+
+def time_budget() -> dict[str, dict[str, int]]:
+    """Minutes per chapter and per exercise, read from each notebook's "Estimated time" line."""
+    import re
+
+    from pmkit.paths import REPO_ROOT
+
+    pattern = re.compile(r"\*\*Estimated time:\*\*\s*(\d+)\s*minutes")
+    root = REPO_ROOT
+    budget: dict[str, dict[str, int]] = {"chapters": {}, "exercises": {}}
+    for kind, paths in (("chapters", sorted((root / "course").glob("*.ipynb"))),
+                        ("exercises", sorted((root / "exercises").glob("*/*.ipynb")))):
+        for path in paths:
+            found = pattern.search(path.read_text(encoding="utf-8"))
+            if found:
+                budget[kind][path.stem] = int(found.group(1))
+    return budget
+
+
+def time_summary() -> str:
+    """The course's total time in words, for chapter 00: chapters, exercises and both together."""
+    budget = time_budget()
+    chapters, exercises = sum(budget["chapters"].values()), sum(budget["exercises"].values())
+
+    def hours(minutes: int) -> str:
+        whole, rest = divmod(minutes, 60)
+        return f"{whole} h {rest:02d} min" if whole else f"{rest} min"
+
+    return (f"The {len(budget['chapters'])} chapters take about **{hours(chapters)}** and the "
+            f"{len(budget['exercises'])} graded exercises about **{hours(exercises)}**: "
+            f"**{hours(chapters + exercises)}** in all, added up from each notebook's own estimated time.")
+
+
+def summary() -> pd.DataFrame:
+    """The whole course on one page for chapter 13: ``aspect``, ``apm``, ``jpm``, every cell from the role data."""
+    import pandas as pd
+
+    rows = [("Decides mostly", *(roles.describe(r, "decision_focus") for r in roles.ROLES)),
+            ("How they learn", *(roles.describe(r, "learning_style") for r in roles.ROLES))]
+    table_ = roles.comparison().set_index(["topic", "aspect"])
+    for topic, aspect, label in [("responsibilities", "Scope ownership", "Scope"),
+                                 ("decision_making", "Decision scope", "Decisions"),
+                                 ("daily", "Product tasks", "A typical task"),
+                                 ("influence", "Influence scope", "Influence"),
+                                 ("influence", "Visibility level", "Visibility"),
+                                 ("financial_career", "Career path", "Career path"),
+                                 ("financial_career", "Career trajectory", "Trajectory")]:
+        rows.append((label, table_.loc[(topic, aspect), "apm"], table_.loc[(topic, aspect), "jpm"]))
+    rows.append(("Yearly salary (USD)", *(roles.pay_range(r) for r in roles.ROLES)))
+    rows.append(("Archetype", *(roles.describe(r, "archetype") for r in roles.ROLES)))
+    return pd.DataFrame(rows, columns=["aspect", "apm", "jpm"])
+
+
+def facts() -> dict[str, str]:
+    """The role-data figures a question may name as ``{placeholder}``."""
+    apm_to_pm = roles.career_paths("apm_ladder").iloc[0].to_dict()
+    pay = roles.salaries().set_index("role")
+    return {"apm_to_pm_timing": roles.timing(apm_to_pm),
+            "apm_low": f"${pay.loc['APM', 'low']:,}", "apm_high": f"${pay.loc['APM', 'high']:,}",
+            "jpm_low": f"${pay.loc['JPM', 'low']:,}", "jpm_high": f"${pay.loc['JPM', 'high']:,}"}
+
+
+def _fill(text: str, values: dict[str, str], where: str) -> str:
+    try:
+        return text.format(**values)
+    except KeyError as exc:
+        raise DataError(datasets_dir() / "course" / where, f"unknown placeholder {exc} in {text!r}",
+                        hint=f"known placeholders: {', '.join(sorted(values))}") from None
+
+
+def questions(chapter: str) -> list[quiz.Question]:
+    """The "check your understanding" questions of one chapter (e.g. ``"02"``), in order."""
+    frame = table("questions")
+    frame = frame[frame["chapter"] == chapter].sort_values("position")
+    if frame.empty:
+        raise KeyError(f"no questions for chapter {chapter!r}")
+    options = table("question_options")
+    values = facts()
+    built: list[quiz.Question] = []
+    places: list[int] = []
+    for row in frame.itertuples():
+        stored = options[options["question"] == row.question].to_dict("records")
+        answer = _fill(row.answer, values, "questions.csv")
+        for salt in range(20):  # the stored order puts the answer first: shuffle it, seeded by the id
+            mine = list(stored)
+            random.Random(row.question if salt == 0 else f"{row.question}#{salt}").shuffle(mine)
+            labels = tuple(_fill(o["option"], values, "question_options.csv") for o in mine)
+            place = labels.index(answer) if answer in labels else -1
+            if quiz.has_pattern([str(p) for p in (*places[-2:], place)]) is None:
+                break  # no third answer in a row in the same place
+        places.append(place)
+        if answer not in labels:
+            raise DataError(datasets_dir() / "course" / "question_options.csv",
+                            f"question {row.question!r} has no option equal to its answer {answer!r}")
+        why_not = {label: _fill(w, values, "question_options.csv")
+                   for label, w in zip(labels, (o["why_not"] for o in mine), strict=True) if isinstance(w, str)}
+        built.append(quiz.Question(id=row.question, prompt=_fill(row.prompt, values, "questions.csv"),
+                                   options=labels, answer=answer,
+                                   explanation=_fill(row.explanation, values, "questions.csv"),
+                                   why_not=why_not))
+    return built
+
+
+def scenario_questions() -> list[quiz.Question]:
+    """Who decides? One question per scenario, explained with the decision it illustrates."""
+    frame = table("scenarios").sort_values("position")
+    built = []
+    for row in frame.itertuples():
+        decisions = roles.items(row.decision_list, row.decider)
+        match = decisions[decisions["position"] == row.decision_position]
+        if match.empty:
+            raise DataError(datasets_dir() / "course" / "scenarios.csv",
+                            f"scenario {row.scenario!r} points at {row.decision_list} #{row.decision_position} "
+                            f"of the {row.decider}, which does not exist")
+        decision = match["item"].iloc[0]
+        other = "JPM" if row.decider == "APM" else "APM"
+        focus = roles.describe(row.decider, "decision_focus").lower()
+        other_focus = roles.describe(other, "decision_focus").lower()
+        built.append(quiz.Question(
+            id=row.scenario, prompt=row.situation + " Who makes this call?", options=roles.ROLES,
+            answer=row.decider,
+            explanation=(f"this is {quiz.article(row.decider)} decision, about {focus}. The first article's "
+                         f"example: \u201c{decision}\u201d."),
+            why_not={other: (f"This is about {focus}, which the {row.decider} decides; the {other}'s calls "
+                             f"are about {other_focus}. The first article's example: \u201c{decision}\u201d.")}))
+    return built
+
+
+def task_questions(seed: int = 7) -> list[quiz.Question]:
+    """Sort both roles' responsibilities into APM or JPM work, in a fixed shuffled order."""
+    frame = roles.responsibilities()
+    for attempt in range(seed, seed + 1000):  # the first seeded order whose answers show no pattern
+        rows = frame.to_dict("records")
+        random.Random(attempt).shuffle(rows)
+        if quiz.has_pattern([row["role"] for row in rows]) is None:
+            break
+    built = []
+    for row in rows:
+        role = row["role"]
+        other = "JPM" if role == "APM" else "APM"
+        focus = roles.describe(role, "decision_focus").lower()
+        built.append(quiz.Question(
+            id=f"task-{role}-{row['position']}", prompt=row["item"], options=roles.ROLES, answer=role,
+            explanation=(f"this is on the first article's list of {quiz.article(role)}'s responsibilities. "
+                         f"The course's rule of thumb: {role} work leans to {focus}."),
+            why_not={other: (f"This task is on the first article's list for {quiz.article(role)}, not for "
+                             f"{quiz.article(other)}. The course's rule of thumb: {role} work leans to {focus}.")}))
+    return built

@@ -1,0 +1,232 @@
+"""A self-paced learner's progress: chapter checks answered and ``pmkit check`` results, kept locally.
+
+The record is one JSON file outside the repository, ``$XDG_DATA_HOME/pmkit/progress.json`` (or
+``~/.local/share/pmkit/progress.json``); ``PMKIT_PROGRESS`` names another file. It is the learner's
+own and only informs the learner: nothing here feeds a grade. A quiz widget records itself when it is
+made and each answer when it is clicked; ``pmkit check`` records each result. :func:`show` (and the
+``pmkit progress`` command) says what is done, what is left and the scores, with a chart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmkit.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
+
+#: Names another progress file (tests, or a learner keeping two).
+ENV = "PMKIT_PROGRESS"
+VERSION = 1
+STATUSES = ("done", "started", "not started")
+
+
+def store_path() -> Path:
+    """The progress file: ``PMKIT_PROGRESS``, else under ``$XDG_DATA_HOME/pmkit`` (never the repository)."""
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV])
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pmkit" / "progress.json"
+
+
+def enabled() -> bool:
+    """True in a kernel JupyterLab started for a notebook, or when ``PMKIT_PROGRESS`` names a file.
+
+    Kernels that test runs start (nbclient, nbval) have no session name, so they record nothing.
+    """
+    return bool(os.environ.get("JPY_SESSION_NAME") or os.environ.get(ENV))
+
+
+def _empty() -> dict[str, Any]:
+    return {"version": VERSION, "quizzes": {}, "checks": {}}
+
+
+def load() -> dict[str, Any]:
+    """The stored record; an empty one if there is none or it cannot be read (it is only a convenience)."""
+    try:
+        data = json.loads(store_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _empty()
+    if not isinstance(data, dict) or not isinstance(data.get("quizzes"), dict) or not isinstance(
+            data.get("checks"), dict):
+        return _empty()
+    return data
+
+
+@contextlib.contextmanager
+def _editing() -> Iterator[dict[str, Any]]:
+    """Read, change and atomically rewrite the record, one process at a time (kernels run in parallel)."""
+    path = store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError:  # Windows: no advisory locks, last writer wins
+            pass
+        data = load()
+        yield data
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(partial, path)
+
+
+def chapters() -> list[str]:
+    """The course's chapters, as notebook names without ``.ipynb``, in course order."""
+    return sorted(p.stem for p in (REPO_ROOT / "course").glob("[0-9][0-9]-*.ipynb"))
+
+
+def exercises() -> list[str]:
+    """The graded exercises learners can check with ``pmkit check``."""
+    return sorted(p.name for p in (REPO_ROOT / "exercises").iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def current_chapter(chapter: str | None = None) -> str:
+    """The chapter a quiz belongs to: the notebook the kernel serves, else ``chapter`` ("02"), else "other"."""
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session.endswith(".ipynb") and Path(session).stem in chapters():
+        return Path(session).stem
+    if chapter:
+        named = [c for c in chapters() if c == chapter or c.split("-", 1)[0] == chapter]
+        if named:
+            return named[0]
+    return "other"
+
+
+def record_quiz(chapter: str | None, title: str, question_ids: Sequence[str]) -> str:
+    """Note that a chapter shows a quiz with these questions; returns the key its answers go under."""
+    where = current_chapter(chapter)
+    key = f"{where}::{title}"
+    with _editing() as data:
+        entry = data["quizzes"].setdefault(key, {"chapter": where, "title": title, "answers": {}})
+        entry["questions"] = list(question_ids)
+        if not isinstance(entry.get("answers"), dict):
+            entry["answers"] = {}
+    return key
+
+
+def record_answer(key: str, question_id: str, choice: str | None, status: str) -> None:
+    """Remember the learner's latest answer to one question (``choice`` None clears it)."""
+    with _editing() as data:
+        entry = data["quizzes"].get(key)
+        if entry is None:
+            return
+        if choice is None:
+            entry["answers"].pop(question_id, None)
+        else:
+            entry["answers"][question_id] = {"choice": choice, "status": status, "at": time.time()}
+
+
+def record_check(exercise: str, score: float, max_score: float, manual_max: float = 0.0) -> None:
+    """Remember a ``pmkit check`` result: the latest and the best autograded score of the exercise."""
+    with _editing() as data:
+        entry = data["checks"].setdefault(exercise, {"attempts": 0, "best": 0.0})
+        entry.update(score=float(score), max_score=float(max_score), manual_max=float(manual_max), at=time.time())
+        entry["attempts"] = int(entry.get("attempts", 0)) + 1
+        entry["best"] = max(float(entry.get("best", 0.0)), float(score))
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def summary(data: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per chapter and exercise: what is done, what is left and the score, in course order."""
+    import pandas as pd
+
+    data = load() if data is None else data
+    rows = []
+    for chapter in chapters():
+        quizzes = [q for q in data["quizzes"].values() if isinstance(q, dict) and q.get("chapter") == chapter]
+        questions = {(q.get("title"), i) for q in quizzes for i in q.get("questions", [])}
+        answers = {(q.get("title"), i): a for q in quizzes for i, a in q.get("answers", {}).items()
+                   if (q.get("title"), i) in questions and isinstance(a, dict)}
+        correct = sum(a.get("status") == "correct" for a in answers.values())
+        total = len(questions)
+        status = ("not started" if not answers else "done" if len(answers) == total else "started")
+        rows.append({"kind": "chapter", "name": chapter, "done": len(answers), "out_of": total,
+                     "score": correct, "max_score": total, "status": status,
+                     "detail": f"{correct} of {total} correct" if answers else (
+                         f"{total} questions to answer" if total else "not opened yet")})
+    for exercise in exercises():
+        check = data["checks"].get(exercise)
+        if not isinstance(check, dict):
+            rows.append({"kind": "exercise", "name": exercise, "done": 0, "out_of": 1, "score": 0.0,
+                         "max_score": 0.0, "status": "not started", "detail": "not checked yet"})
+            continue
+        best, top = _number(check.get("best")), _number(check.get("max_score"))
+        passed = top > 0 and best >= top
+        rows.append({"kind": "exercise", "name": exercise, "done": int(passed), "out_of": 1, "score": best,
+                     "max_score": top, "status": "done" if passed else "started",
+                     "detail": f"best {best:g} of {top:g} points in {int(_number(check.get('attempts')))} check(s)"})
+    return pd.DataFrame(rows)
+
+
+def chart(frame: pd.DataFrame | None = None) -> alt.Chart:
+    """The score of every chapter and exercise as a bar, coloured by done, started or not started."""
+    from pmkit.teach import charts
+
+    alt = charts.altair()
+    frame = summary() if frame is None else frame
+    data = frame.assign(share=[s / m if m else 0.0 for s, m in zip(frame["score"], frame["max_score"],
+                                                                     strict=True)],
+                        label=[f"{k}: {n}" for k, n in zip(frame["kind"], frame["name"], strict=True)])
+    done = (data["status"] == "done").sum()
+    colours = alt.Scale(domain=list(STATUSES), range=[charts.PALETTE[2], charts.PALETTE[1], "#999999"])
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("share:Q", title="Score (share of points or questions correct)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("label:N", title=None, sort=list(data["label"])),
+        color=alt.Color("status:N", scale=colours, legend=alt.Legend(title="Status", orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title="Part"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("detail:N", title="Score")])
+    return charts.titled(bars, title=f"Your progress: {done} of {len(data)} parts done",
+                         subtitle="Chapters score their checks; exercises their best pmkit check",
+                         description=(f"A bar per chapter and exercise, {len(data)} in all, showing the share "
+                                      f"correct; {done} done, {(data['status'] == 'started').sum()} started, "
+                                      f"{(data['status'] == 'not started').sum()} not started."),
+                         width=460, height=14 * len(data))
+
+
+def text(frame: pd.DataFrame | None = None) -> str:
+    """The summary as plain text for a terminal: done and left, with scores."""
+    frame = summary() if frame is None else frame
+    marks = {"done": "\u2714", "started": "\u2026", "not started": " "}
+    lines = [f"Progress recorded in {store_path()}"]
+    for kind, title in (("chapter", "Chapters (their checks)"), ("exercise", "Exercises (pmkit check)")):
+        part = frame[frame["kind"] == kind]
+        lines.append(f"\n{title}: {(part['status'] == 'done').sum()} of {len(part)} done")
+        lines += [f"  [{marks[r.status]}] {r.name:<32} {r.status:<12} {r.detail}" for r in part.itertuples()]
+    left = frame[frame["status"] != "done"]
+    lines.append(f"\nLeft to do: {', '.join(left['name']) if len(left) else 'nothing, well done'}")
+    return "\n".join(lines)
+
+
+def show() -> None:
+    """Display progress in a notebook (a table and a chart), or print it outside one."""
+    from pmkit.teach import charts
+
+    frame = summary()
+    if not charts._in_kernel():
+        print(text(frame))
+        return
+    from IPython.display import Markdown, display
+
+    done, total = (frame["status"] == "done").sum(), len(frame)
+    display(Markdown(f"**{done} of {total} parts done.** Recorded on this computer in `{store_path()}`; "
+                     "it is yours alone and never counts towards a grade."))
+    table = frame.rename(columns={"kind": "Part", "name": "Name", "status": "Status", "detail": "Score"})
+    display(table[["Part", "Name", "Status", "Score"]].style.hide(axis="index"))
+    display(chart(frame))
