@@ -1,0 +1,53 @@
+"""Writing and fingerprinting files safely: one atomic write and one digest for all of pmkit.
+
+A kill or a full disk mid-write leaves the previous file whole, never half of one: every write goes
+to a temporary file beside the target (``.<name>.<random>.tmp``, so concurrent writers never share
+one), is flushed to disk, then renamed over the target.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+_CHUNK = 1 << 20
+
+
+def write_bytes_atomic(path: Path | str, data: bytes | Iterator[bytes]) -> Path:
+    """Write ``data`` (bytes, or chunks of them) to ``path`` all at once or not at all."""
+    path = Path(path)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            for chunk in [data] if isinstance(data, bytes) else data:
+                stream.write(chunk)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(name, path)
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return path
+
+
+def write_text_atomic(path: Path | str, text: str) -> Path:
+    """Write UTF-8 text to ``path`` all at once or not at all."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_json_atomic(path: Path | str, data: Any) -> Path:
+    """Write JSON (indented, keys sorted, so diffs read well) to ``path`` all at once or not at all."""
+    return write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def file_digest(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes, read in chunks (a large notebook is never held in memory whole)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
