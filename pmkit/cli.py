@@ -16,9 +16,10 @@ from pmkit.errors import PmkitError
 
 def _cmd_data_check(args: argparse.Namespace) -> int:
     from pmkit.exercises import catalog as exercises
-    from pmkit.teach import cases, content as course, roles
     from pmkit.paths import datasets_dir
     from pmkit.tables import check_all
+    from pmkit.teach import cases, roles
+    from pmkit.teach import content as course
 
     groups = {"roles": roles.SCHEMAS, "cases": cases.SCHEMAS, "exercises": exercises.SCHEMAS, "course": course.SCHEMAS}
     results = check_all(groups, datasets_dir())
@@ -115,19 +116,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     what = "hidden tests included" if hidden else "visible checks only: the hidden tests run when you are graded"
     print(f"Checking {path} against exercise {exercise}, {what} (in a temporary copy)...")
     with grading.GradingCourse(solutions=sources, sandboxed=not args.no_sandbox) as course:
-        from pmkit.cohort.nbgrader_settings import local_kernels
+        from pmkit.grading.sandbox import local_kernels
 
         local_kernels(course.api.config)
-        try:
-            result = course.grade(exercise, "me", path)
-        except PmkitError as error:
-            from pmkit.operator_errors import last_meaningful_line
-
-            text = str(error)
-            if "nbgrader could not grade it:" not in text:
-                raise
-            raise PmkitError(f"{path}: nbgrader could not grade it: "
-                             f"{last_meaningful_line(text.split('nbgrader could not grade it:', 1)[1])}") from None
+        result = course.grade(exercise, "me", path)
     present = _grade_ids(path)
     width = max(len(c.grade_id) for c in result.cells)
     for cell in result.cells:
@@ -207,6 +199,15 @@ def _cmd_cohort_roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cohort_upgrade(args: argparse.Namespace) -> int:
+    from pmkit.cohort.folder import upgrade_config
+
+    path = upgrade_config(Path(args.cohort))
+    print(f"rewrote {path} for this pmkit; the old one is beside it as nbgrader_config.py.old" if path else
+          f"{Path(args.cohort).resolve()}: its nbgrader_config.py is already current; nothing changed")
+    return 0
+
+
 def _cmd_release(args: argparse.Namespace) -> int:
     cohort = _cohort(args)
     released = cohort.release(args.exercise, to_exchange=args.exchange)
@@ -227,17 +228,14 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from pmkit.grading.nbgrader_course import PlainCourse, PlainGrader, is_plain_course
+    from pmkit.grading.nbgrader_course import PlainCourse, is_plain_course
     from pmkit.runs.runner import Grader, summary
 
     if args.course or is_plain_course(Path(args.cohort)):  # a plain nbgrader course, not a cohort folder
-        course = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
-        grader = PlainGrader(course, args.exercise, workers=args.workers, cell_timeout=args.timeout,
-                             submission_timeout=args.submission_timeout, force=args.force,
-                             sandboxed=not args.no_sandbox)
-        print(summary(grader.run()))
-        return 0
-    grader = Grader(_cohort(args), args.exercise, workers=args.workers, cell_timeout=args.timeout,
+        source = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
+    else:
+        source = _cohort(args).source
+    grader = Grader(source, args.exercise, workers=args.workers, cell_timeout=args.timeout,
                     submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox)
     print(summary(grader.run()))
     return 0
@@ -376,6 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("roster", help="roster CSV with id, first_name, last_name, email")
     cohort_options(roster)
     roster.set_defaults(func=_cmd_cohort_roster)
+    upgrade = cohort_commands.add_parser(
+        "upgrade", help="rewrite a cohort's nbgrader_config.py made by an older pmkit (the old one is kept)")
+    upgrade.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
+    upgrade.set_defaults(func=_cmd_cohort_upgrade)
 
     release = commands.add_parser("release", help="generate student versions in the cohort's gradebook")
     release.add_argument("exercise", nargs="?", help="one exercise (default: all)")

@@ -32,3 +32,30 @@ class DataError(PmkitError):
         if hint:
             message += f" ({hint})"
         super().__init__(message)
+
+
+class SubmissionError(PmkitError):
+    """One submission cannot be graded as it is: its own reason, never the end of anyone else's grading."""
+
+
+class NotebookUnreadable(SubmissionError):
+    """A file is not a notebook pmkit can read: not JSON, or JSON that is not a notebook.
+
+    ``reason`` is the sentence without the file's path, for a summary row that already names the learner.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path, self.reason = Path(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+class DamagedMetadata(SubmissionError):
+    """A submission's nbgrader metadata cannot be restored from the release (another exercise's, or edited)."""
+
+
+class NbgraderFailed(PmkitError):
+    """One of nbgrader's own steps failed; ``log`` is what nbgrader said, for a caller to turn into a sentence."""
+
+    def __init__(self, action: str, log: str) -> None:
+        self.action, self.log = action, log
+        super().__init__(f"nbgrader could not {action}: {log}")

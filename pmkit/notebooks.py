@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmkit.errors import PmkitError
+from pmkit.errors import NotebookUnreadable, PmkitError
 
 if TYPE_CHECKING:
     import nbformat
@@ -28,6 +28,8 @@ LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_ext
                  "pygments_lexer": "ipython3", "version": platform.python_version()}
 #: Cell metadata that carries meaning and survives cleaning; everything else is dropped.
 KEEP_CELL_METADATA = ("nbgrader", "tags", "deletable", "editable")
+#: The largest notebook filed or graded; a bigger one is refused unread (the course's notebooks are under 1 MB).
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 _ID_OK = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 
 
@@ -42,10 +44,10 @@ def read(path: str | Path) -> nbformat.NotebookNode:
     except FileNotFoundError:
         raise PmkitError(f"{path}: no such notebook; check the path") from None
     except (NotJSONError, json.JSONDecodeError, UnicodeDecodeError):
-        raise PmkitError(f"{path}: not a readable notebook (it is not valid JSON); was it saved completely? "
-                         "Open it in JupyterLab, or restore it from a backup") from None
+        raise NotebookUnreadable(path, "not a readable notebook (it is not valid JSON); was it saved completely? "
+                                 "Open it in JupyterLab, or restore it from a backup") from None
     except Exception as exc:  # nbformat raises several kinds for a wrong structure
-        raise PmkitError(f"{path}: not a valid notebook ({type(exc).__name__}: {exc})") from None
+        raise NotebookUnreadable(path, f"not a valid notebook ({type(exc).__name__}: {exc})") from None
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -110,3 +112,21 @@ def outputs(nb: nbformat.NotebookNode) -> Iterable[tuple[int, dict[str, Any]]]:
         if cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 yield index, output
+
+
+def is_test_cell(cell: Any) -> bool:
+    """An autograder test cell: a graded code cell that is neither a written answer nor a task (nbgrader's rule)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution") \
+        and not meta.get("task")
+
+
+def execution_problems(nb: Any) -> list[str]:
+    """Timeouts and dead kernels in an executed notebook, worth a note beside its score."""
+    notes = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("ename", "") if output.get("output_type") == "error" else ""
+            if "Timeout" in name or "DeadKernel" in name:
+                notes.append(f"cell {cell.get('id', '?')}: {name}")
+    return notes

@@ -21,9 +21,9 @@ from pathlib import Path
 import nbformat
 
 from pmkit.cohort import deadlines
-from pmkit.runs.runner import Grader
 from pmkit.cohort.folder import Cohort
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
+from pmkit.runs.runner import Grader
 from tests.conftest import REPO
 
 LEARNERS = ["ana", "ben", "cy", "dee", "eve"]
@@ -91,7 +91,7 @@ def build(base: Path) -> Cohort:
         shutil.copy(source("role-sort"), roles / f"{learner}.ipynb")
     cohort.collect(roles, "role-sort")
     for exercise in ("beta-metrics", "role-sort"):
-        Grader(cohort, exercise, workers=2, cell_timeout=20, submission_timeout=120).run()
+        Grader(cohort.source, exercise, workers=2, cell_timeout=20, submission_timeout=120).run()
     with gradebook(cohort.db_url) as book:  # what Formgrader's manual grading stores
         grade = book.find_grade("answer-call", "beta-metrics", "beta-metrics", "eve")
         grade.manual_score, grade.needs_manual_grade = 2.5, False

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 from pmkit.cohort.folder import Cohort
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
 
 EXERCISES = ("beta-metrics", "user-stories", "prd")  # APM, JPM, APM: both profile axes have data
 

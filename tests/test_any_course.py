@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.slow

@@ -16,10 +16,10 @@ import zipfile
 import nbformat
 import pytest
 
-from pmkit.runs.runner import FAILED, GRADED, Grader, summary
 from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
+from pmkit.runs.runner import FAILED, GRADED, Grader, summary
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -72,7 +72,7 @@ def graded(tmp_path_factory):
     assert cohort.release(EX) == [EX]
     _submissions(base / "subs")
     report = cohort.collect(base / "subs", EX)
-    outcomes = Grader(cohort, EX, workers=2, cell_timeout=5, submission_timeout=60, out=sys.stderr).run()
+    outcomes = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60, out=sys.stderr).run()
     return cohort, report, {o.learner: o for o in outcomes}
 
 
@@ -136,13 +136,13 @@ def test_every_kind_of_broken_submission_is_recorded_and_none_stops_the_others(g
 
 def test_rerun_grades_only_new_or_changed_and_force_regrades(graded, capsys):
     cohort, _, _ = graded
-    again = Grader(cohort, EX, workers=2, cell_timeout=5, submission_timeout=60).run()
+    again = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60).run()
     assert all(o.skipped for o in again)
     nbformat.write(_with(RELEASE, **{"answer-adoption": "adoption_rate = 0.4"}),
                    cohort.root / "submitted" / "bob" / EX / f"{EX}.ipynb")
-    changed = Grader(cohort, EX, workers=1, cell_timeout=5).run()
+    changed = Grader(cohort.source, EX, workers=1, cell_timeout=5).run()
     assert [o.learner for o in changed if not o.skipped] == ["bob"]
-    forced = Grader(cohort, EX, workers=2, cell_timeout=5, submission_timeout=60, force=True).run()
+    forced = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60, force=True).run()
     assert not any(o.skipped for o in forced) and len(forced) == len(LEARNERS)
 
 
@@ -151,14 +151,14 @@ def test_a_failed_regrade_leaves_no_stale_grades_and_keeps_the_folder(graded):
     with gradebook(cohort.db_url) as book:
         assert book.find_submission(EX, "alice").score == 7
     (cohort.root / "submitted" / "alice" / EX / f"{EX}.ipynb").write_text("not json", encoding="utf-8")
-    [alice] = [o for o in Grader(cohort, EX, workers=1).run() if o.learner == "alice"]
+    [alice] = [o for o in Grader(cohort.source, EX, workers=1).run() if o.learner == "alice"]
     assert alice.status == FAILED
     with gradebook(cohort.db_url) as book, pytest.raises(Exception, match="No such submission"):
         book.find_submission(EX, "alice")
     folder = cohort.root / "autograded" / "alice" / EX
     assert (folder / "FAILED.txt").read_text().startswith("Grading failed: not a readable notebook")
     shutil.copy(SOLUTION, cohort.root / "submitted" / "alice" / EX / f"{EX}.ipynb")
-    Grader(cohort, EX, workers=1).run()
+    Grader(cohort.source, EX, workers=1).run()
 
 
 def _hidden_lines():
@@ -216,7 +216,7 @@ def test_parallel_and_sequential_grading_give_identical_gradebooks(tmp_path):
         subs = tmp_path / f"subs{workers}"
         _submissions(subs)
         cohort.collect(subs, EX)
-        Grader(cohort, EX, workers=workers, cell_timeout=5, submission_timeout=60).run()
+        Grader(cohort.source, EX, workers=workers, cell_timeout=5, submission_timeout=60).run()
         with gradebook(cohort.db_url) as book:
             rows = set()
             for learner in LEARNERS[:4]:

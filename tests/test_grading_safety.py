@@ -17,11 +17,11 @@ import time
 import nbformat
 import pytest
 
-from pmkit.runs.runner import FAILED, GRADED, Grader
 from pmkit.cohort.folder import Cohort
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
 from pmkit.runs.lock import cohort_lock
 from pmkit.runs.resume import IN_PROGRESS, MAX_ATTEMPTS
+from pmkit.runs.runner import FAILED, GRADED, Grader
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -44,7 +44,7 @@ def template(tmp_path_factory):
     shutil.copy(SOLUTION, subs / "alice.ipynb")
     shutil.copy(RELEASE, subs / "bob.ipynb")
     cohort.collect(subs, EX)
-    outcomes = {o.learner: o for o in Grader(cohort, EX, workers=2, cell_timeout=5).run()}
+    outcomes = {o.learner: o for o in Grader(cohort.source, EX, workers=2, cell_timeout=5).run()}
     assert (outcomes["alice"].score, outcomes["bob"].score) == (7, 0)
     return cohort.root
 
@@ -70,7 +70,7 @@ def _with(source, **answers):
 def _grade(cohort, **options):
     """Grade with a log of our own: the outcomes by learner, and what the run printed."""
     log = io.StringIO()
-    outcomes = Grader(cohort, EX, out=log, **{"workers": 1, "cell_timeout": 5, **options}).run()
+    outcomes = Grader(cohort.source, EX, out=log, **{"workers": 1, "cell_timeout": 5, **options}).run()
     return {o.learner: o for o in outcomes}, log.getvalue()
 
 

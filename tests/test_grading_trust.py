@@ -18,9 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmkit.runs.runner import FAILED, GRADED, Grader
 from pmkit.cohort.folder import Cohort
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
+from pmkit.runs.runner import FAILED, GRADED, Grader
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -86,7 +86,8 @@ for what, path in {paths!r}.items():
 # a startup file in this kernel's own (fresh) profile that would zero whoever runs next here
 os.makedirs(os.path.expanduser("~/.ipython/profile_default/startup"), exist_ok=True)
 open(os.path.expanduser("~/.ipython/profile_default/startup/00-zero.py"), "w").write(
-    "import pmkit.exercises.checks as c\\nc.check_number = lambda *a, **k: (_ for _ in ()).throw(c.Incorrect('zeroed'))\\n")
+    "import pmkit.exercises.checks as c\\n"
+    "c.check_number = lambda *a, **k: (_ for _ in ()).throw(c.Incorrect('zeroed'))\\n")
 print("tamper report", json.dumps(report, sort_keys=True))
 """
 
@@ -216,7 +217,7 @@ def attacked(tmp_path_factory):
     cohort.collect(subs, EX)
     (root / ".pmkit").mkdir(exist_ok=True)
     before = {what: _digest(path) for what, path in targets.items() if what not in ("gradebook", "state")}
-    outcomes = Grader(cohort, EX, workers=2, cell_timeout=10, submission_timeout=60, out=sys.stderr).run()
+    outcomes = Grader(cohort.source, EX, workers=2, cell_timeout=10, submission_timeout=60, out=sys.stderr).run()
     return cohort, attacks, {o.learner: o for o in outcomes}, targets, before
 
 

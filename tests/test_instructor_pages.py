@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pmkit.cohort import feedback, report
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
 from tests import instructor_cohort as ic
 from tests.conftest import CHROMIUM, REPO
 

@@ -11,7 +11,7 @@ import pytest
 
 from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
 
 pytestmark = pytest.mark.slow
 HEADER = "id,first_name,last_name,email\n"

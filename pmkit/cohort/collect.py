@@ -31,9 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from pmkit.errors import PmkitError
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES
 
-#: The largest notebook filed; a bigger one is refused unread (the course's notebooks are under 1 MB).
-MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 _CHUNK = 1024 * 1024
 #: nbgrader's default ``timestamp_format``; ``nbgrader.utils.parse_utc`` reads it back.
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"

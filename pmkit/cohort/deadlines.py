@@ -135,7 +135,7 @@ def parse_duration(text: str) -> float:
 
 def set_due(db_url: str, exercise: str, due: dt.datetime | None) -> None:
     """Store (or clear) an exercise's due date in the gradebook, as Formgrader's due-date field does."""
-    from pmkit.grading.engine import gradebook
+    from pmkit.grading.gradebook import gradebook
 
     with gradebook(db_url) as book:
         book.update_or_create_assignment(exercise, duedate=due)
@@ -143,7 +143,7 @@ def set_due(db_url: str, exercise: str, due: dt.datetime | None) -> None:
 
 def due_dates(db_url: str) -> dict[str, dt.datetime | None]:
     """Every exercise in the gradebook and its due date (naive UTC)."""
-    from pmkit.grading.engine import gradebook
+    from pmkit.grading.gradebook import gradebook
 
     with gradebook(db_url) as book:
         return {a.name: a.duedate for a in book.assignments}

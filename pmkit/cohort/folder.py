@@ -10,19 +10,21 @@ receives exercises and hands back submissions and feedback (``deploy/jupyterhub`
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmkit.cohort.collect import CollectReport, Person, exercise_grade_ids, file_submissions
-from pmkit.errors import PmkitError
-from pmkit.grading.engine import COURSE_ID, SOURCE_DIR, GradingCourse, exercise_ids, gradebook
-from pmkit.paths import REPO_ROOT
 from pmkit.cohort.roster import EMAIL, LEARNER_ID, ROSTER_COLUMNS, Learner, case_clashes, id_problem, read_roster
+from pmkit.errors import NbgraderFailed, PmkitError
+from pmkit.files import write_text_atomic
+from pmkit.grading.engine import COURSE_ID, SOURCE_DIR, GradingCourse, exercise_ids
+from pmkit.grading.gradebook import check_db_url, gradebook
+from pmkit.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from pmkit.cohort.autograde import CohortSource
 
 __all__ = ["EMAIL", "LEARNER_ID", "ROSTER_COLUMNS", "Cohort", "CollectReport", "Learner", "read_roster"]
 
@@ -34,7 +36,7 @@ _NBGRADER_CONFIG = '''"""nbgrader configuration of this cohort, written by `pmki
 
 import os
 
-from pmkit.cohort import nbgrader_settings as instructor_settings
+from pmkit.cohort import nbgrader_settings
 from pmkit.cohort.folder import cohort_settings
 from pmkit.grading.engine import apply_course_settings
 
@@ -45,8 +47,42 @@ c.CourseDirectory.root, c.CourseDirectory.db_url, c.Exchange.root = cohort_setti
     os.path.dirname(os.path.abspath(__file__)))
 
 # The cohort's late policy, pmkit's feedback pages for Formgrader's button, offline Formgrader.
-instructor_settings.configure(c, os.path.dirname(os.path.abspath(__file__)))
+nbgrader_settings.configure(c, os.path.dirname(os.path.abspath(__file__)))
 '''
+#: What a cohort's nbgrader_config.py imported before pmkit was split into subpackages.
+_OLD_CONFIG_IMPORTS = ("from pmkit import instructor_settings", "from pmkit.cohort import cohort_settings",
+                       "from pmkit.grading import apply_course_settings")
+CONFIG_FILE = "nbgrader_config.py"
+
+
+def _check_config(root: Path) -> None:
+    """Refuse a cohort whose nbgrader_config.py names modules of an older pmkit, saying how to update it."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return  # nbgrader reports a missing or unreadable config itself
+    if any(line in text for line in _OLD_CONFIG_IMPORTS):
+        raise PmkitError(f"{path} was written by an older pmkit and imports modules that have moved; run "
+                         f"`pmkit cohort upgrade --cohort {root}` to rewrite it (your version is kept beside it "
+                         "as nbgrader_config.py.old)")
+
+
+def upgrade_config(root: Path) -> Path | None:
+    """Rewrite an older cohort's nbgrader_config.py for this pmkit, keeping the old one; None if it was current."""
+    root = Path(root).resolve()
+    _read_settings(root)
+    path = root / CONFIG_FILE
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text == _NBGRADER_CONFIG:
+        return None
+    if text and not any(line in text for line in _OLD_CONFIG_IMPORTS):
+        raise PmkitError(f"{path} was not written by pmkit (or has been edited); compare it with what "
+                         "`pmkit cohort init` writes and update it by hand")
+    if text:
+        shutil.copy2(path, path.with_name(CONFIG_FILE + ".old"))
+    write_text_atomic(path, _NBGRADER_CONFIG)
+    return path
 
 
 def resolve_db_url(stored: str, root: Path) -> str:
@@ -91,45 +127,37 @@ def _read_settings(root: Path) -> dict[str, Any]:
     return stored
 
 
-def check_db_url(url: str) -> None:
-    """Refuse a gradebook URL that cannot work, before anything is created: name the part at fault."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+class Cohort:
+    """A persistent course folder; everything ``pmkit`` does to a cohort goes through it.
 
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        raise PmkitError(f"--db {url!r} is not a database URL; write sqlite:////path/to/gradebook.db or "
-                         "postgresql://user@host/name") from None
-    try:
-        parsed.get_dialect()
-    except NoSuchModuleError:
-        raise PmkitError(f"--db {url!r}: no database driver for {parsed.drivername!r}; use sqlite:/// or "
-                         "postgresql:// (with its driver installed)") from None
-    except ImportError as error:
-        raise PmkitError(f"--db {url!r}: the driver for {parsed.drivername!r} is not installed ({error})") from None
-    if parsed.get_backend_name() == "sqlite":
-        if not parsed.database or parsed.database == ":memory:":
-            raise PmkitError(f"--db {url!r}: an in-memory SQLite gradebook would be lost; give a file")
-        database = Path(parsed.database)
-        if database.is_absolute() and not database.parent.is_dir():
-            raise PmkitError(f"--db {url!r}: the folder {database.parent} does not exist; create it first")
-        if database.is_dir():
-            raise PmkitError(f"--db {url!r}: {database} is a folder; name the gradebook file inside it")
-
-
-class Cohort(GradingCourse):
-    """A persistent course folder; everything ``pmkit`` does to a cohort goes through it."""
+    A cohort has a grading engine (nbgrader's API on the cohort folder, for releases and the exchange)
+    and is a source the grading run grades (:attr:`source`); it is neither itself.
+    """
 
     def __init__(self, root: Path, db_url: str | None = None) -> None:
         root = Path(root).resolve()
         stored = _read_settings(root)
+        _check_config(root)
         if db_url:
             check_db_url(db_url)
-        super().__init__(root=root, solutions=root / SOURCE_DIR,
-                         db_url=db_url or resolve_db_url(stored["db_url"], root))
+        self.root = root
+        self.solutions = root / SOURCE_DIR
+        self.db_url: str = db_url or resolve_db_url(stored["db_url"], root)
         self.instructors: list[str] = list(stored.get("instructors", []))
         self.exchange = root / (stored.get("exchange") or "exchange")  # an absolute path stays as it is
+        self.engine = GradingCourse(root=root, solutions=self.solutions, db_url=self.db_url, exchange=self.exchange)
+
+    @property
+    def api(self) -> Any:
+        """Nbgrader's API on the cohort folder (releases, the exchange)."""
+        return self.engine.api
+
+    @property
+    def source(self) -> CohortSource:
+        """The cohort as the grading run grades it: its submissions, and where results are saved."""
+        from pmkit.cohort.autograde import CohortSource
+
+        return CohortSource(self)
 
     @classmethod
     def init(cls, root: Path, roster: Path, db_url: str | None = None, instructors: tuple[str, ...] = (),
@@ -173,8 +201,8 @@ class Cohort(GradingCourse):
                         "instructors": list(instructors), "exchange": stored_exchange}
             created.append(root / SETTINGS)
             _write_new(root / SETTINGS, json.dumps(settings, indent=1) + "\n")
-            created.append(root / "nbgrader_config.py")
-            _write_new(root / "nbgrader_config.py", _NBGRADER_CONFIG)
+            created.append(root / CONFIG_FILE)
+            _write_new(root / CONFIG_FILE, _NBGRADER_CONFIG)
             cohort = cls(root)
             if cohort.db_url.startswith("sqlite:///") and not Path(cohort.db_url[10:].partition("?")[0]).exists():
                 created.append(Path(cohort.db_url[10:].partition("?")[0]))
@@ -234,7 +262,7 @@ class Cohort(GradingCourse):
         if to_exchange:
             self._check_exchange()
         for name in chosen:
-            self._generated.discard(name)
+            self.engine.forget(name)
             self.generate(name)
             if to_exchange:
                 self._exchange_call("release", self.api.release_assignment, name)
@@ -244,14 +272,12 @@ class Cohort(GradingCourse):
         """Nbgrader's generate_assignment into the cohort's gradebook; a failure is one sentence, not its log."""
         _probe_gradebook(self.db_url)
         try:
-            super().generate(exercise)
-        except PmkitError as error:
+            self.engine.generate(exercise)
+        except NbgraderFailed as error:
             from pmkit.operator_errors import nbgrader_failure
 
-            text = str(error)
-            if "nbgrader could not generate" not in text:
-                raise
-            raise PmkitError(f"nbgrader could not generate {exercise}: {nbgrader_failure(text, self.db_url)}") from None
+            raise PmkitError(f"nbgrader could not generate {exercise}: {nbgrader_failure(error.log, self.db_url)}"
+                             ) from None
 
     def _check_exercise(self, exercise: str) -> None:
         """Refuse an exercise id the course does not have, listing the ones it has."""
@@ -360,24 +386,6 @@ def _warnings(log: str) -> list[str]:
             current.append(line.removeprefix("[WARNING]").strip())
             warnings[-1] = " ".join(part for part in current if part)
     return warnings
-
-
-def digest(path: Path) -> str:
-    """A submission's content hash: re-grading is skipped while it is unchanged."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so a kill mid-write leaves the previous file, never half of one; each writer has its own temp file."""
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(data, indent=1, sort_keys=True) + "\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(name, path)
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 def remove_tree(path: Path) -> None:

@@ -1,0 +1,9 @@
+"""One notebook, graded safely: the engine ``pmkit check`` and every grading run use.
+
+Holds ``engine`` (the course and the steps), ``gradebook`` (nbgrader's gradebook, resources, sanitising,
+the score clamp), ``sandbox`` (bubblewrap), ``answers`` and ``trusted`` (answers as data, tests apart),
+``regrade`` (what a failure may remove) and ``nbgrader_course`` (any nbgrader course as a source).
+May import ``pmkit``'s core, ``review``, ``teach`` and ``exercises``; never runs, cohorts or the hub.
+Flow: submission -> nbgrader's sanitising -> sandboxed kernel -> answers as data -> trusted tests ->
+scores clamped -> gradebook.
+"""

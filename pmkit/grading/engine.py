@@ -17,18 +17,24 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
 import shutil
-import sys
 import tempfile
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmkit.errors import PmkitError
+from pmkit.errors import NbgraderFailed, PmkitError
+from pmkit.grading.gradebook import (
+    clamp,
+    gradebook,
+    put_interpreter_scripts_on_path,
+    resources,
+    sanitise,
+    save_autogrades,
+)
+from pmkit.notebooks import is_test_cell
 from pmkit.paths import REPO_ROOT
 
 COURSE_ID = "apm-vs-jpm"
@@ -133,28 +139,6 @@ def _once(printed: str) -> str:
     return "".join(dict.fromkeys(printed.splitlines(keepends=True)))
 
 
-def _put_interpreter_scripts_on_path() -> None:
-    """Nbgrader runs ``alembic`` by name; make it findable when the venv is not activated."""
-    scripts = str(Path(sys.executable).parent)
-    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-
-
-def gradebook(db_url: str) -> Any:
-    """Open nbgrader's Gradebook at ``db_url``; every pmkit use of the gradebook goes through here."""
-    _put_interpreter_scripts_on_path()
-    from nbgrader.api import Gradebook
-
-    return Gradebook(db_url)
-
-
-def is_test_cell(cell: Any) -> bool:
-    """An autograder test cell: a graded code cell that is neither a written answer nor a task."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution") \
-        and not meta.get("task")
-
-
 @dataclass(frozen=True)
 class TestCell:
     """One autograded test cell as the trusted side knows it."""
@@ -218,39 +202,13 @@ def _test_outputs(outcome: dict[str, Any], points: float) -> list[Any]:
         outcome = {**outcome, "status": "incorrect",
                    "message": f"\u2718 the test's partial credit was not a number ({score}); tell your instructor"}
     if outcome["status"] == "partial":  # nbgrader reads the number as the cell's points: keep it within them
-        score = min(max(score, 0.0), float(points))
+        score = clamp(score, points)
         outputs.append(new_output("execute_result", data=partial_bundle(score, outcome["message"]),
                                   execution_count=None))
     elif outcome["status"] != "correct":
         ename = {"not_attempted": "NotAttempted", "incorrect": "Incorrect"}.get(outcome["status"], "Incorrect")
         outputs.append(new_output("error", ename=ename, evalue=outcome["message"], traceback=[outcome["message"]]))
     return outputs
-
-
-def save_autogrades(db_url: str, exercise: str, learner: str, nb: Any, *, fields: dict[str, Any] | None = None,
-                    penalty: Callable[[Any, dict[str, Any]], None] | None = None) -> None:
-    """Record a graded notebook's scores with nbgrader's SaveAutoGrades, each clamped to its cell's maximum.
-
-    ``fields`` (a submission's timestamp and extension) go on the submission first, so ``penalty``
-    (nbgrader's late policy, run last) sees them.
-    """
-    from nbgrader.preprocessors import SaveAutoGrades
-
-    resources = {"nbgrader": {"notebook": exercise, "assignment": exercise, "student": learner, "db_url": db_url}}
-    with warnings.catch_warnings(), gradebook(db_url) as book:
-        warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader code vs SQLAlchemy 2.0
-        book.update_or_create_submission(exercise, learner, **(fields or {}))
-        SaveAutoGrades().preprocess(nb, resources)
-        book.db.expire_all()  # read back what SaveAutoGrades committed in its own session
-        notebook = book.find_submission_notebook(exercise, exercise, learner)
-        for grade in notebook.grades:
-            if grade.auto_score is not None and grade.auto_score > grade.max_score:
-                grade.auto_score = grade.max_score
-            if grade.auto_score is not None and grade.auto_score < 0:
-                grade.auto_score = 0
-        book.db.commit()
-    if penalty is not None:
-        penalty(nb, resources)
 
 
 class GradingCourse:
@@ -261,12 +219,12 @@ class GradingCourse:
 
     def __init__(self, root: Path | None = None, solutions: Path = REPO_ROOT / SOURCE_DIR,
                  db_url: str | None = None, *, sandboxed: bool = True, cell_timeout: int = CELL_TIMEOUT,
-                 submission_timeout: float | None = None) -> None:
+                 submission_timeout: float | None = None, exchange: Path | None = None) -> None:
         self._owned = root is None
         self.root = Path(tempfile.mkdtemp(prefix="pmkit-course-")) if root is None else Path(root)
         self.solutions = solutions
         self.db_url = db_url or f"sqlite:///{self.root / 'gradebook.db'}"
-        self.exchange = self.root / "exchange"
+        self.exchange = exchange or self.root / "exchange"
         self.sandboxed = sandboxed
         self.cell_timeout = cell_timeout
         self.submission_timeout = submission_timeout or max(120, cell_timeout * 4)
@@ -290,7 +248,7 @@ class GradingCourse:
     def api(self) -> Any:
         """Nbgrader's API object for this course folder (made on first use)."""
         if self._api is None:
-            _put_interpreter_scripts_on_path()
+            put_interpreter_scripts_on_path()
             from nbgrader.apps import NbGraderAPI
             from nbgrader.coursedir import CourseDirectory
             from traitlets.config import Config
@@ -318,8 +276,12 @@ class GradingCourse:
             shutil.copy2(source, target / source.name)
         result = self.api.generate_assignment(exercise, force=True, create=True)
         if not result["success"]:
-            raise PmkitError(f"nbgrader could not generate {exercise}: {result.get('error') or result.get('log')}")
+            raise NbgraderFailed(f"generate {exercise}", result.get("error") or result.get("log") or "")
         self._generated.add(exercise)
+
+    def forget(self, exercise: str) -> None:
+        """Generate ``exercise`` again on next use (after its source changed, or to release it again)."""
+        self._generated.discard(exercise)
 
     def spec(self, exercise: str) -> ExerciseSpec:
         """The exercise's trusted setup and test cells, read from its source notebook."""
@@ -341,27 +303,9 @@ class GradingCourse:
 
     def _sanitised(self, exercise: str, learner: str, notebook: Path) -> Any:
         """The submission with nbgrader's read-only cells, test cells and metadata restored from the gradebook."""
-        from nbgrader.nbgraderformat import ValidationError
-        from nbgrader.preprocessors import (
-            CheckCellMetadata,
-            ClearOutput,
-            DeduplicateIds,
-            OverwriteCells,
-            OverwriteKernelspec,
-        )
-
         from pmkit import notebooks
 
-        nb = notebooks.read(notebook)
-        resources = {"nbgrader": {"notebook": exercise, "assignment": exercise, "student": learner,
-                                  "db_url": self.db_url}}
-        try:
-            for step in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(),
-                         CheckCellMetadata()):
-                nb, resources = step.preprocess(nb, resources)
-        except (ValidationError, KeyError, AttributeError, TypeError) as error:
-            raise PmkitError(f"{notebook}: the notebook's nbgrader metadata is damaged: {error}") from None
-        return nb
+        return sanitise(notebooks.read(notebook), resources(exercise, learner, self.db_url), notebook)
 
     def autograde(self, exercise: str, learner: str, notebook: Path) -> Any:
         """Grade one notebook and return the graded notebook, built from trusted data only.
@@ -461,3 +405,36 @@ class GradingCourse:
                 status, message = graded_cell_outcome(cells.get(grade.name, {}))
                 outcome.cells.append(CellResult(grade.name, grade.score, grade.max_score, status, message))
         return outcome
+
+
+#: What a grading worker calls for each submission: its graded payload and the seconds per stage (None: all kernel).
+GradeOne = Callable[[str, Path], tuple[str, "dict[str, float] | None"]]
+
+
+def exercise_worker(solutions: Path, exercise: str, *, cell_timeout: int, sandboxed: bool,
+                    submission_timeout: float | None) -> tuple[GradeOne, Callable[[], None]]:
+    """Inside a grading worker: a private course that grades ``exercise``; returns ``grade_one`` and ``close``.
+
+    The worker itself never runs learner code: each notebook runs in a sandboxed kernel and its
+    answers come back as data (:meth:`GradingCourse.autograde`); the payload is the graded notebook.
+    """
+    import nbformat
+
+    from pmkit.grading.sandbox import local_kernels
+
+    inner = max(10.0, submission_timeout - 3) if submission_timeout else None  # report it before the kill
+    course = GradingCourse(solutions=Path(solutions), sandboxed=sandboxed, cell_timeout=cell_timeout,
+                           submission_timeout=inner)
+    local_kernels(course.api.config)  # Unix sockets: no TCP warnings, nothing on the network
+
+    def grade_one(learner: str, path: Path) -> tuple[str, dict[str, float] | None]:
+        graded = course.autograde(exercise, learner, path)
+        return nbformat.writes(graded), course.timings
+
+    try:
+        course.generate(exercise)
+        course.runner(exercise)
+    except BaseException:
+        course.__exit__(None, None, None)
+        raise
+    return grade_one, lambda: course.__exit__(None, None, None)  # removes the private course folder

@@ -11,8 +11,8 @@ to its cell's maximum. Because a plain course's tests are arbitrary code that ma
 functions, they cannot run in pmkit's trusted interpreter: hidden tests run in the learner's
 (sandboxed) kernel, as in nbgrader, which is weaker than pmkit's own exercises.
 
-Parallel workers, the resume state, the lock and the time limits are :class:`pmkit.runs.runner.Grader`'s;
-:class:`PlainGrader` changes only what is graded and how it is saved.
+:class:`PlainCourse` is a source for the grading run (:class:`pmkit.runs.runner.Grader`), as a cohort
+is: parallel workers, the resume state, the lock and the time limits are the run's.
 """
 
 from __future__ import annotations
@@ -23,17 +23,19 @@ import os
 import shutil
 import time
 import warnings
-from multiprocessing.connection import Connection
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pmkit.runs.runner import FAILED, Grader, Outcome, _die_with_parent, _execution_problems, _Worker, serve
-from pmkit.cohort.collect import MAX_NOTEBOOK_BYTES
 from pmkit.errors import PmkitError
-from pmkit.grading.engine import gradebook, is_test_cell
-from pmkit.runs.resume import decide
+from pmkit.files import file_digest
+from pmkit.grading.engine import GradeOne
+from pmkit.grading.gradebook import check_db_url, clamp_grades, gradebook, resources, run_steps, sanitise
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES, execution_problems, is_test_cell
 
 CONFIG_FILE = "nbgrader_config.py"
+#: The file that makes a folder a pmkit cohort rather than a plain course (written by `pmkit cohort init`).
+COHORT_SETTINGS = "pmkit-cohort.json"
 #: Said in the output of every grading run on a plain course.
 TRUST_NOTE = ("note: this is a plain nbgrader course, so its hidden tests run inside the learner's kernel (sandboxed, "
               "as nbgrader runs them); pmkit's own exercises run them in a separate trusted interpreter instead")
@@ -41,9 +43,7 @@ TRUST_NOTE = ("note: this is a plain nbgrader course, so its hidden tests run in
 
 def is_plain_course(root: Path) -> bool:
     """True for an nbgrader course folder that is not a ``pmkit cohort init`` cohort."""
-    from pmkit.cohort.folder import SETTINGS
-
-    return (Path(root) / CONFIG_FILE).is_file() and not (Path(root) / SETTINGS).is_file()
+    return (Path(root) / CONFIG_FILE).is_file() and not (Path(root) / COHORT_SETTINGS).is_file()
 
 
 def load_config(root: Path, db_url: str | None = None) -> Any:
@@ -73,7 +73,7 @@ def load_config(root: Path, db_url: str | None = None) -> Any:
 
 
 class PlainCourse:
-    """A plain nbgrader course folder, as its own ``nbgrader_config.py`` describes it."""
+    """A plain nbgrader course folder, as its own ``nbgrader_config.py`` describes it; a source the run grades."""
 
     def __init__(self, root: Path, db_url: str | None = None) -> None:
         from nbgrader.coursedir import CourseDirectory
@@ -82,8 +82,6 @@ class PlainCourse:
         if not (root / CONFIG_FILE).is_file():
             raise PmkitError(f"{root}: no {CONFIG_FILE}; give an nbgrader course folder (or a `pmkit cohort init` one)")
         if db_url:
-            from pmkit.cohort.folder import check_db_url
-
             check_db_url(db_url)
         self.config = load_config(root, db_url)
         self.coursedir = CourseDirectory(config=self.config)
@@ -100,6 +98,11 @@ class PlainCourse:
         """The assignment's notebook names, as its gradebook knows them."""
         with gradebook(self.db_url) as book:
             return sorted(n.name for n in book.find_assignment(exercise).notebooks)
+
+    def start(self, exercise: str) -> list[str]:
+        """Check the assignment is in the gradebook, as ``nbgrader autograde`` requires; say where tests run."""
+        self.generate(exercise)
+        return [TRUST_NOTE]
 
     def generate(self, exercise: str) -> None:
         """Check the assignment is in the gradebook, as ``nbgrader autograde`` requires (this never generates it)."""
@@ -136,136 +139,39 @@ class PlainCourse:
             cells[name] = frozenset(c.metadata["nbgrader"]["grade_id"] for c in nb.cells if is_test_cell(c))
         return cells
 
+    def refusal(self, learner: str, path: Path) -> str | None:
+        """None: any student folder is graded, as nbgrader does."""
+        return None
 
-def _folder_digest(folder: Path) -> str:
-    """A submission folder's content hash: its notebooks' names and bytes."""
-    sha = hashlib.sha256()
-    for path in sorted(folder.glob("*.ipynb")):
-        sha.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return sha.hexdigest()
+    def fingerprint(self, path: Path) -> str:
+        """A submission folder's content hash: its notebooks' names and bytes."""
+        sha = hashlib.sha256()
+        for notebook in sorted(path.glob("*.ipynb")):
+            sha.update(notebook.name.encode() + b"\0" + bytes.fromhex(file_digest(notebook)))
+        return sha.hexdigest()
 
+    def open_worker(self, exercise: str, *, cell_timeout: int, sandboxed: bool,
+                    submission_timeout: float) -> tuple[GradeOne, Callable[[], None]]:
+        """In a worker: run each submission's notebooks in sandboxed kernels; the payload is their JSON."""
+        from pmkit.grading.sandbox import local_kernels
 
-def _resources(course: PlainCourse, exercise: str, student: str, notebook: str) -> dict[str, Any]:
-    """What nbgrader's converter hands its preprocessors for one notebook."""
-    return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
-            "nbgrader": {"student": student, "assignment": exercise, "notebook": notebook, "db_url": course.db_url}}
+        local_kernels(self.config)
+        inner = max(10.0, submission_timeout - 3) if submission_timeout else 120.0  # reported before the kill
+        self.notebooks(exercise)
 
+        def grade_one(learner: str, path: Path) -> tuple[str, None]:
+            executed = _execute(self, exercise, learner, path, cell_timeout, time.monotonic() + inner, sandboxed)
+            return json.dumps(executed), None
 
-def _run_steps(steps: list[type], course: PlainCourse, nb: Any, resources: dict[str, Any]) -> Any:
-    """Run nbgrader preprocessors, configured as the course configures them (a disabled one does nothing)."""
-    for step in steps:
-        nb, resources = step(config=course.config)(nb, resources)
-    return nb
+        return grade_one, lambda: None
 
-
-def _record_reply_error(**hook: Any) -> None:
-    """Nbgrader's own check: a cell whose reply is an error fails even if its traceback display was disabled."""
-    from nbgrader.preprocessors import Execute
-
-    Execute.on_cell_executed(None, **hook)  # type: ignore[arg-type]  # it uses only its arguments
-
-
-def _execute(course: PlainCourse, exercise: str, student: str, folder: Path, cell_timeout: int,
-             deadline: float, sandboxed: bool) -> dict[str, str]:
-    """Sanitise and run every notebook of one submission in the sandbox; notebook name to executed notebook JSON."""
-    import nbformat
-    from nbgrader.nbgraderformat import ValidationError
-    from nbgrader.preprocessors import (
-        CheckCellMetadata,
-        ClearOutput,
-        DeduplicateIds,
-        OverwriteCells,
-        OverwriteKernelspec,
-    )
-
-    from pmkit import notebooks
-    from pmkit.grading import sandbox
-
-    executed = {}
-    for name in course.notebooks(exercise):
-        path = folder / f"{name}.ipynb"
-        if not path.is_file():
-            continue  # scored 0 when saved, as nbgrader does
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            raise PmkitError(f"{path}: over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; not graded")
-        nb = notebooks.read(path)
-        try:
-            nb = _run_steps([ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata],
-                            course, nb, _resources(course, exercise, student, name))
-        except (ValidationError, KeyError, AttributeError, TypeError) as error:
-            raise PmkitError(f"{path}: the notebook's nbgrader metadata is damaged: {error}") from None
-        left = deadline - time.monotonic()
-        if left <= 1:
-            raise sandbox.SandboxError("stopped: the submission's time limit ran out before all its notebooks ran")
-        sandbox.run(nb, export_cells=set(), cell_timeout=cell_timeout, deadline=left, sandboxed=sandboxed,
-                    on_cell_executed=_record_reply_error)
-        executed[name] = nbformat.writes(nb)
-    return executed
-
-
-def _worker(conn: Connection, root: str, db_url: str, exercise: str, cell_timeout: int, sandboxed: bool = True,
-            submission_timeout: float | None = None) -> None:
-    """Run submissions sent over ``conn`` in sandboxed kernels until told to stop (the protocol of pmkit.runs.runner)."""
-    os.setsid()
-    _die_with_parent()
-    from pmkit.cohort.nbgrader_settings import local_kernels
-
-    course = PlainCourse(Path(root), db_url)
-    local_kernels(course.config)
-    inner = max(10.0, submission_timeout - 3) if submission_timeout else 120.0  # reported before the kill
-    def grade_one(learner: str, path: Path) -> tuple[str, None]:
-        executed = _execute(course, exercise, learner, path, cell_timeout, time.monotonic() + inner, sandboxed)
-        return json.dumps(executed), None
-
-    course.notebooks(exercise)
-    serve(conn, grade_one)
-
-
-class PlainGrader(Grader):
-    """Grade every new or changed submission of one assignment of a plain nbgrader course."""
-
-    def __init__(self, course: PlainCourse, exercise: str, **options: Any) -> None:
-        super().__init__(course, exercise, **options)  # type: ignore[arg-type]  # the parts of a Cohort it uses
-        self.course = course
-
-    def run(self) -> list[Outcome]:
-        """Say where hidden tests run, then grade as a cohort is graded."""
-        self._print(TRUST_NOTE)
-        return super().run()
-
-    def pending(self) -> tuple[list[tuple[str, Path, str]], list[Outcome]]:
-        """Submissions to grade now, and the unchanged ones skipped (any student folder is graded, as nbgrader does)."""
-        todo, last, skipped = [], [], []
-        with gradebook(self.course.db_url) as book:
-            in_book = {s.student_id for s in book.find_assignment(self.exercise).submissions}
-        for learner, folder in self.course.submissions(self.exercise).items():
-            sha = _folder_digest(folder)
-            previous = self.state.get(learner)
-            decision = decide(previous, sha, learner in in_book, self.force)
-            if decision.grade:
-                (last if decision.why else todo).append((learner, folder, sha))
-                if decision.why:
-                    self._print(f"{learner}: graded again: {decision.why}")
-            else:
-                status = FAILED if previous["status"] != "graded" else "graded"
-                skipped.append(Outcome(learner, status, previous["score"], previous["max_score"], 0.0,
-                                       decision.why or previous.get("reason", ""), skipped=True))
-        return todo + last, skipped
-
-    def _new_worker(self, context: Any, solutions: Path) -> _Worker:
-        return _Worker(context, _worker, str(self.course.root), self.course.db_url, self.exercise, self.cell_timeout,
-                       self.sandboxed, self.submission_timeout)
-
-    def _diagnose(self, task: tuple[str, Path, str] | None, reason: str) -> str:
-        return reason
-
-    def _save_graded(self, learner: str, payload: str) -> tuple[float, float, str]:
+    def save_graded(self, exercise: str, learner: str, payload: str) -> tuple[float, float, str]:
         """Finish nbgrader's autograde of one submission in the parent: files, scores, late policy."""
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader code vs SQLAlchemy 2.0
-            return self._finish(learner, payload)
+            return self._finish(exercise, learner, payload)
 
-    def _finish(self, learner: str, payload: str) -> tuple[float, float, str]:
+    def _finish(self, exercise: str, learner: str, payload: str) -> tuple[float, float, str]:
         """Save one submission's executed notebooks as nbgrader's Autograde converter would."""
         import nbformat
         from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -277,55 +183,85 @@ class PlainGrader(Grader):
             SaveAutoGrades,
         )
 
-        course, exercise = self.course, self.exercise
         executed = json.loads(payload)
-        source = course.folder("submitted", learner, exercise)
-        dest = course.folder("autograded", learner, exercise)
-        with gradebook(course.db_url) as book:
+        source = self.folder("submitted", learner, exercise)
+        dest = self.folder("autograded", learner, exercise)
+        with gradebook(self.db_url) as book:
             book.update_or_create_student(learner)
-            timestamp = course.coursedir.get_existing_timestamp(str(source))
+            timestamp = self.coursedir.get_existing_timestamp(str(source))
             book.update_or_create_submission(exercise, learner, **({"timestamp": timestamp} if timestamp else {}))
-        _copy_files(course, source, dest, exercise)
+        _copy_files(self, source, dest, exercise)
         (dest / "FAILED.txt").unlink(missing_ok=True)
         notes = []
-        tests = course.test_cells(exercise)
-        for name in course.notebooks(exercise):
+        tests = self.test_cells(exercise)
+        for name in self.notebooks(exercise):
             if name not in executed:
-                _zero_missing(course.db_url, exercise, learner, name)
+                _zero_missing(self.db_url, exercise, learner, name)
                 (dest / f"{name}.ipynb").unlink(missing_ok=True)
                 notes.append(f"{name}.ipynb not submitted, scored 0")
                 continue
             nb = nbformat.reads(executed[name], as_version=4)
-            resources = _resources(course, exercise, learner, name)
-            nb = _run_steps([IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades], course, nb,
-                            resources)
-            _clamp(course.db_url, exercise, learner, name)
-            nb = _run_steps([AssignLatePenalties, CheckCellMetadata], course, nb, resources)
+            found = resources(exercise, learner, self.db_url, name)
+            nb = run_steps([IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades], nb, found,
+                           self.config)
+            clamp_grades(self.db_url, exercise, learner, name)
+            nb = run_steps([AssignLatePenalties, CheckCellMetadata], nb, found, self.config)
             nbformat.write(nb, dest / f"{name}.ipynb")
             missing = sorted(tests[name] - {c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
                                             for c in nb.cells})
             if missing:
                 notes.append(f"{name}: test cell(s) missing from the submission, scored 0: {', '.join(missing)}")
-            notes += [f"{name}: {problem}" for problem in _execution_problems(nb)]
+            notes += [f"{name}: {problem}" for problem in execution_problems(nb)]
         score = maximum = 0.0
-        with gradebook(course.db_url) as book:
-            for name in course.notebooks(exercise):
+        with gradebook(self.db_url) as book:
+            for name in self.notebooks(exercise):
                 for grade in book.find_submission_notebook(name, exercise, learner).grades:
                     if grade.name in tests[name]:
                         score, maximum = score + (grade.auto_score or 0), maximum + grade.max_score
         return score, maximum, "; ".join(notes)
 
-    def _save_failed(self, learner: str, reason: str) -> None:
+    def save_failed(self, exercise: str, learner: str, reason: str) -> None:
         """No stale grades: drop automatic scores (an instructor's stay) and say why in the autograded folder."""
-        from pmkit.grading.regrade import drop_automatic_grades
+        from pmkit.grading.regrade import record_failure
 
-        drop_automatic_grades(self.course.db_url, self.exercise, learner)
-        dest = self.course.folder("autograded", learner, self.exercise)
-        dest.mkdir(parents=True, exist_ok=True)
-        for name in self.course.notebooks(self.exercise):
-            (dest / f"{name}.ipynb").unlink(missing_ok=True)
-        (dest / "FAILED.txt").write_text(f"Grading failed: {reason}\nThe submission is kept in submitted/.\n",
-                                         encoding="utf-8")
+        record_failure(self.db_url, exercise, learner, self.folder("autograded", learner, exercise),
+                       self.notebooks(exercise), reason)
+
+    def diagnose(self, exercise: str, path: Path, reason: str) -> str:
+        """Nbgrader's own reason: a plain course has no releases pmkit could compare with."""
+        return reason
+
+
+def _execute(course: PlainCourse, exercise: str, student: str, folder: Path, cell_timeout: int,
+             deadline: float, sandboxed: bool) -> dict[str, str]:
+    """Sanitise and run every notebook of one submission in the sandbox; notebook name to executed notebook JSON."""
+    import nbformat
+
+    from pmkit import notebooks
+    from pmkit.grading import sandbox
+
+    executed = {}
+    for name in course.notebooks(exercise):
+        path = folder / f"{name}.ipynb"
+        if not path.is_file():
+            continue  # scored 0 when saved, as nbgrader does
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise PmkitError(f"{path}: over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; not graded")
+        nb = sanitise(notebooks.read(path), resources(exercise, student, course.db_url, name), path, course.config)
+        left = deadline - time.monotonic()
+        if left <= 1:
+            raise sandbox.SandboxError("stopped: the submission's time limit ran out before all its notebooks ran")
+        sandbox.run(nb, export_cells=set(), cell_timeout=cell_timeout, deadline=left, sandboxed=sandboxed,
+                    on_cell_executed=_record_reply_error)
+        executed[name] = nbformat.writes(nb)
+    return executed
+
+
+def _record_reply_error(**hook: Any) -> None:
+    """Nbgrader's own check: a cell whose reply is an error fails even if its traceback display was disabled."""
+    from nbgrader.preprocessors import Execute
+
+    Execute.on_cell_executed(None, **hook)  # type: ignore[arg-type]  # it uses only its arguments
 
 
 def _copy_files(course: PlainCourse, source: Path, dest: Path, exercise: str) -> None:
@@ -352,13 +288,4 @@ def _zero_missing(db_url: str, exercise: str, learner: str, notebook: str) -> No
         for grade in book.find_submission_notebook(notebook, exercise, learner).grades:
             grade.auto_score = 0
             grade.needs_manual_grade = False
-        book.db.commit()
-
-
-def _clamp(db_url: str, exercise: str, learner: str, notebook: str) -> None:
-    """Each automatic score within its cell's 0..maximum: learner code in the kernel may fake a test's output."""
-    with gradebook(db_url) as book:
-        for grade in book.find_submission_notebook(notebook, exercise, learner).grades:
-            if grade.auto_score is not None:
-                grade.auto_score = min(max(grade.auto_score, 0), grade.max_score)
         book.db.commit()

@@ -9,8 +9,10 @@ whole, as before, so the report shows it as failed rather than scored.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
+from pathlib import Path
 
-from pmkit.grading.engine import gradebook
+from pmkit.grading.gradebook import gradebook
 
 
 def drop_automatic_grades(db_url: str, exercise: str, learner: str) -> bool:
@@ -38,3 +40,14 @@ def drop_automatic_grades(db_url: str, exercise: str, learner: str) -> bool:
                 comment.auto_comment = None
         book.db.commit()
         return True
+
+
+def record_failure(db_url: str, exercise: str, learner: str, folder: Path, notebooks: Iterable[str],
+                   reason: str) -> None:
+    """A failed grade, recorded: no stale automatic scores, no stale graded notebook, and ``FAILED.txt`` saying why."""
+    drop_automatic_grades(db_url, exercise, learner)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in notebooks:
+        (folder / f"{name}.ipynb").unlink(missing_ok=True)
+    (folder / "FAILED.txt").write_text(f"Grading failed: {reason}\nThe submission is kept in submitted/.\n",
+                                       encoding="utf-8")

@@ -33,8 +33,8 @@ MAX_TEXT = 4000
 
 def _run_tests(namespace: dict[str, Any], tests: list[dict[str, Any]], answers: dict[str, Any]) -> list[dict]:
     """Run every test cell against the learner's answers; never raises."""
-    from pmkit.grading import answers as plain
     from pmkit.exercises.checks import CheckFailed
+    from pmkit.grading import answers as plain
 
     results = []
     for test in tests:

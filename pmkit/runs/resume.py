@@ -119,7 +119,7 @@ class ResumeState:
 
     def save(self) -> None:
         """Write the state so that a kill mid-write leaves the previous file whole."""
-        from pmkit.cohort.folder import write_json_atomic
+        from pmkit.files import write_json_atomic
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.path, self.entries)

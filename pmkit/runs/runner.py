@@ -1,36 +1,36 @@
-"""Grading a whole cohort: parallel workers, hard time limits, resumable, one broken notebook never stops the rest.
+"""Grading many submissions: parallel workers, hard time limits, resumable, one broken notebook never stops the rest.
 
-Each worker is a long-lived process in its own process group with a private nbgrader course
-(:class:`pmkit.grading.engine.GradingCourse`, the same engine ``pmkit check`` uses), so kernels run in
-parallel without sharing a SQLite gradebook. The parent alone writes to the cohort's gradebook,
-through nbgrader's own ``SaveAutoGrades``, one submission at a time, and records each outcome in
-``.pmkit/grading-<exercise>.json`` right away: a run killed midway resumes where it stopped, and
-nothing is counted twice. A worker that overruns its deadline (an infinite loop that swallows
-KeyboardInterrupt, say) is killed with its kernel and replaced.
+The runner grades any :class:`~pmkit.runs.source.GradingSource` (a pmkit cohort, or any nbgrader
+course). Each worker is a long-lived process in its own process group that asks the source to get
+ready (for a pmkit exercise, a private :class:`~pmkit.grading.engine.GradingCourse`, the engine
+``pmkit check`` uses), so kernels run in parallel without sharing a SQLite gradebook. The parent alone
+saves results, through the source, one submission at a time, and records each outcome in the resume
+state right away: a run killed midway resumes where it stopped, and nothing is counted twice. A worker
+that overruns its deadline (an infinite loop that swallows KeyboardInterrupt, say) is killed with its
+kernel and replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import multiprocessing as mp
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TextIO
 
-from pmkit.cohort.folder import Cohort, digest
-from pmkit.cohort.collect import MAX_NOTEBOOK_BYTES
-from pmkit.errors import PmkitError
-from pmkit.grading.engine import gradebook
+from pmkit.errors import DamagedMetadata, NotebookUnreadable, PmkitError
+from pmkit.grading.engine import GradeOne
+from pmkit.operator_errors import explain, last_meaningful_line
 from pmkit.runs.lock import cohort_lock
+from pmkit.runs.messages import Failed, Graded, Ready, Task
 from pmkit.runs.resume import ResumeState, decide
+from pmkit.runs.source import GradingSource
 
 GRADED, FAILED = "graded", "failed"
 
@@ -61,85 +61,58 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _short_reason(error: BaseException) -> str:
-    from pmkit.operator_errors import last_meaningful_line
-
+def short_reason(error: BaseException) -> str:
+    """One line for a summary row: what went wrong with this submission, by the kind of error it was."""
+    if isinstance(error, NotebookUnreadable):
+        return error.reason[:300]
     text = str(error)
-    if "not a readable notebook" in text or "not a valid notebook" in text:
-        return text.split(": ", 1)[-1].strip()[:300]
-    for marker in ("NotJSONError", "JSONDecodeError", "DeadKernelError", "CellTimeoutError", "Timeout"):
-        if marker in text:
-            line = next((x for x in text.splitlines() if marker in x), marker)
-            return line.strip()[-300:]
-    if "nbgrader could not grade it" in text:
-        return "nbgrader could not grade it: " + last_meaningful_line(text.split("nbgrader could not grade it:", 1)[1])
     return last_meaningful_line(text) if text.strip() else repr(error)
 
 
-def _worker(conn: Connection, solutions: str, exercise: str, cell_timeout: int, sandboxed: bool = True,
-            submission_timeout: float | None = None) -> None:
-    """Grade submissions sent over ``conn`` until told to stop.
-
-    The worker itself never runs learner code: each notebook runs in a sandboxed kernel and its
-    answers come back as data (:meth:`pmkit.grading.engine.GradingCourse.autograde`).
-    """
+def _worker(conn: Connection, source: GradingSource, exercise: str, options: dict[str, Any]) -> None:
+    """A worker process: get ready through the source, then grade what the parent sends until told to stop."""
     os.setsid()
     _die_with_parent()
-    import nbformat
-
-    from pmkit.grading.engine import GradingCourse
-    from pmkit.cohort.nbgrader_settings import local_kernels
-
-    inner = max(10.0, submission_timeout - 3) if submission_timeout else None  # report it before the kill
-    course = GradingCourse(solutions=Path(solutions), sandboxed=sandboxed, cell_timeout=cell_timeout,
-                           submission_timeout=inner)
-    local_kernels(course.api.config)  # Unix sockets: no TCP warnings, nothing on the network
-    def grade_one(learner: str, path: Path) -> tuple[str, dict[str, float]]:
-        graded = course.autograde(exercise, learner, path)
-        return nbformat.writes(graded), course.timings
-
+    grade_one, close = source.open_worker(exercise, **options)
     try:
-        course.generate(exercise)
-        course.runner(exercise)
         serve(conn, grade_one)
     finally:
-        course.__exit__(None, None, None)  # removes the private course folder
+        close()
 
 
-def serve(conn: Connection, grade_one: Callable[[str, Path], tuple[str, dict[str, float] | None]]) -> None:
-    """A worker's side of the protocol: say ready, then grade each ``(learner, path)`` sent until ``None``.
+def serve(conn: Connection, grade_one: GradeOne) -> None:
+    """A worker's side of the protocol: say :class:`Ready`, then grade each :class:`Task` sent until ``None``.
 
-    ``grade_one`` returns the graded notebook's text and its timings (None: the whole time is the
-    kernel's). A failure is reported, never the run's end; one outside nbgrader's handling is retried.
+    A failure is reported, never the run's end; one outside pmkit's own errors is retried by the next run.
     """
     try:
-        conn.send(("ready",))
+        conn.send(Ready())
         while True:
             task = conn.recv()
             if task is None:
                 break
-            learner, path = task
             start = time.perf_counter()
             try:
-                payload, timings = grade_one(learner, Path(path))
+                payload, timings = grade_one(task.learner, Path(task.path))
                 seconds = time.perf_counter() - start
-                conn.send(("ok", learner, payload, seconds, timings if timings is not None else {"kernel": seconds}))
+                conn.send(Graded(task.learner, payload, seconds, {"kernel": seconds} if timings is None else timings))
             except Exception as error:
-                conn.send(("failed", learner, _short_reason(error), time.perf_counter() - start,
-                           not isinstance(error, PmkitError)))
+                conn.send(Failed(task.learner, short_reason(error), time.perf_counter() - start,
+                                 retry=not isinstance(error, PmkitError),
+                                 damaged_metadata=isinstance(error, DamagedMetadata)))
     except (EOFError, BrokenPipeError):
         pass
 
 
 class _Worker:
-    def __init__(self, context: Any, target: Callable[..., None], *args: Any) -> None:
-        """Start ``target(conn, *args)`` in a worker process: the parent keeps the other end of ``conn``."""
+    def __init__(self, context: Any, source: GradingSource, exercise: str, options: dict[str, Any]) -> None:
+        """Start a worker process for ``exercise``: the parent keeps its end of the pipe."""
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=target, args=(child, *args), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, source, exercise, options), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
-        self.task: tuple[str, Path, str] | None = None
+        self.task: Task | None = None
         self.deadline = 0.0
         self.started = 0.0
 
@@ -150,100 +123,43 @@ class _Worker:
 
 
 class Grader:
-    """Grade every new or changed submission of one exercise in a cohort."""
+    """Grade every new or changed submission of one exercise of a course, in parallel and resumably."""
 
-    def __init__(self, cohort: Cohort, exercise: str, *, workers: int = 2, cell_timeout: int = 30,
+    def __init__(self, source: GradingSource, exercise: str, *, workers: int = 2, cell_timeout: int = 30,
                  submission_timeout: int | None = None, force: bool = False, out: TextIO = sys.stderr,
                  sandboxed: bool = True) -> None:
-        self.cohort, self.exercise, self.force, self.out = cohort, exercise, force, out
+        self.source, self.exercise, self.force, self.out = source, exercise, force, out
         self.sandboxed = sandboxed
         #: Seconds spent per stage of grading (sandboxed kernel, trusted tests, ...), summed over submissions.
         self.timings: dict[str, float] = {}
         self.workers = max(1, workers)
         self.cell_timeout = cell_timeout
         self.submission_timeout = submission_timeout or max(60, cell_timeout * 4)
-        self.resume = ResumeState(cohort.root, exercise)
+        self.resume = ResumeState(source.root, exercise)
         self.state_path = self.resume.path
         self.state = self.resume.entries
-
-    # --- bookkeeping in the parent -------------------------------------------------------------
 
     def _record(self, outcome: Outcome, sha: str) -> None:
         self.resume.finish(outcome.learner, sha, outcome.status, outcome.score, outcome.max_score, outcome.seconds,
                            outcome.reason, outcome.retry)
 
-    @functools.cached_property
-    def test_cells(self) -> frozenset[str]:
-        """Grade ids of the exercise's autograder test cells, read from its source once per run."""
-        import nbformat
+    def pending(self) -> tuple[list[Task], list[Outcome]]:
+        """Submissions to grade now, and the ones skipped: unchanged, or refused by the source (not on the roster)."""
+        from pmkit.grading.gradebook import gradebook
 
-        source = nbformat.read(self.cohort.solutions / self.exercise / f"{self.exercise}.ipynb", as_version=4)
-        return frozenset(c.metadata["nbgrader"]["grade_id"] for c in source.cells if _is_test_cell(c))
-
-    def _save_graded(self, learner: str, notebook_json: str) -> tuple[float, float, str]:
-        """Write an autograded notebook into the cohort and its scores into the gradebook.
-
-        Returns the autograded score, the maximum (from the source, so a deleted test cell still
-        counts) and a note naming any test cell missing from the submission.
-        """
-        import nbformat
-
-        from pmkit.cohort import deadlines
-        from pmkit.grading.engine import save_autogrades
-
-        folder = self.cohort.root / "autograded" / learner / self.exercise
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "FAILED.txt").unlink(missing_ok=True)
-        (folder / f"{self.exercise}.ipynb").write_text(notebook_json, encoding="utf-8")
-        nb = nbformat.reads(notebook_json, as_version=4)
-        tests = self.test_cells
-        missing = sorted(tests - {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells})
-        notes = [f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}"] if missing else []
-        notes += _execution_problems(nb)
-        note = "; ".join(notes)
-        save_autogrades(self.cohort.db_url, self.exercise, learner, nb,  # scores clamped to each cell's maximum
-                         fields=deadlines.submission_fields(self.cohort.root, self.exercise, learner),
-                         penalty=lambda graded, resources: deadlines.assign_penalty(self.cohort.root, graded,
-                                                                                    resources))
-        with gradebook(self.cohort.db_url) as book:
-            notebook = book.find_submission_notebook(self.exercise, self.exercise, learner)
-            grades = [g for g in notebook.grades if g.name in tests]
-            return float(sum(g.auto_score or 0 for g in grades)), float(sum(g.max_score for g in grades)), note
-
-    def _save_failed(self, learner: str, reason: str) -> None:
-        """No stale grades: drop this learner's automatic scores (an instructor's grades and comments stay)."""
-        from pmkit.grading.regrade import drop_automatic_grades
-
-        drop_automatic_grades(self.cohort.db_url, self.exercise, learner)
-        folder = self.cohort.root / "autograded" / learner / self.exercise
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{self.exercise}.ipynb").unlink(missing_ok=True)
-        (folder / "FAILED.txt").write_text(f"Grading failed: {reason}\nThe submission is kept in submitted/.\n",
-                                           encoding="utf-8")
-
-    # --- the run ---------------------------------------------------------------------------------
-
-    def pending(self) -> tuple[list[tuple[str, Path, str]], list[Outcome]]:
-        """Submissions to grade now, and the ones skipped: unchanged, or filed for someone not on the roster."""
         todo, last, skipped = [], [], []
-        roster = set(self.cohort.learner_ids())
-        with gradebook(self.cohort.db_url) as book:
+        with gradebook(self.source.db_url) as book:
             in_book = {s.student_id for s in book.find_assignment(self.exercise).submissions}
-        for learner, path in self.cohort.submissions(self.exercise).items():
-            if learner not in roster:
-                skipped.append(Outcome(learner, FAILED, None, None, 0.0,
-                                       f"submitted/{learner}/ is not on the roster: add them with `pmkit cohort "
-                                       "roster`, or remove the folder; not graded"))
+        for learner, path in self.source.submissions(self.exercise).items():
+            refusal = self.source.refusal(learner, path)
+            if refusal:
+                skipped.append(Outcome(learner, FAILED, None, None, 0.0, refusal))
                 continue
-            if path.stat().st_size > MAX_NOTEBOOK_BYTES:  # never load a zip bomb into a kernel
-                skipped.append(Outcome(learner, FAILED, None, None, 0.0, f"{path.stat().st_size / 2**20:.0f} MB is "
-                                       f"over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; not graded"))
-                continue
-            sha = digest(path)
+            sha = self.source.fingerprint(path)
             previous = self.state.get(learner)
             decision = decide(previous, sha, learner in in_book, self.force)
             if decision.grade:
-                (last if decision.why else todo).append((learner, path, sha))  # suspects go last
+                (last if decision.why else todo).append(Task(learner, path, sha))  # suspects go last
                 if decision.why:
                     self._print(f"{learner}: graded again: {decision.why}")
             else:
@@ -253,8 +169,8 @@ class Grader:
         return todo + last, skipped
 
     def run(self) -> list[Outcome]:
-        """Grade under the cohort's lock; Ctrl-C or SIGTERM stops within seconds, keeping what was graded."""
-        with cohort_lock(self.cohort.root, f"grading {self.exercise}"):
+        """Grade under the course's lock; Ctrl-C or SIGTERM stops within seconds, keeping what was graded."""
+        with cohort_lock(self.source.root, f"grading {self.exercise}"):
             previous = signal.signal(signal.SIGTERM, _interrupt)
             try:
                 return self._run()
@@ -265,7 +181,8 @@ class Grader:
         """Grade, print progress and return every submission's outcome (skipped ones included)."""
         if self.resume.warning:
             self._print(f"warning: {self.resume.warning}")
-        self.cohort.generate(self.exercise)  # the assignment and its grade cells exist in the gradebook
+        for line in self.source.start(self.exercise):  # the assignment and its grade cells exist in the gradebook
+            self._print(line)
         todo, outcomes = self.pending()
         total = len(todo)
         if skipped := sum(o.status != FAILED or o.learner in self.state for o in outcomes):
@@ -273,22 +190,21 @@ class Grader:
         if not todo:
             return outcomes
         context = mp.get_context("fork")
-        solutions = self.cohort.solutions.resolve()
         if self.sandboxed:
             from pmkit.grading import sandbox
 
             sandbox.require()  # said once, before any worker starts
-        pool = [self._new_worker(context, solutions) for _ in range(min(self.workers, total))]
+        pool = [self._new_worker(context) for _ in range(min(self.workers, total))]
         queue = list(todo)
         done = 0
 
         def dispatch(worker: _Worker) -> None:
             if worker.ready and worker.task is None and queue:
                 worker.task = queue.pop(0)
-                self.resume.start(worker.task[0], worker.task[2])  # before it runs: a killed run leaves the mark
+                self.resume.start(worker.task.learner, worker.task.sha)  # before it runs: a killed run leaves the mark
                 worker.started = time.perf_counter()
                 worker.deadline = worker.started + self.submission_timeout
-                worker.conn.send(worker.task[:2])
+                worker.conn.send(worker.task)
 
         try:
             while done < total:
@@ -302,47 +218,36 @@ class Grader:
                         try:
                             message = worker.conn.recv()
                         except (EOFError, ConnectionResetError):
-                            message = ("died",)
-                        if message[0] == "ready":
+                            message = None  # the worker died
+                        if isinstance(message, Ready):
                             worker.ready = True
                             continue
-                        if message[0] in ("ok", "failed"):
+                        if isinstance(message, Graded | Failed):
                             worker.task = None
                             dispatch(worker)  # keep the worker busy while this result is saved
-                        if message[0] == "ok":
-                            for stage, seconds in message[4].items():
-                                self.timings[stage] = self.timings.get(stage, 0.0) + seconds
-                            saving = time.perf_counter()
-                            outcome = self._saved(message[1], message[2], message[3])
-                            self.timings["save"] = self.timings.get("save", 0.0) + time.perf_counter() - saving
-                        elif message[0] == "failed":
-                            reason = self._diagnose(finished, message[2])
-                            self._save_failed(message[1], reason)
-                            outcome = Outcome(message[1], FAILED, None, None, message[3], reason,
-                                              retry=bool(message[4:5] and message[4]))
+                        if isinstance(message, Graded):
+                            outcome = self._saved(message)
+                        elif isinstance(message, Failed):
+                            outcome = self._failed(message, finished)
                         elif finished is not None:
-                            reason = "the grading process died (a crashed kernel or too much memory)"
-                            self._save_failed(finished[0], reason)
-                            outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason,
-                                              retry=True)
-                            pool[index] = self._replace(worker, context, solutions)
+                            outcome = self._lost(finished, now - worker.started, "the grading process died (a "
+                                                 "crashed kernel or too much memory)")
+                            pool[index] = self._replace(worker, context)
                         else:
                             raise RuntimeError("a grading worker could not start; run with --workers 1 to see why")
                     elif finished is not None and now > worker.deadline:
-                        reason = (f"stopped after {self.submission_timeout} s: an endless loop, or one that ignores "
-                                  "interrupts")
-                        self._save_failed(finished[0], reason)
-                        outcome = Outcome(finished[0], FAILED, None, None, now - worker.started, reason, retry=True)
-                        pool[index] = self._replace(worker, context, solutions)
+                        outcome = self._lost(finished, now - worker.started, f"stopped after {self.submission_timeout}"
+                                             " s: an endless loop, or one that ignores interrupts")
+                        pool[index] = self._replace(worker, context)
                     if outcome is not None:
-                        self._record(outcome, finished[2] if finished else "")
+                        self._record(outcome, finished.sha if finished else "")
                         outcomes.append(outcome)
                         done += 1
                         self._progress(done, total, outcome)
         except KeyboardInterrupt:
             for worker in pool:
                 worker.kill()
-            self.resume.abandon([w.task[0] for w in pool if w.task] + [t[0] for t in queue])
+            self.resume.abandon([w.task.learner for w in pool if w.task] + [t.learner for t in queue])
             graded = sum(not o.skipped for o in outcomes)
             raise GradingInterrupted(f"interrupted: {graded} of {total} submission(s) graded in this run and kept; "
                                      f"{total - graded} not yet. Run the same command again to resume.") from None
@@ -356,34 +261,43 @@ class Grader:
                     worker.kill()
         return outcomes
 
-    def _diagnose(self, task: tuple[str, Path, str] | None, reason: str) -> str:
-        """Nbgrader's reason, or ours when the notebook is another exercise's or an older release's."""
-        from pmkit.cohort.collect import exercise_grade_ids, submission_problem
-
-        if task is None or "metadata" not in reason:
-            return reason
-        return submission_problem(task[1], self.exercise, exercise_grade_ids(self.cohort.solutions)) or reason
-
-    def _saved(self, learner: str, notebook_json: str, seconds: float) -> Outcome:
-        """Save one graded notebook; a failure here is this submission's (and the run's, so retried), not the end."""
-        from pmkit.operator_errors import explain
-
+    def _saved(self, message: Graded) -> Outcome:
+        """Save one graded submission; a failure here is this submission's (and the run's, so retried), not the end."""
+        for stage, seconds in message.timings.items():
+            self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+        saving = time.perf_counter()
         try:
-            score, maximum, note = self._save_graded(learner, notebook_json)
+            score, maximum, note = self.source.save_graded(self.exercise, message.learner, message.payload)
         except Exception as error:  # a damaged result or a gradebook hiccup must not end the others' grading
-            reason = explain(error, self.cohort.db_url) or f"its grades could not be saved: {error}"[:300]
+            reason = explain(error, self.source.db_url) or f"its grades could not be saved: {error}"[:300]
             with contextlib.suppress(Exception):
-                self._save_failed(learner, reason)
-            return Outcome(learner, FAILED, None, None, seconds, reason, retry=True)
-        return Outcome(learner, GRADED, score, maximum, seconds, note)
+                self.source.save_failed(self.exercise, message.learner, reason)
+            return Outcome(message.learner, FAILED, None, None, message.seconds, reason, retry=True)
+        finally:
+            self.timings["save"] = self.timings.get("save", 0.0) + time.perf_counter() - saving
+        return Outcome(message.learner, GRADED, score, maximum, message.seconds, note)
 
-    def _new_worker(self, context: Any, solutions: Path) -> _Worker:
-        return _Worker(context, _worker, str(solutions), self.exercise, self.cell_timeout, self.sandboxed,
-                       self.submission_timeout)
+    def _failed(self, message: Failed, task: Task | None) -> Outcome:
+        """A worker's failure: the source may say more (another exercise's notebook), then it is recorded."""
+        reason = message.reason
+        if message.damaged_metadata and task is not None:
+            reason = self.source.diagnose(self.exercise, task.path, reason)
+        self.source.save_failed(self.exercise, message.learner, reason)
+        return Outcome(message.learner, FAILED, None, None, message.seconds, reason, retry=message.retry)
 
-    def _replace(self, worker: _Worker, context: Any, solutions: Path) -> _Worker:
+    def _lost(self, task: Task, seconds: float, reason: str) -> Outcome:
+        """A submission whose worker died or overran: recorded as failed, and tried again by the next run."""
+        self.source.save_failed(self.exercise, task.learner, reason)
+        return Outcome(task.learner, FAILED, None, None, seconds, reason, retry=True)
+
+    def _new_worker(self, context: Any) -> _Worker:
+        options = {"cell_timeout": self.cell_timeout, "sandboxed": self.sandboxed,
+                   "submission_timeout": self.submission_timeout}
+        return _Worker(context, self.source, self.exercise, options)
+
+    def _replace(self, worker: _Worker, context: Any) -> _Worker:
         worker.kill()
-        return self._new_worker(context, solutions)
+        return self._new_worker(context)
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -400,23 +314,6 @@ class Grader:
 def _interrupt(signum: int, frame: Any) -> None:
     """SIGTERM stops a grading run as Ctrl-C does: cleanly, keeping what was graded."""
     raise KeyboardInterrupt
-
-
-def _execution_problems(nb: Any) -> list[str]:
-    """Timeouts and dead kernels in a graded notebook, worth a note beside its score."""
-    notes = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("ename", "") if output.get("output_type") == "error" else ""
-            if "Timeout" in name or "DeadKernel" in name:
-                notes.append(f"cell {cell.get('id', '?')}: {name}")
-    return notes
-
-
-def _is_test_cell(cell: Any) -> bool:
-    """An autograder test cell: graded, and neither a written answer nor a task."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution") and not meta.get("task")
 
 
 def summary(outcomes: list[Outcome]) -> str:
