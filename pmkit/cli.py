@@ -7,8 +7,9 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pmkit import __version__
 from pmkit.errors import PmkitError
@@ -329,6 +330,17 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     return 0  # not reached: the hub replaces this process
 
 
+def _command(group: Any, func: Callable[[argparse.Namespace], int], name: str, cohort: bool = False,
+             **described: str) -> argparse.ArgumentParser:
+    """A subcommand that runs ``func``; a cohort's command also takes ``--cohort`` and ``--db``."""
+    parser = group.add_parser(name, **described)
+    parser.set_defaults(func=func)
+    if cohort:
+        parser.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
+        parser.add_argument("--db", help="gradebook SQLAlchemy URL, overriding the cohort's (e.g. postgresql://...)")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="pmkit", description="Tools for the APM vs JPM course.")
@@ -337,74 +349,67 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = commands.add_parser("data", help="check the course's data files")
     data_commands = data.add_subparsers(dest="data_command", required=True)
-    check = data_commands.add_parser("check", help="load and validate every role table")
-    check.set_defaults(func=_cmd_data_check)
+    _command(data_commands, _cmd_data_check, "check", help="load and validate every role table")
 
-    check_nb = commands.add_parser(
-        "check", help="grade your own exercise notebook, hidden tests included; exit 1 unless all pass",
-        description="Grade a copy of your exercise notebook with nbgrader, hidden tests included, and print "
-                    "each question's result and feedback. Exits 1 if any autograded test fails.")
+    check_nb = _command(commands, _cmd_check, "check",
+                        help="grade your own exercise notebook, hidden tests included; exit 1 unless all pass",
+                        description="Grade a copy of your exercise notebook with nbgrader, hidden tests included, and "
+                                    "print each question's result and feedback. Exits 1 if any autograded test fails.")
     check_nb.add_argument("path", help="your notebook, e.g. exercises/prd/prd.ipynb")
     check_nb.add_argument("--exercise", help="the exercise id, if the file was renamed")
     check_nb.add_argument("--no-sandbox", action="store_true",
                           help="run the notebook without the sandbox (only where bubblewrap cannot run; your "
                                "code then runs with your files in reach)")
-    check_nb.set_defaults(func=_cmd_check)
-    progress_cmd = commands.add_parser(
-        "progress", help="what you have done and what is left: chapter checks and pmkit check results")
-    progress_cmd.set_defaults(func=_cmd_progress)
-
-    def cohort_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
-        command.add_argument("--db", help="gradebook SQLAlchemy URL, overriding the cohort's (e.g. postgresql://...)")
+    _command(commands, _cmd_progress, "progress",
+             help="what you have done and what is left: chapter checks and pmkit check results")
 
     cohort = commands.add_parser("cohort", help="create a cohort: a course folder with a roster and gradebook")
     cohort_commands = cohort.add_subparsers(dest="cohort_command", required=True)
-    init = cohort_commands.add_parser("init", help="create a cohort folder and import its roster",
-                                      description="Create an nbgrader course folder for a cohort whose sources are "
-                                                  "this course's solutions/, and import the roster (CSV with id, "
-                                                  "first_name, last_name, email; all rows or none).")
+    init = _command(cohort_commands, _cmd_cohort_init, "init",
+                    help="create a cohort folder and import its roster",
+                    description="Create an nbgrader course folder for a cohort whose sources are this course's "
+                                "solutions/, and import the roster (CSV with id, first_name, last_name, email; all "
+                                "rows or none).")
     init.add_argument("dir", help="the folder to create")
     init.add_argument("--roster", required=True, help="roster CSV")
     init.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite in the folder)")
     init.add_argument("--instructors", help="comma-separated hub user names that get Formgrader on the cohort's hub")
     init.add_argument("--exchange", help="nbgrader's exchange folder for a hub cohort (default: <dir>/exchange)")
-    init.set_defaults(func=_cmd_cohort_init)
-    roster = cohort_commands.add_parser("roster", help="add or update learners from a roster CSV (all rows or none)")
+    roster = _command(cohort_commands, _cmd_cohort_roster, "roster",
+                      help="add or update learners from a roster CSV (all rows or none)",
+                      cohort=True)
     roster.add_argument("roster", help="roster CSV with id, first_name, last_name, email")
-    cohort_options(roster)
-    roster.set_defaults(func=_cmd_cohort_roster)
-    upgrade = cohort_commands.add_parser(
-        "upgrade", help="rewrite a cohort's nbgrader_config.py made by an older pmkit (the old one is kept)")
+    upgrade = _command(cohort_commands, _cmd_cohort_upgrade, "upgrade",
+                       help="rewrite a cohort's nbgrader_config.py made by an older pmkit (the old one is kept)")
     upgrade.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
-    upgrade.set_defaults(func=_cmd_cohort_upgrade)
 
-    release = commands.add_parser("release", help="generate student versions in the cohort's gradebook")
+    release = _command(commands, _cmd_release, "release",
+                       help="generate student versions in the cohort's gradebook",
+                       cohort=True)
     release.add_argument("exercise", nargs="?", help="one exercise (default: all)")
     release.add_argument("--exchange", action="store_true",
                          help="also release to nbgrader's exchange so hub learners can fetch it (replaces an "
                               "earlier release)")
-    cohort_options(release)
-    release.set_defaults(func=_cmd_release)
 
-    collect = commands.add_parser("collect", help="file learners' notebooks (a folder or zip) as submissions",
-                                  description="File learners' notebooks from a folder or zip as submissions: "
-                                              "<learner id>.ipynb in any case, browser copies, one folder per "
-                                              "learner, Canvas and Moodle bulk downloads. The newest file of each "
-                                              "learner wins; unknown names, links, oversized or damaged files are "
-                                              "reported and the command exits 1. On a hub cohort, --exchange "
-                                              "collects what learners submitted instead.")
+    collect = _command(commands, _cmd_collect, "collect",
+                       help="file learners' notebooks (a folder or zip) as submissions",
+                       description="File learners' notebooks from a folder or zip as submissions: <learner id>.ipynb "
+                                   "in any case, browser copies, one folder per learner, Canvas and Moodle bulk "
+                                   "downloads. The newest file of each learner wins; unknown names, links, oversized "
+                                   "or damaged files are reported and the command exits 1. On a hub cohort, "
+                                   "--exchange collects what learners submitted instead.",
+                       cohort=True)
     collect.add_argument("path", nargs="?", help="folder or zip of learners' notebooks (or an LMS bulk download)")
     collect.add_argument("--exchange", action="store_true",
                          help="collect the newest hub submission of each learner from nbgrader's exchange")
     collect.add_argument("--exercise", required=True, help="the exercise these notebooks answer")
-    cohort_options(collect)
-    collect.set_defaults(func=_cmd_collect)
 
-    grade = commands.add_parser("grade", help="autograde every new or changed submission in parallel",
-                                description="Autograde submissions of one exercise in parallel worker processes. "
-                                            "Broken submissions are recorded as failed with a reason; unchanged ones "
-                                            "are skipped unless --force; an interrupted run resumes.")
+    grade = _command(commands, _cmd_grade, "grade",
+                     help="autograde every new or changed submission in parallel",
+                     description="Autograde submissions of one exercise in parallel worker processes. Broken "
+                                 "submissions are recorded as failed with a reason; unchanged ones are skipped unless "
+                                 "--force; an interrupted run resumes.",
+                     cohort=True)
     grade.add_argument("exercise")
     grade.add_argument("--workers", type=_positive, default=max(1, (os.cpu_count() or 2)), help="parallel workers")
     grade.add_argument("--timeout", type=_positive, default=30, help="seconds a cell may run (default 30)")
@@ -414,39 +419,38 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run learners' notebooks without the sandbox (unsafe: their code runs as you, with the "
                             "cohort folder in reach); only where bubblewrap cannot run")
-    cohort_options(grade)
     grade.add_argument("--course", help="a plain nbgrader course folder (its nbgrader_config.py, source/, submitted/ "
                                         "and gradebook) instead of a cohort; hidden tests then run in the learner's "
                                         "sandboxed kernel, as in nbgrader")
-    grade.set_defaults(func=_cmd_grade)
 
-    feedback = commands.add_parser("feedback", help="write HTML feedback per learner, without hidden tests")
+    feedback = _command(commands, _cmd_feedback, "feedback",
+                        help="write HTML feedback per learner, without hidden tests",
+                        cohort=True)
     feedback.add_argument("exercise")
     feedback.add_argument("--exchange", action="store_true",
                           help="also return the pages through nbgrader's exchange for hub learners to fetch")
-    cohort_options(feedback)
-    feedback.set_defaults(func=_cmd_feedback)
 
-    report = commands.add_parser("report", help="the gradebook as CSV and an HTML dashboard")
+    report = _command(commands, _cmd_report, "report",
+                      help="the gradebook as CSV and an HTML dashboard",
+                      cohort=True)
     report.add_argument("--out", help="folder for the files (default: <cohort>/reports)")
-    cohort_options(report)
-    report.set_defaults(func=_cmd_report)
 
-    export = commands.add_parser("export", help="the gradebook as a CSV that Canvas or Moodle imports",
-                                 description="One row per learner (ids, names, e-mail) and one column per "
-                                             "exercise total, after late penalties; --questions adds a column "
-                                             "per question.")
+    export = _command(commands, _cmd_export, "export",
+                      help="the gradebook as a CSV that Canvas or Moodle imports",
+                      description="One row per learner (ids, names, e-mail) and one column per exercise total, after "
+                                  "late penalties; --questions adds a column per question.",
+                      cohort=True)
     export.add_argument("--lms", required=True, choices=["canvas", "moodle"], help="the LMS to import into")
     export.add_argument("--out", help="CSV file (default: <cohort>/reports/<lms>-grades.csv)")
     export.add_argument("--questions", action="store_true", help="also a column per question")
     export.add_argument("--section", default="", help="Canvas section name to put on every row")
-    cohort_options(export)
-    export.set_defaults(func=_cmd_export)
 
-    deadline = commands.add_parser("deadline", help="set an exercise's due date, extensions and the late policy",
-                                   description="Due dates live in nbgrader's gradebook (Formgrader shows them); "
-                                               "extensions and the late policy in <cohort>/deadlines.json. "
-                                               "nbgrader's late-submission plugin applies the policy at grading.")
+    deadline = _command(commands, _cmd_deadline, "deadline",
+                        help="set an exercise's due date, extensions and the late policy",
+                        description="Due dates live in nbgrader's gradebook (Formgrader shows them); extensions and "
+                                    "the late policy in <cohort>/deadlines.json. nbgrader's late-submission plugin "
+                                    "applies the policy at grading.",
+                        cohort=True)
     deadline.add_argument("exercise")
     deadline.add_argument("--due", help="due date, e.g. 2026-12-01T17:00 (UTC) or 2026-12-01T17:00+01:00")
     deadline.add_argument("--clear", action="store_true", help="remove the due date")
@@ -456,28 +460,24 @@ def build_parser() -> argparse.ArgumentParser:
                           help="none (mark late only), zero (nbgrader's), or percent-per-day")
     deadline.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")
     deadline.add_argument("--max-percent", type=float, help="the most a late submission loses (default 100)")
-    cohort_options(deadline)
-    deadline.set_defaults(func=_cmd_deadline)
 
-    hub_cmd = commands.add_parser(
-        "hub", help="run the cohort's JupyterHub on this machine (a trial; see deploy/jupyterhub/README.md)",
-        description="Start JupyterHub for a cohort: its roster's learners get the assignment list, its "
-                    "instructors Formgrader. One OS user serves everyone, so this is for a trial cohort; "
-                    "deploy/jupyterhub/README.md says what to change for real use.")
+    hub_cmd = _command(commands, _cmd_hub, "hub",
+                       help="run the cohort's JupyterHub on this machine (a trial; see deploy/jupyterhub/README.md)",
+                       description="Start JupyterHub for a cohort: its roster's learners get the assignment list, its "
+                                   "instructors Formgrader. One OS user serves everyone, so this is for a trial "
+                                   "cohort; deploy/jupyterhub/README.md says what to change for real use.")
     hub_cmd.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
     hub_cmd.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     hub_cmd.add_argument("--port", type=int, default=8000,
                          help="public port (default 8000); the hub and proxy APIs use the next two")
     hub_cmd.add_argument("--helm-values", metavar="FILE",
                          help="write the roster's Zero to JupyterHub values (users, admins, groups) and exit")
-    hub_cmd.set_defaults(func=_cmd_hub)
 
     nbs = commands.add_parser("notebooks", help="keep stored notebooks clean")
     nb_commands = nbs.add_subparsers(dest="notebooks_command", required=True)
-    clean = nb_commands.add_parser("clean", help="clear outputs and stray metadata")
+    clean = _command(nb_commands, _cmd_notebooks_clean, "clean", help="clear outputs and stray metadata")
     clean.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")
     clean.add_argument("--check", action="store_true", help="change nothing; exit 1 if any is not clean")
-    clean.set_defaults(func=_cmd_notebooks_clean)
     return parser
 
 
