@@ -4,7 +4,7 @@ What exercise notebooks call as ``checks.<name>``: the ``check_*`` and ``score_l
 are here; their outcomes (:class:`Incorrect`, :class:`NotAttempted`, :class:`Partial`) and the
 kernel's display of failures are in :mod:`pmkit.exercises.outcomes`; reading answers as plain values
 and digests (:func:`plain`, :func:`table`, :func:`digest`) in :mod:`pmkit.exercises.values`; hints and
-model solutions in :mod:`pmkit.exercises.questions`. All of those names are re-exported here, so a
+model solutions in :mod:`pmkit.exercises.hints`. All of those names are re-exported here, so a
 test cell needs only ``from pmkit import checks``.
 
 The test-cell contract: a test cell starts with ``# answers: name, ...``, reads those learner
@@ -52,6 +52,7 @@ from typing import Any
 # The catalog compiles its STORY_TOPICS when imported: with the builtins of now, not of whenever a
 # notebook first reads ``exercises.STORY_TOPICS`` (pmkit.exercises loads its catalog lazily).
 from pmkit.exercises import catalog as _catalog  # noqa: F401
+from pmkit.exercises.hints import ATTEMPTED, Question, answers_of, model_solution
 from pmkit.exercises.outcomes import (
     CORRECT,
     INCORRECT,
@@ -69,7 +70,6 @@ from pmkit.exercises.outcomes import (
     partial_bundle,
     passed,
 )
-from pmkit.exercises.questions import ATTEMPTED, Question, answers_of, model_solution
 from pmkit.exercises.values import (
     _as_plain,
     _canonical,

@@ -32,7 +32,7 @@ from builtins import (  # noqa: UP029
 )
 from typing import Any
 
-from pmkit.exercises.questions import ATTEMPTED, answers_of
+from pmkit.exercises.hints import ATTEMPTED, answers_of
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not_attempted"
 
