@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pmkit.teach import content as course, quiz, roles, self_assessment as assessment, widgets
 from pmkit.errors import DataError
+from pmkit.teach import content as course
+from pmkit.teach import quiz, roles, widgets
+from pmkit.teach import self_assessment as assessment
 
 #: Every chapter with rows in questions.csv (the new chapters' too), read from the data, not typed.
 CHAPTERS_WITH_QUESTIONS = sorted(set(course.table("questions")["chapter"]))

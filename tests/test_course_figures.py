@@ -12,7 +12,9 @@ import pytest
 
 from pmkit import notebooks
 from pmkit.exercises import catalog as exercises
-from pmkit.teach import cases, content as course, roles, self_assessment as assessment
+from pmkit.teach import cases, roles
+from pmkit.teach import content as course
+from pmkit.teach import self_assessment as assessment
 from tests.conftest import COURSE
 
 

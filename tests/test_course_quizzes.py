@@ -12,7 +12,8 @@ from collections import Counter
 import pytest
 
 from pmkit import notebooks
-from pmkit.teach import content as course, quiz, widgets
+from pmkit.teach import content as course
+from pmkit.teach import quiz, widgets
 from tests.conftest import COURSE
 
 CALL = re.compile(r"\bwidgets\.(role_quiz|chapter_quiz|task_sort|scenario_quiz)\(([^)]*)\)")

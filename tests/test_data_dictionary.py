@@ -7,7 +7,10 @@ import re
 import pytest
 
 from pmkit.exercises import catalog as exercises
-from pmkit.teach import cases, content as course, glossary, pandas_tries as tries, roles, worked_examples as craft
+from pmkit.teach import cases, glossary, roles
+from pmkit.teach import content as course
+from pmkit.teach import pandas_tries as tries
+from pmkit.teach import worked_examples as craft
 from tests.conftest import REPO
 
 SCHEMAS = {f"roles/{s.filename}": s for s in roles.SCHEMAS.values()}

@@ -120,7 +120,8 @@ def _guessable(key):
 
 
 def test_the_snippet_key_cannot_be_guessed_by_alternating():
-    from pmkit.exercises import catalog as exercises, checks
+    from pmkit.exercises import catalog as exercises
+    from pmkit.exercises import checks
 
     namespace = {}
     source = next(c.source for c in _source("prd-vs-stories").cells if c.id == "answer-sort")

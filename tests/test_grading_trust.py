@@ -18,9 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmkit.runs.runner import FAILED, GRADED, Grader
 from pmkit.cohort.folder import Cohort
 from pmkit.grading.engine import gradebook
+from pmkit.runs.runner import FAILED, GRADED, Grader
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -86,7 +86,8 @@ for what, path in {paths!r}.items():
 # a startup file in this kernel's own (fresh) profile that would zero whoever runs next here
 os.makedirs(os.path.expanduser("~/.ipython/profile_default/startup"), exist_ok=True)
 open(os.path.expanduser("~/.ipython/profile_default/startup/00-zero.py"), "w").write(
-    "import pmkit.exercises.checks as c\\nc.check_number = lambda *a, **k: (_ for _ in ()).throw(c.Incorrect('zeroed'))\\n")
+    "import pmkit.exercises.checks as c\\n"
+    "c.check_number = lambda *a, **k: (_ for _ in ()).throw(c.Incorrect('zeroed'))\\n")
 print("tamper report", json.dumps(report, sort_keys=True))
 """
 

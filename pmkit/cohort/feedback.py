@@ -125,7 +125,8 @@ def build(root: Path, db_url: str, exercise: str, learner: str, notebook: str | 
     """The feedback page of one learner's graded ``exercise`` (its notebook ``notebook``, default the same name)."""
     import nbformat
 
-    from pmkit.cohort import deadlines, html as pages
+    from pmkit.cohort import deadlines
+    from pmkit.cohort import html as pages
 
     notebook = notebook or exercise
     root = Path(root)

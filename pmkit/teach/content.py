@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from pmkit.teach import quiz, roles
 from pmkit.errors import DataError
 from pmkit.paths import datasets_dir
 from pmkit.tables import Column, Schema, choices, load_named
+from pmkit.teach import quiz, roles
 
 if TYPE_CHECKING:
     import pandas as pd

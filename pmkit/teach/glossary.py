@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmkit.paths import REPO_ROOT, datasets_dir
-from pmkit.teach.roles import SOURCES
 from pmkit.tables import Column, Schema, choices, load
+from pmkit.teach.roles import SOURCES
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmkit.teach import quiz
 from pmkit.paths import datasets_dir
 from pmkit.tables import Column, Schema, choices, load_named
+from pmkit.teach import quiz
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pmkit.teach import content as course, roles
+from pmkit.teach import content as course
+from pmkit.teach import roles
 
 
 @dataclass(frozen=True)

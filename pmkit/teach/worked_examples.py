@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from pmkit.teach import display
 from pmkit.paths import datasets_dir
 from pmkit.tables import Column, Schema, choices, load_named
+from pmkit.teach import display
 
 if TYPE_CHECKING:
     import pandas as pd
