@@ -2,7 +2,8 @@
 
 Sources (solutions and hidden tests) live in solutions/<id>/<id>.ipynb; `make exercises` runs
 `nbgrader generate_assignment --no-db` to write the student versions to exercises/<id>/<id>.ipynb.
-pmkit.grading.engine.course_config() builds the same settings for temporary grading folders.
+The settings come from pmkit.grading.engine.apply_course_settings, which builds the same settings for
+temporary grading folders.
 """
 
 from pmkit.grading.engine import apply_course_settings

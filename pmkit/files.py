@@ -7,6 +7,7 @@ one), is flushed to disk, then renamed over the target.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,19 +19,42 @@ from typing import Any
 _CHUNK = 1 << 20
 
 
-def write_bytes_atomic(path: Path | str, data: bytes | Iterator[bytes]) -> Path:
-    """Write ``data`` (bytes, or chunks of them) to ``path`` all at once or not at all."""
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back, the only way POSIX offers)."""
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def temp_beside(path: Path | str) -> Iterator[Path]:
+    """A new empty temporary file beside ``path``, gone on exit unless renamed over ``path`` first.
+
+    For a writer that must look at what it wrote before it replaces the target (collect checks a
+    submission's size and exercise); everything else calls :func:`write_bytes_atomic`.
+    """
     path = Path(path)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        os.fchmod(handle, 0o666 & ~_umask())  # as open() would make it: mkstemp's 0600 would hide it from nbgrader
+    finally:
+        os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def write_bytes_atomic(path: Path | str, data: bytes | Iterator[bytes]) -> Path:
+    """Write ``data`` (bytes, or chunks of them) to ``path`` all at once or not at all."""
+    path = Path(path)
+    with temp_beside(path) as temp:
+        with open(temp, "wb") as stream:
             for chunk in [data] if isinstance(data, bytes) else data:
                 stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(name, path)
-    finally:
-        Path(name).unlink(missing_ok=True)
+        os.replace(temp, path)
     return path
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from pmkit import notebooks
 from pmkit.teach import roles
+from tests import roles_usage
 from tests.conftest import COURSE, REPO
 
 CHAPTERS = sorted(COURSE.glob("*.ipynb"))
@@ -27,18 +28,22 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """Each chapter executed once, with pmkit.teach.roles logging which fact rows it returned."""
+    """Each chapter executed once, its kernel logging the fact rows pmkit.teach.roles returned (roles_usage)."""
     out = tmp_path_factory.mktemp("executed")
     log = out / "usage.jsonl"
     results = {}
-    os.environ[roles.USAGE_LOG_ENV] = str(log)  # the kernels inherit it
+    os.environ[roles_usage.USAGE_LOG_ENV] = str(log)  # the kernels inherit it
+    ipython_dir = os.environ.get("IPYTHONDIR")
+    os.environ["IPYTHONDIR"] = str(roles_usage.startup_folder(tmp_path_factory.mktemp("ipython")))
     try:
         for path in CHAPTERS:
             nb = notebooks.execute(path, timeout=180)
             (out / path.name).write_text(notebooks.dumps(nb), encoding="utf-8")
             results[path.name] = nb
     finally:
-        del os.environ[roles.USAGE_LOG_ENV]
+        del os.environ[roles_usage.USAGE_LOG_ENV], os.environ["IPYTHONDIR"]
+        if ipython_dir is not None:
+            os.environ["IPYTHONDIR"] = ipython_dir
     return out, results
 
 
@@ -87,11 +92,11 @@ def test_every_fact_row_is_used_by_a_chapter(executed):
     assert not missing, "fact rows no chapter shows:\n" + "\n".join(missing)
 
 
-def test_usage_log_records_only_what_a_call_returns(tmp_path, monkeypatch):
+def test_usage_log_records_only_what_a_call_returns(tmp_path):
     log = tmp_path / "usage.jsonl"
-    monkeypatch.setenv(roles.USAGE_LOG_ENV, str(log))
-    roles.describe("APM", "archetype")
-    roles.side_by_side("daily")
+    with roles_usage.tracking(log):
+        roles.describe("APM", "archetype")
+        roles.side_by_side("daily")
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     assert {"table": "profiles", "key": ["APM", "archetype"]} in entries
     assert sum(e["table"] == "profiles" for e in entries) == 1  # not every profile row describe() read

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pmkit.errors import PmkitError
+from pmkit.files import file_digest, temp_beside, write_text_atomic
 from pmkit.notebooks import MAX_NOTEBOOK_BYTES
 
 _CHUNK = 1024 * 1024
@@ -343,23 +344,22 @@ def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_
         return True
     try:
         target.mkdir(parents=True, exist_ok=True)
-        tmp = target / f".{exercise}.ipynb.{os.getpid()}.partial"
         try:
-            digest, problem = _copy_capped(item, tmp, max_bytes)
-            if not problem:
-                problem = _wrong_exercise(tmp, exercise, grade_ids)
-            if problem:
-                report.refused.append(f"{item.name}: {problem}")
-                return False
-            if notebook.is_file() and _sha(notebook) == digest:
-                report.unchanged.append(learner)
-            else:
-                os.replace(tmp, notebook)
-                report.collected.append(learner)
-            _write_atomic(target / "timestamp.txt", timestamp_text(item.time) + "\n")
+            with temp_beside(notebook) as tmp:
+                digest, problem = _copy_capped(item, tmp, max_bytes)
+                if not problem:
+                    problem = _wrong_exercise(tmp, exercise, grade_ids)
+                if problem:
+                    report.refused.append(f"{item.name}: {problem}")
+                    return False
+                if notebook.is_file() and file_digest(notebook) == digest:
+                    report.unchanged.append(learner)
+                else:
+                    os.replace(tmp, notebook)
+                    report.collected.append(learner)
+            write_text_atomic(target / "timestamp.txt", timestamp_text(item.time) + "\n")
             return True
         finally:
-            tmp.unlink(missing_ok=True)
             with contextlib.suppress(OSError):  # no empty folders left for a refused file
                 target.rmdir()
                 target.parent.rmdir()
@@ -427,23 +427,6 @@ def submission_problem(path: Path, exercise: str, grade_ids: dict[str, set[str]]
         return (f"graded cell(s) {', '.join(unknown)} are not in the current {exercise!r} release (an older "
                 "release?); ask the learner to copy their answers into the current release and submit again")
     return ""
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _mb(size: int) -> str:

@@ -23,6 +23,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Enum, Float
 
 from pmkit.errors import PmkitError
+from pmkit.files import write_json_atomic
 
 DEADLINES = "deadlines.json"
 METHODS = ("none", "zero", "percent_per_day")
@@ -96,10 +97,7 @@ def save(root: Path, deadlines: Deadlines) -> Path:
     data = {"late_policy": {"method": deadlines.method, "percent_per_day": deadlines.percent_per_day,
                             "max_percent": deadlines.max_percent},
             "extensions": deadlines.extensions}
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_json_atomic(path, data)
 
 
 def configure(config: Any, root: str | Path) -> Any:

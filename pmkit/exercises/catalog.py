@@ -14,7 +14,7 @@ from pmkit.tables import Column, Schema, choices, load_named
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pmkit.exercises.checks import Question
+    from pmkit.exercises.hints import Question
 
 
 def role_sort_tasks() -> dict[int, str]:
@@ -218,7 +218,7 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
 
 def questions(exercise: str) -> tuple[Question, ...]:
     """The autograded questions of ``exercise``, each with ``hint()`` and ``solution()`` (after an attempt)."""
-    from pmkit.exercises.checks import Question
+    from pmkit.exercises.hints import Question
 
     return tuple(Question(exercise, *entry) for entry in QUESTIONS[exercise])
 

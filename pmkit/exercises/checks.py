@@ -1,14 +1,11 @@
 """Checks for exercise test cells: three outcomes (correct, incorrect, not attempted) with specific feedback.
 
-A passing check prints a ``✔`` line. A failing one raises :class:`Incorrect` or
-:class:`NotAttempted`, both AssertionErrors, so nbgrader scores the cell as failed. A check with
-credit per item (:func:`score_labels`) returns a :class:`Partial` when only some items are right:
-left as the cell's last value, nbgrader reads its number as the cell's points. Inside a
-kernel, importing this module installs a display hook that shows a failed check as its message
-alone, without a traceback (which would otherwise print the test code, hidden tests included),
-while still producing the error output nbgrader looks for. While a learner works (outside
-nbgrader), "not attempted" is shown as a plain note rather than an error box, and a test cell run
-before its answer cell says so instead of showing a ``NameError``.
+What exercise notebooks call as ``checks.<name>``: the ``check_*`` and ``score_labels*`` functions
+are here; their outcomes (:class:`Incorrect`, :class:`NotAttempted`, :class:`Partial`) and the
+kernel's display of failures are in :mod:`pmkit.exercises.outcomes`; reading answers as plain values
+and digests (:func:`plain`, :func:`table`, :func:`digest`) in :mod:`pmkit.exercises.values`; hints and
+model solutions in :mod:`pmkit.exercises.hints`. All of those names are re-exported here, so a
+test cell needs only ``from pmkit import checks``.
 
 The test-cell contract: a test cell starts with ``# answers: name, ...``, reads those learner
 variables only as plain values (:func:`plain` turns them into str, int, float, bool, None, list,
@@ -20,10 +17,7 @@ from __future__ import annotations
 
 # Builtins are bound here at import time, so a learner who later replaces ``builtins.len`` or
 # ``builtins.sorted`` in their kernel does not change what these checks compute.
-import hashlib
-import json
 import math
-import os
 import re
 import sys
 from builtins import (  # noqa: UP029
@@ -35,7 +29,6 @@ from builtins import (  # noqa: UP029
     enumerate,
     float,
     frozenset,
-    getattr,
     int,
     isinstance,
     iter,
@@ -44,10 +37,7 @@ from builtins import (  # noqa: UP029
     map,
     min,
     next,
-    print,
     range,
-    repr,
-    round,
     set,
     sorted,
     str,
@@ -59,40 +49,65 @@ from builtins import (  # noqa: UP029
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not_attempted"
+# The catalog compiles its STORY_TOPICS when imported: with the builtins of now, not of whenever a
+# notebook first reads ``exercises.STORY_TOPICS`` (pmkit.exercises loads its catalog lazily).
+from pmkit.exercises import catalog as _catalog  # noqa: F401
+from pmkit.exercises.hints import ATTEMPTED, Question, answers_of, model_solution
+from pmkit.exercises.outcomes import (
+    CORRECT,
+    INCORRECT,
+    MESSAGE_MIME,
+    NOT_ATTEMPTED,
+    CheckFailed,
+    Incorrect,
+    NotAttempted,
+    Partial,
+    _incorrect,
+    _not_attempted,
+    _record,
+    install_display_hook,
+    missing_answer,
+    partial_bundle,
+    passed,
+)
+from pmkit.exercises.values import (
+    _as_plain,
+    _canonical,
+    _clip,
+    _is_blank,
+    _item_text,
+    _rounded,
+    _same,
+    _show,
+    _type_name,
+    _upper,
+    as_plain,
+    check_answered,
+    digest,
+    label_digests,
+    number_digest,
+    pairs,
+    plain,
+    table,
+)
+from pmkit.review import stories as story_review
 
+#: What test cells, pmkit and its tests read from ``checks``: the checks here and the names re-exported above.
+__all__ = [
+    "ATTEMPTED", "CORRECT", "INCORRECT", "MESSAGE_MIME", "NOT_ATTEMPTED", "CheckFailed", "Incorrect", "NotAttempted",
+    "Partial", "Question", "answers_of", "as_plain", "check_accuracy", "check_answered", "check_budget",
+    "check_choice", "check_columns", "check_coverage", "check_criteria", "check_descending", "check_digest",
+    "check_equal", "check_items_digest", "check_label_format", "check_labels", "check_labels_digest",
+    "check_members", "check_metric_baselines", "check_number", "check_number_digest", "check_order",
+    "check_prd", "check_priorities", "check_stories", "check_type", "content_words", "digest",
+    "install_display_hook", "label_digests", "missing_answer", "model_solution", "number_digest", "pairs",
+    "partial_bundle", "passed", "plain", "score_labels", "score_labels_digest", "table", "want_part",
+]
 
-class CheckFailed(AssertionError):
-    """A check that did not pass; ``status`` is incorrect or not_attempted and the message is for learners."""
-
-    status = INCORRECT
-
-
-class Incorrect(CheckFailed):
-    """The answer is there but wrong."""
-
-
-class NotAttempted(CheckFailed):
-    """The starter is unchanged: the learner has not answered yet."""
-
-    status = NOT_ATTEMPTED
-
-
-#: The answer variables whose checks have run to a verdict (correct or incorrect) in this kernel:
-#: :meth:`Question.solution` shows a model answer only after an attempt.
-ATTEMPTED: set[str] = set()
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
 _BASELINE = re.compile(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", re.I)
 _compile, _IGNORECASE, _PATTERN = re.compile, re.I, re.Pattern
 _SPACES = re.compile(r"\s+")
-#: The "I want …" of a story: a wish first ("I want", "I'd like", "I need"), else "I can", "I should".
-_WANTS = (re.compile(r"\b(?:i|we)(?:\s*'d|\s+would)?\s+(?:(?:really|also|only|just|do)\s+)?"
-                     r"(?:want|wish|need|like|love|prefer|expect|require)\b(?:\s+to)?(?:\s+be\s+able\s+to)?\s*", re.I),
-          re.compile(r"\b(?:i|we)\s+(?:can|could|should|must|will|am\s+able\s+to|are\s+able\s+to)\b"
-                     r"(?:\s+be\s+able\s+to)?\s*", re.I))
-_BENEFIT = re.compile(r",?\s*\b(?:so\s+that|so\s+(?:i|we)\s+can|in\s+order\s+to)\b", re.I)
-_ROLE_CLAUSE = re.compile(r"^as\s+[^,]*,\s*", re.I)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 #: Words that say nothing about what a story is about: a criterion sharing only these with its story is not about it.
 _STOP_WORDS = frozenset("""
@@ -105,131 +120,6 @@ _STOP_WORDS = frozenset("""
     used using make makes made work works worked working happen happens thing things something anything nothing
     way now still even ever already new user users someone people person up
 """.split())
-
-
-def _record(name: str) -> None:
-    """Note the answer variable a check's name starts with ("funnel" for "funnel's steps", "scored.rice")."""
-    found = _IDENTIFIER.match(name)
-    if found:
-        ATTEMPTED.update((found.group(), name))  # "answers" and "answers (tasks 1-4)": a question may name either
-
-
-def passed(name: str, message: str) -> None:
-    """Print the success line of a check."""
-    _record(name)
-    print(f"\u2714 {name}: {message}")
-
-
-def _incorrect(name: str, problem: str, hint: str | None = None) -> Incorrect:
-    _record(name)
-    return Incorrect(f"\u2718 {name}: {problem}" + (f"\nHint: {hint}" if hint else ""))
-
-
-# --- plain data: the only form in which a check reads a learner's answer ---------------------------
-
-_PLAIN_SCALARS = (str, int, float, bool, type(None))
-
-
-def _upper(text: Any) -> str:
-    try:
-        text = plain(text)
-    except (TypeError, RecursionError):
-        text = _type_name(text)
-    return str.upper(str.strip(text if type(text) is str else repr(text)))
-
-
-def _type_name(value: Any) -> str:
-    return type.__dict__["__name__"].__get__(type(value))
-
-
-def _numpy_scalar(value: Any) -> Any:
-    numpy = sys.modules.get("numpy")
-    if numpy is None or type(value) not in (numpy.int64, numpy.int32, numpy.float64, numpy.float32, numpy.bool_,
-                                              numpy.str_):
-        raise TypeError(_type_name(value))
-    return plain(numpy.generic.item(value))
-
-
-def plain(value: Any) -> Any:
-    """``value`` as plain data, built by trusted code only: str, int, float, bool, None, list, tuple, dict.
-
-    A pandas Series becomes a dict (index to value, in its order), a DataFrame a dict of column
-    lists, a set a sorted list. Subclasses are copied into their base type, so a learner's object
-    cannot bring its own ``__eq__``; anything else raises TypeError naming its type.
-    """
-    kind = type(value)
-    if kind in _PLAIN_SCALARS:
-        return value
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, bool):
-        return bool(int.__int__(value))
-    if isinstance(value, int):
-        return int.__int__(value)
-    if isinstance(value, float):
-        return float.__float__(value)
-    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
-        items = [plain(item) for item in (list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value))]
-        return items if isinstance(value, list) else tuple(items)
-    if isinstance(value, dict):
-        return {plain(k): plain(v) for k, v in dict.items(value)}
-    if isinstance(value, (set, frozenset)):
-        return sorted((plain(item) for item in (set.__iter__(value) if isinstance(value, set)
-                                                 else frozenset.__iter__(value))), key=_sort_key)
-    pandas = sys.modules.get("pandas")
-    if pandas is not None and kind is pandas.Series:
-        return {plain(k): _cell(v) for k, v in zip(pandas.Series.tolist(value.index.to_series()),
-                                                    pandas.Series.tolist(value), strict=True)}
-    if pandas is not None and kind is pandas.DataFrame:
-        return {plain(c): [_cell(v) for v in pandas.Series.tolist(value[c])] for c in list(value.columns)}
-    return _numpy_scalar(value)
-
-
-def _cell(value: Any) -> Any:
-    """A pandas cell as plain data; missing values (NaN, NaT, NA) become None, timestamps ISO text."""
-    pandas = sys.modules.get("pandas")
-    if pandas is not None and type(value) is pandas.Timestamp:
-        return pandas.Timestamp.isoformat(value)
-    if type(value) is float and math.isnan(value):
-        return None
-    if pandas is not None and (value is pandas.NA or value is pandas.NaT):
-        return None
-    return plain(value)
-
-
-def _sort_key(value: Any) -> tuple[str, str]:
-    return (_type_name(value), repr(value))
-
-
-def _as_plain(name: str, value: Any) -> Any:
-    """:func:`plain`, reporting a value that is not plain data as an incorrect answer."""
-    try:
-        return plain(value)
-    except TypeError as error:
-        raise _incorrect(name, f"expected plain data (text, numbers, lists, dicts or a pandas table), "
-                               f"got a {error}") from None
-    except RecursionError:
-        raise _incorrect(name, "the value contains itself") from None
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=repr)
-
-
-def digest(value: Any, salt: str) -> str:
-    """A salted digest of ``value``'s plain form: visible tests compare with it, never with the key."""
-    text = f"{salt}\x00{_canonical(plain(value))}"
-    return hashlib.sha256(str.encode(text, "utf-8")).hexdigest()[:16]
-
-
-def number_digest(value: float, salt: str, decimals: int) -> str:
-    """The digest of a number rounded to ``decimals`` places (see :func:`check_number_digest`)."""
-    return digest(f"{round(float(value), decimals):.{decimals}f}", salt)
-
-
-def _item_text(value: Any) -> str:
-    value = _whole(value)
-    return _upper(value) if type(value) is str else _canonical(value)
 
 
 def check_choice(name: str, value: Any, choices: Sequence[Any], *, hint: str | None = None) -> None:
@@ -286,21 +176,10 @@ def _stories(numbers: Sequence[int]) -> str:
 def want_part(story: str) -> tuple[str, str]:
     """What a story asks for (its "I want …" part, without role or benefit), and that part with its benefit.
 
-    "As an approver, I want to filter the export by date range, so that …" asks to "filter the export
-    by date range": the role and the benefit are not what the story delivers. A story without an
-    "I want" (or "I can") is read from after its "As a …," on.
+    The reviewer's grammar reads it (:func:`pmkit.review.stories.asks_for`), so a check and the
+    story review never disagree about which part of a story is its action.
     """
-    text = _flat(story)
-    rest = None
-    for want in _WANTS:
-        found = want.search(text)
-        if found:
-            rest = text[found.end():]
-            break
-    if rest is None:
-        rest = _ROLE_CLAUSE.sub("", text, count=1)
-    benefit = _BENEFIT.search(rest)
-    return str.strip(rest[:benefit.start()] if benefit else rest, " .!;,"), rest
+    return story_review.asks_for(story)
 
 
 def _phrases(phrases: Iterable[Any]) -> list[Any]:
@@ -345,46 +224,6 @@ def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[Any]], *
                                    f"give {topic} a story of its own", hint)
     apart_note = f", with {' and '.join(apart)} in separate stories." if apart else "."
     passed(name, f"covers {', '.join(covers)}{apart_note}")
-
-
-def as_plain(name: str, value: Any) -> Any:
-    """A learner's answer as plain data (see :func:`plain`); a value that is not plain data is incorrect."""
-    check_answered(name, value, None, "assign your answer to it")
-    return _as_plain(name, value)
-
-
-def _rounded(value: Any, decimals: int | None) -> Any:
-    if decimals is None or type(value) not in (int, float) or value != value:
-        return value
-    return f"{round(float(value), decimals):.{decimals}f}"
-
-
-def label_digests(labels: Mapping[Any, Any], salt: str, decimals: int | None = None) -> dict[Any, str]:
-    """One digest per key (the key is part of the salt), so a check can say which items are wrong.
-
-    With ``decimals``, numbers are rounded first (the check rounds the learner's the same way).
-    """
-    return {k: digest(_item_text(_rounded(v, decimals)), f"{salt}:{k}") for k, v in dict.items(dict(plain(labels)))}
-
-
-def table(name: str, value: Any, columns: Sequence[str]) -> dict[Any, list[Any]]:
-    """A learner's DataFrame as plain columns, after checking it is there and has ``columns``."""
-    check_answered(name, value, None, "assign your table to it")
-    frame = _as_plain(name, value)
-    if type(frame) is not dict or not all(type(v) is list for v in dict.values(frame)):
-        raise _incorrect(name, f"expected a pandas DataFrame, got a {_type_name(value)}")
-    missing = [c for c in columns if c not in frame]
-    if missing:
-        raise _incorrect(name, f"missing column(s) {', '.join(missing)}; it has {', '.join(map(str, frame))}")
-    return frame
-
-
-def pairs(frame: Mapping[Any, list[Any]], key: str, value: str | Sequence[str]) -> dict[Any, Any]:
-    """From plain columns, a dict from ``key`` to ``value`` (a tuple of values if several columns)."""
-    frame = plain(frame)
-    if type(value) is str:
-        return dict(zip(frame[key], frame[value], strict=True))
-    return dict(zip(frame[key], zip(*(frame[c] for c in value), strict=True), strict=True))
 
 
 def check_items_digest(name: str, given: Any, expected: Mapping[Any, str], *, salt: str, threshold: float = 1.0,
@@ -462,37 +301,6 @@ def check_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *,
     passed(name, f"all {len(expected)} labels are right.")
 
 
-#: The MIME type that carries a partial-credit message beside nbgrader's number (its ``text/plain``).
-MESSAGE_MIME = "text/x-pmkit-message"
-
-
-def partial_bundle(points: float, message: str) -> dict[str, str]:
-    """The output data of a partly right test cell: nbgrader reads ``text/plain`` as the cell's points."""
-    import html
-
-    return {"text/plain": f"{points:g}", MESSAGE_MIME: message,
-            "text/html": f'<pre class="pmkit-partial">{html.escape(message)}</pre>'}
-
-
-class Partial:
-    """Partial credit left as a test cell's last value: nbgrader scores the cell with ``points``.
-
-    It is returned, never raised, because nbgrader gives 0 to a cell with an error output. A
-    learner reads the message (HTML in JupyterLab); nbgrader reads the number (``text/plain``).
-    """
-
-    def __init__(self, points: float, out_of: float, message: str) -> None:
-        """``points`` of ``out_of`` earned; ``message`` says what is wrong and where."""
-        self.points, self.out_of, self.message = float(points), float(out_of), message
-
-    def __repr__(self) -> str:
-        """The points alone: what nbgrader reads as the cell's partial credit."""
-        return f"{self.points:g}"
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return partial_bundle(self.points, self.message)
-
-
 def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *,
                   points: float, starter: str, allowed: Sequence[str] | None, hint: str | None,
                   normalise: Callable[[Any], str], what: str) -> Partial | None:
@@ -547,52 +355,6 @@ def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *,
     return _score_labels(name, answers, list(expected),
                          lambda k, v: digest(_item_text(v), f"{salt}:{k}") == expected[k],
                          points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
-
-
-def _not_attempted(name: str, what_to_do: str) -> NotAttempted:
-    return NotAttempted(f"\u2026 {name} is not answered yet: {what_to_do}")
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
-
-
-def _show(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
-
-
-def _whole(value: Any) -> Any:
-    """Plain data with whole floats as ints (900.0 and 900 are the same count)."""
-    kind = type(value)
-    if kind is float and value == value and abs(value) < 2 ** 53 and float.is_integer(value):
-        return int(value)
-    if kind is list or kind is tuple:
-        return kind(_whole(v) for v in value)
-    if kind is dict:
-        return {_whole(k): _whole(v) for k, v in dict.items(value)}
-    return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equality of two plain values, by their canonical text (no learner ``__eq__`` involved)."""
-    try:
-        return _canonical(_whole(plain(a))) == _canonical(_whole(plain(b)))
-    except (TypeError, RecursionError):
-        return False
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or value is Ellipsis or (isinstance(value, str) and not value.strip())
-
-
-def check_answered(name: str, value: Any, starter: Any = None, what_to_do: str = "replace the placeholder") -> None:
-    """Raise NotAttempted if ``value`` is blank (None, ``...``, empty) or still equals ``starter``."""
-    if value is not None and value is not Ellipsis:
-        value = _as_plain(name, value)
-    unchanged = starter is not None and _same(value, plain(starter))
-    if _is_blank(value) or unchanged:
-        raise _not_attempted(name, what_to_do)
 
 
 def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: str = "") -> None:
@@ -740,8 +502,6 @@ def check_columns(name: str, frame: Any, columns: Sequence[str], *, min_rows: in
 def check_stories(name: str, stories: Any, *, min_count: int = 5, criteria: Sequence[str] | None = None,
                   starter: Any = None) -> None:
     """Check a list of user stories: enough of them, and no findings on ``criteria`` (default: all)."""
-    from pmkit.review import stories as story_review
-
     check_answered(name, stories, starter, "write your stories in the list")
     check_type(name, stories, (list, tuple), '["As a …, I want …, so that …", …]')
     written = [s for s in _as_plain(name, stories) if type(s) is str and s.strip()]
@@ -789,9 +549,13 @@ def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
 
 #: A metric's "from … to …" span: "from 40 s to", "from about a third (30%) to", "from 40 to 15 seconds".
 _FROM_TO = re.compile(r"\bfrom\b(?P<start>(?:[^.;]|\.(?=\d))*?)\bto\b(?P<end>(?:[^.;]|\.(?=\d))*)", re.I)
+
+
 #: A number and its unit inside that span ("40 s", "30%", "40 seconds", "30 per cent").
 _NUMBER_UNIT = re.compile(r"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|per\s*cent\b|percent\b|s\b|"
                           r"secs?\b|seconds?\b)?", re.I)
+
+
 _QUANTITY = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)\s*$")
 
 
@@ -884,8 +648,6 @@ def check_criteria(name: str, criteria: Any, story_count: int | Sequence[str], *
     "see" or "user") with what the story asks for and why, so "Given a cat, when it meows, then I
     feed it" is not a criterion of "save my current search".
     """
-    from pmkit.review import stories as story_review
-
     stories = None
     if type(story_count) is not int:
         stories = _as_plain("stories", story_count)
@@ -941,137 +703,3 @@ def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, 
         examples = ", ".join(f"{k} (you: {predicted[k]})" for k in misses[:show])
         raise _incorrect(name, f"{accuracy:.0%} right, at least {threshold:.0%} needed; for example {examples}", hint)
     passed(name, f"{accuracy:.0%} right.")
-
-
-def answers_of(source: str) -> list[str]:
-    """The learner variables a test cell reads, from its first line ``# answers: a, b``."""
-    first = str.strip(next(iter(str.splitlines(source)), ""))
-    if not str.startswith(first, "# answers:"):
-        return []
-    return [n for n in map(str.strip, str.split(first[len("# answers:"):], ",")) if n]
-
-
-def _test_cell_answers(tb: Any) -> list[str]:
-    """The ``# answers:`` of the notebook cell a traceback ran through, if it is a test cell."""
-    import linecache
-
-    while tb is not None:
-        lines = linecache.getlines(tb.tb_frame.f_code.co_filename)
-        if lines and answers_of(lines[0]):
-            return answers_of(lines[0])
-        tb = tb.tb_next
-    return []
-
-
-def missing_answer(name: str) -> NotAttempted:
-    """The friendly outcome of a test cell run before the cell that defines ``name``."""
-    return _not_attempted(name, "run the answer cell above first (and every cell before it), then this test "
-                                "cell again")
-
-
-def _grading() -> bool:
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
-
-
-def _show_check_failure(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> Any:
-    """IPython exception hook: a failed check is shown as its message, never as test code.
-
-    A NameError for one of a test cell's ``# answers:`` becomes "not attempted: run the cell above
-    first". While a learner works, "not attempted" is a plain note, not an error box; under nbgrader
-    (``NBGRADER_EXECUTION`` set) it stays an error, so the grader still scores it 0.
-    """
-    if isinstance(value, NameError) and not isinstance(value, CheckFailed):
-        missing = getattr(value, "name", None)
-        if missing is None or missing not in _test_cell_answers(tb):
-            shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
-            return None
-        value = missing_answer(missing)
-        etype = NotAttempted
-    if isinstance(value, NotAttempted) and not _grading():
-        print(str(value))
-        return None
-    shell._showtraceback(etype, value, [str(value)])  # an error output with our message as its "traceback"
-    return None
-
-
-def install_display_hook() -> bool:
-    """Show failed checks without a traceback in the running IPython kernel; False outside one."""
-    ipython_module = sys.modules.get("IPython")
-    shell = ipython_module.get_ipython() if ipython_module else None
-    if shell is None:
-        return False
-    shell.set_custom_exc((CheckFailed, NameError), _show_check_failure)
-    return True
-
-
-# --- hints and model solutions on demand, as data on each question (the way Kaggle Learn does it) ------
-
-class Question:
-    """One autograded question of an exercise: its answers, a hint, and the model solution after an attempt."""
-
-    def __init__(self, exercise: str, number: int, answers: Sequence[str], hint: str, cells: Sequence[str],
-                 items: Sequence[Any] = ()) -> None:
-        """Question ``number`` of ``exercise``, answered in the notebook cells ``cells`` (their ids).
-
-        ``items`` (task numbers, say) narrow a model answer shared by several questions to this
-        question's lines, so solving one group of tasks does not show the others.
-        """
-        self.exercise, self.number, self.answers = exercise, number, tuple(answers)
-        self._hint, self.cells, self.items = hint, tuple(cells), tuple(items)
-
-    def __repr__(self) -> str:
-        """How the question shows itself: what it offers."""
-        return f"Question {self.number} of {self.exercise}: call .hint() or, after an attempt, .solution()"
-
-    def hint(self) -> None:
-        """Print the hint."""
-        print(f"Hint for question {self.number}: {self._hint}")
-
-    def attempted(self) -> bool:
-        """True once a check of this question's answers gave a verdict (right or wrong) in this kernel."""
-        return any(a in ATTEMPTED for a in self.answers)
-
-    def solution(self) -> None:
-        """Print the model solution: only after an attempt, and only where ``solutions/`` is present."""
-        if not self.attempted():
-            print(f"Try question {self.number} first: write your answer and run its test cell. Stuck? "
-                  f"Call .hint(). The model solution opens after your first attempt.")
-            return
-        code = model_solution(self.exercise, self.cells)
-        if code is not None and self.items:
-            code = _only_items(code, self.items)
-        if code is None:
-            print(f"The model solution of question {self.number} is shared by your instructor after the deadline.")
-            return
-        print(f"Model solution for question {self.number}:\n\n{code}")
-
-
-def _only_items(code: str, items: Sequence[Any]) -> str:
-    """The lines of a model answer's dict that are about ``items`` (lines of other keys are left out)."""
-    wanted = {str(item) for item in items}
-    keep = []
-    for line in str.splitlines(code):
-        key = re.match(r"\s*['\"]?([\w-]+)['\"]?\s*:", line)
-        if key is None or key.group(1) in wanted:
-            keep.append(line)
-    return "\n".join(keep)
-
-
-def model_solution(exercise: str, cells: Sequence[str]) -> str | None:
-    """The solution part of the named answer cells, read from ``solutions/`` (None where it is absent)."""
-    from pmkit.paths import REPO_ROOT
-
-    path = REPO_ROOT / "solutions" / exercise / f"{exercise}.ipynb"
-    if not path.is_file():
-        return None
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    parts = []
-    for cell in notebook.get("cells", []):
-        if cell.get("id") in cells:
-            source = "".join(cell.get("source", ""))
-            inside = source.partition("### BEGIN SOLUTION\n")[2].partition("### END SOLUTION")[0]
-            parts.append(str.strip(inside or source))
-    return "\n\n".join(parts) if parts else None
-
-
-install_display_hook()

@@ -33,7 +33,7 @@ MAX_TEXT = 4000
 
 def _run_tests(namespace: dict[str, Any], tests: list[dict[str, Any]], answers: dict[str, Any]) -> list[dict]:
     """Run every test cell against the learner's answers; never raises."""
-    from pmkit.exercises.checks import CheckFailed
+    from pmkit.exercises.outcomes import CheckFailed
     from pmkit.grading import answers as plain
 
     results = []
@@ -104,10 +104,10 @@ def _exec_cell(source: str, filename: str, namespace: dict[str, Any]) -> list[An
 def _partial_credit(values: list[Any]) -> tuple[float, str] | None:
     """The lowest partial credit among a test cell's checks (a visible and a hidden one may both give one).
 
-    Only :class:`pmkit.exercises.checks.Partial` counts, never a bare number a test happens to end with; a
+    Only :class:`pmkit.exercises.outcomes.Partial` counts, never a bare number a test happens to end with; a
     ``Partial`` worth the cell's full points is no partial credit.
     """
-    from pmkit.exercises.checks import Partial
+    from pmkit.exercises.outcomes import Partial
 
     partials = [v for v in values if isinstance(v, Partial) and not v.points >= v.out_of]
     if not partials:

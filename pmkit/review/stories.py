@@ -112,6 +112,11 @@ def parse(text: str) -> Story:
     role with a comma in it ("a researcher, working with NetCDF") is kept whole. The means
     indicator is looked for only before the ends ("so that I can …" never becomes the means).
     """
+    return _parse(text)[0]
+
+
+def _parse(text: str) -> tuple[Story, str | None]:
+    """:func:`parse`, and the story's text from after its means indicator on (None without one)."""
     clean = " ".join(textio.normalise(str(text)).replace("\u2019", "'").split())
     body = _strip_prefix(clean)
     role = means = ends = role_ind = means_ind = ends_ind = form = second = None
@@ -124,12 +129,15 @@ def parse(text: str) -> Story:
     job_match = None if role_match or ends_first else _JOB.match(rest)
     start = role_match.end() if role_match else job_match.end() if job_match else 0
     later = _SECOND_STORY.search(rest, start + 1)
+    whole = rest
     if later and _MEANS.search(rest[start:later.start()]):
         second, rest = rest[later.start():].strip(" .;"), rest[:later.start()]
     ends_match = None if ends_first else _ENDS.search(rest, start)
     before_ends = rest[:ends_match.start()] if ends_match else rest
     means_match = _MEANS.search(before_ends, start)
+    after = None
     if means_match and (role_match or job_match or means_match.start() == 0):
+        after = whole[means_match.end():]
         if role_match:
             role = before_ends[start:means_match.start()].strip(" ,:;") or None
             role_ind = ("as " + (role_match.group("article") or "")).strip().lower()
@@ -139,7 +147,26 @@ def parse(text: str) -> Story:
             ends = ends_match.group("ends").strip().rstrip(".!") or None
             ends_ind = ends_match.group("indicator")
         form = "ends-first" if ends_first else "job" if job_match else "role" if role_match else None
-    return Story(clean, role, means, ends, role_ind, means_ind, ends_ind, form, body, second)
+    return Story(clean, role, means, ends, role_ind, means_ind, ends_ind, form, body, second), after
+
+
+_ROLE_CLAUSE = re.compile(r"^as\s+[^,]*,\s*", re.I)
+
+
+def asks_for(text: str) -> tuple[str, str]:
+    """What a story asks for (its means, without role or benefit), and its text from there on, benefit included.
+
+    The exercise checks read a story by it: "As an approver, I want to filter the export by date
+    range, so that …" asks to "filter the export by date range", whatever its role and benefit say.
+    Where the grammar finds no means, the first "I want"/"I can" anywhere starts it; failing that,
+    the story is read from after its "As a …," on.
+    """
+    story, after = _parse(text)
+    if after is None:
+        means = _MEANS.search(story.body)
+        after = story.body[means.end():] if means else _ROLE_CLAUSE.sub("", story.body, count=1)
+    ends = _ENDS.search(after)
+    return (after[:ends.start()] if ends else after).strip(" .!;,"), after
 
 
 def parse_many(text: str) -> list[Story]:

@@ -25,6 +25,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from pmkit.files import write_text_atomic
+
 if TYPE_CHECKING:
     import altair as alt
     import pandas as pd
@@ -108,9 +110,7 @@ def offline_bundle() -> str:
     text = vl_convert.javascript_bundle(src, vl_version=vl_version_for_vl_convert())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)  # atomic: another kernel never reads half a bundle
+        write_text_atomic(path, text)  # another kernel never reads half a bundle
     except OSError:
         pass  # a read-only home still gets charts, only slower
     return text

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pmkit.files import write_text_atomic
 from pmkit.paths import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -75,9 +76,7 @@ def _editing() -> Iterator[dict[str, Any]]:
             pass
         data = load()
         yield data
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(partial, path)
+        write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 def chapters() -> list[str]:

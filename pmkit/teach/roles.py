@@ -8,13 +8,9 @@ fresh copy: a learner who edits a frame cannot change what the next cell sees.
 
 from __future__ import annotations
 
-import contextvars
-import json
-import os
-from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pmkit.errors import DataError
 from pmkit.paths import datasets_dir
@@ -132,52 +128,6 @@ SCHEMAS: dict[str, Schema] = {s.filename.removesuffix(".csv"): s for s in [
 ]}
 
 
-#: Set to a file path to log which rows each public call returns (the coverage test reads it).
-USAGE_LOG_ENV = "PMKIT_USAGE_LOG"
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("pmkit_roles_depth", default=0)
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def record_use(name: str, frame: pd.DataFrame) -> None:
-    """Log the keys of the rows of table ``name`` in ``frame``, if usage logging is on."""
-    log = os.environ.get(USAGE_LOG_ENV)
-    if not log:
-        return
-    keys = list(SCHEMAS[name].key)
-    rows = frame[keys].astype(object).where(frame[keys].notna(), None).values.tolist()
-    with open(log, "a", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps({"table": name, "key": [str(v) for v in row]}) + "\n")
-
-
-def _tracked(name: str, *, records_itself: bool = False) -> Callable[[_F], _F]:
-    """Log the rows a public function returns, but only for the outermost call.
-
-    Functions that reshape their result (dropping the key columns) pass ``records_itself`` and
-    call :func:`record_use` on the rows they show.
-    """
-    def decorate(function: _F) -> _F:
-        @wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            outer = _depth.get() == 0
-            token = _depth.set(_depth.get() + 1)
-            try:
-                result = function(*args, **kwargs)
-            finally:
-                _depth.reset(token)
-            if outer and not records_itself:
-                record_use(name, result)
-            return result
-        return wrapper  # type: ignore[return-value]
-    return decorate
-
-
-def _record_outer(name: str, frame: pd.DataFrame) -> None:
-    """record_use, from inside a ``records_itself`` function, when it is the outermost call."""
-    if _depth.get() == 1:
-        record_use(name, frame)
-
-
 @lru_cache(maxsize=64)
 def _cached(name: str, folder: Path, stamp: tuple[int, int] | None) -> pd.DataFrame:
     return load_named(SCHEMAS, name, folder)
@@ -219,13 +169,11 @@ def _by_role(frame: pd.DataFrame, role: str | None, allowed: tuple[str, ...] = R
     return frame.reset_index(drop=True)
 
 
-@_tracked("comparison_topics")
 def topics() -> pd.DataFrame:
     """The five comparison tables: ``topic``, ``position``, ``title``, ``compares``, ``source``."""
     return table("comparison_topics").sort_values("position").reset_index(drop=True)
 
 
-@_tracked("comparisons")
 def comparison(topic: str | None = None) -> pd.DataFrame:
     """Aspect-by-aspect APM vs JPM rows: ``topic``, ``title``, ``position``, ``aspect``, ``apm``, ``jpm``, ``source``.
 
@@ -249,7 +197,6 @@ def comparison(topic: str | None = None) -> pd.DataFrame:
     return rows[columns].reset_index(drop=True)
 
 
-@_tracked("role_items")
 def items(list_name: str, role: str | None = None) -> pd.DataFrame:
     """One itemised list of the articles (see ``LISTS``): ``list``, ``role``, ``position``, ``item``, ``source``."""
     if list_name not in LISTS:
@@ -259,37 +206,31 @@ def items(list_name: str, role: str | None = None) -> pd.DataFrame:
     return _by_role(frame, role)
 
 
-@_tracked("role_items")
 def responsibilities(role: str | None = None) -> pd.DataFrame:
     """Each role's typical responsibilities (8 each): ``list``, ``role``, ``position``, ``item``, ``source``."""
     return items("responsibilities", role)
 
 
-@_tracked("role_items")
 def decisions(role: str | None = None) -> pd.DataFrame:
     """Example decisions each role makes (4 each), same columns as :func:`items`."""
     return items("decisions", role)
 
 
-@_tracked("role_items")
 def day_in_the_life(role: str | None = None) -> pd.DataFrame:
     """What each role might do in a day (6 each), same columns as :func:`items`."""
     return items("day", role)
 
 
-@_tracked("role_items")
 def influence(role: str | None = None) -> pd.DataFrame:
     """How each role gains influence (4 each), same columns as :func:`items`."""
     return items("influence", role)
 
 
-@_tracked("profiles")
 def profile(role: str | None = None) -> pd.DataFrame:
     """Descriptive attributes of each role: ``role`` (APM, JPM or BOTH), ``attribute``, ``value``, ``source``."""
     return _by_role(table("profiles"), role, (*ROLES, "BOTH"))
 
 
-@_tracked("profiles", records_itself=True)
 def describe(role: str, attribute: str) -> str:
     """One profile value, e.g. ``describe("APM", "decision_focus")`` is ``"What gets built"``."""
     frame = profile(role)
@@ -297,7 +238,6 @@ def describe(role: str, attribute: str) -> str:
     if match.empty:
         known = ", ".join(sorted(frame["attribute"]))
         raise KeyError(f"no attribute {attribute!r} for {role}; known: {known}")
-    _record_outer("profiles", match)
     return str(match["value"].iloc[0])
 
 
@@ -306,7 +246,6 @@ def label(attribute: str) -> str:
     return ATTRIBUTE_LABELS.get(attribute, attribute.replace("_", " ").capitalize())
 
 
-@_tracked("profiles")
 def traits(role: str | None, attributes: tuple[str, ...] | list[str]) -> pd.DataFrame:
     """Chosen profile attributes of one role (None: the APM's, then the JPM's), with a readable ``trait``.
 
@@ -326,7 +265,6 @@ def traits(role: str | None, attributes: tuple[str, ...] | list[str]) -> pd.Data
     return frame[["role", "attribute", "trait", "value", "source"]]
 
 
-@_tracked("salaries")
 def salaries() -> pd.DataFrame:
     """Salary ranges per role.
 
@@ -345,13 +283,11 @@ def pay_range(role: str) -> str:
     return f"${row['low']:,}\u2013${row['high']:,} ({country})"
 
 
-@_tracked("salary_drivers")
 def salary_drivers(role: str | None = None) -> pd.DataFrame:
     """What moves pay within or beyond the range: ``role``, ``driver``, ``effect``, ``source``."""
     return _by_role(table("salary_drivers"), role)
 
 
-@_tracked("career_paths")
 def career_paths(track: str | None = None) -> pd.DataFrame:
     """Career moves as graph edges.
 
@@ -367,7 +303,6 @@ def career_paths(track: str | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-@_tracked("case_studies")
 def case_studies() -> pd.DataFrame:
     """The three case studies, one row each.
 
@@ -377,7 +312,6 @@ def case_studies() -> pd.DataFrame:
     return table("case_studies").sort_values("case").reset_index(drop=True)
 
 
-@_tracked("case_study_steps")
 def case_study_steps(case: int | None = None) -> pd.DataFrame:
     """Setting, findings, actions and outcomes of each case.
 
@@ -389,7 +323,6 @@ def case_study_steps(case: int | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-@_tracked("jpm_functions")
 def jpm_functions(function: str | None = None) -> pd.DataFrame:
     """The second article's day-to-day functions of a JPM: ``function``, ``position``, ``item``, ``source``."""
     frame = table("jpm_functions").sort_values(["function", "position"])
@@ -401,7 +334,6 @@ def jpm_functions(function: str | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-@_tracked("interview_flow")
 def interview_flow() -> pd.DataFrame:
     """How customer pain points flow from a senior leader's request to action items.
 
@@ -410,7 +342,6 @@ def interview_flow() -> pd.DataFrame:
     return table("interview_flow").sort_values("step").reset_index(drop=True)
 
 
-@_tracked("getting_started")
 def getting_started(category: str | None = None) -> pd.DataFrame:
     """Routes into a JPM job, education and community: ``category``, ``position``, ``item``, ``advice``, ``source``."""
     frame = table("getting_started")
@@ -419,16 +350,13 @@ def getting_started(category: str | None = None) -> pd.DataFrame:
     return frame.sort_values(["category", "position"]).reset_index(drop=True)
 
 
-@_tracked("comparisons", records_itself=True)
 def side_by_side(topic: str) -> pd.DataFrame:
     """One comparison table as a reader sees it: aspects as the index, one column per role."""
     frame = comparison(topic)
-    _record_outer("comparisons", frame)
     return frame.set_index("aspect")[["apm", "jpm"]].rename(
         columns={"apm": ROLE_NAMES["APM"], "jpm": ROLE_NAMES["JPM"]}).rename_axis("Aspect")
 
 
-@_tracked("profiles", records_itself=True)
 def at_a_glance(attributes: tuple[str, ...] = ("level", "purpose", "learning_style",
                                                "decision_focus", "philosophy", "archetype")
                 ) -> pd.DataFrame:
@@ -438,13 +366,11 @@ def at_a_glance(attributes: tuple[str, ...] = ("level", "purpose", "learning_sty
     missing = set(attributes) - set(frame["attribute"])
     if missing:
         raise KeyError(f"no profile attribute(s) {', '.join(sorted(missing))} for both roles")
-    _record_outer("profiles", frame)
     table_ = frame.pivot(index="attribute", columns="role", values="value").reindex(list(attributes))
     table_.index = [label(a) for a in table_.index]
     return table_.rename(columns=ROLE_NAMES).rename_axis(index="Trait", columns=None)
 
 
-@_tracked("career_paths")
 def next_moves(role: str) -> pd.DataFrame:
     """The career moves that start at ``role`` (same columns as :func:`career_paths`)."""
     frame = career_paths()
