@@ -331,10 +331,12 @@ def _cmd_hub(args: argparse.Namespace) -> int:
 
 
 def _command(group: Any, func: Callable[[argparse.Namespace], int], name: str, cohort: bool = False,
-             **described: str) -> argparse.ArgumentParser:
+             exercise: bool = False, **described: str) -> argparse.ArgumentParser:
     """A subcommand that runs ``func``; a cohort's command also takes ``--cohort`` and ``--db``."""
     parser = group.add_parser(name, **described)
     parser.set_defaults(func=func)
+    if exercise:
+        parser.add_argument("exercise")
     if cohort:
         parser.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
         parser.add_argument("--db", help="gradebook SQLAlchemy URL, overriding the cohort's (e.g. postgresql://...)")
@@ -409,8 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
                      description="Autograde submissions of one exercise in parallel worker processes. Broken "
                                  "submissions are recorded as failed with a reason; unchanged ones are skipped unless "
                                  "--force; an interrupted run resumes.",
-                     cohort=True)
-    grade.add_argument("exercise")
+                     cohort=True, exercise=True)
     grade.add_argument("--workers", type=_positive, default=max(1, (os.cpu_count() or 2)), help="parallel workers")
     grade.add_argument("--timeout", type=_positive, default=30, help="seconds a cell may run (default 30)")
     grade.add_argument("--submission-timeout", type=_positive, default=None,
@@ -425,8 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     feedback = _command(commands, _cmd_feedback, "feedback",
                         help="write HTML feedback per learner, without hidden tests",
-                        cohort=True)
-    feedback.add_argument("exercise")
+                        cohort=True, exercise=True)
     feedback.add_argument("--exchange", action="store_true",
                           help="also return the pages through nbgrader's exchange for hub learners to fetch")
 
@@ -450,8 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Due dates live in nbgrader's gradebook (Formgrader shows them); extensions and "
                                     "the late policy in <cohort>/deadlines.json. nbgrader's late-submission plugin "
                                     "applies the policy at grading.",
-                        cohort=True)
-    deadline.add_argument("exercise")
+                        cohort=True, exercise=True)
     deadline.add_argument("--due", help="due date, e.g. 2026-12-01T17:00 (UTC) or 2026-12-01T17:00+01:00")
     deadline.add_argument("--clear", action="store_true", help="remove the due date")
     deadline.add_argument("--extend", action="append", metavar="LEARNER=LENGTH",

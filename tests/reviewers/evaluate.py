@@ -137,10 +137,22 @@ def score_prds(module: ModuleType, split: str) -> dict[str, Count]:
     return counts
 
 
+#: Where the reviewers and the modules they import lived before pmkit was split into subpackages.
+FLAT_NAMES = ("findings", "prd", "stories", "vague_terms", "verbs")
+
+
 def module_at(revision: str, name: str) -> ModuleType:
-    """pmkit.<name> as it was at a git revision, loaded beside the current package."""
-    source = subprocess.run(["git", "show", f"{revision}:pmkit/{name}.py"], cwd=REPO, check=True,
-                            capture_output=True, text=True).stdout
+    """pmkit.review.<name> as it was at a git revision (pmkit.<name> before the layout change), loaded beside."""
+    for candidate in (f"pmkit/review/{name}.py", f"pmkit/{name}.py"):
+        shown = subprocess.run(["git", "show", f"{revision}:{candidate}"], cwd=REPO, capture_output=True, text=True,
+                               check=False)
+        if shown.returncode == 0:
+            break
+    else:
+        raise FileNotFoundError(f"no reviewer {name!r} at {revision}")
+    source = shown.stdout
+    for flat in FLAT_NAMES:  # an older reviewer imports its neighbours by their old, flat names
+        sys.modules.setdefault(f"pmkit.{flat}", importlib.import_module(f"pmkit.review.{flat}"))
     path = Path(tempfile.mkdtemp()) / f"{name}_at_revision.py"
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(f"pmkit._{name}_at_revision", path)
