@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.conftest import CHROMIUM  # noqa: E402
-from tests.test_browser import Lab, _open, _panel  # noqa: E402
+from tests.browser.test_browser import Lab, _open, _panel  # noqa: E402
 
 MARKS = ".vega-embed canvas, .vega-embed svg.marks"
 

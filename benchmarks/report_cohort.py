@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pmkit.cohort import lms_export as export, report
-from tests.large_cohort import EXERCISES, build
+from tests.cohort.large_cohort import EXERCISES, build
 
 
 def main() -> None:

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from pmkit.hub import config as hub
 from pmkit.cohort.folder import Cohort, _warnings
 from pmkit.errors import PmkitError
+from pmkit.hub import config as hub
 from tests.conftest import REPO
 
 

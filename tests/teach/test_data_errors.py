@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from pmkit.teach import roles
 from pmkit.errors import DataError
+from pmkit.teach import roles
 
 
 def _rewrite(path, transform):

@@ -18,9 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmkit.runs.runner import FAILED, GRADED, Grader
 from pmkit.cohort.folder import Cohort
 from pmkit.grading.engine import gradebook
+from pmkit.runs.runner import FAILED, GRADED, Grader
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,8 @@ import importlib.util
 
 import pytest
 
-from pmkit.teach import pandas_tries as tries, quiz
+from pmkit.teach import pandas_tries as tries
+from pmkit.teach import quiz
 from tests.conftest import REPO
 
 

@@ -21,8 +21,8 @@ import pytest
 import requests
 
 from pmkit.grading.engine import COURSE_ID, gradebook
+from tests.browser.test_browser import _menu_items, block_outside
 from tests.conftest import CHROMIUM, REPO
-from tests.test_browser import _menu_items, block_outside
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 EX = "beta-metrics"

@@ -6,7 +6,8 @@ import json
 
 import pandas as pd
 
-from pmkit.exercises import catalog as exercises, checks
+from pmkit.exercises import catalog as exercises
+from pmkit.exercises import checks
 from pmkit.grading import answers
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from pmkit.exercises import catalog as exercises
 from pmkit.review import prd, stories
-from pmkit.teach import content as course, worked_examples as craft
+from pmkit.teach import content as course
+from pmkit.teach import worked_examples as craft
 
 
 def test_the_worked_prd_passes_the_review_and_the_draft_does_not():

@@ -17,11 +17,11 @@ import time
 import nbformat
 import pytest
 
-from pmkit.runs.runner import FAILED, GRADED, Grader
 from pmkit.cohort.folder import Cohort
 from pmkit.grading.engine import gradebook
 from pmkit.runs.lock import cohort_lock
 from pmkit.runs.resume import IN_PROGRESS, MAX_ATTEMPTS
+from pmkit.runs.runner import FAILED, GRADED, Grader
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """What an instructor and a learner see after grading: dashboard, feedback, Formgrader (in real Chromium), exports.
 
-The cohort (tests/instructor_cohort.py) is graded by real kernels and nbgrader; the pages are opened
+The cohort (tests/cohort/instructor_cohort.py) is graded by real kernels and nbgrader; the pages are opened
 from disk with every request off the machine blocked, as an offline instructor would open them.
 """
 
@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from pmkit.cohort import feedback, report
 from pmkit.grading.engine import gradebook
-from tests import instructor_cohort as ic
+from tests.cohort import instructor_cohort as ic
 from tests.conftest import CHROMIUM, REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "instructor"

@@ -16,10 +16,10 @@ import zipfile
 import nbformat
 import pytest
 
-from pmkit.runs.runner import FAILED, GRADED, Grader, summary
 from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
 from pmkit.grading.engine import gradebook
+from pmkit.runs.runner import FAILED, GRADED, Grader, summary
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

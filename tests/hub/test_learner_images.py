@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from pmkit.cohort import feedback
-from pmkit.hub import config as hub, image_contexts as images
 from pmkit.cohort.folder import Cohort
+from pmkit.hub import config as hub
+from pmkit.hub import image_contexts as images
 from tests.conftest import REPO
 
 SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))

@@ -21,9 +21,9 @@ from pathlib import Path
 import nbformat
 
 from pmkit.cohort import deadlines
-from pmkit.runs.runner import Grader
 from pmkit.cohort.folder import Cohort
 from pmkit.grading.engine import gradebook
+from pmkit.runs.runner import Grader
 from tests.conftest import REPO
 
 LEARNERS = ["ana", "ben", "cy", "dee", "eve"]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pmkit.cohort.folder import Cohort
 from pmkit.cohort.collect import read_timestamp
+from pmkit.cohort.folder import Cohort
 from pmkit.errors import PmkitError
 from tests.conftest import REPO
 
