@@ -19,7 +19,8 @@ def test_import_pmkit_loads_nothing_heavy():
 
 
 def test_roles_and_widgets_modules_stay_light_until_used():
-    loaded = _loaded_after("import pmkit.teach.roles, pmkit.teach.quiz, pmkit.teach.widgets, pmkit.teach.charts, pmkit.cli")
+    loaded = _loaded_after("import pmkit.teach.roles, pmkit.teach.quiz, pmkit.teach.widgets, pmkit.teach.charts, "
+                           "pmkit.cli")
     assert {"altair", "ipywidgets", "pandas"} & loaded == set()
 
 

@@ -20,27 +20,11 @@ from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
 from pmkit.grading.engine import gradebook
 from pmkit.runs.runner import FAILED, GRADED, Grader, summary
-from tests.conftest import REPO
+from tests.conftest import EX, RELEASE, REPO, SOLUTION, hidden_lines, new_cohort, pmkit_cli, write_roster
+from tests.conftest import with_answers as _with
 
 pytestmark = pytest.mark.slow
-EX = "beta-metrics"
-SOLUTION = REPO / "solutions" / EX / f"{EX}.ipynb"
-RELEASE = REPO / "exercises" / EX / f"{EX}.ipynb"
 LEARNERS = ["alice", "bob", "carol", "dan", "erin", "frank", "gina", "hank"]
-
-
-def _roster(path, ids):
-    path.write_text("id,first_name,last_name,email\n" + "".join(f"{i},{i.title()},Test,{i}@example.org\n" for i in ids),
-                    encoding="utf-8")
-    return path
-
-
-def _with(source, **answers):
-    nb = nbformat.read(source, as_version=4)
-    for cell in nb.cells:
-        if cell.id in answers:
-            cell.source = answers[cell.id]
-    return nb
 
 
 def _submissions(folder):
@@ -68,7 +52,7 @@ def _submissions(folder):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("cohort")
-    cohort = Cohort.init(base / "cohort", _roster(base / "roster.csv", LEARNERS))
+    cohort = new_cohort(base, LEARNERS)
     assert cohort.release(EX) == [EX]
     _submissions(base / "subs")
     report = cohort.collect(base / "subs", EX)
@@ -161,24 +145,13 @@ def test_a_failed_regrade_leaves_no_stale_grades_and_keeps_the_folder(graded):
     Grader(cohort, EX, workers=1).run()
 
 
-def _hidden_lines():
-    lines = set()
-    for cell in nbformat.read(SOLUTION, as_version=4).cells:
-        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
-        for line in hidden.split("### END HIDDEN TESTS")[0].splitlines():
-            if line.strip() and line.strip() not in visible:
-                lines.add(line.strip())
-    assert lines
-    return lines
-
-
 def test_feedback_never_shows_hidden_tests(graded):
     from pmkit.cohort import feedback
 
     cohort, _, _ = graded
     pages = feedback.generate(cohort.root, cohort.db_url, EX)
     assert {p.parent.parent.name for p in pages} >= {"alice", "bob", "frank"}
-    hidden = _hidden_lines()
+    hidden = hidden_lines()
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for line in hidden:
@@ -211,8 +184,7 @@ def test_parallel_and_sequential_grading_give_identical_gradebooks(tmp_path):
     tables = []
     for workers in (1, 2):
         root = tmp_path / f"w{workers}"
-        cohort = Cohort.init(root, _roster(tmp_path / f"r{workers}.csv", LEARNERS[:4]))
-        cohort.release(EX)
+        cohort = new_cohort(root, LEARNERS[:4], release=[EX])
         subs = tmp_path / f"subs{workers}"
         _submissions(subs)
         cohort.collect(subs, EX)
@@ -232,8 +204,7 @@ def test_parallel_and_sequential_grading_give_identical_gradebooks(tmp_path):
 
 def test_an_interrupted_run_resumes_with_nothing_lost_or_counted_twice(tmp_path):
     ids = [f"l{i}" for i in range(6)]
-    cohort = Cohort.init(tmp_path / "cohort", _roster(tmp_path / "roster.csv", ids))
-    cohort.release(EX)
+    cohort = new_cohort(tmp_path, ids, release=[EX])
     subs = tmp_path / "subs"
     subs.mkdir()
     for i, learner in enumerate(ids):
@@ -271,11 +242,8 @@ def test_cli_runs_the_whole_flow_and_takes_a_db_url(tmp_path):
     db = tmp_path / "elsewhere" / "grades.db"
     db.parent.mkdir()
 
-    def pmkit(*args):
-        return subprocess.run([sys.executable, "-m", "pmkit.cli", *map(str, args)], capture_output=True, text=True,
-                              check=False)
-
-    done = pmkit("cohort", "init", tmp_path / "c", "--roster", _roster(tmp_path / "r.csv", ["ann", "ben"]),
+    pmkit = pmkit_cli
+    done = pmkit("cohort", "init", tmp_path / "c", "--roster", write_roster(tmp_path / "r.csv", ["ann", "ben"]),
                  "--db", f"sqlite:///{db}")
     assert done.returncode == 0, done.stderr
     assert db.is_file() and not (tmp_path / "c" / "gradebook.db").exists()
