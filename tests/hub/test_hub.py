@@ -21,7 +21,7 @@ import requests
 
 from pmkit.grading.engine import COURSE_ID, gradebook
 from tests.browser.test_browser import _menu_items
-from tests.conftest import CHROMIUM, REPO, block_outside, free_port
+from tests.conftest import CHROMIUM, REPO, block_outside, free_port, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 EX = "beta-metrics"
@@ -207,9 +207,7 @@ def _answered(fetched: dict, wrong: dict[str, str] | None) -> dict:
 def hub(tmp_path_factory):
     subprocess.run(["make", "-s", "-C", str(REPO), "hub-proxy"], check=True, timeout=600)  # npm ci, once
     base = tmp_path_factory.mktemp("hub")
-    roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(
-        f"{rid},{rid.title()},Learner,{name}@example.org\n" for name, rid in LEARNERS.items()), encoding="utf-8")
+    roster = write_roster(base / "roster.csv", LEARNERS.values(), email="{lower}@example.org", last_name="Learner")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     running = Hub(base / "cohort", roster, ARTIFACTS / "hub.log")  # `make hub` creates the cohort from the roster
     yield running
