@@ -167,9 +167,13 @@ def data_copy(tmp_path, monkeypatch):
 
 # --- Chromium --------------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium per test run, for the browser tests of JupyterLab, the instructor pages and the hub."""
+    """One headless Chromium per test module, for the browser tests of JupyterLab, the instructor pages and the hub.
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it is open,
+    and the hub tests call ``asyncio.run`` before they open their own browser.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
