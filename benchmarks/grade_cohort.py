@@ -26,9 +26,9 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pmkit.runs.runner import Grader  # noqa: E402
 from pmkit.cohort.folder import Cohort  # noqa: E402
 from pmkit.grading.engine import gradebook  # noqa: E402
+from pmkit.runs.runner import Grader  # noqa: E402
 
 KINDS = ("correct", "correct", "partial", "correct", "blank", "partial", "broken-json", "correct", "blank",
          "deleted-cell")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pmkit.cohort import lms_export as export, report
+from pmkit.cohort import lms_export as export
+from pmkit.cohort import report
 from tests.cohort.large_cohort import EXERCISES, build
 
 
