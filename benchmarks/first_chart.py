@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.browser.test_browser import Lab, _open, _panel  # noqa: E402
 from tests.conftest import CHROMIUM  # noqa: E402
-from tests.test_browser import Lab, _open, _panel  # noqa: E402
 
 MARKS = ".vega-embed canvas, .vega-embed svg.marks"
 

@@ -2,7 +2,7 @@
 
     python benchmarks/hub_class_start.py [N]        # default 12
 
-Starts `make hub` for a fresh cohort of N learners on free loopback ports (as tests/test_hub.py
+Starts `make hub` for a fresh cohort of N learners on free loopback ports (as tests/hub/test_hub.py
 does), logs everyone in, and measures side by side in one run: the time until every server is ready
 when all N start at once, the same N started one after another, and each server's resident memory.
 The figures size a real hub; they do not gate anything.
@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.test_hub import INSTRUCTOR, LEARNER_PASSWORD, Hub, _server_memory  # noqa: E402
+from tests.hub.test_hub import INSTRUCTOR, LEARNER_PASSWORD, Hub, _server_memory  # noqa: E402
 
 
 def _stop_all(hub: Hub, users: list[str]) -> None:

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pmkit.cohort import lms_export as export
 from pmkit.cohort import report
-from tests.large_cohort import EXERCISES, build
+from tests.cohort.large_cohort import EXERCISES, build
 
 
 def main() -> None:

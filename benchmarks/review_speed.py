@@ -4,7 +4,7 @@
 (by default the commit before the reviewers were rewritten for issue 14), loaded beside them.
 Stories are the 1,680 real ones of ../shared/corpora/user-stories (Dalpiaz 2018, CC BY 4.0), reviewed
 one backlog at a time (the development set's backlogs where that corpus is absent); PRDs are the
-development set's documents under tests/reviewers/prds/, 20 times each. Rounds alternate before and
+development set's documents under tests/review/reviewers/prds/, 20 times each. Rounds alternate before and
 after, so machine noise hits both alike; the script prints the median and best rate of each.
 
     python benchmarks/review_speed.py [ROUNDS] [--before REV]
@@ -24,11 +24,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pmkit.review import prd, stories  # noqa: E402
-from tests.reviewers.evaluate import SPLITS, module_at  # noqa: E402
-from tests.reviewers.evaluate import backlogs as backlogs_of  # noqa: E402
+from tests.review.reviewers.evaluate import SPLITS, module_at  # noqa: E402
+from tests.review.reviewers.evaluate import backlogs as backlogs_of  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpora" / "user-stories"
-PRDS = sorted((REPO / "tests" / "reviewers" / "prds").glob("*/*.md"))
+PRDS = sorted((REPO / "tests" / "review" / "reviewers" / "prds").glob("*/*.md"))
 
 
 def default_before() -> str | None:

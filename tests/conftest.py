@@ -1,9 +1,17 @@
-"""Shared fixtures: paths of the repository and copies of the data that tests may break."""
+"""Shared fixtures and helpers: repository paths, rosters and cohorts, learner notebooks, ports and Chromium.
+
+Everything here is real: cohorts are made by ``Cohort.init`` with a real SQLite gradebook and graded by
+real kernels and nbgrader; pages open in Debian's Chromium. What costs seconds is made once per test run
+(session scope) and copied where a test changes it (cohort folders are relocatable).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -13,6 +21,132 @@ SHARED = REPO.parent / "shared"
 COURSE = REPO / "course"
 #: Debian's Chromium, driven by Playwright in the browser tests (.ci/run installs it; no `playwright install`).
 CHROMIUM = Path("/usr/bin/chromium")
+#: The exercise most grading tests use: its solution (7/7 autograded points) and its blank release (0/7).
+EX = "beta-metrics"
+SOLUTION = REPO / "solutions" / EX / f"{EX}.ipynb"
+RELEASE = REPO / "exercises" / EX / f"{EX}.ipynb"
+ROSTER_HEADER = "id,first_name,last_name,email\n"
+
+
+# --- rosters, cohorts and learner notebooks ----------------------------------------------------------------------
+
+def write_roster(path: Path, learners: Iterable[str | tuple[str, ...]], email: str = "{id}@example.org",
+                 last_name: str = "Test") -> Path:
+    """A roster CSV at ``path``: each learner an id, or an ``(id, first_name, last_name)`` row."""
+    rows = []
+    for learner in learners:
+        lid, first, last = (learner, learner.title(), last_name) if isinstance(learner, str) else learner
+        rows.append(f"{lid},{first},{last},{email.format(id=lid, lower=lid.lower())}\n")
+    path.write_text(ROSTER_HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def new_cohort(base: Path, learners: Iterable[str | tuple[str, ...]], *, release: Iterable[str] = (),
+               folder: str = "cohort", email: str = "{id}@example.org", last_name: str = "Test", **init):
+    """``Cohort.init`` of ``base/folder`` from a roster written to ``base/roster.csv``; ``release`` is released."""
+    from pmkit.cohort.folder import Cohort
+
+    base.mkdir(parents=True, exist_ok=True)
+    roster = write_roster(base / "roster.csv", learners, email=email, last_name=last_name)
+    cohort = Cohort.init(base / folder, roster, **init)
+    for exercise in release:
+        cohort.release(exercise)
+    return cohort
+
+
+def with_answers(source: Path, **answers: str):
+    """The notebook at ``source`` with the cells of these ids given this source (a learner's answers)."""
+    import nbformat
+
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        if cell.id in answers:
+            cell.source = answers[cell.id]
+    return nb
+
+
+def collect(cohort, folder: Path, notebooks: dict, exercise: str = EX):
+    """Collect ``{learner: notebook node or path}`` as submission files written to ``folder``."""
+    import nbformat
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for learner, nb in notebooks.items():
+        if isinstance(nb, Path):
+            shutil.copy(nb, folder / f"{learner}.ipynb")
+        else:
+            nbformat.write(nb, folder / f"{learner}.ipynb")
+    return cohort.collect(folder, exercise)
+
+
+def copy_cohort(root: Path, target: Path):
+    """A private copy of the cohort folder ``root`` (cohort folders are relocatable)."""
+    from pmkit.cohort.folder import Cohort
+
+    return Cohort(shutil.copytree(root, target, symlinks=True))
+
+
+def hidden_lines(source: Path = SOLUTION) -> set[str]:
+    """The lines of the hidden tests of ``source`` that no visible line repeats: no learner may see them."""
+    import nbformat
+
+    lines = set()
+    for cell in nbformat.read(source, as_version=4).cells:
+        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
+        for line in hidden.split("### END HIDDEN TESTS")[0].splitlines():
+            if line.strip() and line.strip() not in visible:
+                lines.add(line.strip())
+    assert lines
+    return lines
+
+
+@pytest.fixture(scope="session")
+def graded_pair(tmp_path_factory):
+    """The built-once graded cohort: alice right (7/7) and bob blank (0/7) on beta-metrics, graded once per run.
+
+    Tests that change it take a private copy (``graded_pair_copy``); the folder itself is never written to.
+    """
+    from pmkit.runs.runner import Grader
+
+    base = tmp_path_factory.mktemp("graded-pair")
+    cohort = new_cohort(base, [("alice", "Alice", "A"), ("bob", "Bob", "B")], email="", release=[EX])
+    collect(cohort, base / "subs", {"alice": SOLUTION, "bob": RELEASE})
+    outcomes = {o.learner: o for o in Grader(cohort.source, EX, workers=2, cell_timeout=5).run()}
+    assert (outcomes["alice"].score, outcomes["bob"].score) == (7, 0)
+    return cohort.root
+
+
+@pytest.fixture
+def graded_pair_copy(graded_pair, tmp_path):
+    """A private copy of the graded pair, free to change."""
+    return copy_cohort(graded_pair, tmp_path / "cohort")
+
+
+def pmkit_cli(*args, **kw):
+    """``python -m pmkit.cli`` with these arguments, as an operator runs it; never raises on failure."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "pmkit.cli", *map(str, args)], capture_output=True, text=True,
+                          check=False, **kw)
+
+
+# --- processes and ports ---------------------------------------------------------------------------------------
+
+def free_port(consecutive: int = 1) -> int:
+    """A loopback port P with P .. P+consecutive-1 all free (a hub needs three)."""
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port + consecutive > 65535:
+            continue
+        try:
+            for offset in range(1, consecutive):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port + offset))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError(f"no {consecutive} consecutive free ports on 127.0.0.1")
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +165,15 @@ def data_copy(tmp_path, monkeypatch):
     return target / "roles"
 
 
+# --- Chromium --------------------------------------------------------------------------------------------------
+
 @pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium per test module, for the browser tests of JupyterLab and of the hub."""
+    """One headless Chromium per test module, for the browser tests of JupyterLab, the instructor pages and the hub.
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it is open,
+    and the hub tests call ``asyncio.run`` before they open their own browser.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -43,3 +183,38 @@ def browser():
                   "--disable-background-networking", "--disable-component-update"])
         yield chromium
         chromium.close()
+
+
+def block_outside(context) -> list[str]:
+    """Abort every request of a browser context that leaves the machine (files and loopback pass); the list
+    records the ones aborted."""
+    outside: list[str] = []
+
+    def only_local(route):
+        url = route.request.url
+        host = url.split("/")[2].split(":")[0] if url.startswith(("http:", "https:", "ws:", "wss:")) else ""
+        if host in ("127.0.0.1", "localhost") or url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    return outside
+
+
+def offline_context(browser, height: int = 800):
+    """A new browser context that can reach only this machine."""
+    context = browser.new_context(viewport={"width": 1280, "height": height})
+    context.outside_requests = block_outside(context)
+    return context
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A Chromium tab that can reach only this machine; ``page.outside_requests`` lists what it tried beyond."""
+    context = offline_context(browser)
+    tab = context.new_page()
+    tab.outside_requests = context.outside_requests
+    yield tab
+    context.close()

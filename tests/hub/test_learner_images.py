@@ -14,10 +14,9 @@ import pytest
 import yaml
 
 from pmkit.cohort import feedback
-from pmkit.cohort.folder import Cohort
 from pmkit.hub import config as hub
 from pmkit.hub import image_contexts as images
-from tests.conftest import REPO
+from tests.conftest import REPO, new_cohort
 
 SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))
 
@@ -90,9 +89,7 @@ def test_tar_context_for_old_builders_has_no_solutions(tmp_path):
 
 @pytest.fixture
 def learner_home(tmp_path):
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\nAmara,A,T,\n", encoding="utf-8")
-    cohort = Cohort.init(tmp_path / "cohort", roster, instructors=("coach",))
+    cohort = new_cohort(tmp_path, [("Amara", "A", "T")], email="", instructors=("coach",))
     plan = hub.plan(cohort.root)
     spawner = SimpleNamespace(user=SimpleNamespace(name="amara"), environment={}, default_url="", notebook_dir="")
     hub.prepare_server(spawner, plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pmkit.review import prd, stories
-from tests.reviewers import evaluate
+from tests.review.reviewers import evaluate
 
 FLOOR = 0.90
 

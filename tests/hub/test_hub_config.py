@@ -14,13 +14,11 @@ import yaml
 from pmkit.cohort.folder import Cohort, _warnings
 from pmkit.errors import PmkitError
 from pmkit.hub import config as hub
-from tests.conftest import REPO
+from tests.conftest import REPO, new_cohort
 
 
 def _cohort(tmp_path: Path, ids: list[str], instructors: tuple[str, ...] = ("coach",)) -> Cohort:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(f"{i},{i},Test,\n" for i in ids), encoding="utf-8")
-    return Cohort.init(tmp_path / "cohort", roster, instructors=instructors)
+    return new_cohort(tmp_path, [(i, i, "Test") for i in ids], email="", instructors=instructors)
 
 
 @pytest.fixture(scope="module")

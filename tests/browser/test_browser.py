@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -23,7 +22,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CHROMIUM, REPO
+from tests.conftest import CHROMIUM, REPO, block_outside, free_port
 
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -31,18 +30,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 RETRIES: list[str] = []  # every retry that fired, for the report at the end of a run
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Lab:
     """A JupyterLab server started with `make lab` or `make instructor`, in its own process group."""
 
     def __init__(self, mode: str, tmp: Path, root: Path | None = None, open_path: str | None = None,
                  extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None, dark: bool = False) -> None:
-        self.port, self.token = _free_port(), "browser-test-token"
+        self.port, self.token = free_port(), "browser-test-token"
         settings = tmp / "user-settings" / "@jupyterlab"
         (settings / "docmanager-extension").mkdir(parents=True)
         (settings / "notebook-extension").mkdir(parents=True)
@@ -102,30 +95,10 @@ def learner_lab(tmp_path_factory):
     lab.stop()
 
 
-def block_outside(context) -> list[str]:
-    """Abort every request of a browser context that leaves the machine; the list records them."""
-    outside: list[str] = []
-
-    def only_loopback(route):
-        host = route.request.url.split("/")[2].split(":")[0] if "://" in route.request.url else ""
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_loopback)
-    return outside
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    outside = block_outside(context)
-    tab = context.new_page()
-    tab.outside_requests = outside
-    yield tab
-    context.close()
+def page(offline_page):
+    """A tab that reaches only the loopback server (conftest's offline page)."""
+    return offline_page
 
 
 def _shot(tab, name: str) -> Path:

@@ -11,7 +11,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 from pmkit.cohort.collect import read_timestamp
 from pmkit.cohort.folder import Cohort
 from pmkit.errors import PmkitError
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_cohort, new_cohort, pmkit_cli, write_roster
 
 EX = "prd"
 RELEASE = REPO / "exercises" / EX / f"{EX}.ipynb"
@@ -31,17 +30,13 @@ ROSTER = [("Chen.Wei", "Wei", "Chen"), ("farah", "Farah", "Khan"), ("jsmith", "J
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    base = tmp_path_factory.mktemp("template")
-    roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(f"{i},{f},{la},{i.lower()}@example.org\n"
-                                                                  for i, f, la in ROSTER), encoding="utf-8")
-    return Cohort.init(base / "cohort", roster).root
+    return new_cohort(tmp_path_factory.mktemp("template"), ROSTER, email="{lower}@example.org").root
 
 
 @pytest.fixture
 def cohort(template, tmp_path):
     """A fresh cohort per test: a copy of one made once (cohort folders are relocatable)."""
-    return Cohort(shutil.copytree(template, tmp_path / "cohort", symlinks=True))
+    return copy_cohort(template, tmp_path / "cohort")
 
 
 def _filed(cohort, learner):
@@ -201,8 +196,7 @@ def tiny_disk(tmp_path):
 
 
 def test_a_full_disk_leaves_the_earlier_submission_whole(tiny_disk, tmp_path):
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\nzoey,Zoey,Lee,\n", encoding="utf-8")
+    roster = write_roster(tmp_path / "roster.csv", [("zoey", "Zoey", "Lee")], email="")
     cohort = Cohort.init(tiny_disk / "cohort", roster)
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -222,9 +216,7 @@ def test_a_full_disk_leaves_the_earlier_submission_whole(tiny_disk, tmp_path):
     assert not list(_filed(cohort, "zoey").parent.glob(".*partial"))
 
 
-def _pmkit(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "pmkit.cli", *map(str, args)], capture_output=True, text=True,
-                          check=False, cwd=cwd)
+_pmkit = pmkit_cli
 
 
 def test_cli_exits_non_zero_when_files_were_refused_and_names_bad_sources(cohort, tmp_path, capsys):

@@ -24,7 +24,8 @@ from pmkit.cohort import deadlines
 from pmkit.cohort.folder import Cohort
 from pmkit.grading.gradebook import gradebook
 from pmkit.runs.runner import Grader
-from tests.conftest import REPO
+from tests.conftest import REPO, new_cohort
+from tests.conftest import with_answers as _with
 
 LEARNERS = ["ana", "ben", "cy", "dee", "eve"]
 NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
@@ -47,14 +48,6 @@ def release(exercise: str) -> Path:
     return REPO / "exercises" / exercise / f"{exercise}.ipynb"
 
 
-def _with(path: Path, **answers: str):
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.id in answers:
-            cell.source = answers[cell.id]
-    return nb
-
-
 def _stamp(cohort: Cohort, learner: str, exercise: str, when: dt.datetime) -> None:
     folder = cohort.root / "submitted" / learner / exercise
     (folder / "timestamp.txt").write_text(f"{when:%Y-%m-%d %H:%M:%S}.000000 UTC", encoding="utf-8")
@@ -62,12 +55,7 @@ def _stamp(cohort: Cohort, learner: str, exercise: str, when: dt.datetime) -> No
 
 def build(base: Path) -> Cohort:
     """Create, release, collect, grade and hand-grade the cohort under ``base``."""
-    roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(
-        f"{i},{i.title()},Learner,{i}@example.org\n" for i in LEARNERS), encoding="utf-8")
-    cohort = Cohort.init(base / "cohort", roster)
-    for exercise in ("beta-metrics", "role-sort", "prd"):
-        cohort.release(exercise)
+    cohort = new_cohort(base, LEARNERS, last_name="Learner", release=("beta-metrics", "role-sort", "prd"))
     deadlines.set_due(cohort.db_url, "beta-metrics", BETA_DUE)
     deadlines.set_due(cohort.db_url, "role-sort", ROLE_DUE)
     deadlines.set_due(cohort.db_url, "prd", NOW + dt.timedelta(days=14))

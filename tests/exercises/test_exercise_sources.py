@@ -12,7 +12,7 @@ import pytest
 
 from pmkit import notebooks
 from pmkit.grading.engine import exercise_ids
-from tests import notebook_rules
+from tests.course import notebook_rules
 from tests.conftest import REPO
 
 EXERCISES = exercise_ids()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pmkit.cohort.folder import Cohort
 from pmkit.grading.gradebook import gradebook
+from tests.conftest import new_cohort
 
 EXERCISES = ("beta-metrics", "user-stories", "prd")  # APM, JPM, APM: both profile axes have data
 
@@ -29,11 +30,7 @@ def build(base: Path, learners: int, seed: int = 16) -> Cohort:
         SubmittedNotebook,
     )
 
-    roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\nseed,Seed,Learner,seed@example.org\n", encoding="utf-8")
-    cohort = Cohort.init(base / "cohort", roster)
-    for exercise in EXERCISES:
-        cohort.release(exercise)
+    cohort = new_cohort(base, ["seed"], last_name="Learner", release=EXERCISES)
     rng = random.Random(seed)
     with gradebook(cohort.db_url) as book:
         db = book.db

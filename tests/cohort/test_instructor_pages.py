@@ -1,6 +1,6 @@
 """What an instructor and a learner see after grading: dashboard, feedback, Formgrader (in real Chromium), exports.
 
-The cohort (tests/instructor_cohort.py) is graded by real kernels and nbgrader; the pages are opened
+The cohort (tests/cohort/instructor_cohort.py) is graded by real kernels and nbgrader; the pages are opened
 from disk with every request off the machine blocked, as an offline instructor would open them.
 """
 
@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 
 from pmkit.cohort import feedback, report
 from pmkit.grading.gradebook import gradebook
-from tests import instructor_cohort as ic
-from tests.conftest import CHROMIUM, REPO
+from tests.cohort import instructor_cohort as ic
+from tests.conftest import CHROMIUM, REPO, free_port
 
 ARTIFACTS = REPO / "test-artifacts" / "instructor"
 pytestmark = pytest.mark.slow
@@ -45,29 +45,10 @@ def written(cohort):
     return csv_path, html_path, {p.parent.parent.name: p for p in pages}
 
 
-def block_outside(context) -> list[str]:
-    """Abort every request that leaves the machine (files and loopback pass); the list records them."""
-    outside: list[str] = []
-
-    def local_only(route):
-        if route.request.url.startswith(("file:", "data:", "blob:", "http://127.0.0.1:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", local_only)
-    return outside
-
-
 @pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside = block_outside(context)
-    page = context.new_page()
-    page.outside_requests = outside
-    yield page
-    context.close()
+def tab(offline_page):
+    """A tab that reaches only files and this machine (conftest's offline page)."""
+    return offline_page
 
 
 def _shot(page, name):
@@ -228,14 +209,6 @@ def test_report_csv_has_every_learner_and_exercise(written):
     assert json.loads(frame.set_index(["learner", "exercise"]).loc[("ana", "beta-metrics")].to_json())["penalty"] == 1.4
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @browser_test
 def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, tmp_path):
     """An instructor's server as the hub starts it, opened with no network: Formgrader's page works."""
@@ -244,7 +217,7 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
     import time
     import urllib.request
 
-    port, token = _free_port(), "formgrader-offline-test"
+    port, token = free_port(), "formgrader-offline-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "jupyterhub" / "singleuser" / "instructor"),
            "PMKIT_COHORT": str(cohort.root), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     command = [sys.executable, "-m", "jupyter", "server", f"--port={port}", "--no-browser", "--ServerApp.ip=127.0.0.1",

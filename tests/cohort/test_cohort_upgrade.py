@@ -9,6 +9,7 @@ import pytest
 
 from pmkit.cohort.folder import CONFIG_FILE, Cohort
 from pmkit.errors import PmkitError
+from tests.conftest import new_cohort, pmkit_cli
 
 #: The nbgrader_config.py `pmkit cohort init` wrote before the layout change (verbatim, from git history).
 OLD_CONFIG = '''"""nbgrader configuration of this cohort, written by `pmkit cohort init`."""
@@ -32,35 +33,28 @@ instructor_settings.configure(c, os.path.dirname(os.path.abspath(__file__)))
 
 @pytest.fixture
 def old_cohort(tmp_path):
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\nana,Ana,Test,ana@example.org\n", encoding="utf-8")
-    cohort = Cohort.init(tmp_path / "c", roster)
+    cohort = new_cohort(tmp_path, ["ana"])
     new = (cohort.root / CONFIG_FILE).read_text(encoding="utf-8")
     (cohort.root / CONFIG_FILE).write_text(OLD_CONFIG, encoding="utf-8")
     return cohort.root, new
-
-
-def _pmkit(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "pmkit.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, check=False)
 
 
 def test_an_old_cohort_is_refused_with_the_command_that_updates_it(old_cohort):
     root, _ = old_cohort
     with pytest.raises(PmkitError, match=r"older pmkit .* `pmkit cohort upgrade --cohort"):
         Cohort(root)
-    done = _pmkit("report", "--cohort", root, cwd=root)
+    done = pmkit_cli("report", "--cohort", root, cwd=root)
     assert done.returncode == 2 and "pmkit cohort upgrade" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_upgrade_rewrites_the_config_keeps_the_old_one_and_the_cohort_works_again(old_cohort):
     root, new = old_cohort
-    done = _pmkit("cohort", "upgrade", "--cohort", root, cwd=root)
+    done = pmkit_cli("cohort", "upgrade", "--cohort", root, cwd=root)
     assert done.returncode == 0, done.stderr
     assert (root / CONFIG_FILE).read_text(encoding="utf-8") == new
     assert (root / f"{CONFIG_FILE}.old").read_text(encoding="utf-8") == OLD_CONFIG
     assert Cohort(root).learner_ids() == ["ana"]
-    again = _pmkit("cohort", "upgrade", "--cohort", root, cwd=root)
+    again = pmkit_cli("cohort", "upgrade", "--cohort", root, cwd=root)
     assert again.returncode == 0 and "already current" in again.stdout
     # nbgrader itself loads the rewritten config (Formgrader and `nbgrader autograde` read it)
     listed = subprocess.run([sys.executable, "-m", "nbgrader", "db", "student", "list"], capture_output=True,
@@ -71,6 +65,6 @@ def test_upgrade_rewrites_the_config_keeps_the_old_one_and_the_cohort_works_agai
 def test_an_edited_config_is_not_overwritten(old_cohort):
     root, _ = old_cohort
     (root / CONFIG_FILE).write_text("c = get_config()  # noqa\n# my own settings\n", encoding="utf-8")
-    done = _pmkit("cohort", "upgrade", "--cohort", root, cwd=root)
+    done = pmkit_cli("cohort", "upgrade", "--cohort", root, cwd=root)
     assert done.returncode == 2 and "by hand" in done.stderr
     assert "my own settings" in (root / CONFIG_FILE).read_text(encoding="utf-8")

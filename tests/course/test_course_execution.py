@@ -18,7 +18,7 @@ import pytest
 
 from pmkit import notebooks
 from pmkit.teach import roles
-from tests import roles_usage
+from tests.course import roles_usage
 from tests.conftest import COURSE, REPO
 
 CHAPTERS = sorted(COURSE.glob("*.ipynb"))
@@ -71,7 +71,7 @@ def test_nbval_reruns_every_chapter_with_the_same_outputs(executed, tmp_path):
     (out / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     # Chapters link to each other and read data through pmkit, so they run from course/'s neighbour.
     command = [sys.executable, "-m", "pytest", "-p", "nbval", "--nbval", "-q", "-p", "no:cacheprovider",
-               "--nbval-sanitize-with", str(REPO / "tests" / "nbval-sanitize.cfg"),
+               "--nbval-sanitize-with", str(REPO / "tests" / "course" / "nbval-sanitize.cfg"),
                "--nbval-cell-timeout", "180", "--rootdir", str(out), "-c", str(out / "pytest.ini"),
                *sorted(str(p) for p in out.glob("*.ipynb"))]
     done = subprocess.run(command, capture_output=True, text=True, cwd=out, check=False)

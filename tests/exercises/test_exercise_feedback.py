@@ -18,7 +18,7 @@ import pytest
 from pmkit import notebooks
 from pmkit.exercises import checks
 from tests.conftest import REPO
-from tests.test_exercise_grading import (
+from tests.grading.test_exercise_grading import (
     CAT,
     FULL_PRD,
     GOOD_STORIES,

@@ -20,27 +20,11 @@ from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
 from pmkit.grading.gradebook import gradebook
 from pmkit.runs.runner import FAILED, GRADED, Grader, summary
-from tests.conftest import REPO
+from tests.conftest import EX, RELEASE, REPO, SOLUTION, hidden_lines, new_cohort, pmkit_cli, write_roster
+from tests.conftest import with_answers as _with
 
 pytestmark = pytest.mark.slow
-EX = "beta-metrics"
-SOLUTION = REPO / "solutions" / EX / f"{EX}.ipynb"
-RELEASE = REPO / "exercises" / EX / f"{EX}.ipynb"
 LEARNERS = ["alice", "bob", "carol", "dan", "erin", "frank", "gina", "hank"]
-
-
-def _roster(path, ids):
-    path.write_text("id,first_name,last_name,email\n" + "".join(f"{i},{i.title()},Test,{i}@example.org\n" for i in ids),
-                    encoding="utf-8")
-    return path
-
-
-def _with(source, **answers):
-    nb = nbformat.read(source, as_version=4)
-    for cell in nb.cells:
-        if cell.id in answers:
-            cell.source = answers[cell.id]
-    return nb
 
 
 def _submissions(folder):
@@ -68,12 +52,27 @@ def _submissions(folder):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("cohort")
-    cohort = Cohort.init(base / "cohort", _roster(base / "roster.csv", LEARNERS))
+    cohort = new_cohort(base, LEARNERS)
     assert cohort.release(EX) == [EX]
     _submissions(base / "subs")
     report = cohort.collect(base / "subs", EX)
     outcomes = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60, out=sys.stderr).run()
-    return cohort, report, {o.learner: o for o in outcomes}
+    # the gradebook as two workers left it, before the tests below change it
+    return cohort, report, {o.learner: o for o in outcomes}, _rows(cohort, LEARNERS[:4])
+
+
+def _rows(cohort, learners):
+    """Every automatic grade of these learners in the gradebook, or that they have no submission."""
+    with gradebook(cohort.db_url) as book:
+        rows = set()
+        for learner in learners:
+            try:
+                notebook = book.find_submission_notebook(EX, EX, learner)
+            except Exception:
+                rows.add((learner, "no submission"))
+                continue
+            rows |= {(learner, g.name, g.auto_score, g.needs_manual_grade) for g in notebook.grades}
+    return rows
 
 
 def test_roster_errors_name_the_line_and_import_nothing(tmp_path):
@@ -93,7 +92,7 @@ def test_roster_errors_name_the_line_and_import_nothing(tmp_path):
 
 
 def test_init_imports_the_roster_into_the_gradebook(graded):
-    cohort, _, _ = graded
+    cohort, *_ = graded
     assert cohort.learner_ids() == sorted(LEARNERS)
     with gradebook(cohort.db_url) as book:
         assert book.find_student("alice").email == "alice@example.org"
@@ -102,7 +101,7 @@ def test_init_imports_the_roster_into_the_gradebook(graded):
 
 
 def test_collect_reports_unknown_duplicates_and_non_notebooks(graded, tmp_path):
-    cohort, report, _ = graded
+    cohort, report, *_ = graded
     assert sorted(report.collected) == sorted(LEARNERS)
     assert report.unknown == ["zoe.ipynb"] and report.not_notebooks == ["notes.txt"]
     archive = tmp_path / "late.zip"
@@ -118,7 +117,7 @@ def test_collect_reports_unknown_duplicates_and_non_notebooks(graded, tmp_path):
 
 
 def test_every_kind_of_broken_submission_is_recorded_and_none_stops_the_others(graded):
-    _, _, outcomes = graded
+    _, _, outcomes, _ = graded
     assert set(outcomes) == set(LEARNERS)
     assert (outcomes["alice"].status, outcomes["alice"].score, outcomes["alice"].max_score) == (GRADED, 7, 7)
     assert (outcomes["bob"].status, outcomes["bob"].score) == (GRADED, 0)
@@ -135,7 +134,7 @@ def test_every_kind_of_broken_submission_is_recorded_and_none_stops_the_others(g
 
 
 def test_rerun_grades_only_new_or_changed_and_force_regrades(graded, capsys):
-    cohort, _, _ = graded
+    cohort, *_ = graded
     again = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60).run()
     assert all(o.skipped for o in again)
     nbformat.write(_with(RELEASE, **{"answer-adoption": "adoption_rate = 0.4"}),
@@ -147,7 +146,7 @@ def test_rerun_grades_only_new_or_changed_and_force_regrades(graded, capsys):
 
 
 def test_a_failed_regrade_leaves_no_stale_grades_and_keeps_the_folder(graded):
-    cohort, _, _ = graded
+    cohort, *_ = graded
     with gradebook(cohort.db_url) as book:
         assert book.find_submission(EX, "alice").score == 7
     (cohort.root / "submitted" / "alice" / EX / f"{EX}.ipynb").write_text("not json", encoding="utf-8")
@@ -161,24 +160,13 @@ def test_a_failed_regrade_leaves_no_stale_grades_and_keeps_the_folder(graded):
     Grader(cohort.source, EX, workers=1).run()
 
 
-def _hidden_lines():
-    lines = set()
-    for cell in nbformat.read(SOLUTION, as_version=4).cells:
-        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
-        for line in hidden.split("### END HIDDEN TESTS")[0].splitlines():
-            if line.strip() and line.strip() not in visible:
-                lines.add(line.strip())
-    assert lines
-    return lines
-
-
 def test_feedback_never_shows_hidden_tests(graded):
     from pmkit.cohort import feedback
 
-    cohort, _, _ = graded
+    cohort, *_ = graded
     pages = feedback.generate(cohort.root, cohort.db_url, EX)
     assert {p.parent.parent.name for p in pages} >= {"alice", "bob", "frank"}
-    hidden = _hidden_lines()
+    hidden = hidden_lines()
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for line in hidden:
@@ -193,7 +181,7 @@ def test_report_csv_and_offline_dashboard(graded):
 
     from pmkit.cohort import report
 
-    cohort, _, _ = graded
+    cohort, *_ = graded
     csv_path, html_path = report.write(cohort.root, cohort.db_url)
     frame = pd.read_csv(csv_path)
     assert set(frame["learner"]) == set(LEARNERS)
@@ -207,33 +195,19 @@ def test_report_csv_and_offline_dashboard(graded):
     assert '<script src="http' not in page and "cdn.jsdelivr" not in page
 
 
-def test_parallel_and_sequential_grading_give_identical_gradebooks(tmp_path):
-    tables = []
-    for workers in (1, 2):
-        root = tmp_path / f"w{workers}"
-        cohort = Cohort.init(root, _roster(tmp_path / f"r{workers}.csv", LEARNERS[:4]))
-        cohort.release(EX)
-        subs = tmp_path / f"subs{workers}"
-        _submissions(subs)
-        cohort.collect(subs, EX)
-        Grader(cohort.source, EX, workers=workers, cell_timeout=5, submission_timeout=60).run()
-        with gradebook(cohort.db_url) as book:
-            rows = set()
-            for learner in LEARNERS[:4]:
-                try:
-                    notebook = book.find_submission_notebook(EX, EX, learner)
-                except Exception:
-                    rows.add((learner, "no submission"))
-                    continue
-                rows |= {(learner, g.name, g.auto_score, g.needs_manual_grade) for g in notebook.grades}
-        tables.append(rows)
-    assert tables[0] == tables[1] and len(tables[0]) > 4
+def test_parallel_and_sequential_grading_give_identical_gradebooks(graded, tmp_path):
+    *_, parallel = graded  # the module's cohort, graded by two workers
+    cohort = new_cohort(tmp_path, LEARNERS[:4], release=[EX])
+    _submissions(tmp_path / "subs")
+    cohort.collect(tmp_path / "subs", EX)
+    Grader(cohort.source, EX, workers=1, cell_timeout=5, submission_timeout=60).run()
+    sequential = _rows(cohort, LEARNERS[:4])
+    assert sequential == parallel and len(sequential) > 4
 
 
 def test_an_interrupted_run_resumes_with_nothing_lost_or_counted_twice(tmp_path):
     ids = [f"l{i}" for i in range(6)]
-    cohort = Cohort.init(tmp_path / "cohort", _roster(tmp_path / "roster.csv", ids))
-    cohort.release(EX)
+    cohort = new_cohort(tmp_path, ids, release=[EX])
     subs = tmp_path / "subs"
     subs.mkdir()
     for i, learner in enumerate(ids):
@@ -271,11 +245,8 @@ def test_cli_runs_the_whole_flow_and_takes_a_db_url(tmp_path):
     db = tmp_path / "elsewhere" / "grades.db"
     db.parent.mkdir()
 
-    def pmkit(*args):
-        return subprocess.run([sys.executable, "-m", "pmkit.cli", *map(str, args)], capture_output=True, text=True,
-                              check=False)
-
-    done = pmkit("cohort", "init", tmp_path / "c", "--roster", _roster(tmp_path / "r.csv", ["ann", "ben"]),
+    pmkit = pmkit_cli
+    done = pmkit("cohort", "init", tmp_path / "c", "--roster", write_roster(tmp_path / "r.csv", ["ann", "ben"]),
                  "--db", f"sqlite:///{db}")
     assert done.returncode == 0, done.stderr
     assert db.is_file() and not (tmp_path / "c" / "gradebook.db").exists()

@@ -12,6 +12,7 @@ import pytest
 from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
 from pmkit.grading.gradebook import gradebook
+from tests.conftest import write_roster
 
 pytestmark = pytest.mark.slow
 HEADER = "id,first_name,last_name,email\n"
@@ -56,7 +57,7 @@ def test_excel_unicode_text_and_european_csv_are_read(tmp_path):
 
 
 def _roster(tmp_path, ids, name="roster.csv"):
-    return _write(tmp_path / name, HEADER + "".join(f"{i},{i.title()},T,{i.lower()}@example.org\n" for i in ids))
+    return write_roster(tmp_path / name, ids, email="{lower}@example.org", last_name="T")
 
 
 def test_cohort_roster_refuses_a_case_variant_of_an_existing_learner(tmp_path):

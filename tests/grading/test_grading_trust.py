@@ -21,12 +21,9 @@ import pytest
 from pmkit.cohort.folder import Cohort
 from pmkit.grading.gradebook import gradebook
 from pmkit.runs.runner import FAILED, GRADED, Grader
-from tests.conftest import REPO
+from tests.conftest import EX, RELEASE, REPO, SOLUTION, collect, hidden_lines, new_cohort, with_answers
 
 pytestmark = pytest.mark.slow
-EX = "beta-metrics"
-SOLUTION = REPO / "solutions" / EX / f"{EX}.ipynb"
-RELEASE = REPO / "exercises" / EX / f"{EX}.ipynb"
 MARKER = "pmkit-trust-marker-4711"
 BASHRC = Path.home() / ".bashrc"
 STARTUP = Path.home() / ".ipython" / "profile_default" / "startup"
@@ -34,10 +31,8 @@ STARTUP = Path.home() / ".ipython" / "profile_default" / "startup"
 
 def _with(source: Path, *, extra: list[str] = (), points: int | None = None, **answers: str) -> nbformat.NotebookNode:
     """A notebook from ``source`` with answer cells replaced and extra learner cells after the setup."""
-    nb = nbformat.read(source, as_version=4)
+    nb = with_answers(source, **answers)
     for cell in nb.cells:
-        if cell.id in answers:
-            cell.source = answers[cell.id]
         if points is not None and cell.id == "test-adoption":
             cell.metadata["nbgrader"]["points"] = points
     after = next(i for i, cell in enumerate(nb.cells) if cell.id == "setup") + 1
@@ -46,17 +41,6 @@ def _with(source: Path, *, extra: list[str] = (), points: int | None = None, **a
     for cell in nb.cells:  # ids nbformat made up are fine; keep them unique and valid
         cell.setdefault("id", f"c{id(cell)}")
     return nb
-
-
-def _hidden_lines() -> set[str]:
-    lines = set()
-    for cell in nbformat.read(SOLUTION, as_version=4).cells:
-        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
-        for line in hidden.split("### END HIDDEN TESTS")[0].splitlines():
-            if line.strip() and line.strip() not in visible:
-                lines.add(line.strip())
-    assert lines
-    return lines
 
 
 def _targets(cohort_root: Path) -> dict[str, Path]:
@@ -202,19 +186,10 @@ def attacked(tmp_path_factory):
     attacks = _attacks(targets)
     victims = ["vic-1", "vic-2", "vic-3"]
     learners = sorted(attacks) + victims
-    roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(f"{x},{x.title()},Test,{x}@secret.example\n"
-                                                                  for x in learners), encoding="utf-8")
-    cohort = Cohort.init(root, roster)
-    cohort.release(EX)
-    subs = base / "subs"
-    subs.mkdir()
-    for learner, (nb, _) in attacks.items():
-        nbformat.write(nb, subs / f"{learner}.ipynb")
-    nbformat.write(_with(SOLUTION), subs / "vic-1.ipynb")
-    nbformat.write(_with(SOLUTION), subs / "vic-2.ipynb")
-    nbformat.write(_with(RELEASE, **{"answer-errors": SOLVED["answer-errors"]}), subs / "vic-3.ipynb")
-    cohort.collect(subs, EX)
+    cohort = new_cohort(base, learners, email="{id}@secret.example", release=[EX])
+    collect(cohort, base / "subs", {**{learner: nb for learner, (nb, _) in attacks.items()},
+                                    "vic-1": _with(SOLUTION), "vic-2": _with(SOLUTION),
+                                    "vic-3": _with(RELEASE, **{"answer-errors": SOLVED["answer-errors"]})})
     (root / ".pmkit").mkdir(exist_ok=True)
     before = {what: _digest(path) for what, path in targets.items() if what not in ("gradebook", "state")}
     outcomes = Grader(cohort.source, EX, workers=2, cell_timeout=10, submission_timeout=60, out=sys.stderr).run()
@@ -325,7 +300,7 @@ def test_memory_and_output_are_capped(attacked):
 
 def test_nothing_secret_reaches_what_learners_get_back(attacked):
     cohort, attacks, _, _, _ = attacked
-    hidden = _hidden_lines()
+    hidden = hidden_lines()
     for learner in attacks:
         text = _graded_text(cohort, learner)
         for line in hidden:
@@ -354,7 +329,7 @@ def test_pmkit_check_holds_against_a_hostile_notebook(tmp_path):
     assert "Autograded: 0 of 7 points." in out
     assert "adoption_rate: an answer must be plain data" in out
     assert "\u2718 error_rate: got 0.25, which is not the expected value" in out
-    for line in _hidden_lines():
+    for line in hidden_lines():
         assert line not in out, line
 
 
@@ -415,14 +390,8 @@ def test_without_bubblewrap_check_and_grade_refuse_and_say_why(tmp_path):
                           text=True, check=False, cwd=REPO, env=env)
     assert done.returncode == 2 and "the grading sandbox cannot be made here" in done.stderr
     assert "--no-sandbox" in done.stderr and "Traceback" not in done.stderr
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\nann,A,B,a@example.org\n", encoding="utf-8")
-    cohort = Cohort.init(tmp_path / "c", roster)
-    cohort.release(EX)
-    subs = tmp_path / "subs"
-    subs.mkdir()
-    nbformat.write(_with(SOLUTION), subs / "ann.ipynb")
-    cohort.collect(subs, EX)
+    cohort = new_cohort(tmp_path, [("ann", "A", "B")], folder="c", release=[EX])
+    collect(cohort, tmp_path / "subs", {"ann": _with(SOLUTION)})
     done = subprocess.run([sys.executable, "-m", "pmkit.cli", "grade", EX, "--cohort", str(cohort.root)],
                           capture_output=True, text=True, check=False, env=env)
     assert done.returncode == 2 and "the grading sandbox cannot be made here" in done.stderr, done.stderr

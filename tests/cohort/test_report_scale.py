@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pmkit.cohort import report
-from tests.large_cohort import EXERCISES, build
+from tests.cohort.large_cohort import EXERCISES, build
 
 pytestmark = pytest.mark.slow
 LEARNERS = 10_000

@@ -22,49 +22,27 @@ from pmkit.grading.gradebook import gradebook
 from pmkit.runs.lock import cohort_lock
 from pmkit.runs.resume import IN_PROGRESS, MAX_ATTEMPTS
 from pmkit.runs.runner import FAILED, GRADED, Grader
-from tests.conftest import REPO
+from tests.conftest import EX, RELEASE, REPO, SOLUTION, pmkit_cli
+from tests.conftest import with_answers as _with
 
 pytestmark = pytest.mark.slow
-EX = "beta-metrics"
-SOLUTION = REPO / "solutions" / EX / f"{EX}.ipynb"
-RELEASE = REPO / "exercises" / EX / f"{EX}.ipynb"
 LOOP = "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """A graded cohort: alice right (7/7), bob blank (0/7)."""
-    base = tmp_path_factory.mktemp("graded")
-    roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\nalice,Alice,A,\nbob,Bob,B,\n", encoding="utf-8")
-    cohort = Cohort.init(base / "cohort", roster)
-    cohort.release(EX)
-    subs = base / "subs"
-    subs.mkdir()
-    shutil.copy(SOLUTION, subs / "alice.ipynb")
-    shutil.copy(RELEASE, subs / "bob.ipynb")
-    cohort.collect(subs, EX)
-    outcomes = {o.learner: o for o in Grader(cohort.source, EX, workers=2, cell_timeout=5).run()}
-    assert (outcomes["alice"].score, outcomes["bob"].score) == (7, 0)
-    return cohort.root
+@pytest.fixture
+def template(graded_pair):
+    """The session's graded cohort: alice right (7/7), bob blank (0/7)."""
+    return graded_pair
 
 
 @pytest.fixture
-def cohort(template, tmp_path):
-    """A private copy of the graded cohort (cohort folders are relocatable)."""
-    return Cohort(shutil.copytree(template, tmp_path / "cohort", symlinks=True))
+def cohort(graded_pair_copy):
+    """A private copy of the graded cohort."""
+    return graded_pair_copy
 
 
 def _submit(cohort, learner, nb):
     nbformat.write(nb, cohort.root / "submitted" / learner / EX / f"{EX}.ipynb")
-
-
-def _with(source, **answers):
-    nb = nbformat.read(source, as_version=4)
-    for cell in nb.cells:
-        if cell.id in answers:
-            cell.source = answers[cell.id]
-    return nb
 
 
 def _grade(cohort, **options):
@@ -78,9 +56,7 @@ def _state(cohort):
     return json.loads((cohort.root / ".pmkit" / f"grading-{EX}.json").read_text(encoding="utf-8"))
 
 
-def _pmkit(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "pmkit.cli", *map(str, args)], capture_output=True, text=True,
-                          check=False, **kw)
+_pmkit = pmkit_cli
 
 
 def test_a_failed_regrade_keeps_the_instructors_grades_and_retries_time_limits(cohort):

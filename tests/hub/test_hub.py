@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -21,8 +20,8 @@ import pytest
 import requests
 
 from pmkit.grading.engine import COURSE_ID, gradebook
-from tests.conftest import CHROMIUM, REPO
-from tests.test_browser import _menu_items, block_outside
+from tests.browser.test_browser import _menu_items
+from tests.conftest import CHROMIUM, REPO, block_outside, free_port, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 EX = "beta-metrics"
@@ -40,29 +39,11 @@ ARTIFACTS = REPO / "test-artifacts" / "hub"
 TIMES: dict[str, float] = {}
 
 
-def _free_ports() -> int:
-    """A port P with P, P+1 and P+2 free: the proxy, the hub's API and the proxy's API."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port > 65000:
-            continue
-        try:
-            for offset in (1, 2):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port + offset))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no three consecutive free ports on 127.0.0.1")
-
-
 class Hub:
     """`make hub` for a cohort folder, in its own process group, and a client for its users."""
 
     def __init__(self, cohort: Path, roster: Path, log: Path) -> None:
-        self.cohort, self.port = cohort, _free_ports()
+        self.cohort, self.port = cohort, free_port(3)  # the proxy, the hub's API and the proxy's API
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PMKIT_HUB_PASSWORD": LEARNER_PASSWORD,
                "PMKIT_HUB_INSTRUCTOR_PASSWORD": INSTRUCTOR_PASSWORD}
@@ -226,9 +207,7 @@ def _answered(fetched: dict, wrong: dict[str, str] | None) -> dict:
 def hub(tmp_path_factory):
     subprocess.run(["make", "-s", "-C", str(REPO), "hub-proxy"], check=True, timeout=600)  # npm ci, once
     base = tmp_path_factory.mktemp("hub")
-    roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(
-        f"{rid},{rid.title()},Learner,{name}@example.org\n" for name, rid in LEARNERS.items()), encoding="utf-8")
+    roster = write_roster(base / "roster.csv", LEARNERS.values(), email="{lower}@example.org", last_name="Learner")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     running = Hub(base / "cohort", roster, ARTIFACTS / "hub.log")  # `make hub` creates the cohort from the roster
     yield running

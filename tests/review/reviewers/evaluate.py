@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
+REPO = HERE.parents[2]
 SPLITS = ("dev", "heldout", "fresh")
 STORY_CRITERIA = ("well_formed", "atomic", "minimal", "unambiguous", "unique", "uniform")
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pmkit import notebooks
-from tests import notebook_rules
+from tests.course import notebook_rules
 from tests.conftest import COURSE
 
 CHAPTERS = sorted(COURSE.glob("*.ipynb"))

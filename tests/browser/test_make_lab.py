@@ -6,22 +6,15 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -33,7 +26,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 def test_make_lab_serves_the_welcome_chapter(tmp_path):
-    port, token = _free_port(), "pmkit-test-token"
+    port, token = free_port(), "pmkit-test-token"
     log = tmp_path / "lab.log"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "BROWSER": "true"}
     args = f"--port={port} --no-browser --IdentityProvider.token={token}"
