@@ -136,7 +136,8 @@ def main() -> None:
 
         start = time.perf_counter()
         with open(os.devnull, "w") as quiet:
-            grader = Grader(ours.source, args.exercise, workers=args.workers, out=quiet, sandboxed=not args.no_sandbox)
+            grader = Grader(ours.grading_source(args.exercise), args.exercise, workers=args.workers, out=quiet,
+                            sandboxed=not args.no_sandbox)
             outcomes = grader.run()
         ours_seconds = time.perf_counter() - start
 

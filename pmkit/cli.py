@@ -9,20 +9,22 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmkit import __version__
 from pmkit.errors import PmkitError
 
+if TYPE_CHECKING:
+    from pmkit.grading.engine import SubmissionResult
+
 
 def _cmd_data_check(args: argparse.Namespace) -> int:
-    from pmkit.exercises import catalog as exercises
+    from pmkit.exercises import catalog
     from pmkit.paths import datasets_dir
     from pmkit.tables import check_all
-    from pmkit.teach import cases, roles
-    from pmkit.teach import content as course
+    from pmkit.teach import cases, content, roles
 
-    groups = {"roles": roles.SCHEMAS, "cases": cases.SCHEMAS, "exercises": exercises.SCHEMAS, "course": course.SCHEMAS}
+    groups = {"roles": roles.SCHEMAS, "cases": cases.SCHEMAS, "exercises": catalog.SCHEMAS, "course": content.SCHEMAS}
     results = check_all(groups, datasets_dir())
     broken = [error for _, error in results if not isinstance(error, int)]
     for name, rows in results:
@@ -89,16 +91,16 @@ def _check_sources() -> tuple[Path, bool]:
 
     ``PMKIT_SOLUTIONS`` names another sources folder; a learner's server in a cohort has none.
     """
-    from pmkit.grading import engine as grading
+    from pmkit.grading import engine
 
-    solutions = Path(os.environ.get("PMKIT_SOLUTIONS") or grading.REPO_ROOT / grading.SOURCE_DIR)
-    if solutions.is_dir() and grading.exercise_ids(solutions):
+    solutions = Path(os.environ.get("PMKIT_SOLUTIONS") or engine.REPO_ROOT / engine.SOURCE_DIR)
+    if solutions.is_dir() and engine.exercise_ids(solutions):
         return solutions, True
-    return grading.REPO_ROOT / grading.RELEASE_DIR, False
+    return engine.REPO_ROOT / engine.RELEASE_DIR, False
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from pmkit.grading import engine as grading
+    from pmkit.grading import engine
 
     path = Path(args.path)
     if not path.is_file():
@@ -106,7 +108,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         raise PmkitError(f"{path}: {what}; give your exercise notebook, e.g. exercises/prd/prd.ipynb")
     exercise = args.exercise or path.stem
     sources, hidden = _check_sources()
-    known = grading.exercise_ids(sources)
+    known = engine.exercise_ids(sources)
     if exercise not in known:
         raise PmkitError(f"{path}: {exercise!r} is not one of the course's exercises ({', '.join(known)}); "
                          "keep the notebook's name, or say which it is with --exercise")
@@ -116,7 +118,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         sandbox.require()
     what = "hidden tests included" if hidden else "visible checks only: the hidden tests run when you are graded"
     print(f"Checking {path} against exercise {exercise}, {what} (in a temporary copy)...")
-    with grading.GradingCourse(solutions=sources, sandboxed=not args.no_sandbox) as course:
+    with engine.GradingCourse(solutions=sources, sandboxed=not args.no_sandbox) as course:
         from pmkit.grading.sandbox import local_kernels
 
         local_kernels(course.api.config)
@@ -127,7 +129,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if cell.autograded and present is not None and cell.grade_id not in present:
             cell = dataclasses.replace(cell, status="incorrect", score=0, message=(
                 "\u2718 this test cell is missing from your notebook, so it scores 0; restore it from "
-                f"{grading.RELEASE_DIR}/{exercise}/{exercise}.ipynb"))
+                f"{engine.RELEASE_DIR}/{exercise}/{exercise}.ipynb"))
         points = "-" if cell.score is None else f"{cell.score:g}"
         print(f"{_ICONS[cell.status]} {cell.grade_id:<{width}}  {points:>3}/{cell.max_score:<3g}", end="  ")
         print(cell.message.replace("\n", "\n" + " " * (width + 12)))
@@ -152,7 +154,7 @@ def _grade_ids(path: Path) -> set[str] | None:
         return None
 
 
-def _remember_check(exercise: str, result: grading.SubmissionResult) -> None:  # noqa: F821
+def _remember_check(exercise: str, result: SubmissionResult) -> None:
     """Add the result to the learner's own progress record (best effort; it never grades)."""
     from pmkit.teach import progress
 
@@ -235,7 +237,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     if args.course or is_plain_course(Path(args.cohort)):  # a plain nbgrader course, not a cohort folder
         source = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
     else:
-        source = _cohort(args).source
+        source = _cohort(args).grading_source(args.exercise)
     grader = Grader(source, args.exercise, workers=args.workers, cell_timeout=args.timeout,
                     submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox)
     print(summary(grader.run()))
@@ -264,11 +266,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from pmkit.cohort import lms_export as export
+    from pmkit.cohort import lms_export
 
     cohort = _cohort(args)
     out = Path(args.out) if args.out else cohort.root / "reports" / f"{args.lms}-grades.csv"
-    path = export.write(cohort.root, cohort.db_url, args.lms, out, questions=args.questions, section=args.section)
+    path = lms_export.write(cohort.root, cohort.db_url, args.lms, out, questions=args.questions, section=args.section)
     how = ("Canvas: Grades > Import, then check the matched students and new columns" if args.lms == "canvas" else
            "Moodle: Grades > Import > CSV file; map 'Email address' to useremail and each column to a grade item")
     print(f"wrote {path}\nimport it in {how}")
@@ -306,25 +308,25 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
 
 
 def _cmd_hub(args: argparse.Namespace) -> int:
-    from pmkit.hub import config as hub
+    from pmkit.hub import config as hub_config
 
-    plan = hub.plan(Path(args.cohort))  # a roster or instructor problem is reported before anything starts
+    plan = hub_config.plan(Path(args.cohort))  # a roster or instructor problem is reported before anything starts
     if args.helm_values:
-        Path(args.helm_values).write_text(json.dumps(hub.helm_values(plan), indent=1) + "\n", encoding="utf-8")
+        Path(args.helm_values).write_text(json.dumps(hub_config.helm_values(plan), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.helm_values}: {len(plan.learners)} learners, instructors {', '.join(plan.instructors)}; "
               "pass it to helm after deploy/jupyterhub/kubernetes/values.yaml")
         return 0
-    command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub.CONFIG_FILE)]
+    command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub_config.CONFIG_FILE)]
     if not Path(command[0]).exists():
         raise PmkitError(f"JupyterHub is not installed beside {sys.executable}; `make hub` installs it, "
                          "or run `pip install -e '.[hub]'`")
-    hub.require_proxy()
-    secret = hub.passwords(plan)
+    hub_config.require_proxy()
+    secret = hub_config.passwords(plan)
     env = {**os.environ, "PMKIT_COHORT": str(plan.cohort), "PMKIT_HUB_IP": args.ip, "PMKIT_HUB_PORT": str(args.port)}
     print(f"JupyterHub for {plan.cohort} at http://{args.ip}:{args.port}/\n"
           f"  learners ({len(plan.learners)}): log in with your roster id and the password {secret['learners']}\n"
           f"  instructors ({', '.join(plan.instructors)}): the password {secret['instructors']}\n"
-          f"  (both are kept in {plan.state / hub.PASSWORDS}; stop the hub with Ctrl-C)", flush=True)
+          f"  (both are kept in {plan.state / hub_config.PASSWORDS}; stop the hub with Ctrl-C)", flush=True)
     os.chdir(plan.state)
     os.execve(command[0], command, env)
     return 0  # not reached: the hub replaces this process

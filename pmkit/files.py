@@ -19,15 +19,19 @@ from typing import Any
 _CHUNK = 1 << 20
 
 
-def _umask() -> int:
-    """The process's umask (read by setting it and putting it back, the only way POSIX offers)."""
+def _read_umask() -> int:
+    """The process's umask (read by setting it and putting it back, the only way POSIX offers: done once)."""
     mask = os.umask(0o22)
     os.umask(mask)
     return mask
 
 
+#: The mode a new file gets from ``open()`` here; the writers below use it unless told otherwise.
+DEFAULT_MODE = 0o666 & ~_read_umask()
+
+
 @contextlib.contextmanager
-def temp_beside(path: Path | str) -> Iterator[Path]:
+def temp_beside(path: Path | str, mode: int | None = None) -> Iterator[Path]:
     """A new empty temporary file beside ``path``, gone on exit unless renamed over ``path`` first.
 
     For a writer that must look at what it wrote before it replaces the target (collect checks a
@@ -36,7 +40,7 @@ def temp_beside(path: Path | str) -> Iterator[Path]:
     path = Path(path)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(handle, 0o666 & ~_umask())  # as open() would make it: mkstemp's 0600 would hide it from nbgrader
+        os.fchmod(handle, DEFAULT_MODE if mode is None else mode)  # mkstemp's 0600 would hide it from nbgrader
     finally:
         os.close(handle)
     try:
@@ -45,10 +49,10 @@ def temp_beside(path: Path | str) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
-def write_bytes_atomic(path: Path | str, data: bytes | Iterator[bytes]) -> Path:
-    """Write ``data`` (bytes, or chunks of them) to ``path`` all at once or not at all."""
+def write_bytes_atomic(path: Path | str, data: bytes | Iterator[bytes], mode: int | None = None) -> Path:
+    """Write ``data`` (bytes, or chunks of them) to ``path`` all at once or not at all (``mode``: open()'s)."""
     path = Path(path)
-    with temp_beside(path) as temp:
+    with temp_beside(path, mode) as temp:
         with open(temp, "wb") as stream:
             for chunk in [data] if isinstance(data, bytes) else data:
                 stream.write(chunk)
@@ -58,14 +62,14 @@ def write_bytes_atomic(path: Path | str, data: bytes | Iterator[bytes]) -> Path:
     return path
 
 
-def write_text_atomic(path: Path | str, text: str) -> Path:
+def write_text_atomic(path: Path | str, text: str, mode: int | None = None) -> Path:
     """Write UTF-8 text to ``path`` all at once or not at all."""
-    return write_bytes_atomic(path, text.encode("utf-8"))
+    return write_bytes_atomic(path, text.encode("utf-8"), mode)
 
 
-def write_json_atomic(path: Path | str, data: Any) -> Path:
+def write_json_atomic(path: Path | str, data: Any, mode: int | None = None) -> Path:
     """Write JSON (indented, keys sorted, so diffs read well) to ``path`` all at once or not at all."""
-    return write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    return write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n", mode)
 
 
 def file_digest(path: Path | str) -> str:

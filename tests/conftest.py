@@ -7,6 +7,7 @@ real kernels and nbgrader; pages open in Debian's Chromium. What costs seconds i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -110,7 +111,7 @@ def graded_pair(tmp_path_factory):
     base = tmp_path_factory.mktemp("graded-pair")
     cohort = new_cohort(base, [("alice", "Alice", "A"), ("bob", "Bob", "B")], email="", release=[EX])
     collect(cohort, base / "subs", {"alice": SOLUTION, "bob": RELEASE})
-    outcomes = {o.learner: o for o in Grader(cohort.source, EX, workers=2, cell_timeout=5).run()}
+    outcomes = {o.learner: o for o in Grader(cohort.grading_source(EX), EX, workers=2, cell_timeout=5).run()}
     assert (outcomes["alice"].score, outcomes["bob"].score) == (7, 0)
     return cohort.root
 
@@ -127,6 +128,22 @@ def pmkit_cli(*args, **kw):
 
     return subprocess.run([sys.executable, "-m", "pmkit.cli", *map(str, args)], capture_output=True, text=True,
                           check=False, **kw)
+
+
+@contextlib.contextmanager
+def tmpfs(path: Path, size: str):
+    """A real small file system of ``size`` mounted at ``path`` (the test is skipped where mounting is not allowed)."""
+    import subprocess
+
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
 
 
 # --- processes and ports ---------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 
 import pytest
@@ -32,13 +31,13 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["deadlines.json"]
 
 
-def test_written_files_get_the_mode_of_the_umask_not_mkstemps_0600(tmp_path):
-    previous = os.umask(0o022)
-    try:
-        path = files.write_text_atomic(tmp_path / "timestamp.txt", "2026-12-01 10:00:00.000000 UTC")
-    finally:
-        os.umask(previous)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+def test_written_files_get_the_mode_open_would_give_them_or_the_one_asked_for(tmp_path):
+    path = files.write_text_atomic(tmp_path / "timestamp.txt", "2026-12-01 10:00:00.000000 UTC")
+    with open(tmp_path / "plain.txt", "w") as stream:
+        stream.write("x")
+    assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)
+    private = files.write_json_atomic(tmp_path / "grading-prd.json", {}, mode=0o600)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
 
 
 def test_the_digest_is_the_sha256_of_the_bytes(tmp_path):

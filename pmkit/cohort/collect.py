@@ -19,7 +19,6 @@ import contextlib
 import datetime as dt
 import difflib
 import hashlib
-import json
 import os
 import re
 import stat
@@ -32,6 +31,7 @@ from typing import Any
 
 from pmkit.errors import PmkitError
 from pmkit.files import file_digest, temp_beside, write_text_atomic
+from pmkit.grading.releases import wrong_exercise
 from pmkit.notebooks import MAX_NOTEBOOK_BYTES
 
 _CHUNK = 1024 * 1024
@@ -155,19 +155,6 @@ def _folder(root: Path) -> Iterator[Candidate]:
                 yield Candidate(relative, 0, when, None, "is not a regular file")
             else:
                 yield Candidate(relative, info.st_size, when, lambda p=path: open(p, "rb"))
-
-
-def exercise_grade_ids(solutions: Path) -> dict[str, set[str]]:
-    """Each exercise's cell grade ids, read from its source notebook, to tell one exercise's notebook from another's."""
-    found = {}
-    for source in sorted(solutions.glob("*/*.ipynb")):
-        if source.stem != source.parent.name:
-            continue
-        with contextlib.suppress(OSError, ValueError):
-            cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
-            found[source.stem] = {c["metadata"]["nbgrader"]["grade_id"] for c in cells
-                                  if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
-    return found
 
 
 def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
@@ -348,7 +335,7 @@ def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_
             with temp_beside(notebook) as tmp:
                 digest, problem = _copy_capped(item, tmp, max_bytes)
                 if not problem:
-                    problem = _wrong_exercise(tmp, exercise, grade_ids)
+                    problem = wrong_exercise(tmp, exercise, grade_ids)
                 if problem:
                     report.refused.append(f"{item.name}: {problem}")
                     return False
@@ -392,41 +379,6 @@ def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
             return "", f"cannot be read ({error.strerror or error})"
         raise
     return digest.hexdigest(), ""
-
-
-def _wrong_exercise(path: Path, exercise: str, grade_ids: dict[str, set[str]] | None) -> str:
-    """A notebook that answers another exercise (its test cells are that one's) is refused, saying which."""
-    if not grade_ids or exercise not in grade_ids:
-        return ""
-    try:
-        with open(path, encoding="utf-8") as stream:
-            cells = json.load(stream).get("cells", [])
-        found = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
-    except (ValueError, AttributeError, TypeError, UnicodeDecodeError):
-        return ""  # not readable as a notebook: filed, and grading records why it fails
-    mine = len(found & grade_ids[exercise])
-    best = max(grade_ids, key=lambda name: len(found & grade_ids[name]))
-    if best != exercise and len(found & grade_ids[best]) > mine:
-        return (f"is the {best!r} exercise's notebook, not {exercise!r}; collect it with --exercise {best} "
-                "or ask the learner for the right file")
-    return ""
-
-
-def submission_problem(path: Path, exercise: str, grade_ids: dict[str, set[str]]) -> str:
-    """Why a notebook cannot be graded as ``exercise`` when nbgrader refuses its metadata, in the grader's words."""
-    problem = _wrong_exercise(path, exercise, grade_ids)
-    if problem or exercise not in grade_ids:
-        return f"the notebook {problem}" if problem else ""
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        found = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
-    except (ValueError, OSError, AttributeError, TypeError):
-        return ""
-    unknown = sorted(i for i in found - grade_ids[exercise] if i)
-    if unknown:
-        return (f"graded cell(s) {', '.join(unknown)} are not in the current {exercise!r} release (an older "
-                "release?); ask the learner to copy their answers into the current release and submit again")
-    return ""
 
 
 def _mb(size: int) -> str:

@@ -145,37 +145,3 @@ def due_dates(db_url: str) -> dict[str, dt.datetime | None]:
 
     with gradebook(db_url) as book:
         return {a.name: a.duedate for a in book.assignments}
-
-
-def submitted_at(root: Path, exercise: str, learner: str) -> dt.datetime | None:
-    """When a submission was handed in: nbgrader's ``timestamp.txt`` beside it (exchange or collect)."""
-    from nbgrader.utils import parse_utc
-
-    path = Path(root) / "submitted" / learner / exercise / "timestamp.txt"
-    if not path.is_file():
-        return None
-    text = path.read_text(encoding="utf-8", errors="replace").strip()
-    try:
-        return parse_utc(text).replace(tzinfo=None) if text else None
-    except (ValueError, OverflowError):
-        return None  # an unreadable timestamp counts as none; nbgrader itself refuses the file
-
-
-def submission_fields(root: Path, exercise: str, learner: str) -> dict[str, Any]:
-    """The gradebook fields of a submission that deadlines need: its timestamp and extension."""
-    fields: dict[str, Any] = {}
-    extension = load(root).extension(exercise, learner)
-    if extension is not None:  # never clear one given with nbgrader's own tools
-        fields["extension"] = extension
-    when = submitted_at(root, exercise, learner)
-    if when is not None:
-        fields["timestamp"] = when
-    return fields
-
-
-def assign_penalty(root: Path, nb: Any, resources: dict[str, Any]) -> None:
-    """Run nbgrader's ``AssignLatePenalties`` on a graded notebook with the cohort's late policy."""
-    from nbgrader.preprocessors import AssignLatePenalties
-    from traitlets.config import Config
-
-    AssignLatePenalties(config=configure(Config(), root)).preprocess(nb, resources)

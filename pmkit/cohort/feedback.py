@@ -23,7 +23,8 @@ from typing import Any
 
 from nbconvert.exporters import Exporter
 
-from pmkit.grading.engine import RELEASE_DIR, SOURCE_DIR, gradebook, graded_cell_outcome
+from pmkit.grading.engine import RELEASE_DIR, SOURCE_DIR, graded_cell_outcome
+from pmkit.grading.gradebook import gradebook
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.M | re.S)
 #: The most characters of one answer or output a page shows; the rest is cut with a note.
@@ -126,7 +127,7 @@ def build(root: Path, db_url: str, exercise: str, learner: str, notebook: str | 
     import nbformat
 
     from pmkit.cohort import deadlines
-    from pmkit.cohort import html as pages
+    from pmkit.cohort import html_pages as pages
 
     notebook = notebook or exercise
     root = Path(root)

@@ -9,26 +9,27 @@ receives exercises and hands back submissions and feedback (``deploy/jupyterhub`
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmkit.cohort.collect import CollectReport, Person, exercise_grade_ids, file_submissions
+from pmkit.cohort.collect import CollectReport, Person, file_submissions
 from pmkit.cohort.roster import EMAIL, LEARNER_ID, ROSTER_COLUMNS, Learner, case_clashes, id_problem, read_roster
-from pmkit.errors import NbgraderFailed, PmkitError
+from pmkit.errors import PmkitError
 from pmkit.files import write_text_atomic
 from pmkit.grading.engine import COURSE_ID, SOURCE_DIR, GradingCourse, exercise_ids
 from pmkit.grading.gradebook import check_db_url, gradebook
+from pmkit.grading.nbgrader_course import COHORT_SETTINGS as SETTINGS
+from pmkit.grading.nbgrader_course import CONFIG_FILE
+from pmkit.grading.releases import exercise_grade_ids
 from pmkit.paths import REPO_ROOT
 
 if TYPE_CHECKING:
-    from pmkit.cohort.autograde import CohortSource
+    from pmkit.grading.exercise_source import ExerciseSource
 
 __all__ = ["EMAIL", "LEARNER_ID", "ROSTER_COLUMNS", "Cohort", "CollectReport", "Learner", "read_roster"]
 
-SETTINGS = "pmkit-cohort.json"
 #: The default gradebook, relative to the cohort folder, so a copied or moved cohort keeps its own.
 DEFAULT_DB = "sqlite:///gradebook.db"
 
@@ -52,7 +53,6 @@ nbgrader_settings.configure(c, os.path.dirname(os.path.abspath(__file__)))
 #: What a cohort's nbgrader_config.py imported before pmkit was split into subpackages.
 _OLD_CONFIG_IMPORTS = ("from pmkit import instructor_settings", "from pmkit.cohort import cohort_settings",
                        "from pmkit.grading import apply_course_settings")
-CONFIG_FILE = "nbgrader_config.py"
 
 
 def _check_config(root: Path) -> None:
@@ -152,12 +152,21 @@ class Cohort:
         """Nbgrader's API on the cohort folder (releases, the exchange)."""
         return self.engine.api
 
-    @property
-    def source(self) -> CohortSource:
-        """The cohort as the grading run grades it: its submissions, and where results are saved."""
-        from pmkit.cohort.autograde import CohortSource
+    def grading_source(self, exercise: str) -> ExerciseSource:
+        """What the grading run needs to grade ``exercise`` here, as data: roster, submissions, deadlines.
 
-        return CohortSource(self)
+        The run then goes down the layers only (runs -> grading); nothing in it calls back into the cohort.
+        """
+        from traitlets.config import Config
+
+        from pmkit.cohort import deadlines
+        from pmkit.grading.exercise_source import ExerciseSource
+
+        self._check_exercise(exercise)
+        policy = deadlines.load(self.root)
+        return ExerciseSource(
+            engine=self.engine, exercise=exercise, roster=frozenset(self.learner_ids()),
+            extensions=dict(policy.extensions.get(exercise, {})), late_config=deadlines.configure(Config(), self.root))
 
     @classmethod
     def init(cls, root: Path, roster: Path, db_url: str | None = None, instructors: tuple[str, ...] = (),
@@ -270,14 +279,7 @@ class Cohort:
 
     def generate(self, exercise: str) -> None:
         """Nbgrader's generate_assignment into the cohort's gradebook; a failure is one sentence, not its log."""
-        _probe_gradebook(self.db_url)
-        try:
-            self.engine.generate(exercise)
-        except NbgraderFailed as error:
-            from pmkit.operator_errors import nbgrader_failure
-
-            raise PmkitError(f"nbgrader could not generate {exercise}: {nbgrader_failure(error.log, self.db_url)}"
-                             ) from None
+        self.engine.prepare(exercise)
 
     def _check_exercise(self, exercise: str) -> None:
         """Refuse an exercise id the course does not have, listing the ones it has."""
@@ -340,24 +342,6 @@ class Cohort:
         for path in sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb")):
             found[path.parent.parent.name] = path
         return found
-
-
-def _probe_gradebook(db_url: str) -> None:
-    """Open a SQLite gradebook read-only first: a damaged or locked one is named before nbgrader's long log."""
-    import sqlite3
-
-    from pmkit.operator_errors import explain
-
-    if not db_url.startswith("sqlite:///"):
-        return
-    path = Path(db_url[len("sqlite:///"):].partition("?")[0])
-    if not path.is_file():
-        return
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
-            db.execute("select count(*) from sqlite_master").fetchone()
-    except sqlite3.Error as error:
-        raise PmkitError(explain(error, db_url) or f"the gradebook {path} cannot be read: {error}") from None
 
 
 def _write_new(path: Path, text: str) -> None:

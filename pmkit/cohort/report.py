@@ -365,7 +365,7 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
 def write(root: Path, db_url: str, out: Path | None = None, now: dt.datetime | None = None) -> tuple[Path, Path]:
     """Write ``reports/gradebook.csv`` and ``reports/dashboard.html`` (plus ``questions.csv``, ``at-risk.csv``)."""
     from pmkit.cohort import deadlines
-    from pmkit.cohort import html as pages
+    from pmkit.cohort import html_pages as pages
 
     root = Path(root)
     out = Path(out) if out else root / "reports"

@@ -19,8 +19,13 @@ import importlib
 from typing import Any
 
 
+_SUBMODULES = ("catalog", "checks", "hints", "outcomes", "values")
+
+
 def __getattr__(name: str) -> Any:
-    """``exercises.load_data``, ``exercises.CAPACITY``, ...: the catalog's public names."""
+    """``exercises.load_data``, ``exercises.CAPACITY``, ...: the catalog's public names (and the submodules)."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     if not name.startswith("_"):
         catalog = importlib.import_module("pmkit.exercises.catalog")
         if hasattr(catalog, name):

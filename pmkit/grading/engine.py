@@ -29,6 +29,7 @@ from pmkit.errors import NbgraderFailed, PmkitError
 from pmkit.grading.gradebook import (
     clamp,
     gradebook,
+    probe,
     put_interpreter_scripts_on_path,
     resources,
     sanitise,
@@ -278,6 +279,17 @@ class GradingCourse:
         if not result["success"]:
             raise NbgraderFailed(f"generate {exercise}", result.get("error") or result.get("log") or "")
         self._generated.add(exercise)
+
+    def prepare(self, exercise: str) -> None:
+        """Generate ``exercise`` into the gradebook; a damaged gradebook or nbgrader's failure is one sentence."""
+        from pmkit.operator_errors import nbgrader_failure
+
+        probe(self.db_url)
+        try:
+            self.generate(exercise)
+        except NbgraderFailed as error:
+            raise PmkitError(f"nbgrader could not generate {exercise}: {nbgrader_failure(error.log, self.db_url)}"
+                             ) from None
 
     def forget(self, exercise: str) -> None:
         """Generate ``exercise`` again on next use (after its source changed, or to release it again)."""

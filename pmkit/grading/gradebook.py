@@ -7,6 +7,7 @@ automatic score within its cell's points with the same clamp.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
@@ -57,6 +58,24 @@ def check_db_url(url: str) -> None:
             raise PmkitError(f"--db {url!r}: the folder {database.parent} does not exist; create it first")
         if database.is_dir():
             raise PmkitError(f"--db {url!r}: {database} is a folder; name the gradebook file inside it")
+
+
+def probe(db_url: str) -> None:
+    """Open a SQLite gradebook read-only first: a damaged or locked one is named before nbgrader's long log."""
+    import sqlite3
+
+    from pmkit.operator_errors import explain
+
+    if not db_url.startswith("sqlite:///"):
+        return
+    path = Path(db_url[len("sqlite:///"):].partition("?")[0])
+    if not path.is_file():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            db.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        raise PmkitError(explain(error, db_url) or f"the gradebook {path} cannot be read: {error}") from None
 
 
 def resources(exercise: str, learner: str, db_url: str, notebook: str | None = None) -> dict[str, Any]:

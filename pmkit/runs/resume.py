@@ -122,4 +122,4 @@ class ResumeState:
         from pmkit.files import write_json_atomic
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(self.path, self.entries)
+        write_json_atomic(self.path, self.entries, mode=0o600)  # scores and reasons: the grader's eyes only

@@ -136,7 +136,6 @@ class Grader:
         self.cell_timeout = cell_timeout
         self.submission_timeout = submission_timeout or max(60, cell_timeout * 4)
         self.resume = ResumeState(source.root, exercise)
-        self.state_path = self.resume.path
         self.state = self.resume.entries
 
     def _record(self, outcome: Outcome, sha: str) -> None:

@@ -79,7 +79,7 @@ def build(base: Path) -> Cohort:
         shutil.copy(source("role-sort"), roles / f"{learner}.ipynb")
     cohort.collect(roles, "role-sort")
     for exercise in ("beta-metrics", "role-sort"):
-        Grader(cohort.source, exercise, workers=2, cell_timeout=20, submission_timeout=120).run()
+        Grader(cohort.grading_source(exercise), exercise, workers=2, cell_timeout=20, submission_timeout=120).run()
     with gradebook(cohort.db_url) as book:  # what Formgrader's manual grading stores
         grade = book.find_grade("answer-call", "beta-metrics", "beta-metrics", "eve")
         grade.manual_score, grade.needs_manual_grade = 2.5, False

@@ -56,7 +56,8 @@ def graded(tmp_path_factory):
     assert cohort.release(EX) == [EX]
     _submissions(base / "subs")
     report = cohort.collect(base / "subs", EX)
-    outcomes = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60, out=sys.stderr).run()
+    outcomes = Grader(cohort.grading_source(EX), EX, workers=2, cell_timeout=5, submission_timeout=60,
+                      out=sys.stderr).run()
     # the gradebook as two workers left it, before the tests below change it
     return cohort, report, {o.learner: o for o in outcomes}, _rows(cohort, LEARNERS[:4])
 
@@ -135,13 +136,13 @@ def test_every_kind_of_broken_submission_is_recorded_and_none_stops_the_others(g
 
 def test_rerun_grades_only_new_or_changed_and_force_regrades(graded, capsys):
     cohort, *_ = graded
-    again = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60).run()
+    again = Grader(cohort.grading_source(EX), EX, workers=2, cell_timeout=5, submission_timeout=60).run()
     assert all(o.skipped for o in again)
     nbformat.write(_with(RELEASE, **{"answer-adoption": "adoption_rate = 0.4"}),
                    cohort.root / "submitted" / "bob" / EX / f"{EX}.ipynb")
-    changed = Grader(cohort.source, EX, workers=1, cell_timeout=5).run()
+    changed = Grader(cohort.grading_source(EX), EX, workers=1, cell_timeout=5).run()
     assert [o.learner for o in changed if not o.skipped] == ["bob"]
-    forced = Grader(cohort.source, EX, workers=2, cell_timeout=5, submission_timeout=60, force=True).run()
+    forced = Grader(cohort.grading_source(EX), EX, workers=2, cell_timeout=5, submission_timeout=60, force=True).run()
     assert not any(o.skipped for o in forced) and len(forced) == len(LEARNERS)
 
 
@@ -150,14 +151,14 @@ def test_a_failed_regrade_leaves_no_stale_grades_and_keeps_the_folder(graded):
     with gradebook(cohort.db_url) as book:
         assert book.find_submission(EX, "alice").score == 7
     (cohort.root / "submitted" / "alice" / EX / f"{EX}.ipynb").write_text("not json", encoding="utf-8")
-    [alice] = [o for o in Grader(cohort.source, EX, workers=1).run() if o.learner == "alice"]
+    [alice] = [o for o in Grader(cohort.grading_source(EX), EX, workers=1).run() if o.learner == "alice"]
     assert alice.status == FAILED
     with gradebook(cohort.db_url) as book, pytest.raises(Exception, match="No such submission"):
         book.find_submission(EX, "alice")
     folder = cohort.root / "autograded" / "alice" / EX
     assert (folder / "FAILED.txt").read_text().startswith("Grading failed: not a readable notebook")
     shutil.copy(SOLUTION, cohort.root / "submitted" / "alice" / EX / f"{EX}.ipynb")
-    Grader(cohort.source, EX, workers=1).run()
+    Grader(cohort.grading_source(EX), EX, workers=1).run()
 
 
 def test_feedback_never_shows_hidden_tests(graded):
@@ -200,7 +201,7 @@ def test_parallel_and_sequential_grading_give_identical_gradebooks(graded, tmp_p
     cohort = new_cohort(tmp_path, LEARNERS[:4], release=[EX])
     _submissions(tmp_path / "subs")
     cohort.collect(tmp_path / "subs", EX)
-    Grader(cohort.source, EX, workers=1, cell_timeout=5, submission_timeout=60).run()
+    Grader(cohort.grading_source(EX), EX, workers=1, cell_timeout=5, submission_timeout=60).run()
     sequential = _rows(cohort, LEARNERS[:4])
     assert sequential == parallel and len(sequential) > 4
 

@@ -45,6 +45,10 @@ def test_an_old_cohort_is_refused_with_the_command_that_updates_it(old_cohort):
         Cohort(root)
     done = pmkit_cli("report", "--cohort", root, cwd=root)
     assert done.returncode == 2 and "pmkit cohort upgrade" in done.stderr and "Traceback" not in done.stderr
+    # nbgrader's own tools (Formgrader, `nbgrader autograde`) load the config themselves: they say the same
+    listed = subprocess.run([sys.executable, "-m", "nbgrader", "db", "student", "list"], capture_output=True,
+                            text=True, cwd=root, check=False)
+    assert "pmkit cohort upgrade" in listed.stdout + listed.stderr  # nbgrader logs a config error, then goes on
 
 
 def test_upgrade_rewrites_the_config_keeps_the_old_one_and_the_cohort_works_again(old_cohort):

@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import shutil
 import stat
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 from pmkit.cohort.collect import read_timestamp
 from pmkit.cohort.folder import Cohort
 from pmkit.errors import PmkitError
-from tests.conftest import REPO, copy_cohort, new_cohort, pmkit_cli, write_roster
+from tests.conftest import REPO, copy_cohort, new_cohort, pmkit_cli, tmpfs, write_roster
 
 EX = "prd"
 RELEASE = REPO / "exercises" / EX / f"{EX}.ipynb"
@@ -185,14 +184,8 @@ def test_an_encrypted_member_is_named(cohort, tmp_path):
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A 2 MB tmpfs: a real full disk (skipped where mounting is not allowed)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True,
-                          text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    with tmpfs(tmp_path / "disk", "2m") as mount:
+        yield mount
 
 
 def test_a_full_disk_leaves_the_earlier_submission_whole(tiny_disk, tmp_path):

@@ -192,7 +192,8 @@ def attacked(tmp_path_factory):
                                     "vic-3": _with(RELEASE, **{"answer-errors": SOLVED["answer-errors"]})})
     (root / ".pmkit").mkdir(exist_ok=True)
     before = {what: _digest(path) for what, path in targets.items() if what not in ("gradebook", "state")}
-    outcomes = Grader(cohort.source, EX, workers=2, cell_timeout=10, submission_timeout=60, out=sys.stderr).run()
+    outcomes = Grader(cohort.grading_source(EX), EX, workers=2, cell_timeout=10, submission_timeout=60,
+                      out=sys.stderr).run()
     return cohort, attacks, {o.learner: o for o in outcomes}, targets, before
 
 

@@ -22,7 +22,7 @@ from pmkit.grading.gradebook import gradebook
 from pmkit.runs.lock import cohort_lock
 from pmkit.runs.resume import IN_PROGRESS, MAX_ATTEMPTS
 from pmkit.runs.runner import FAILED, GRADED, Grader
-from tests.conftest import EX, RELEASE, REPO, SOLUTION, pmkit_cli
+from tests.conftest import EX, RELEASE, REPO, SOLUTION, pmkit_cli, tmpfs
 from tests.conftest import with_answers as _with
 
 pytestmark = pytest.mark.slow
@@ -48,7 +48,7 @@ def _submit(cohort, learner, nb):
 def _grade(cohort, **options):
     """Grade with a log of our own: the outcomes by learner, and what the run printed."""
     log = io.StringIO()
-    outcomes = Grader(cohort.source, EX, out=log, **{"workers": 1, "cell_timeout": 5, **options}).run()
+    outcomes = Grader(cohort.grading_source(EX), EX, out=log, **{"workers": 1, "cell_timeout": 5, **options}).run()
     return {o.learner: o for o in outcomes}, log.getvalue()
 
 
@@ -165,21 +165,13 @@ def test_gradebook_and_folder_problems_are_sentences(cohort, tmp_path):
 
 
 def test_a_read_only_cohort_folder_is_named(template, tmp_path):
-    mount = tmp_path / "ro"
-    mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mount)], capture_output=True,
-                          text=True, check=False)
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.strip() or 'not root'})")
-    try:
+    with tmpfs(tmp_path / "ro", "20m") as mount:
         shutil.copytree(template, mount / "cohort", symlinks=True)
         shutil.rmtree(mount / "cohort" / ".pmkit")
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         done = _pmkit("grade", EX, "--cohort", mount / "cohort", "--workers", "1")
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
         assert "read-only file system" in done.stderr and str(mount / "cohort") in done.stderr
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_another_exercise_or_an_older_release_is_named_not_a_traceback(cohort):

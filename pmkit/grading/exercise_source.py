@@ -1,0 +1,163 @@
+"""One of pmkit's exercises in a course folder, as the grading run grades it: every input handed in as data.
+
+A cohort builds it (:meth:`pmkit.cohort.folder.Cohort.grading_source`) with its roster, the exercise's
+extensions and the late policy as an nbgrader config; the run (:class:`pmkit.runs.runner.Grader`)
+then reads submissions from ``submitted/``, grades each in a worker with the engine, and saves here:
+``autograded/`` and the gradebook through nbgrader's ``SaveAutoGrades`` and ``AssignLatePenalties``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmkit.files import file_digest
+from pmkit.grading.engine import GradeOne, GradingCourse, exercise_worker
+from pmkit.grading.gradebook import gradebook, save_autogrades
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES, execution_problems, is_test_cell
+
+
+def submitted_at(root: Path, exercise: str, learner: str) -> dt.datetime | None:
+    """When a submission was handed in: nbgrader's ``timestamp.txt`` beside it (exchange or collect)."""
+    from nbgrader.utils import parse_utc
+
+    path = Path(root) / "submitted" / learner / exercise / "timestamp.txt"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    try:
+        return parse_utc(text).replace(tzinfo=None) if text else None
+    except (ValueError, OverflowError):
+        return None  # an unreadable timestamp counts as none; nbgrader itself refuses the file
+
+
+@dataclass
+class ExerciseSource:
+    """A pmkit exercise's submissions in a course folder (a :class:`pmkit.runs.source.GradingSource`).
+
+    ``engine`` is the folder's course (its root, sources and gradebook); ``roster`` the learners who
+    may be graded; ``extensions`` each learner's extra hours on this exercise; ``late_config`` the
+    nbgrader config of the late policy (``AssignLatePenalties``), or None for no penalties.
+    """
+
+    engine: GradingCourse
+    exercise: str
+    roster: frozenset[str]
+    extensions: dict[str, float] = field(default_factory=dict)
+    late_config: Any = None
+
+    @property
+    def root(self) -> Path:
+        """The course folder: submissions, graded notebooks, the run's lock and resume state."""
+        return self.engine.root
+
+    @property
+    def db_url(self) -> str:
+        """The gradebook the scores go to."""
+        return self.engine.db_url
+
+    def start(self, exercise: str) -> list[str]:
+        """Generate the exercise in the gradebook (its grade cells must exist before scores are saved)."""
+        self._same(exercise)
+        self.engine.prepare(exercise)
+        return []
+
+    def submissions(self, exercise: str) -> dict[str, Path]:
+        """Learner id to submitted notebook, ``submitted/<learner>/<exercise>/<exercise>.ipynb``."""
+        self._same(exercise)
+        paths = sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb"))
+        return {path.parent.parent.name: path for path in paths}
+
+    def refusal(self, learner: str, path: Path) -> str | None:
+        """Not on the roster, or over the size limit (a zip bomb is never loaded into a kernel)."""
+        if learner not in self.roster:
+            return (f"submitted/{learner}/ is not on the roster: add them with `pmkit cohort roster`, or remove "
+                    "the folder; not graded")
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            return (f"{size / 2**20:.0f} MB is over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; "
+                    "not graded")
+        return None
+
+    def fingerprint(self, path: Path) -> str:
+        """The notebook's SHA-256."""
+        return file_digest(path)
+
+    def open_worker(self, exercise: str, *, cell_timeout: int, sandboxed: bool,
+                    submission_timeout: float) -> tuple[GradeOne, Callable[[], None]]:
+        """A private grading course in the worker, built from the folder's sources."""
+        return exercise_worker(self.engine.solutions.resolve(), exercise, cell_timeout=cell_timeout,
+                               sandboxed=sandboxed, submission_timeout=submission_timeout)
+
+    @functools.cached_property
+    def test_cells(self) -> frozenset[str]:
+        """Grade ids of the exercise's autograder test cells, read from its source once per run."""
+        import nbformat
+
+        source = nbformat.read(self.engine.solutions / self.exercise / f"{self.exercise}.ipynb", as_version=4)
+        return frozenset(c.metadata["nbgrader"]["grade_id"] for c in source.cells if is_test_cell(c))
+
+    def save_graded(self, exercise: str, learner: str, payload: str) -> tuple[float, float, str]:
+        """Write an autograded notebook into the folder and its scores into the gradebook.
+
+        Returns the autograded score, the maximum (from the source, so a deleted test cell still
+        counts) and a note naming any test cell missing from the submission.
+        """
+        import nbformat
+
+        self._same(exercise)
+        folder = self.root / "autograded" / learner / exercise
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "FAILED.txt").unlink(missing_ok=True)
+        (folder / f"{exercise}.ipynb").write_text(payload, encoding="utf-8")
+        nb = nbformat.reads(payload, as_version=4)
+        tests = self.test_cells
+        missing = sorted(tests - {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells})
+        notes = [f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}"] if missing else []
+        notes += execution_problems(nb)
+        save_autogrades(self.db_url, exercise, learner, nb, fields=self._fields(learner),  # each score clamped
+                        penalty=self._penalty)
+        with gradebook(self.db_url) as book:
+            notebook = book.find_submission_notebook(exercise, exercise, learner)
+            grades = [g for g in notebook.grades if g.name in tests]
+            return float(sum(g.auto_score or 0 for g in grades)), float(sum(g.max_score for g in grades)), \
+                "; ".join(notes)
+
+    def save_failed(self, exercise: str, learner: str, reason: str) -> None:
+        """No stale grades: drop this learner's automatic scores (an instructor's grades and comments stay)."""
+        from pmkit.grading.regrade import record_failure
+
+        record_failure(self.db_url, exercise, learner, self.root / "autograded" / learner / exercise, [exercise],
+                       reason)
+
+    def diagnose(self, exercise: str, path: Path, reason: str) -> str:
+        """Nbgrader's reason, or ours when the notebook is another exercise's or an older release's."""
+        from pmkit.grading.releases import exercise_grade_ids, submission_problem
+
+        return submission_problem(path, exercise, exercise_grade_ids(self.engine.solutions)) or reason
+
+    def _fields(self, learner: str) -> dict[str, Any]:
+        """The submission's gradebook fields the late policy needs: its extension and when it was handed in."""
+        fields: dict[str, Any] = {}
+        hours = self.extensions.get(learner)
+        if hours:  # never clear an extension given with nbgrader's own tools
+            fields["extension"] = dt.timedelta(hours=hours)
+        when = submitted_at(self.root, self.exercise, learner)
+        if when is not None:
+            fields["timestamp"] = when
+        return fields
+
+    def _penalty(self, nb: Any, found: dict[str, Any]) -> None:
+        """Nbgrader's ``AssignLatePenalties`` with the folder's late policy, after the scores are saved."""
+        if self.late_config is not None:
+            from nbgrader.preprocessors import AssignLatePenalties
+
+            AssignLatePenalties(config=self.late_config).preprocess(nb, found)
+
+    def _same(self, exercise: str) -> None:
+        if exercise != self.exercise:
+            raise ValueError(f"this source grades {self.exercise!r}, not {exercise!r}")
