@@ -13,37 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nbgrader.plugins import LateSubmissionPlugin
-from traitlets import Enum, Float
-
 from pmkit.errors import PmkitError
 from pmkit.files import write_json_atomic
+from pmkit.grading.late_policy import METHODS, LatePolicy
 
 DEADLINES = "deadlines.json"
-METHODS = ("none", "zero", "percent_per_day")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|minutes?|h|hours?|d|days?|w|weeks?)\s*$", re.I)
-
-
-class LatePolicy(LateSubmissionPlugin):
-    """nbgrader's late-submission plugin, plus ``percent_per_day``: each started day late costs a share."""
-
-    penalty_method = Enum(METHODS, default_value="none",
-                          help="'none', 'zero' (nbgrader's), or 'percent_per_day'").tag(config=True)
-    percent_per_day = Float(10.0, help="Share of the score lost per started day late").tag(config=True)
-    max_percent = Float(100.0, help="The most a late submission can lose, in percent").tag(config=True)
-
-    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
-        """The points taken off ``score`` for a submission ``total_seconds_late`` late."""
-        if self.penalty_method != "percent_per_day":
-            return super().late_submission_penalty(student_id, score, total_seconds_late)
-        days = math.ceil(total_seconds_late / 86400)
-        return round(score * min(self.max_percent, days * self.percent_per_day) / 100, 2)
 
 
 @dataclass
