@@ -31,6 +31,7 @@ from typing import Any
 
 from pmkit.errors import PmkitError
 from pmkit.files import file_digest, temp_beside, write_text_atomic
+from pmkit.grading.exercise_source import read_timestamp
 from pmkit.grading.releases import wrong_exercise
 from pmkit.notebooks import MAX_NOTEBOOK_BYTES
 
@@ -101,21 +102,6 @@ class CollectReport:
 def timestamp_text(when: dt.datetime) -> str:
     """A UTC time in nbgrader's timestamp.txt format."""
     return when.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT)
-
-
-def read_timestamp(folder: Path) -> dt.datetime | None:
-    """The UTC time in ``folder/timestamp.txt``, or None when there is none or it cannot be read."""
-    path = folder / "timestamp.txt"
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    from nbgrader.utils import parse_utc
-
-    try:
-        return parse_utc(text).replace(tzinfo=dt.UTC) if text else None
-    except (ValueError, OverflowError):
-        return None
 
 
 # --- reading the source ------------------------------------------------------------------------

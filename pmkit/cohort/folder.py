@@ -55,6 +55,11 @@ _OLD_CONFIG_IMPORTS = ("from pmkit import instructor_settings", "from pmkit.coho
                        "from pmkit.grading import apply_course_settings")
 
 
+def _is_old_config(text: str) -> bool:
+    """True for an nbgrader_config.py that imports modules of pmkit from before its subpackages."""
+    return any(line in text for line in _OLD_CONFIG_IMPORTS)
+
+
 def _check_config(root: Path) -> None:
     """Refuse a cohort whose nbgrader_config.py names modules of an older pmkit, saying how to update it."""
     path = root / CONFIG_FILE
@@ -62,7 +67,7 @@ def _check_config(root: Path) -> None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return  # nbgrader reports a missing or unreadable config itself
-    if any(line in text for line in _OLD_CONFIG_IMPORTS):
+    if _is_old_config(text):
         raise PmkitError(f"{path} was written by an older pmkit and imports modules that have moved; run "
                          f"`pmkit cohort upgrade --cohort {root}` to rewrite it (your version is kept beside it "
                          "as nbgrader_config.py.old)")
@@ -76,7 +81,7 @@ def upgrade_config(root: Path) -> Path | None:
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     if text == _NBGRADER_CONFIG:
         return None
-    if text and not any(line in text for line in _OLD_CONFIG_IMPORTS):
+    if text and not _is_old_config(text):
         raise PmkitError(f"{path} was not written by pmkit (or has been edited); compare it with what "
                          "`pmkit cohort init` writes and update it by hand")
     if text:
@@ -131,7 +136,7 @@ class Cohort:
     """A persistent course folder; everything ``pmkit`` does to a cohort goes through it.
 
     A cohort has a grading engine (nbgrader's API on the cohort folder, for releases and the exchange)
-    and is a source the grading run grades (:attr:`source`); it is neither itself.
+    and hands the grading run what it grades as data (:meth:`grading_source`); it is neither itself.
     """
 
     def __init__(self, root: Path, db_url: str | None = None) -> None:
@@ -338,10 +343,9 @@ class Cohort:
 
     def submissions(self, exercise: str) -> dict[str, Path]:
         """Learner id to submitted notebook, for every submission of ``exercise``."""
-        found = {}
-        for path in sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb")):
-            found[path.parent.parent.name] = path
-        return found
+        from pmkit.grading.exercise_source import submitted_notebooks
+
+        return submitted_notebooks(self.root, exercise)
 
 
 def _write_new(path: Path, text: str) -> None:

@@ -9,7 +9,6 @@ then reads submissions from ``submitted/``, grades each in a worker with the eng
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,21 +17,34 @@ from typing import Any
 from pmkit.files import file_digest
 from pmkit.grading.engine import GradeOne, GradingCourse, exercise_worker
 from pmkit.grading.gradebook import gradebook, save_autogrades
-from pmkit.notebooks import MAX_NOTEBOOK_BYTES, execution_problems, is_test_cell
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES, execution_problems
+
+
+def read_timestamp(folder: Path) -> dt.datetime | None:
+    """The UTC time in ``folder/timestamp.txt``, or None when there is none or it cannot be read."""
+    path = folder / "timestamp.txt"
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(text).replace(tzinfo=dt.UTC) if text else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def submitted_at(root: Path, exercise: str, learner: str) -> dt.datetime | None:
-    """When a submission was handed in: nbgrader's ``timestamp.txt`` beside it (exchange or collect)."""
-    from nbgrader.utils import parse_utc
+    """When a submission was handed in (naive UTC, as nbgrader stores it): its ``timestamp.txt``, if readable."""
+    when = read_timestamp(Path(root) / "submitted" / learner / exercise)
+    return when.replace(tzinfo=None) if when else None
 
-    path = Path(root) / "submitted" / learner / exercise / "timestamp.txt"
-    if not path.is_file():
-        return None
-    text = path.read_text(encoding="utf-8", errors="replace").strip()
-    try:
-        return parse_utc(text).replace(tzinfo=None) if text else None
-    except (ValueError, OverflowError):
-        return None  # an unreadable timestamp counts as none; nbgrader itself refuses the file
+
+def submitted_notebooks(root: Path, exercise: str) -> dict[str, Path]:
+    """Learner id to submitted notebook, ``<root>/submitted/<learner>/<exercise>/<exercise>.ipynb``."""
+    paths = sorted((Path(root) / "submitted").glob(f"*/{exercise}/{exercise}.ipynb"))
+    return {path.parent.parent.name: path for path in paths}
 
 
 @dataclass
@@ -67,10 +79,9 @@ class ExerciseSource:
         return []
 
     def submissions(self, exercise: str) -> dict[str, Path]:
-        """Learner id to submitted notebook, ``submitted/<learner>/<exercise>/<exercise>.ipynb``."""
+        """Learner id to submitted notebook."""
         self._same(exercise)
-        paths = sorted((self.root / "submitted").glob(f"*/{exercise}/{exercise}.ipynb"))
-        return {path.parent.parent.name: path for path in paths}
+        return submitted_notebooks(self.root, exercise)
 
     def refusal(self, learner: str, path: Path) -> str | None:
         """Not on the roster, or over the size limit (a zip bomb is never loaded into a kernel)."""
@@ -93,14 +104,6 @@ class ExerciseSource:
         return exercise_worker(self.engine.solutions.resolve(), exercise, cell_timeout=cell_timeout,
                                sandboxed=sandboxed, submission_timeout=submission_timeout)
 
-    @functools.cached_property
-    def test_cells(self) -> frozenset[str]:
-        """Grade ids of the exercise's autograder test cells, read from its source once per run."""
-        import nbformat
-
-        source = nbformat.read(self.engine.solutions / self.exercise / f"{self.exercise}.ipynb", as_version=4)
-        return frozenset(c.metadata["nbgrader"]["grade_id"] for c in source.cells if is_test_cell(c))
-
     def save_graded(self, exercise: str, learner: str, payload: str) -> tuple[float, float, str]:
         """Write an autograded notebook into the folder and its scores into the gradebook.
 
@@ -115,7 +118,7 @@ class ExerciseSource:
         (folder / "FAILED.txt").unlink(missing_ok=True)
         (folder / f"{exercise}.ipynb").write_text(payload, encoding="utf-8")
         nb = nbformat.reads(payload, as_version=4)
-        tests = self.test_cells
+        tests = {test.grade_id for test in self.engine.spec(exercise).tests}  # the source's, read once per run
         missing = sorted(tests - {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells})
         notes = [f"test cell(s) missing from the submission, scored 0: {', '.join(missing)}"] if missing else []
         notes += execution_problems(nb)
