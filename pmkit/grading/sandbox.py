@@ -309,8 +309,9 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
         limits: Limits | None = None, saved: tuple[str, str] | None = None, on_cell_executed: Any = None) -> Any:
     """Execute ``nb`` (a copy) in a fresh kernel, sandboxed unless told not to; returns it with outputs.
 
-    ``saved`` is (file name, text) of the notebook as the learner saved it, put beside the kernel so that
-    cells reading their own notebook (a Markdown answer) find it as they would in JupyterLab.
+    ``saved`` is (file name, text) of the notebook as the learner submitted it, put beside the kernel so that
+    cells reading their own notebook (a Markdown answer) find it as they would in JupyterLab. It must hold
+    nothing the learner may not read: never a notebook with hidden tests or solutions restored.
     ``on_cell_executed`` is nbclient's hook, called with each cell and its execute reply.
 
     Raises :class:`SandboxError` with a reason when the kernel dies or the whole run overruns
@@ -322,9 +323,13 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
     folder = Path(tempfile.mkdtemp(prefix="pmkit-k-"))
     uid = sandbox_uid() if sandboxed else None
     env = None
-    if saved is not None:
-        (folder / saved[0]).write_text(saved[1], encoding="utf-8")
-        env = {"JPY_SESSION_NAME": str(folder / saved[0])}
+    if saved is not None:  # the kernel's own file (0600): no other local user reads a learner's work
+        path = folder / Path(saved[0]).name
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
+            out.write(saved[1])
+        if uid is not None:
+            os.chown(path, uid, uid)
+        env = {"JPY_SESSION_NAME": str(path)}
     if sandboxed:
         require()
         if uid is not None:
