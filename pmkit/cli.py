@@ -303,7 +303,7 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
           f"{policy.describe()}")
     for learner, hours in sorted(policy.extensions.get(args.exercise, {}).items()):
         print(f"  extension for {learner}: {hours:g} hours")
-    print("the policy applies at the next `pmkit grade --force` (or nbgrader autograde) of the exercise")
+    print("the policy applies at the next `pmkit grade --force` of the exercise")
     return 0
 
 
