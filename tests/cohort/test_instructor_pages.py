@@ -236,6 +236,7 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
                 time.sleep(0.5)
         with gradebook(cohort.db_url) as book:
             notebook_id = book.find_submission_notebook("beta-metrics", "beta-metrics", "cy").id
+        _set_name(cohort, "cy", NAME_ATTACK, "Learner")  # a name with markup (an older roster, Formgrader's form)
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
         tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -246,6 +247,14 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         expect(tab.locator("#notebook").first).to_contain_text("Question 4", timeout=30_000)
         assert tab.title() != "PWNED"  # cy's displayed <script> did not run in the instructor's page
         expect(tab.locator("h1", has_text="100/100")).to_have_count(0)  # shown as text, never as markup
+        # cy's Markdown answer and name: shown as the characters typed, nothing of them run
+        expect(tab.locator("#notebook").first).to_contain_text("cy-markdown-marker")
+        expect(tab.locator("#notebook").first).to_contain_text("<script>window.__pwned=2</script>")
+        expect(tab.locator("#notebook").first).to_contain_text('<svg onload="window.__pwned=3">')
+        assert NAME_ATTACK in (tab.locator("a.name-shown").first.text_content() or "")
+        tab.wait_for_timeout(500)  # an image's onerror fires once its (failed) load ends
+        assert tab.evaluate("window.__pwned") is None
+        assert tab.locator("#notebook svg, #notebook script, #notebook img[onerror]").count() == 0
         expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
         assert _manual_score(cohort, "cy") is None
         # Formgrader shows each autograded score as a placeholder once the page has loaded the grades.
@@ -263,8 +272,18 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
         assert "pmkit.cohort.formgrader" in log.read_text()
     finally:
+        _set_name(cohort, "cy", "Cy", "Learner")
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+#: A roster name that runs script wherever a page prints it as markup.
+NAME_ATTACK = '<img src="x" onerror="window.__pwned=4">'
+
+
+def _set_name(cohort, learner: str, first: str, last: str) -> None:
+    with gradebook(cohort.db_url) as book:
+        book.update_or_create_student(learner, first_name=first, last_name=last)
 
 
 def _manual_score(cohort, learner: str) -> float | None:
