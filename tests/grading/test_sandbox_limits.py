@@ -1,0 +1,89 @@
+"""Limits that hold where rlimits cannot see: memory held in memfds, a CPU share per sandbox, CPU time of the tests.
+
+Real kernels in the real sandbox. Memory: a notebook that fills memfds (pages no address-space limit counts)
+past the sandbox's cap must be stopped with a reason, and the host must get its memory back. That needs a
+control group per sandbox, so the test is skipped, saying why, where this machine allows none.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pmkit.grading import cgroups, sandbox
+
+pytestmark = pytest.mark.slow
+CAP = 768 << 20
+#: 40 memfds of 31 MB (each within the 32 MB file-size limit): 1.2 GB, none of it mapped, so RLIMIT_AS never sees it.
+MEMFDS = """
+import os
+held = []
+for i in range(40):
+    fd = os.memfd_create(f"pmkit-hog-{i}")
+    os.write(fd, b"x" * (31 << 20))
+    held.append(fd)
+print("held", len(held) * 31, "MB")
+"""
+
+
+def _available() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) << 10
+    return 0
+
+
+def _need_sandbox() -> None:
+    if sandbox.unavailable_reason():
+        pytest.skip(f"no sandbox here: {sandbox.unavailable_reason()}")
+
+
+def test_memory_held_in_memfds_is_capped_and_the_notebook_stopped_with_a_reason():
+    _need_sandbox()
+    if cgroups.unavailable_reason():
+        pytest.skip(f"no control group can be made here ({cgroups.unavailable_reason()}): memfd memory is not "
+                    "capped on this machine, as grading warns")
+    before = _available()
+    cells = [nbformat.v4.new_code_cell(MEMFDS), nbformat.v4.new_code_cell("print('after')")]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    with pytest.raises(sandbox.SandboxError, match="out of memory") as raised:
+        sandbox.run(nb, export_cells=set(), cell_timeout=60, deadline=120, limits=sandbox.Limits(memory=CAP))
+    assert f"{CAP >> 20} MB" in str(raised.value)
+    deadline = time.monotonic() + 10
+    while _available() < before - (256 << 20) and time.monotonic() < deadline:  # the memfds are freed
+        time.sleep(0.2)
+    assert _available() > before - (256 << 20)
+    assert not [p for p in Path("/proc").iterdir() if p.name.isdigit() and _holds_hog(p)]
+
+
+def _holds_hog(process: Path) -> bool:
+    try:
+        return any("pmkit-hog-" in str(link.readlink()) for link in (process / "fd").iterdir())
+    except OSError:
+        return False
+
+
+def test_each_sandbox_runs_niced_with_a_cpu_time_limit_and_its_own_cpu_share():
+    _need_sandbox()
+    probe = "import os, resource\nprint('nice', os.nice(0), 'cpu', resource.getrlimit(resource.RLIMIT_CPU)[0])"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)])
+    out = sandbox.run(nb, export_cells=set(), cell_timeout=60, deadline=100)
+    printed = "".join(o.get("text", "") for o in out.cells[0].outputs)
+    assert "nice 10 cpu 110" in printed, printed
+    if cgroups.unavailable_reason():
+        pytest.skip(f"no control group here ({cgroups.unavailable_reason()}): the CPU share is nice alone")
+    group = cgroups.create(CAP, 32)
+    try:
+        if group.version == 2:
+            assert (group.folders[""] / "cpu.weight").read_text().strip() == str(cgroups.CPU_WEIGHT)
+            assert (group.folders[""] / "memory.max").read_text().strip() == str(CAP)
+        else:
+            assert int((group.folders["cpu"] / "cpu.shares").read_text()) == 1024 * cgroups.CPU_WEIGHT // 100
+            assert int((group.folders["memory"] / "memory.limit_in_bytes").read_text()) == CAP
+            assert (group.folders["pids"] / "pids.max").read_text().strip() == "32"
+    finally:
+        group.remove()
+    assert not any(folder.exists() for folder in group.folders.values())
