@@ -87,3 +87,20 @@ def test_each_sandbox_runs_niced_with_a_cpu_time_limit_and_its_own_cpu_share():
     finally:
         group.remove()
     assert not any(folder.exists() for folder in group.folders.values())
+
+
+def test_the_trusted_runners_child_is_stopped_by_its_cpu_time_limit():
+    """The hidden tests run unsandboxed: one stuck on an answer (a backtracking pattern) meets RLIMIT_CPU."""
+    from pmkit.errors import PmkitError
+    from pmkit.grading.trusted import TrustedRunner
+
+    busy = "# answers: text\nwhile True:\n    len(text)\n"
+    runner = TrustedRunner([], [{"grade_id": "busy", "source": busy, "names": ["text"]}], cpu_seconds=2)
+    try:
+        started = time.monotonic()
+        with pytest.raises(PmkitError, match="more than 2 s of CPU time"):
+            runner.run({"busy": {"text": "aaaa"}}, timeout=120)
+        assert time.monotonic() - started < 60  # well before the wall-clock limit
+        assert runner.process.poll() is None  # the runner itself lives on for the next submission
+    finally:
+        runner.close()
