@@ -104,3 +104,27 @@ def test_the_trusted_runners_child_is_stopped_by_its_cpu_time_limit():
         assert runner.process.poll() is None  # the runner itself lives on for the next submission
     finally:
         runner.close()
+
+
+def test_grading_says_once_at_the_start_where_no_control_group_can_be_made(tmp_path, monkeypatch):
+    """A machine without writable cgroups (simulated: no hierarchy found) grades, and says what is not capped."""
+    import io
+
+    from pmkit.runs.runner import GRADED, Grader
+    from tests.conftest import EX, RELEASE, collect, new_cohort
+
+    _need_sandbox()
+    monkeypatch.setattr(cgroups, "ROOT", tmp_path / "no-cgroups")
+    monkeypatch.setattr(cgroups, "_v1_mounts", dict)
+    cgroups.unavailable_reason.cache_clear()
+    try:
+        cohort = new_cohort(tmp_path, ["ann", "bo"], release=[EX])
+        collect(cohort, tmp_path / "subs", {"ann": RELEASE, "bo": RELEASE})
+        out = io.StringIO()
+        outcomes = Grader(cohort.grading_source(EX), EX, workers=1, cell_timeout=30, out=out).run()
+    finally:
+        cgroups.unavailable_reason.cache_clear()
+    text = out.getvalue()
+    assert text.count("warning: no control group can be made") == 1, text
+    assert "not capped" in text.split("warning: no control group")[1].splitlines()[0]
+    assert [(o.status, o.score) for o in outcomes] == [(GRADED, 0), (GRADED, 0)]
