@@ -268,6 +268,12 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         assert _manual_score(cohort, "cy") == 2
         _set_manual_score(cohort, "cy", None)  # the module's cohort is shared: leave it as the other tests expect
         _shot(tab, "formgrader-offline")
+        for page in ("manage_students", "gradebook/beta-metrics/beta-metrics", "manage_students/cy"):
+            tab.goto(f"http://127.0.0.1:{port}/formgrader/{page}?token={token}")  # Formgrader's own list pages
+            tab.wait_for_load_state("networkidle")
+            if page == "manage_students":
+                expect(tab.locator("body")).to_contain_text(NAME_ATTACK, timeout=30_000)  # the name, as typed
+            assert tab.evaluate("window.__pwned") is None, page
         text = "\n".join(errors)
         assert "MathJax is not defined" not in text, text
         assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
