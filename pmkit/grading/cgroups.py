@@ -109,13 +109,29 @@ def _write(folder: Path, name: str, value: str) -> None:
     (folder / name).write_text(value)
 
 
+def _new_name(parents: list[Path]) -> str:
+    """A fresh group name that says which process made it; groups left by a process that is gone are removed.
+
+    A grader killed outright (SIGKILL, out of memory) cannot remove its groups; the next one does, once
+    they are empty. A live process's groups are never touched, even empty (its kernel may not be in yet).
+    """
+    for parent in parents:
+        with contextlib.suppress(OSError):
+            for folder in parent.glob("pmkit-*-*"):
+                pid = folder.name.split("-")[1]
+                if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
+    return f"pmkit-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
 def _create_v2(memory: int, tasks: int) -> Cgroup:
     parent = ROOT / _own_paths().get("", "/").lstrip("/")
     needed = {"memory", "pids", "cpu"}
     enabled = set((parent / "cgroup.subtree_control").read_text().split())
     if not needed <= enabled:
         _write(parent, "cgroup.subtree_control", " ".join(f"+{name}" for name in sorted(needed - enabled)))
-    folder = parent / f"pmkit-{uuid.uuid4().hex[:12]}"
+    folder = parent / _new_name([parent])
     folder.mkdir()
     group = Cgroup(2, {"": folder})
     try:
@@ -137,7 +153,7 @@ def _create_v1(memory: int, tasks: int) -> Cgroup:
     missing = [name for name in _V1 if name not in mounts]
     if missing:
         raise OSError(f"no cgroup v1 {', '.join(missing)} hierarchy mounted")
-    name = f"pmkit-{uuid.uuid4().hex[:12]}"
+    name = _new_name([mounts[controller] / own.get(controller, "/").lstrip("/") for controller in _V1])
     group = Cgroup(1, {})
     try:
         for controller in _V1:
