@@ -6,8 +6,8 @@ memory cgroup charges those pages to the sandbox that wrote them. Each sandbox g
 
 - the memory limit (``memory.max``; v1 ``memory.limit_in_bytes``, and the same for memory plus swap),
   at which the kernel's OOM killer stops the notebook, reported as out of memory;
-- the task limit (``pids.max``) and a CPU share (``cpu.weight`` 50 of 100, at most one core by
-  ``cpu.max``; v1 ``cpu.shares`` and the CFS quota).
+- the task limit (``pids.max``) and a CPU share: one group's weight for all its threads (``cpu.weight``;
+  v1 ``cpu.shares``) and at most one core (``cpu.max``; v1 the CFS quota).
 
 cgroup v2 is used where its controllers can be delegated to a child of this process's group, else v1
 (hierarchies per controller). Where neither is writable (not root, no delegation) :func:`unavailable_reason`
@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
-#: A sandbox's CPU share against other work at the default weight (100) and its most cores.
-CPU_WEIGHT, CPU_CORES = 50, 1
+#: A sandbox's CPU weight (the default: all its threads together get one group's share, however many it
+#: starts; a lower weight made grading twice as slow on a busy machine) and the most cores it may use.
+CPU_WEIGHT, CPU_CORES = 100, 1
 _V1 = ("memory", "pids", "cpu")
 
 
