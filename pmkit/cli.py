@@ -233,14 +233,23 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 def _cmd_grade(args: argparse.Namespace) -> int:
     from pmkit.grading.nbgrader_course import PlainCourse, is_plain_course
     from pmkit.runs.runner import Grader, summary
+    from pmkit.runs.shards import available_cpus, shard_from_environment
 
     if args.course or is_plain_course(Path(args.cohort)):  # a plain nbgrader course, not a cohort folder
         source = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
     else:
         source = _cohort(args).grading_source(args.exercise)
-    grader = Grader(source, args.exercise, workers=args.workers, cell_timeout=args.timeout,
-                    submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox)
-    print(summary(grader.run()))
+    shard = shard_from_environment(args.shard)
+    grader = Grader(source, args.exercise, workers=args.workers or available_cpus(), cell_timeout=args.timeout,
+                    submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox,
+                    shard=shard)
+    outcomes = grader.run()
+    print(summary(outcomes))
+    failed = sorted(o.learner for o in outcomes if o.status == "failed")
+    if failed:  # as nbgrader autograde does: a failed submission is the operator's to look at
+        print(f"pmkit: {len(failed)} submission(s) failed ({', '.join(failed)}); their reasons are above. Fix "
+              "what is the course's, or tell the learner, then grade again", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -270,15 +279,34 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     cohort = _cohort(args)
     out = Path(args.out) if args.out else cohort.root / "reports" / f"{args.lms}-grades.csv"
-    path = lms_export.write(cohort.root, cohort.db_url, args.lms, out, questions=args.questions, section=args.section)
+    path, analytics, export = lms_export.write(cohort.root, cohort.db_url, args.lms, out, questions=args.questions,
+                                               section=args.section, allow_partial=args.allow_partial,
+                                               match=Path(args.match) if args.match else None)
     how = ("Canvas: Grades > Import, then check the matched students and new columns" if args.lms == "canvas" else
            "Moodle: Grades > Import > CSV file; map 'Email address' to useremail and each column to a grade item")
     print(f"wrote {path}\nimport it in {how}")
+    if analytics:
+        print(f"wrote {analytics}: per-question scores for analysis; do NOT import it (each column would become "
+              "a gradebook item)")
+    if export.partial:
+        state = "exported as partial totals (--allow-partial)" if args.allow_partial else \
+            "left blank until Formgrader has them (--allow-partial exports the partial totals)"
+        print(f"{len(export.partial)} total(s) with points awaiting manual grading, {state}:")
+        print("\n".join(f"  {line}" for line in export.partial))
+    if export.excused:
+        print(f"{len(export.excused)} excused: {', '.join(export.excused)}")
+    if export.unmatched:
+        print(f"not in the LMS's export, left out: {', '.join(export.unmatched)} (add them in the LMS, or check "
+              "their e-mail and id on the roster)", file=sys.stderr)
+        return 1
     return 0
 
 
 def _cmd_deadline(args: argparse.Namespace) -> int:
+    from traitlets.config import Config
+
     from pmkit.cohort import deadlines
+    from pmkit.grading import late_policy
 
     cohort = _cohort(args)
     cohort._check_exercise(args.exercise)
@@ -291,19 +319,31 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
         policy.percent_per_day = args.percent_per_day
     if args.max_percent is not None:
         policy.max_percent = args.max_percent
+    people = cohort.people()
     for grant in args.extend or []:
         learner, sep, length = grant.partition("=")
-        if not sep or learner not in cohort.learner_ids():
+        if not sep:
             raise PmkitError(f"--extend {grant!r}: write LEARNER=LENGTH with a roster id, e.g. --extend ana=2d")
         hours = deadlines.parse_duration(length)
-        policy.extensions.setdefault(args.exercise, {})[learner] = hours
+        policy.extensions.setdefault(args.exercise, {})[deadlines.roster_id(learner, people, "--extend")] = hours
+    for option, names, excuse in (("--excuse", args.excuse, True), ("--unexcuse", args.unexcuse, False)):
+        for name in names or []:
+            learner = deadlines.roster_id(name, people, option)
+            excused = set(policy.excused.get(args.exercise, []))
+            policy.excused[args.exercise] = sorted(excused | {learner} if excuse else excused - {learner})
     deadlines.save(cohort.root, policy)
+    changed = late_policy.reapply(cohort.db_url, args.exercise, policy.extensions.get(args.exercise, {}),
+                                  deadlines.configure(Config(), cohort.root))
     due = deadlines.due_dates(cohort.db_url).get(args.exercise)
     print(f"{args.exercise}: due {f'{due:%Y-%m-%d %H:%M} UTC' if due else 'no due date'}; late policy: "
           f"{policy.describe()}")
     for learner, hours in sorted(policy.extensions.get(args.exercise, {}).items()):
         print(f"  extension for {learner}: {hours:g} hours")
-    print("the policy applies at the next `pmkit grade --force` (or nbgrader autograde) of the exercise")
+    for learner in policy.excused.get(args.exercise, []):
+        print(f"  excused: {learner} (counts for nothing; exported as EX to Canvas, blank to Moodle)")
+    for learner, old, new in changed:
+        print(f"  penalty of {learner}'s graded submission: {old:g} -> {new:g} points")
+    print("already graded submissions now carry this deadline and policy; later ones get it when graded")
     return 0
 
 
@@ -414,7 +454,13 @@ def build_parser() -> argparse.ArgumentParser:
                                  "submissions are recorded as failed with a reason; unchanged ones are skipped unless "
                                  "--force; an interrupted run resumes.",
                      cohort=True, exercise=True)
-    grade.add_argument("--workers", type=_positive, default=max(1, (os.cpu_count() or 2)), help="parallel workers")
+    grade.add_argument("--workers", type=_positive, default=None,
+                       help="parallel workers (default: the CPUs this process may use, a container's CPU limit "
+                            "included)")
+    grade.add_argument("--shard", metavar="I/N",
+                       help="grade only shard I of N: a stable slice of the learners, so N machines (or a Kubernetes "
+                            "Indexed Job, with --shard auto/N) grade one cohort into one shared PostgreSQL gradebook; "
+                            "each shard resumes on its own")
     grade.add_argument("--timeout", type=_positive, default=30, help="seconds a cell may run (default 30)")
     grade.add_argument("--submission-timeout", type=_positive, default=None,
                        help="seconds a whole submission may take before it is stopped (default 4x --timeout)")
@@ -440,11 +486,16 @@ def build_parser() -> argparse.ArgumentParser:
     export = _command(commands, _cmd_export, "export",
                       help="the gradebook as a CSV that Canvas or Moodle imports",
                       description="One row per learner (ids, names, e-mail) and one column per exercise total, after "
-                                  "late penalties; --questions adds a column per question.",
+                                  "late penalties; --questions writes per-question scores to a separate file.",
                       cohort=True)
     export.add_argument("--lms", required=True, choices=["canvas", "moodle"], help="the LMS to import into")
     export.add_argument("--out", help="CSV file (default: <cohort>/reports/<lms>-grades.csv)")
-    export.add_argument("--questions", action="store_true", help="also a column per question")
+    export.add_argument("--questions", action="store_true",
+                        help="also write per-question scores to a separate analytics file (never imported)")
+    export.add_argument("--allow-partial", action="store_true",
+                        help="export totals whose written answers still await manual grading (default: blank)")
+    export.add_argument("--match", metavar="LMS-EXPORT.csv",
+                        help="the LMS's own gradebook export, to write each learner with the LMS's own ids")
     export.add_argument("--section", default="", help="Canvas section name to put on every row")
 
     deadline = _command(commands, _cmd_deadline, "deadline",
@@ -457,6 +508,10 @@ def build_parser() -> argparse.ArgumentParser:
     deadline.add_argument("--clear", action="store_true", help="remove the due date")
     deadline.add_argument("--extend", action="append", metavar="LEARNER=LENGTH",
                           help="give a learner more time, e.g. ana=2d or ben=36h (repeatable)")
+    deadline.add_argument("--excuse", action="append", metavar="LEARNER",
+                          help="excuse a learner from this exercise (it counts for nothing: not 0, not at risk); "
+                               "repeat for more")
+    deadline.add_argument("--unexcuse", action="append", metavar="LEARNER", help="take an excuse back")
     deadline.add_argument("--late-policy", choices=["none", "zero", "percent-per-day"],
                           help="none (mark late only), zero (nbgrader's), or percent-per-day")
     deadline.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")

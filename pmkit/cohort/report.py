@@ -12,7 +12,6 @@ and each chart has its own colour scale.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,8 @@ SKILL = {"role-sort": "both", "user-stories": "JPM", "prd": "APM", "prd-vs-stori
 AT_RISK_PCT, AT_RISK_MISSING = 50.0, 2
 #: Statuses of one learner's exercise; only the first two count towards averages.
 GRADED, MISSING, FAILED, SUBMITTED, NOT_DUE = "graded", "missing", "failed", "submitted", "not due"
+#: Excused from an exercise (``pmkit deadline --excuse``): it counts for nothing, neither 0 nor a score.
+EXCUSED = "excused"
 #: The dashboard lists at most this many learners at risk; ``at-risk.csv`` has them all.
 AT_RISK_SHOWN = 500
 
@@ -107,14 +108,12 @@ def _run_records(root: Path, exercises: list[str]) -> pd.DataFrame:
     """What ``pmkit grade`` recorded per submission: its status and seconds of grading work."""
     import pandas as pd
 
+    from pmkit.runs.resume import merged
+
     rows = []
     for exercise in exercises:
-        state_file = root / ".pmkit" / f"grading-{exercise}.json"
-        try:
-            state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
-        except ValueError:
-            state = {}  # a damaged record only loses the timing column; scores come from the gradebook
-        for learner, entry in state.items():
+        # the whole run's and every shard's records; a damaged one only loses the timing column
+        for learner, entry in merged(root, exercise).items():
             if isinstance(entry, dict):
                 rows.append((learner, exercise, entry.get("status"), entry.get("seconds"), entry.get("reason", "")))
     return pd.DataFrame(rows, columns=["learner", "exercise", "run_status", "seconds", "reason"])
@@ -171,7 +170,9 @@ def _scores(root: Path, data: dict[str, pd.DataFrame], now: dt.datetime | None, 
 
     status = []
     for row in frame.itertuples():
-        if row.run_status == FAILED and pd.isna(row.raw_score):
+        if policy.is_excused(row.exercise, row.learner):
+            status.append(EXCUSED)
+        elif row.run_status == FAILED and pd.isna(row.raw_score):
             status.append(FAILED)
         elif pd.notna(row.raw_score):
             status.append(GRADED)
@@ -186,6 +187,7 @@ def _scores(root: Path, data: dict[str, pd.DataFrame], now: dt.datetime | None, 
     graded_points = frame["max_score"] - frame["awaiting_points"].fillna(0)
     frame["pct"] = (frame["score"] / graded_points.where(graded_points > 0) * 100).round(1)
     frame.loc[frame["status"] == MISSING, ["score", "pct"]] = 0.0
+    frame.loc[frame["status"] == EXCUSED, ["score", "pct"]] = float("nan")
     frame["counted"] = frame["status"].isin([GRADED, MISSING])
     frame["skill"] = frame["exercise"].map(SKILL).fillna("both")
     columns = ["learner", "exercise", "status", "score", "max_score", "pct", "raw_score", "penalty", "late",

@@ -99,6 +99,7 @@ def read_roster(path: Path) -> list[Learner]:
     index = {c: header.index(c) for c in ROSTER_COLUMNS}
     learners, problems = [], []
     seen: dict[str, tuple[int, str]] = {}
+    emails: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -117,6 +118,13 @@ def read_roster(path: Path) -> list[Learner]:
             seen[learner_id.casefold()] = (line, learner_id)
         if problem := email_problem(values["email"]):
             problems.append(f"line {line}: email {values['email']!r} {problem}")
+        elif values["email"]:
+            key = values["email"].casefold()
+            if key in emails:  # an LMS matching by e-mail would give both rows' grades to one person
+                problems.append(f"line {line}: email {values['email']!r} is also on line {emails[key]} (e-mails "
+                                "compare without case); each learner needs an address of their own")
+            else:
+                emails[key] = line
         learners.append(Learner(**values))
     if problems:
         raise PmkitError(f"{path}: nothing was imported; fix these rows first:\n  " + "\n  ".join(problems))
