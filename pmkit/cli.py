@@ -223,7 +223,8 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     if args.exchange == bool(args.path):
         raise PmkitError("give either a folder or zip of notebooks, or --exchange to collect hub submissions")
     cohort = _cohort(args)
-    report = cohort.collect_exchange(args.exercise) if args.exchange else cohort.collect(Path(args.path), args.exercise)
+    report = cohort.collect_exchange(args.exercise) if args.exchange else \
+        cohort.collect(Path(args.path), args.exercise, submitted_at=args.submitted_at)
     print("\n".join(report.lines()))
     if report.failed:
         print("pmkit: some files were not filed (listed above); fix them and collect again", file=sys.stderr)
@@ -447,6 +448,11 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--exchange", action="store_true",
                          help="collect the newest hub submission of each learner from nbgrader's exchange")
     collect.add_argument("--exercise", required=True, help="the exercise these notebooks answer")
+    collect.add_argument("--submitted-at", action="append", metavar="LEARNER=TIME|FILE.csv",
+                         help="when a learner handed in (e.g. ana=2026-12-01T10:00, UTC unless a zone is given), or "
+                              "a CSV with columns id,submitted_at; wins over the files' own times. A Canvas bulk "
+                              "download's file dates are the download's, so pmkit never uses them: it reads "
+                              "Canvas's _LATE mark instead")
 
     grade = _command(commands, _cmd_grade, "grade",
                      help="autograde every new or changed submission in parallel",

@@ -9,6 +9,7 @@ receives exercises and hands back submissions and feedback (``deploy/jupyterhub`
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -335,11 +336,24 @@ class Cohort:
         self._check_exchange()
         return self._exchange_call("release feedback for", self.api.release_feedback, exercise)
 
-    def collect(self, source: Path, exercise: str) -> CollectReport:
-        """File learners' notebooks from a folder or zip as submissions (see :mod:`pmkit.cohort.collect`)."""
+    def collect(self, source: Path, exercise: str, submitted_at: list[str] | None = None) -> CollectReport:
+        """File learners' notebooks from a folder or zip as submissions (see :mod:`pmkit.cohort.collect`).
+
+        ``submitted_at`` are ``--submitted-at`` values (``LEARNER=TIME`` or a CSV), which win over file times.
+        """
+        from pmkit.cohort import deadlines
+        from pmkit.cohort.collect import parse_submitted_at
+
         self._check_exercise(exercise)
-        return file_submissions(Path(source), self.root / "submitted", exercise, self.people(),
-                                exercise_grade_ids(self.solutions))
+        people = self.people()
+        due_date = deadlines.due_dates(self.db_url).get(exercise)
+        policy = deadlines.load(self.root)
+        due = {p.id: due_date + (policy.extension(exercise, p.id) or dt.timedelta(0)) for p in people} \
+            if due_date else {}
+        return file_submissions(Path(source), self.root / "submitted", exercise, people,
+                                exercise_grade_ids(self.solutions),
+                                submitted_at=parse_submitted_at(submitted_at or [], people),
+                                due={k: v.replace(tzinfo=dt.UTC) for k, v in due.items()})
 
     def submissions(self, exercise: str) -> dict[str, Path]:
         """Learner id to submitted notebook, for every submission of ``exercise``."""

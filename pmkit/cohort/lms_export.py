@@ -128,11 +128,7 @@ def _lms_ids(path: Path, lms: str) -> dict[str, dict[str, str]]:
     """The LMS's own gradebook export, keyed by roster id and by e-mail (lower case)."""
     from pmkit.textio import read_text
 
-    try:
-        text = read_text(path)
-    except OSError as error:
-        raise PmkitError(f"--match {path}: cannot read it ({error.strerror}); give the CSV the LMS exported") \
-            from None
+    text = read_text(path).text  # a missing file is a PmkitError that names it
     reader = csv.DictReader(text.splitlines())
     fields = reader.fieldnames or []
     need = ("ID", "SIS User ID", "SIS Login ID") if lms == "canvas" else ("Email address",)
