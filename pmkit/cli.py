@@ -232,6 +232,7 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
+    from pmkit.grading.gradebook import submission_details
     from pmkit.grading.nbgrader_course import PlainCourse, is_plain_course
     from pmkit.runs.runner import Grader, summary
     from pmkit.runs.shards import available_cpus, shard_from_environment
@@ -245,7 +246,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
                     submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox,
                     shard=shard)
     outcomes = grader.run()
-    print(summary(outcomes))
+    print(summary(outcomes, submission_details(source.db_url, args.exercise)))
     failed = sorted(o.learner for o in outcomes if o.status == "failed")
     if failed:  # as nbgrader autograde does: a failed submission is the operator's to look at
         print(f"pmkit: {len(failed)} submission(s) failed ({', '.join(failed)}); their reasons are above. Fix "

@@ -243,7 +243,7 @@ def questions(grades: pd.DataFrame) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(columns=["exercise", "question", "kind", "graded", "avg_pct", "full_marks_pct",
-                                     "awaiting", "awaiting_points", "max_score"])
+                                     "awaiting", "awaiting_points", "max_score", "ranked"])
     done = grades[~grades["needs_manual"]].assign(
         pct=lambda g: g["score"] / g["max_score"].where(g["max_score"] > 0) * 100,
         full=lambda g: g["score"] >= g["max_score"])
@@ -256,7 +256,11 @@ def questions(grades: pd.DataFrame) -> pd.DataFrame:
     table["avg_pct"] = table["avg_pct"].round(1)
     table["full_marks_pct"] = (table.pop("full") * 100).round(1)
     table = table.astype({"graded": int, "awaiting": int}).reset_index()
-    return table.sort_values(["avg_pct", "exercise", "question"], na_position="last").reset_index(drop=True)
+    # Only questions whose answers are all graded are ranked: one blank answer scored 0 while the others
+    # await Formgrader would otherwise put a written question at the top at 0 %.
+    table["ranked"] = (table["awaiting"] == 0) & (table["graded"] > 0)
+    return table.sort_values(["ranked", "avg_pct", "exercise", "question"], ascending=[False, True, True, True],
+                             na_position="last").reset_index(drop=True)
 
 
 def exercise_summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -348,7 +352,9 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
 
     from pmkit.teach import charts
 
-    shown = table.dropna(subset=["avg_pct"]).head(top).assign(
+    ranked = table[table["ranked"]] if "ranked" in table else table
+    waiting = len(table) - len(ranked)
+    shown = ranked.dropna(subset=["avg_pct"]).head(top).assign(
         label=lambda t: t["exercise"] + " / " + t["question"])
     return charts.titled(
         alt.Chart(shown).mark_bar().encode(
@@ -359,8 +365,10 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
                             legend=alt.Legend(title="Question", orient="top")),
             tooltip=["exercise:N", "question:N", "kind:N", "avg_pct:Q", "full_marks_pct:Q", "graded:Q"]),
         title="Questions the cohort misses most",
-        description=f"The {len(shown)} questions with the lowest average score over graded answers, lowest first; "
-                    "colour says whether the question is autograded or written.",
+        description=f"The {len(shown)} questions with the lowest average score, lowest first, among questions whose "
+                    "answers are all graded; colour says whether the question is autograded or written."
+                    + (f" {waiting} question(s) with answers awaiting manual grading are not ranked yet." if waiting
+                       else ""),
         width=460)
 
 

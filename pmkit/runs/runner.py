@@ -323,19 +323,34 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def summary(outcomes: list[Outcome]) -> str:
-    """A table of every submission: status, score, time and, for failures, why."""
+def summary(outcomes: list[Outcome], details: dict[str, tuple[float, float]] | None = None) -> str:
+    """A table of every submission: status, score, time and why.
+
+    With ``details`` (learner to late penalty and points awaiting manual grading, from the gradebook) a score
+    shows its penalty, and the points that still await a person are counted.
+    """
     if not outcomes:
         return "no submissions found; file them with `pmkit collect`"
+    details = details or {}
     rows = [("learner", "status", "score", "seconds", "reason")]
     for o in sorted(outcomes, key=lambda x: x.learner):
         status = o.status + (" (unchanged)" if o.skipped else "")
         score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
-        rows.append((o.learner, status, score, f"{o.seconds:.1f}" if not o.skipped else "-", o.reason))
+        penalty, waiting = details.get(o.learner, (0.0, 0.0)) if o.status == GRADED else (0.0, 0.0)
+        notes = [o.reason] if o.reason else []
+        if penalty:
+            score += f" -{penalty:g} late"
+        if waiting:
+            notes.append(f"{waiting:g} point(s) await manual grading")
+        rows.append((o.learner, status, score, f"{o.seconds:.1f}" if not o.skipped else "-", "; ".join(notes)))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(r[i]).ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
     graded = sum(o.status == GRADED for o in outcomes)
     failed = sum(o.status == FAILED for o in outcomes)
     busy = sum(o.seconds for o in outcomes if not o.skipped)
-    lines.append(f"{graded} graded, {failed} failed; {busy:.1f} s of grading work")
+    late = sum(1 for o in outcomes if o.status == GRADED and details.get(o.learner, (0.0, 0.0))[0])
+    waiting = sum(details.get(o.learner, (0.0, 0.0))[1] for o in outcomes if o.status == GRADED)
+    extra = (f"; {late} with a late penalty" if late else "") + \
+        (f"; {waiting:g} point(s) await manual grading in Formgrader" if waiting else "")
+    lines.append(f"{graded} graded, {failed} failed{extra}; {busy:.1f} s of grading work")
     return "\n".join(lines)

@@ -10,7 +10,6 @@ import datetime as dt
 import zipfile
 
 from pmkit.cohort import deadlines, report
-from pmkit.runs.runner import Grader
 from tests.conftest import EX, SOLUTION, new_cohort, pmkit_cli
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -47,8 +46,12 @@ def test_a_canvas_zip_is_late_only_where_canvas_says_so(tmp_path):
     assert f"{NOW:%Y-%m-%d %H:%M}" not in out  # the download's time is never a submission time
     assert not (cohort.root / "submitted" / "ana" / EX / "timestamp.txt").exists()
 
-    outcomes = {o.learner: o for o in Grader(cohort.grading_source(EX), EX, workers=2, cell_timeout=20).run()}
-    assert {o.score for o in outcomes.values()} == {7}
+    graded = pmkit_cli("grade", EX, "--cohort", cohort.root, "--workers", "2", "--timeout", "20")
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    lines = {line.split()[0]: line for line in graded.stdout.splitlines()[1:-1]}
+    assert "7/7 " in lines["ana"] and "late" not in lines["ana"]
+    assert "7/7 -0.7 late" in lines["ben"] and "7/7 -2.1 late" in lines["cy"]  # the summary shows the penalty
+    assert "3 graded, 0 failed; 2 with a late penalty" in graded.stdout
     frame = report.scores(cohort.root, cohort.db_url).set_index("learner")
     assert not frame.loc["ana", "late"] and frame.loc["ana", "score"] == 7
     assert frame.loc["ben", "late"] and frame.loc["ben", "score"] == 6.3   # one started day: 10 %

@@ -454,6 +454,15 @@ def test_an_extension_given_after_grading_takes_without_grading_again(cohort, wr
     assert by_name.returncode == 0 and "extension for eve: 24 hours" in by_name.stdout
 
 
+def test_the_questions_missed_most_rank_only_fully_graded_questions(cohort, written):
+    table = report.questions(report._query(cohort.db_url)["grades"])
+    call = table[(table["exercise"] == "beta-metrics") & (table["question"] == "answer-call")]
+    assert call["awaiting"].iloc[0] == 2 and not call["ranked"].iloc[0]  # ana's and cy's await Formgrader
+    assert call.index[0] > table[table["ranked"]].index.max()  # listed after every ranked question
+    page = written[1].read_text(encoding="utf-8")
+    assert "(not ranked yet)" in page and "question(s) with answers awaiting manual grading are not ranked" in page
+
+
 def test_failed_and_missing_work_are_named_as_reasons():
     import pandas as pd
 
