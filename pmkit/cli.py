@@ -202,6 +202,29 @@ def _cmd_cohort_roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cohort_solutions(args: argparse.Namespace) -> int:
+    cohort = _cohort(args)
+    changed = cohort.update_solutions()
+    if not changed:
+        print(f"{cohort.solutions}: already the same as this checkout's solutions/; nothing changed")
+        return 0
+    print(f"{cohort.solutions}: updated from this checkout; changed: {', '.join(changed)}")
+    print("graded submissions keep their scores; `pmkit grade EXERCISE --force` grades them again with the new "
+          "tests, and `pmkit release EXERCISE` makes a new student version")
+    return 0
+
+
+def _cmd_cohort_instructors(args: argparse.Namespace) -> int:
+    cohort = _cohort(args)
+    names = cohort.set_instructors(_names(args.add), _names(args.remove))
+    print(f"instructors: {', '.join(names) or 'none'}. Restart the cohort's hub for the change to take effect.")
+    return 0
+
+
+def _names(values: list[str] | None) -> list[str]:
+    return [n.strip() for value in values or [] for n in value.split(",") if n.strip()]
+
+
 def _cmd_cohort_upgrade(args: argparse.Namespace) -> int:
     from pmkit.cohort.folder import upgrade_config
 
@@ -425,6 +448,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="add or update learners from a roster CSV (all rows or none)",
                       cohort=True)
     roster.add_argument("roster", help="roster CSV with id, first_name, last_name, email")
+    _command(cohort_commands, _cmd_cohort_solutions, "solutions",
+             help="update the cohort's own copy of solutions/ from this checkout, deliberately",
+             description="A cohort grades with its own copy of solutions/, made at init, so editing the checkout "
+                         "mid-course changes nothing. This copies the checkout's solutions/ over it and says which "
+                         "exercises changed.", cohort=True)
+    instructors = _command(cohort_commands, _cmd_cohort_instructors, "instructors",
+                           help="add or remove instructors (hub user names that get Formgrader)", cohort=True)
+    instructors.add_argument("--add", action="append", metavar="NAME[,NAME]", help="instructors to add")
+    instructors.add_argument("--remove", action="append", metavar="NAME[,NAME]", help="instructors to remove")
     upgrade = _command(cohort_commands, _cmd_cohort_upgrade, "upgrade",
                        help="rewrite a cohort's nbgrader_config.py made by an older pmkit (the old one is kept)")
     upgrade.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
