@@ -212,12 +212,13 @@ def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
         except ValueError:
             when = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.UTC)
         problem = ""
-        canvas = bool(_CANVAS.match(Path(info.filename).name))
+        name = member_name(info)
+        canvas = bool(_CANVAS.match(Path(name).name))
         if stat.S_ISLNK(info.external_attr >> 16):
             problem = "is a symbolic link inside the zip; links are not filed"
         elif info.flag_bits & 0x1:
             problem = "is encrypted in the zip; download the submissions again without a password"
-        yield Candidate(info.filename, info.file_size, when, lambda i=info: archive.open(i), problem,
+        yield Candidate(name, info.file_size, when, lambda i=info: archive.open(i), problem,
                         time_source="the date of the zip member", lms="canvas" if canvas else "")
 
 
@@ -229,7 +230,29 @@ def _now() -> dt.datetime:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
+    """A name as matching sees it: case, accents, spaces and punctuation gone ("José García" -> "josegarcia")."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in plain if not unicodedata.combining(c)))
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name as its maker wrote it.
+
+    Many LMS and desktop zippers write UTF-8 without the flag that says so, which Python then reads as
+    cp437 ("Jos├⌐"); such bytes that are valid UTF-8 are taken as UTF-8, the rest as cp437.
+    """
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return info.filename  # really cp437 (old DOS and Windows zips)
 
 
 class Matcher:
@@ -272,8 +295,11 @@ class Matcher:
         if len(several) > 1:
             return None, (f"{name}: {key!r} matches several learners ({', '.join(several)}); rename the file to "
                           "the learner's id")
-        near = difflib.get_close_matches(key.casefold(), list(self.by_fold), n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(self.by_fold[n][0]) for n in near)}?" if near else ""
+        near = [self.by_fold[n][0] for n in difflib.get_close_matches(key.casefold(), list(self.by_fold), n=3,
+                                                                       cutoff=0.6)]
+        near += [i for n in difflib.get_close_matches(_squash(key), list(self.by_name), n=3, cutoff=0.75)
+                 for i in self.by_name[n] if i not in near]  # a misspelt name ("Jon Smith") finds its learner
+        hint = f"; did you mean {' or '.join(repr(i) for i in near[:3])}?" if near else ""
         return None, f"{name}: no learner {key!r} on the roster{hint}"
 
     def _stem(self, base: str) -> str:

@@ -99,7 +99,10 @@ def build(root: Path, db_url: str, lms: str, *, questions: bool = False, section
                 export.unmatched.append(student.learner)
                 continue
         if lms == "canvas":
-            name = f"{last}, {first}" if last and first else (last or first or student.learner)
+            # Canvas's sortable "Last, First"; a last name with its own comma ("Smith, Jr.") would read as
+            # three parts, so such a name is written "First Last"
+            name = f"{last}, {first}" if last and first and "," not in last else \
+                " ".join(p for p in (first, last) if p) or student.learner
             lms_id = ""
             if lms_ids is not None:
                 name, lms_id, email = found["Student"] or name, found["ID"], found["SIS Login ID"] or email

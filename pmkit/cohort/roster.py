@@ -42,8 +42,20 @@ def id_problem(value: str) -> str:
     if len(value) > MAX_ID:
         return f"is {len(value)} characters long; ids are at most {MAX_ID} (they are login and folder names)"
     if not LEARNER_ID.match(value):
-        return "must be letters, digits, '.', '_' or '-', starting with a letter or digit"
+        accented = sorted({c for c in value if c.isalpha() and not c.isascii()})
+        if accented:
+            plain = "".join(_plain(c) for c in value)
+            return (f"has {', '.join(repr(c) for c in accented)}: an id is a login and a folder name, so it takes "
+                    f"unaccented letters a-z only (e.g. {plain!r}); names keep their accents")
+        return "must be letters a-z, digits, '.', '_' or '-', starting with a letter or digit"
     return ""
+
+
+def _plain(char: str) -> str:
+    """A letter without its accent ("é" -> "e"), for suggesting an id."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii()) or "_"
 
 
 def email_problem(value: str) -> str:

@@ -429,6 +429,19 @@ def test_deadline_command_sets_nbgraders_due_date_and_extensions_with_clear_erro
     assert pmkit("deadline", "nope", "--due", "2030-01-01").returncode == 2
 
 
+def test_a_last_name_with_a_comma_is_not_split_in_canvas(cohort, written, tmp_path):
+    from pmkit.cohort import lms_export as export
+    from pmkit.grading.gradebook import gradebook as book_at
+
+    copy = copy_cohort(cohort.root, tmp_path / "c")
+    with book_at(copy.db_url) as book:
+        book.update_or_create_student("ben", first_name="Ben", last_name="Smith, Jr.")
+    ben = next(r for r in export.rows(copy.root, copy.db_url, "canvas") if r[2] == "ben")
+    assert ben[0] == "Ben Smith, Jr."
+    ana = next(r for r in export.rows(copy.root, copy.db_url, "canvas") if r[2] == "ana")
+    assert ana[0] == "Learner, Ana"
+
+
 def test_an_extension_given_after_grading_takes_without_grading_again(cohort, written, tmp_path):
     copy = copy_cohort(cohort.root, tmp_path / "c")
     before = report.scores(copy.root, copy.db_url).set_index(["learner", "exercise"]).loc[("ana", "beta-metrics")]
