@@ -320,6 +320,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print("\n".join(f"  {line}" for line in export.partial))
     if export.excused:
         print(f"{len(export.excused)} excused: {', '.join(export.excused)}")
+    if args.lms == "moodle":
+        maxima = ", ".join(f"{name} {points:g}" for name, points in export.maxima.items())
+        print(f"Moodle gives a grade item it creates at import a maximum of 100: create each item first with its "
+              f"own maximum ({maxima}) and map the columns to them")
     if export.unmatched:
         print(f"not in the LMS's export, left out: {', '.join(export.unmatched)} (add them in the LMS, or check "
               "their e-mail and id on the roster)", file=sys.stderr)
@@ -357,8 +361,14 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
             excused = set(policy.excused.get(args.exercise, []))
             policy.excused[args.exercise] = sorted(excused | {learner} if excuse else excused - {learner})
     deadlines.save(cohort.root, policy)
-    changed = late_policy.reapply(cohort.db_url, args.exercise, policy.extensions.get(args.exercise, {}),
-                                  deadlines.configure(Config(), cohort.root))
+    policy_changed = args.late_policy or args.percent_per_day is not None or args.max_percent is not None
+    config = deadlines.configure(Config(), cohort.root)
+    changed = [(learner, old, new, exercise)
+               for exercise in (sorted(deadlines.due_dates(cohort.db_url)) if policy_changed else [args.exercise])
+               for learner, old, new in late_policy.reapply(cohort.db_url, exercise,
+                                                            policy.extensions.get(exercise, {}), config)]
+    if policy_changed:
+        print("note: the late policy is the whole cohort's, for every exercise (`pmkit late-policy` sets it alone)")
     due = deadlines.due_dates(cohort.db_url).get(args.exercise)
     print(f"{args.exercise}: due {f'{due:%Y-%m-%d %H:%M} UTC' if due else 'no due date'}; late policy: "
           f"{policy.describe()}")
@@ -366,9 +376,34 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
         print(f"  extension for {learner}: {hours:g} hours")
     for learner in policy.excused.get(args.exercise, []):
         print(f"  excused: {learner} (counts for nothing; exported as EX to Canvas, blank to Moodle)")
-    for learner, old, new in changed:
-        print(f"  penalty of {learner}'s graded submission: {old:g} -> {new:g} points")
+    for learner, old, new, exercise in changed:
+        where = "" if exercise == args.exercise else f"{exercise}: "
+        print(f"  {where}penalty of {learner}'s graded submission: {old:g} -> {new:g} points")
     print("already graded submissions now carry this deadline and policy; later ones get it when graded")
+    return 0
+
+
+def _cmd_late_policy(args: argparse.Namespace) -> int:
+    from traitlets.config import Config
+
+    from pmkit.cohort import deadlines
+    from pmkit.grading import late_policy
+
+    cohort = _cohort(args)
+    policy = deadlines.load(cohort.root)
+    if args.method:
+        policy.method = args.method.replace("-", "_")
+    if args.percent_per_day is not None:
+        policy.percent_per_day = args.percent_per_day
+    if args.max_percent is not None:
+        policy.max_percent = args.max_percent
+    deadlines.save(cohort.root, policy)
+    print(f"late policy of the whole cohort: {policy.describe()}")
+    config = deadlines.configure(Config(), cohort.root)
+    for exercise in sorted(deadlines.due_dates(cohort.db_url)):
+        for learner, old, new in late_policy.reapply(cohort.db_url, exercise, policy.extensions.get(exercise, {}),
+                                                     config):
+            print(f"  {exercise}: penalty of {learner}'s graded submission: {old:g} -> {new:g} points")
     return 0
 
 
@@ -551,6 +586,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="excuse a learner from this exercise (it counts for nothing: not 0, not at risk); "
                                "repeat for more")
     deadline.add_argument("--unexcuse", action="append", metavar="LEARNER", help="take an excuse back")
+    policy = _command(commands, _cmd_late_policy, "late-policy",
+                      help="the cohort's late policy, for every exercise (graded work is re-penalised at once)",
+                      cohort=True)
+    policy.add_argument("method", nargs="?", choices=["none", "zero", "percent-per-day"],
+                        help="none (marked late only), zero, or percent-per-day")
+    policy.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")
+    policy.add_argument("--max-percent", type=float, help="the most a late submission loses (default 100)")
     deadline.add_argument("--late-policy", choices=["none", "zero", "percent-per-day"],
                           help="none (mark late only), zero (nbgrader's), or percent-per-day")
     deadline.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")

@@ -52,6 +52,7 @@ class Export:
     partial: list[str] = field(default_factory=list)  # "learner: exercise (n points await manual grading)"
     excused: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # learners the LMS's own export does not list
+    maxima: dict[str, float] = field(default_factory=dict)  # exercise to its points, for the LMS's grade items
 
 
 def rows(root: Path, db_url: str, lms: str, questions: bool = False, section: str = "") -> list[list[str]]:
@@ -72,7 +73,7 @@ def build(root: Path, db_url: str, lms: str, *, questions: bool = False, section
     maxima = frame.groupby("exercise")["max_score"].first()
     exported = frame["status"].isin([report.GRADED, report.MISSING])
     pending = frame["awaiting_points"].fillna(0) > 0
-    export = Export(rows=[])
+    export = Export(rows=[], maxima={e: float(maxima[e]) for e in exercises})
     for row in frame[exported & pending].itertuples():
         export.partial.append(f"{row.learner}: {row.exercise} ({row.awaiting_points:g} point(s) await manual "
                               "grading)")

@@ -429,6 +429,19 @@ def test_deadline_command_sets_nbgraders_due_date_and_extensions_with_clear_erro
     assert pmkit("deadline", "nope", "--due", "2030-01-01").returncode == 2
 
 
+def test_the_late_policy_is_set_once_for_the_cohort_and_retakes_graded_work(cohort, written, tmp_path):
+    copy = copy_cohort(cohort.root, tmp_path / "c")
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "late-policy", "zero", "--cohort", str(copy.root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "late policy of the whole cohort: a late submission scores 0" in done.stdout
+    assert "beta-metrics: penalty of ana's graded submission: 1.4 -> 7 points" in done.stdout
+    moodle = subprocess.run([sys.executable, "-m", "pmkit.cli", "export", "--lms", "moodle", "--out",
+                             str(tmp_path / "m.csv"), "--cohort", str(copy.root)], capture_output=True, text=True,
+                            timeout=120)
+    assert "create each item first with its own maximum (beta-metrics 10" in moodle.stdout
+
+
 def test_a_last_name_with_a_comma_is_not_split_in_canvas(cohort, written, tmp_path):
     from pmkit.cohort import lms_export as export
     from pmkit.grading.gradebook import gradebook as book_at
