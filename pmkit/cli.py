@@ -432,6 +432,32 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     return 0  # not reached: the hub replaces this process
 
 
+def _cmd_formgrader(args: argparse.Namespace) -> int:
+    from pmkit.paths import REPO_ROOT
+
+    cohort = _cohort(args)  # refuses a folder that is not a cohort, before anything starts
+    lab = Path(sys.executable).parent / "jupyter-lab"
+    if not lab.exists():
+        raise PmkitError(f"JupyterLab is not installed beside {sys.executable}; run `make lab` or `pip install -e .`")
+    command = [str(lab), f"--ServerApp.ip={args.ip}", f"--ServerApp.port={args.port}",
+               f"--ServerApp.root_dir={cohort.root}", "--ServerApp.default_url=/formgrader", *args.lab_args]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    if args.no_browser:
+        command.append("--no-browser")
+    # nbgrader reads the cohort's own nbgrader_config.py from the folder it starts in, so Formgrader shows this
+    # cohort's gradebook (never a new gradebook.db in the checkout) and grades through pmkit's sandbox.
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO_ROOT / "deploy" / "lab" / "instructor"),
+           "PMKIT_COHORT": str(cohort.root), "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    if args.db:
+        raise PmkitError("--db cannot be given to formgrader: Formgrader reads the gradebook the cohort's "
+                         "nbgrader_config.py names")
+    print(f"Formgrader for {cohort.root} at http://{args.ip}:{args.port}/formgrader (stop it with Ctrl-C)", flush=True)
+    os.chdir(cohort.root)
+    os.execve(command[0], command, env)
+    return 0  # not reached: JupyterLab replaces this process
+
+
 def _command(group: Any, func: Callable[[argparse.Namespace], int], name: str, cohort: bool = False,
              exercise: bool = False, **described: str) -> argparse.ArgumentParser:
     """A subcommand that runs ``func``; a cohort's command also takes ``--cohort`` and ``--db``."""
@@ -598,6 +624,14 @@ def build_parser() -> argparse.ArgumentParser:
     deadline.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")
     deadline.add_argument("--max-percent", type=float, help="the most a late submission loses (default 100)")
 
+    grader_ui = _command(commands, _cmd_formgrader, "formgrader",
+                         help="open the cohort's own gradebook in nbgrader's Formgrader (JupyterLab, 127.0.0.1)",
+                         description="Start JupyterLab in the cohort folder with Formgrader on, so manual grading "
+                                     "reads and writes the cohort's gradebook.", cohort=True)
+    grader_ui.add_argument("--port", type=int, default=8890, help="port (default 8890)")
+    grader_ui.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1 only)")
+    grader_ui.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    grader_ui.add_argument("lab_args", nargs="*", help="more JupyterLab options, after --")
     hub_cmd = _command(commands, _cmd_hub, "hub",
                        help="run the cohort's JupyterHub on this machine (a trial; see deploy/jupyterhub/README.md)",
                        description="Start JupyterHub for a cohort: its roster's learners get the assignment list, its "
