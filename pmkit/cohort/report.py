@@ -392,12 +392,14 @@ def write(root: Path, db_url: str, out: Path | None = None, now: dt.datetime | N
     risky = people[people["at_risk"]].sort_values(["overall_pct", "learner"], na_position="first")
     risky[["learner", "overall_pct", "counted", "missing", "failed", "late", "reasons"]].to_csv(
         out / "at-risk.csv", index=False)
-    charts = [("distribution", pages.chart_json(distribution_chart(frame)), ""),
-              ("profile", pages.chart_json(profile_chart(people)), "" if profile_ready(people) else (
-                  "The APM-versus-JPM profile appears once a learner has due or graded work on both an exercise "
-                  "practising APM work and one practising JPM work; exercises that practise both roles do not "
-                  "count for either side.")),
-              ("questions", pages.chart_json(questions_chart(table)), "")]
+    profile_note = "" if profile_ready(people) else (
+        "The APM-versus-JPM profile appears once a learner has due or graded work on both an exercise "
+        "practising APM work and one practising JPM work; exercises that practise both roles do not "
+        "count for either side.")
+    charts = [(name, pages.chart_json(chart), note, "" if note else pages.chart_svg(chart))
+              for name, chart, note in (("distribution", distribution_chart(frame), ""),
+                                        ("profile", profile_chart(people), profile_note),
+                                        ("questions", questions_chart(table), ""))]
     page = pages.render(
         "dashboard.html.j2",
         learners=len(people), exercises=per_exercise.to_dict("records"),

@@ -83,6 +83,43 @@ def test_dashboard_shows_its_heading_at_risk_table_and_three_charts_offline(writ
     assert tab.outside_requests == []
 
 
+@browser_test
+def test_the_dashboard_is_readable_in_jupyterlabs_untrusted_html_viewer(cohort, written, tab, tmp_path):
+    """JupyterLab shows an HTML file from its file browser in a sandboxed frame where no script runs until the
+    file is trusted: the charts must be there without their script."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    port, token = free_port(), "dashboard-viewer-test"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "lab" / "instructor"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    command = [sys.executable, "-m", "jupyter", "lab", f"--port={port}", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={cohort.root}", "--allow-root"]
+    with (tmp_path / "lab.log").open("w") as sink:
+        lab = subprocess.Popen(command, cwd=cohort.root, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        tab.goto(f"http://127.0.0.1:{port}/lab/tree/reports/dashboard.html?token={token}")
+        frame = tab.frame_locator("iframe").first
+        expect(frame.locator("h1.page-title")).to_have_text("Cohort dashboard", timeout=60_000)
+        for name in ("distribution", "questions"):  # the static drawing, since the viewer runs no script
+            expect(frame.locator(f"#chart-{name} .chart-static svg").first).to_be_visible(timeout=30_000)
+        assert tab.locator("iframe").first.get_attribute("sandbox") is not None  # untrusted: scripts are off
+        _shot(tab, "dashboard-in-jupyterlab")
+    finally:
+        os.killpg(lab.pid, signal.SIGTERM)
+        lab.wait(timeout=30)
+
+
 def test_at_risk_counts_only_due_or_graded_work_and_says_why(cohort, written):
     frame = report.scores(cohort.root, cohort.db_url)
     status = frame.set_index(["learner", "exercise"])["status"]
