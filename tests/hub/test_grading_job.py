@@ -57,9 +57,14 @@ def test_each_pod_grades_one_shard_of_n(monkeypatch: pytest.MonkeyPatch) -> None
     assert parsed.workers is None  # so pmkit counts the pod's CPUs, not the node's
 
 
+@pytest.mark.parametrize("image", ["grader.Dockerfile", "instructor.Dockerfile"])
+def test_every_image_that_grades_has_the_sandbox(image: str) -> None:
+    dockerfile = (KUBERNETES / image).read_text(encoding="utf-8")
+    assert re.search(r"apt-get install [^\n]*bubblewrap util-linux", dockerfile)
+
+
 def test_the_grader_image_has_what_grading_needs() -> None:
     dockerfile = (KUBERNETES / "grader.Dockerfile").read_text(encoding="utf-8")
-    assert re.search(r"apt-get install [^\n]*bubblewrap util-linux", dockerfile)
     assert "[postgres]" in dockerfile
     context = set(images.context_files("grader"))
     assert any(p.startswith("solutions/") for p in context)  # the hidden tests run from the grader's own copy
