@@ -277,6 +277,13 @@ def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
         expect(output).to_contain_text("✘ Not yet — adoption_rate: got 1.5, which is not the expected value",
                                        timeout=30_000)
         expect(output).not_to_contain_text("Traceback")
+        # One look: the feedback box alone; the error output Run All needs is not a second, red copy.
+        wrong = _panel(tab).locator(".jp-Cell").nth(test)
+        expect(wrong.locator(".pmkit-feedback.pmkit-incorrect")).to_be_visible()
+        red = wrong.locator(".jp-OutputArea-output[data-mime-type*='stderr'], "
+                            ".jp-OutputArea-output[data-mime-type*='jupyter.error']")
+        assert red.count() == 1 and not red.first.is_visible()
+        _element_shot(wrong, "3-exercise-wrong-answer")
         _type_into_cell(tab, answer, "adoption_rate = 0.97")
         _run_cell(tab, answer)
         expect(_run_cell(tab, test).locator(".jp-OutputArea")).to_contain_text(
