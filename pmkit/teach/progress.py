@@ -250,14 +250,19 @@ def _title(chapter: str) -> str:
     return chapter.split("-", 1)[-1].replace("-", " ").capitalize()
 
 
-def where(chapter: str, data: dict[str, Any] | None = None) -> str:
-    """Where a learner is, in words: "Chapter 4 of 14 (03 The JPM). Checks here: 3 of 10 answered, 2 correct."."""
+def place(chapter: str) -> str:
+    """The chapter's place in the course: "Chapter 4 of 14 (03 The Junior Product Manager)."."""
     names = chapters()
     stem = current_chapter(chapter)
     if stem not in names:
         raise KeyError(f"no chapter {chapter!r}; the chapters are {', '.join(n[:2] for n in names)}")
-    position = f"Chapter {names.index(stem) + 1} of {len(names)} ({stem[:2]} {_title(stem)})."
-    row = summary(data).set_index("name").loc[stem]
+    return f"Chapter {names.index(stem) + 1} of {len(names)} ({stem[:2]} {_title(stem)})."
+
+
+def where(chapter: str, data: dict[str, Any] | None = None) -> str:
+    """Where a learner is, in words: "Chapter 4 of 14 (03 The JPM). Checks here: 3 of 10 answered, 2 correct."."""
+    position = place(chapter)  # raises for a chapter the course does not have
+    row = summary(data).set_index("name").loc[current_chapter(chapter)]
     if not enabled():
         checks = "Your checks are recorded when JupyterLab runs this chapter."
     elif not row.out_of:
@@ -293,4 +298,24 @@ def here(chapter: str) -> Any:
 
     shown = w.HTML(_here_html(chapter))
     _HERE.append((chapter, shown))
-    return shown
+    return _Here(shown, place(chapter))
+
+
+class _Here:
+    """The "you are here" widget, whose plain text is the chapter alone (the same in every run, for nbval)."""
+
+    def __init__(self, widget: Any, text: str) -> None:
+        self.widget, self.text = widget, text
+
+    @property
+    def value(self) -> str:
+        """The line's current HTML."""
+        return self.widget.value
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        data = self.widget._repr_mimebundle_(**kwargs)
+        data["text/plain"] = self.text
+        return data
