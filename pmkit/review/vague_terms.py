@@ -15,7 +15,7 @@ from __future__ import annotations
 #: Subjective language: qualities nobody can test without a number or a named example.
 SUBJECTIVE = ("user-friendly", "user friendly", "easy", "easily", "easy to use", "easy-to-use", "simple", "simply",
               "intuitive", "intuitively", "nice", "good", "great", "clean", "clear", "clearly", "modern", "beautiful",
-              "attractive", "pleasant", "elegant", "sleek", "smooth", "smoothly", "seamless", "seamlessly",
+              "attractive", "pleasant", "sensible", "elegant", "sleek", "smooth", "smoothly", "seamless", "seamlessly",
               "convenient", "conveniently", "straightforward", "hassle-free", "painless", "friendly",
               "cost-effective", "cost effective", "state-of-the-art", "cutting-edge", "world-class", "best-in-class",
               "high-quality", "high quality", "top-notch", "powerful", "robust", "flexible", "reliable", "scalable")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -44,11 +45,11 @@ class Count:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def backlogs(split: str) -> list[tuple[str, list[tuple[set[str], str]]]]:
-    """The backlogs of one split: name and (labels, story) pairs."""
+def backlogs(split: str, source: Path | None = None) -> list[tuple[str, list[tuple[set[str], str]]]]:
+    """The backlogs of one split of a stories file (stories.tsv by default): name and (labels, story) pairs."""
     result: list[tuple[str, list[tuple[set[str], str]]]] = []
     keep = False
-    for number, line in enumerate((HERE / "stories.tsv").read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate((source or HERE / "stories.tsv").read_text(encoding="utf-8").splitlines(), 1):
         if line.startswith("## "):
             fields = dict(part.split("=", 1) for part in line[3:].split() if "=" in part)
             keep = fields.get("split") == split
@@ -64,7 +65,8 @@ def backlogs(split: str) -> list[tuple[str, list[tuple[set[str], str]]]]:
     return result
 
 
-CORPUS = REPO.parent / "shared" / "corpora" / "user-stories"
+#: The shared corpora beside the clone (``../shared``), or where PMKIT_SHARED says (a worktree elsewhere).
+CORPUS = Path(os.environ.get("PMKIT_SHARED") or REPO.parent / "shared") / "corpora" / "user-stories"
 
 
 def corpus_sample() -> dict[str, dict[int, set[str]]]:
@@ -79,11 +81,53 @@ def corpus_sample() -> dict[str, dict[int, set[str]]]:
 
 def score_real_stories(module: ModuleType) -> dict[str, Count] | None:
     """Per QUS criterion, on the sampled real stories, each reviewed within its whole backlog; None without corpus."""
-    if not CORPUS.is_dir():
-        return None
+    return _score_corpus(module, corpus_sample()) if CORPUS.is_dir() else None
+
+
+def score_stories(module: ModuleType, split: str) -> dict[str, Count]:
+    """Per QUS criterion, how the reviewer's findings compare with the labels."""
+    if split == "real":
+        return score_real_stories(module) or {}
+    if split in REAL_SPLITS:
+        return _score_corpus(module, real_stories(split)) if CORPUS.is_dir() else {}
+    counts = {c: Count() for c in STORY_CRITERIA}
+    source = LEARNER / "stories.tsv" if split == "learner" else HERE / "stories.tsv"
+    for _, items in backlogs(split, source):
+        found: dict[int, set[str]] = defaultdict(set)
+        for finding in module.review([story for _, story in items]):
+            found[finding.index].add(finding.criterion)
+        for index, (labels, _) in enumerate(items):
+            for criterion in STORY_CRITERIA:
+                counts[criterion].add(criterion in found[index], criterion in labels)
+    return counts
+
+
+REAL = HERE / "real"
+LEARNER = HERE / "learner"
+#: The splits of real documents: "blind" was set aside before anything new was read (real/split.tsv).
+REAL_SPLITS = ("blind", "real-dev")
+
+
+def _column(split: str) -> str:
+    """The split's value in real/stories.tsv and real/prds.json ("real-dev" is "dev" there)."""
+    return split.removeprefix("real-")
+
+
+def real_stories(split: str) -> dict[str, dict[int, set[str]]]:
+    """The labelled real stories of one split of real/stories.tsv: per corpus file, line and criteria."""
+    sample: dict[str, dict[int, set[str]]] = defaultdict(dict)
+    for line in (REAL / "stories.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, number, where, labels = line.split("\t")
+            if where == _column(split):
+                sample[name][int(number)] = {c for c in labels.split(",") if c != "-"}
+    return sample
+
+
+def _score_corpus(module: ModuleType, sample: dict[str, dict[int, set[str]]]) -> dict[str, Count]:
     from pmkit import textio
     counts = {c: Count() for c in STORY_CRITERIA}
-    for name, labelled in corpus_sample().items():
+    for name, labelled in sample.items():
         lines = textio.read_text(CORPUS / name).text.split("\n")
         index_of = {number: index for index, number in
                     enumerate(n for n, line in enumerate(lines, 1) if line.strip())}
@@ -96,29 +140,45 @@ def score_real_stories(module: ModuleType) -> dict[str, Count] | None:
     return counts
 
 
-def score_stories(module: ModuleType, split: str) -> dict[str, Count]:
-    """Per QUS criterion, how the reviewer's findings compare with the labels."""
-    if split == "real":
-        return score_real_stories(module) or {}
-    counts = {c: Count() for c in STORY_CRITERIA}
-    for _, items in backlogs(split):
-        found: dict[int, set[str]] = defaultdict(set)
-        for finding in module.review([story for _, story in items]):
-            found[finding.index].add(finding.criterion)
-        for index, (labels, _) in enumerate(items):
-            for criterion in STORY_CRITERIA:
-                counts[criterion].add(criterion in found[index], criterion in labels)
-    return counts
+def real_prds(split: str) -> dict[str, tuple[dict, str | None]]:
+    """The labelled real PRDs of one split: name, labels and text (None where neither copy nor cache holds it)."""
+    labels = json.loads((REAL / "prds.json").read_text(encoding="utf-8"))
+    result = {}
+    for name, label in labels.items():
+        if name.startswith("_") or label["split"] != _column(split):
+            continue
+        path = next((p for p in (REAL / "prds" / f"{name}.md", REAL / "cache" / f"{name}.md") if p.is_file()), None)
+        result[name] = (label, path.read_text(encoding="utf-8", errors="replace") if path else None)
+    return result
+
+
+def learner_prds() -> dict[str, tuple[dict, str]]:
+    """The learner-answer PRDs: name, labels and text."""
+    labels = json.loads((LEARNER / "prds.json").read_text(encoding="utf-8"))
+    return {name: (label, (LEARNER / "prds" / name).read_text(encoding="utf-8"))
+            for name, label in labels.items() if not name.startswith("_")}
 
 
 def score_prds(module: ModuleType, split: str) -> dict[str, Count]:
     """Per section, and for metrics, targets and timeframes, how the parser compares with the labels."""
+    if split in REAL_SPLITS:
+        return _score_prd_texts(module, {n: v for n, v in real_prds(split).items() if v[1] is not None})
+    if split == "learner":
+        return _score_prd_texts(module, learner_prds())
     labels = {k: v for k, v in json.loads((HERE / "prds.json").read_text(encoding="utf-8")).items()
               if k.startswith(f"{split}/")}
-    sections = ("problem", "users", "goals", "metrics", "scope", "non_goals", "requirements", "risks", "launch")
+    return _score_prd_texts(module, {k: (v, (HERE / "prds" / k).read_text(encoding="utf-8"))
+                                     for k, v in labels.items()})
+
+
+PRD_SECTIONS = ("problem", "users", "goals", "metrics", "scope", "non_goals", "requirements", "risks", "launch")
+
+
+def _score_prd_texts(module: ModuleType, documents: dict[str, tuple[dict, str]]) -> dict[str, Count]:
+    sections = PRD_SECTIONS
     counts = {f"section:{s}": Count() for s in sections} | {k: Count() for k in ("metric", "target", "timeframe")}
-    for name, label in labels.items():
-        parsed = module.parse((HERE / "prds" / name).read_text(encoding="utf-8"))
+    for label, text in documents.values():
+        parsed = module.parse(text)
         present = {s for s, body in parsed.sections.items() if body.strip()}
         for section in sections:
             counts[f"section:{section}"].add(section in present, section in label["sections"])
@@ -180,18 +240,20 @@ def main(argv: list[str] | None = None) -> int:
     """Print the figures of the reviewers in the worktree, or of those at ``--rev``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rev", help="score the reviewers of this git revision instead (e.g. HEAD~3)")
+    parser.add_argument("--no-blind", action="store_true", help="leave the blind split out (while tuning)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     if args.rev:
         stories, prd = module_at(args.rev, "stories"), module_at(args.rev, "prd")
     else:
         from pmkit.review import prd, stories
+    splits = ["real-dev", "learner", *SPLITS] if args.no_blind else [*REAL_SPLITS, "learner", *SPLITS]
     print(f"User stories ({args.rev or 'worktree'})")
-    results = {split: score_stories(stories, split) for split in SPLITS}
+    results = {split: score_stories(stories, split) for split in splits}
     real = score_real_stories(stories)
-    print(table(results | ({"real": real} if real else {})))
+    print(table({k: v for k, v in results.items() if v} | ({"real": real} if real else {})))
     print(f"\nPRDs ({args.rev or 'worktree'})")
-    print(table({split: score_prds(prd, split) for split in SPLITS}))
+    print(table({split: score_prds(prd, split) for split in splits}))
     return 0
 
 
