@@ -33,7 +33,7 @@ _HEADINGS: tuple[tuple[str | None, str], ...] = (
     ("goals", r"(?:desired |expected |user |business )*outcomes?|goals?|objectives?|aims?|okrs?"),
     (None, r"user interface|user experience|ux|ui|design|wireframes?|mock-?ups?|open questions|questions|faq|"
            r"appendix|glossary|references|changelog|revision history|approvals?|stakeholders"),
-    ("problem", r"problem(?: statement)?|background|context|motivation|why(?: now)?|opportunity|pain points?|"
+    ("problem", r"problem(?: statement)?|background|context|motivation|why(?: now)?|opportunity|pain points?|vision|"
                 r"^(?:executive |project |product |feature )?(?:overview|summary|introduction|tl;?dr)"),
     ("users", r"users|(?:target |primary |end )user(?:s| personas?| segments?| groups?)?|user personas?|"
               r"user segments?|who\b.{0,15}\bfor|audiences?|personas?|customers?|target market|segments?"),
@@ -47,7 +47,7 @@ _HEADING_RES = tuple((name, re.compile(rf"(?:\b|^)(?:{pattern})\b", re.I)) for n
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 #: YAML front matter ("---\ntitle: …\nstatus: draft\n---") at the top of a document: metadata, not sections.
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:[^\n]*\n){0,40}?---[ \t]*(?:\n|\Z)")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_ATX = re.compile(r"^\s{0,3}\\?(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _EMPHASIS = re.compile(r"^\s*(?P<mark>\*\*|__|\*|_)(?P<title>[^*_]{2,80}?)(?P=mark)\s*(?P<after>[:.\u2013\u2014]?)\s*"
                        r"(?P<rest>.*)$")
@@ -75,11 +75,14 @@ _TIMEFRAME = re.compile(
     rf"|\b(?:end of|by the end of)\s+(?:the\s+)?(?:quarter|year|month|beta|pilot|trial|q[1-4]|h[12]|20\d\d)\b",
     re.I)
 _NUMBER = (r"[$\u20ac\u00a3]?\s?\d[\d,]*(?:\.\d+)?\s*"
-           r"(?:%|pp\b|percentage points?|[kKmM]\b|x\b|ms\b|s\b|sec(?:onds?)?\b|min(?:utes?)?\b|hours?\b|stars?\b)?")
+           r"(?:%|pp\b|pts?\b|points?\b|percentage points?|[kKmM]\b|x\b|ms\b|s\b|sec(?:onds?)?\b|min(?:utes?)?\b|"
+           r"hours?\b|stars?\b)?\+?")
 _TARGET = re.compile(
-    rf"(?:from\s+)?{_NUMBER}\s*(?:to|->|\u2192|\u2013)\s*{_NUMBER}"
+    rf"(?:from\s+)?{_NUMBER}\s*(?:to|->|\u2192|\u2013|\u2014|-)\s*{_NUMBER}"
     rf"|(?:>=|<=|\u2265|\u2264|>|<|=)\s*{_NUMBER}"
-    rf"|\b(?:to|at least|at most|under|below|above|over|of|from|by|reach(?:es)?|hit|target:?|goal:?)\s+{_NUMBER}"
+    rf"|\b(?:to|at least|at most|under|below|above|over|of|from|by|reach(?:es)?|hit|target:?|goal:?|no more than|"
+    rf"no less than|fewer than|less than|more than|up to|within|[+-])\s*{_NUMBER}"
+    rf"|\b\d{{1,4}}\s*(?::|in|out of|of every)\s*\d{{1,5}}\b"
     rf"|(?<![\w.-]){_NUMBER}(?=\s|$|[,;)]|\.(?!\d))",
     re.I)
 #: Lines of a metrics section that are not metrics: template instructions, OKR parents, baselines, examples.
@@ -117,6 +120,7 @@ def sections_of(heading: str) -> tuple[str, ...]:
     """Every canonical section a heading names: "Goals and Non-goals" is ``("non_goals", "goals")``."""
     title = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[A-Za-z][.)]|[IVX]{1,4}[.)])\s+", "", heading.strip())
     title = title.strip(" :*_#").replace("\u2019", "'").lower()
+    title = re.sub(r"\s*\([^)]*\)\s*", " ", title).strip() or title  # "Non-Goals (MVP)": the qualifier is no section
     found: list[str] = []
     for name, pattern in _HEADING_RES:
         match = pattern.search(title)
@@ -207,6 +211,11 @@ def parse(markdown: str) -> Prd:
     buffers: dict[str, list[str]] = {}
     lines = text.split("\n")
     title_line = _document_title(lines)
+    #: A document that names its sections with Markdown headings uses bold run-in labels and "Label:" lines
+    #: inside them ("**Goal:** …", "MVP succeeds if:"): those are content there, not sections.
+    marked = sum(1 for n, line in enumerate(lines) if n != title_line and (atx := _ATX.match(line))
+                 and sections_of(atx.group("title"))) >= 2
+    level = 0
     fenced = skip = False
     for number, line in enumerate(lines):
         if skip:
@@ -216,6 +225,9 @@ def parse(markdown: str) -> Prd:
             fenced = not fenced
         following = lines[number + 1] if number + 1 < len(lines) else ""
         found = None if fenced or number == title_line else _heading(line, following)
+        atx = _ATX.match(line)
+        if found is not None and marked and not atx and not (_SETEXT.match(following) and line.strip()):
+            found = None
         if found is None:
             for name in current:
                 buffers[name].append(line)
@@ -229,15 +241,16 @@ def parse(markdown: str) -> Prd:
             for name in current:
                 buffers.setdefault(name, []).append(rest if names else line)
             continue
+        this_level = len(atx.group(1)) if atx else 2 if _SETEXT.match(following) and following.strip()[:1] == "-" \
+            else 1 if skip else 0
         if names:
-            current = names
+            current, level = names, this_level
             for name in names:
                 buffers.setdefault(name, [])
             continue
         prd.other_headings.append(title)
-        atx = _ATX.match(line)
-        if skip or (atx and len(atx.group(1)) <= 2):
-            current = ()  # an unrecognised top-level section ends the previous one
+        if skip or (atx and len(atx.group(1)) <= (level or 2)) or (not atx and not marked):
+            current, level = (), 0  # an unrecognised heading as high as the section's own ends it
     for body in list(buffers.values()):
         wont = _moscow_wont("\n".join(body))
         if wont:
@@ -261,7 +274,7 @@ def _clean(text: str) -> str:
 
 def _target_in(text: str) -> str | None:
     """A numeric target ("from 40% to 55%", "\u2265 60%", "under 2 s"); words such as "\u2193 meaningfully" are none."""
-    match = _TARGET.search(text)
+    match = _TARGET.search(text.strip())
     return re.sub(r"^(?:target|goal):?\s*", "", match.group().strip(), flags=re.I) if match else None
 
 

@@ -213,3 +213,24 @@ def test_sub_bullets_belong_to_the_metric_above():
 def test_yaml_front_matter_is_metadata():
     text = "---\ntitle: Saved searches\ngoal: more visits\nstatus: draft\n---\n## Problem\nSlow.\n"
     assert prd.parse(text).sections == {"problem": "Slow."}
+
+
+@pytest.mark.parametrize(("line", "target"), [
+    ("Weekly active teams: 10+ by Q3", "10+"), ("Checklist completion: 70%+ within 60 days", "70%+"),
+    ("Time to first report: 2\u20133 minutes by launch", "2\u20133 minutes"),
+    ("Support tickets: no more than 5 per week by Q2", "no more than 5"),
+    ("Rating \u2265 4.5 stars by June 2026", "\u2265 4.5 stars"), ("Referrals: 1 in 5 new users by Q4", "1 in 5"),
+])
+def test_targets_in_the_forms_people_write(line, target):
+    assert prd.metrics_in(f"- {line}")[0].target == target
+
+
+def test_escaped_and_parenthesised_headings_and_inner_labels():
+    """'\\## Problem' (exported escaped), '1) Summary', '(MVP)' qualifiers; bold labels inside a section stay in it."""
+    parsed = prd.parse("# Title\n\n\\## Problem\nTeams wait.\n\n1) Summary\n\n## Non-Goals (MVP)\n- No app\n\n"
+                       "## Goal & success metrics\n**Goal:** more teams.\n\n| Metric | Target |\n|---|---|\n"
+                       "| Activation | \u2265 35% |\n\n**Rationale:** leading indicator.\n\n## Hypothesis\nIf we ...\n")
+    assert parsed.sections["problem"].startswith("Teams wait")
+    assert "scope" not in parsed.sections and parsed.sections["non_goals"] == "- No app"
+    assert [m.name for m in parsed.metrics] == ["Activation"] and parsed.metrics[0].target == "\u2265 35%"
+    assert "If we" not in parsed.sections["metrics"]
