@@ -377,10 +377,19 @@ def metrics_in(section: str) -> list[Metric]:
     return metrics
 
 
+#: The longest PRD the reviewer reads whole (characters): ten times a long real one; a longer text is cut
+#: here, with a finding that says so, so that no submission can keep the reviewer busy.
+MAX_PRD = 200_000
+
+
 def review(prd_or_markdown: Prd | str) -> list[Finding]:
     """Problems with a PRD: missing or empty sections, then each metric lacking a target or timeframe."""
-    prd = prd_or_markdown if isinstance(prd_or_markdown, Prd) else parse(prd_or_markdown)
     findings = []
+    if not isinstance(prd_or_markdown, Prd) and len(str(prd_or_markdown)) > MAX_PRD:
+        findings.append(Finding(None, "too_long", f"The PRD is longer than {MAX_PRD:,} characters; the review read "
+                                                  "only its start. Keep the PRD to the sections a team plans from."))
+        prd_or_markdown = str(prd_or_markdown)[:MAX_PRD]
+    prd = prd_or_markdown if isinstance(prd_or_markdown, Prd) else parse(prd_or_markdown)
     for name in SECTIONS:
         if not prd.sections.get(name, "").strip():
             label = name.replace("_", "-")

@@ -259,3 +259,37 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def learner_precision(story_module: ModuleType, prd_module: ModuleType) -> dict[str, Count]:
+    """What a learner sees: each finding on a learner answer, right (tp) or wrong (fp); misses count as fn.
+
+    Stories: per criterion, as in :func:`score_stories`. PRDs: a ``missing:<section>`` finding is wrong where the
+    answer has the section; a metric finding is wrong where the metric states what it says is missing, or where
+    the "metric" is none of the labelled ones.
+    """
+    counts = {"stories": Count(), "prds": Count()}
+    for criterion in score_stories(story_module, "learner").values():
+        counts["stories"].tp += criterion.tp
+        counts["stories"].fp += criterion.fp
+        counts["stories"].fn += criterion.fn
+    for label, text in learner_prds().values():
+        parsed = prd_module.parse(text)
+        findings = prd_module.review(parsed)
+        has = set(label["sections"])
+        said = {f.criterion.split(":", 1)[1] for f in findings if f.criterion.startswith("missing:")}
+        for section in PRD_SECTIONS:
+            counts["prds"].add(section in said, section not in has)
+        unmatched = list(range(len(parsed.metrics)))
+        for metric in label["metrics"]:
+            key = metric["key"].lower()
+            index = next((i for i in unmatched if key in f"{parsed.metrics[i].name} {parsed.metrics[i].text}".lower()),
+                         None)
+            if index is None:
+                continue
+            unmatched.remove(index)
+            about = {f.criterion for f in findings if f.index == index}
+            counts["prds"].add("metric_without_target" in about, not metric["target"])
+            counts["prds"].add("metric_without_timeframe" in about, not metric["timeframe"])
+        counts["prds"].fp += sum(1 for f in findings if f.index in unmatched)
+    return counts
