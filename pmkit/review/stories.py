@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pmkit import textio
@@ -329,6 +329,9 @@ def _atomic(story: Story) -> str | None:
         return None
     if not _CONJUNCTION.search(story.means):
         return None
+    words = [w for w in story.means.split() if w[:1].isalpha()]
+    if len(words) >= 3 and words[0][:1].isupper() and sum(w[:1].isupper() for w in words) >= 0.6 * len(words):
+        story = replace(story, means=story.means.lower())  # "Prepare for and Support Hearing Execution": Title Case
     advice = "split it into one story per action so each can be estimated and tested on its own"
     if _TWO_CLAUSES.search(story.means):
         return f"the means asks for two things (\u201c{_short(story.means, 80)}\u201d); {advice}"

