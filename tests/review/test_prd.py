@@ -234,3 +234,39 @@ def test_escaped_and_parenthesised_headings_and_inner_labels():
     assert "scope" not in parsed.sections and parsed.sections["non_goals"] == "- No app"
     assert [m.name for m in parsed.metrics] == ["Activation"] and parsed.metrics[0].target == "\u2265 35%"
     assert "If we" not in parsed.sections["metrics"]
+
+
+def test_sub_headings_that_belong_to_their_section():
+    """'Performance requirements' under 'Success metrics' are metrics; 'Metrics' under 'Monitoring' are not."""
+    parsed = prd.parse("# T\n\n## Success Metrics\n\n### Performance Requirements\n- [ ] Token checks <2ms p99\n\n"
+                       "## Monitoring\n### Metrics\n- Error rates per endpoint\n\n## Non-goals\n- SAML\n")
+    assert [m.name for m in parsed.metrics] == ["Token checks"] and parsed.metrics[0].target == "<2ms"
+    assert "requirements" not in parsed.sections and "Error rates" in parsed.sections["launch"]
+
+
+def test_numbered_sub_sections_stay_with_their_ancestor():
+    """'## 6.8 Enterprise layer' and its '### 6.8.7 SLA metrics' go on with '## 6. Feature specifications'."""
+    parsed = prd.parse("# T\n\n## 6. Feature Specifications\n- Sync\n\n## 6.8 Enterprise Layer\n\n"
+                       "### 6.8.7 SLA / Reliability Metrics\n- Uptime 99.7%\n\n## 8. Success Metrics\n"
+                       "- Update success rate: >99% by Q4\n")
+    assert [m.name for m in parsed.metrics] == ["Update success rate"]
+    assert "Uptime" in parsed.sections["requirements"]
+
+
+def test_dated_success_lists_and_second_tables():
+    """Items under 'Week 1 success' take that timeframe; a second table's header row is no metric."""
+    parsed = prd.parse("# T\n\n## Problem\nx\n\n## Success indicators\n\n### Week 1 Success\n- \u2705 Zero crashes\n"
+                       "\n### Month 1 Success\n- \U0001f4c8 50+ active users\n\n| Metric | Target |\n|---|---|\n"
+                       "| Activation | 40% |\n\n| Guardrail | Limit |\n|---|---|\n| Refunds | < 2% |\n\n"
+                       "- Impact of onboarding emails on retention\n")
+    metrics = {m.name: (m.target, m.timeframe) for m in parsed.metrics}
+    assert metrics["crashes"] == ("Zero", "Week 1") and metrics["active users"] == ("50+", "Month 1")
+    assert set(metrics) == {"crashes", "active users", "Activation", "Refunds"} and metrics["Refunds"][0] == "< 2%"
+
+
+def test_list_item_labels_open_their_section():
+    """'- **Out of scope:**' with its sub-items, inside an overview, is the non-goals section."""
+    parsed = prd.parse("# T\n\n## 1. Overview\n- **Scope:** backend only\n- **Out of scope:**\n  - Frontends\n"
+                       "  - Billing\n- **Purpose:** copy trades\n\n## 2. Requirements\n- Ingest signals\n")
+    assert parsed.sections["scope"] == "backend only" and "Billing" in parsed.sections["non_goals"]
+    assert "copy trades" in parsed.sections["problem"] and "Frontends" not in parsed.sections["problem"]
