@@ -52,7 +52,8 @@ _ENDS = re.compile(r",?\s*\b(?P<indicator>so\s+that|in\s+order\s+to|so\s+(?:i|we
                    re.I | re.S)
 #: Ends written without the template's marker: "so my method is clear", "because …", "since …", "in order research".
 _WEAK_ENDS = re.compile(r",?\s+\b(?P<indicator>(?<!\bdo\s)(?<!\bdoing\s)"
-                        r"so(?!\s+(?:that|as|far|much|many|on|i|we|by|too)\b)(?=\s+\w+\s+\w+)|because|since|"
+                        r"so(?!\s+(?:that|as|far|much|many|on|i|we|by|too)\b)(?=\s+\w+\s+\w+)|because|"
+                        r"since(?=\s+(?:i|we|they|it|this|that|my|our|there|he|she)\b)|"
                         r"in\s+order(?!\s+to\b)|to\s+ensure)\s+(?P<ends>.*)$", re.I | re.S)
 #: A second story inside the same item: "As a …, I want …" again after the first means.
 _SECOND_STORY = re.compile(r"(?:^|[.!?;]\s*|\s)[\"\u201c]?as\s+(?:an?|the)\s+[^,.;]{1,60}?,?\s+(?:i|we)\s*(?:'d\s|\s)"
@@ -212,6 +213,9 @@ _PRONOUNS = frozenset("it them me us him her one".split())
 _PREPOSITIONS = frozenset("to in out up down on off by for with from into onto over at as back away via "
                           "through across about".split())
 _PARTICLES = frozenset("in out up down on off".split())
+#: Words as often nouns as verbs: after a noun and before a preposition they are a second object.
+_NOUN_VERBS = frozenset("schedule list report comment order plan record map message note label tag search request "
+                        "review rate name email text book watch change sign update status progress".split())
 #: Verbs of getting somewhere: "visit the site and …", "go to settings and …" name the way to one action.
 _ON_THE_WAY = frozenset("visit visiting go going navigate navigating come coming return returning".split())
 _CLAUSE_WORDS = frozenset("which what who how where when whether if why".split())
@@ -280,6 +284,9 @@ def _holds_verb_phrase(left: str, right: str, left_starts_with_verb: bool = Fals
         _is_verb(left_words[-1])
     if modifier and low not in _DETERMINERS | _PRONOUNS | _PREPOSITIONS | _CLAUSE_WORDS:
         return False  # "the view and download statistics", "the save and cancel buttons": one noun phrase
+    if right_words[0].lower() in _NOUN_VERBS and low in _PREPOSITIONS and not _is_verb(left_words[-1]) and \
+            len(left_words) >= 2:
+        return False  # "track my child's activity and schedule at camp": a second object, not a second action
     plural = len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is"))
     takes_object = (low in _DETERMINERS or low in _PRONOUNS or low in _PREPOSITIONS or low in _CLAUSE_WORDS
                     or low[:1].isdigit())  # "see which ones are free" takes a clause
