@@ -4,8 +4,10 @@
 (by default the commit before the reviewers were rewritten for issue 14), loaded beside them.
 Stories are the 1,680 real ones of ../shared/corpora/user-stories (Dalpiaz 2018, CC BY 4.0), reviewed
 one backlog at a time (the development set's backlogs where that corpus is absent); PRDs are the
-development set's documents under tests/review/reviewers/prds/, 20 times each. Rounds alternate before and
-after, so machine noise hits both alike; the script prints the median and best rate of each.
+development set's documents under tests/review/reviewers/prds/, the learner answers under learner/prds/ and
+the real PRDs cached under real/cache/ (up to 90 KB each), 20 times each. Rounds alternate before and after,
+so machine noise hits both alike; the script prints the median and best rate of each. Last, it times the
+pathological inputs of tests/review/test_reviewer_quality.py (a 4.4 KB PRD, a 21.6 KB story) once each.
 
     python benchmarks/review_speed.py [ROUNDS] [--before REV]
 """
@@ -24,11 +26,16 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pmkit.review import prd, stories  # noqa: E402
-from tests.review.reviewers.evaluate import SPLITS, module_at  # noqa: E402
+from tests.review.reviewers.evaluate import (  # noqa: E402
+    CORPUS,
+    SPLITS,
+    module_at,
+)
 from tests.review.reviewers.evaluate import backlogs as backlogs_of  # noqa: E402
 
-CORPUS = REPO.parent / "shared" / "corpora" / "user-stories"
-PRDS = sorted((REPO / "tests" / "review" / "reviewers" / "prds").glob("*/*.md"))
+REVIEWERS = REPO / "tests" / "review" / "reviewers"
+PRDS = sorted([*(REVIEWERS / "prds").glob("*/*.md"), *(REVIEWERS / "learner" / "prds").glob("*.md"),
+               *(REVIEWERS / "real" / "prds").glob("*.md"), *(REVIEWERS / "real" / "cache").glob("*.md")])
 
 
 def default_before() -> str | None:
@@ -87,7 +94,20 @@ def main() -> int:
         story_rates, prd_rates = [r[0] for r in rows], [r[1] for r in rows]
         print(f"{name:28} {statistics.median(story_rates):10.0f} {max(story_rates):9.0f} "
               f"{statistics.median(prd_rates):9.0f} {max(prd_rates):9.0f}")
+    from tests.review.test_reviewer_quality import PATHOLOGICAL_PRDS, PATHOLOGICAL_STORIES
+    slowest = max((_seconds(lambda t=text: stories.review([t])), f"story of {len(text):,} chars")
+                  for text in PATHOLOGICAL_STORIES)
+    slowest_prd = max((_seconds(lambda t=text: prd.review(t)), f"PRD of {len(text):,} chars")
+                      for text in PATHOLOGICAL_PRDS)
+    print(f"pathological inputs (worktree): slowest {slowest[1]} {slowest[0] * 1000:.1f} ms, "
+          f"slowest {slowest_prd[1]} {slowest_prd[0] * 1000:.1f} ms")
     return 0
+
+
+def _seconds(call) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ success metrics, each with a target and a timeframe where it states them; :func:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -122,6 +123,7 @@ class Prd:
     encoding: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)
 def sections_of(heading: str) -> tuple[str, ...]:
     """Every canonical section a heading names: "Goals and Non-goals" is ``("non_goals", "goals")``."""
     title = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[A-Za-z][.)]|[IVX]{1,4}[.)])\s+", "", heading.strip())
@@ -206,10 +208,16 @@ def _moscow_wont(body: str) -> list[str]:
     return [row[column] for row in rows[1:] if column < len(row) and not _PLACEHOLDER.match(row[column])]
 
 
+_LEVEL_ONE = re.compile(r"^\s{0,3}#\s")
+_EQUALS = re.compile(r"^\s{0,3}=+\s*$")
+#: What a line starts with when it cannot be a heading unless underlined: list bullets, tables, quotes, tags.
+_NEVER_HEADING = ("- ", "+ ", "|", ">", "<", "* ", "```", "~~~")
+
+
 def _document_title(lines: list[str]) -> int | None:
     """The line of the document's title: its only level-1 heading (``#`` or ``===``), which names no section."""
-    level_one = [n for n, line in enumerate(lines) if re.match(r"^\s{0,3}#\s", line)
-                 or (n + 1 < len(lines) and line.strip() and re.match(r"^\s{0,3}=+\s*$", lines[n + 1]))]
+    level_one = [n for n, line in enumerate(lines) if _LEVEL_ONE.match(line)
+                 or (n + 1 < len(lines) and line.strip() and _EQUALS.match(lines[n + 1]))]
     return level_one[0] if len(level_one) == 1 else None
 
 
@@ -278,7 +286,8 @@ def parse(markdown: str) -> Prd:
         if line.strip().startswith(("```", "~~~")):
             fenced = not fenced
         following = lines[number + 1] if number + 1 < len(lines) else ""
-        found = None if fenced or number == title_line else _heading(line, following)
+        plain = line.lstrip().startswith(_NEVER_HEADING) and not (following[:1] in "=-" and _SETEXT.match(following))
+        found = None if fenced or number == title_line or plain or not line.strip() else _heading(line, following)
         rank = _rank(line, following)
         if found is not None and marked and not rank:
             found = None
