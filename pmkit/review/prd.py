@@ -502,12 +502,16 @@ def metrics_in(section: str) -> list[Metric]:
         if not clean or _NOT_A_METRIC.match(clean) or re.fullmatch(r"_[^_].*_|\*[^*].*\*", text.strip()) or \
                 re.fullmatch(r"[^:]{1,40}:", clean):  # "M1:", "Events to add:": an unfilled template line
             continue
-        if not listed and not (_TIMEFRAME.search(clean) or re.search(r"\d", clean)):
+        if not listed and not (_TIMEFRAME.search(clean) or re.search(r"\d", clean) or _TREND.search(clean)):
             continue
         metrics.append(_with_context(_metric_from_text(clean), dated))
     return metrics
 
 
+#: A prose sentence that names a measure and the way it should move: "Re-check rate should go down."
+_TREND = re.compile(r"^[^.;:]{0,60}\b(?:rate|time|share|number|count|retention|conversion|churn|revenue|nps|score|"
+                    r"usage|adoption)\b[^.;:]{0,40}?\b(?:should|will|must|to)\s+(?:go\s+(?:up|down)|increase|decrease|"
+                    r"improve|drop|fall|rise|grow|shrink)\b", re.I)
 #: A dated sub-heading of a success list: "Week 1 success", "Month 3", "Day 30", "90 days after launch".
 _DATED = re.compile(r"\b(?:week|month|day|quarter|year|sprint)\s*\d{1,3}\b|\b\d{1,3}[- ]?(?:days?|weeks?|months?)\b",
                     re.I)
