@@ -35,7 +35,8 @@ from tests.review.reviewers.evaluate import backlogs as backlogs_of  # noqa: E40
 
 REVIEWERS = REPO / "tests" / "review" / "reviewers"
 PRDS = sorted([*(REVIEWERS / "prds").glob("*/*.md"), *(REVIEWERS / "learner" / "prds").glob("*.md"),
-               *(p for p in (REVIEWERS / "real" / "prds").glob("*.md") if p.name != "LICENSES.md"), *(REVIEWERS / "real" / "cache").glob("*.md")])
+               *(p for p in (REVIEWERS / "real" / "prds").glob("*.md") if p.name != "LICENSES.md"),
+               *(REVIEWERS / "real" / "cache").glob("*.md")])
 
 
 def default_before() -> str | None:
