@@ -40,11 +40,13 @@ _HEADINGS: tuple[tuple[str | None, str], ...] = (
                 r"^(?:executive |project |product |feature )?(?:overview|summary|introduction|tl;?dr)"),
     ("users", r"users|^user$|(?:target |primary |end )user(?:s| personas?| segments?| groups?)?|user personas?|"
               r"user segments?|who\b.{0,15}\bfor|audiences?|personas?|customers?|target market|segments?"),
-    ("scope", r"mvp|scope|proposed solution|solution|features?|in scope|(?<![/\w])v1(?![/\w])|"
+    ("scope", r"roadmap features?|feature roadmap|mvp|scope|proposed solution|solution|features?|in scope|"
+              r"^v1$|\bv1 scope|"
               r"what we(?:'re| are) building"),
     ("risks", r"risks?|assumptions?|dependencies|mitigations?|concerns|constraints"),
     ("launch", r"launch|roll-?out|release|go[- ]to[- ]market|gtm|post[- ]launch|monitoring|timeline|milestones?|"
-               r"delivery plan|roll-?back|build plan|phased delivery|next steps"),
+               r"delivery plan|roll-?back|build plan|phased delivery|next steps|roadmap|build order|"
+               r"distribution strategy"),
 )
 _HEADING_RES = tuple((name, re.compile(rf"(?:\b|^)(?:{pattern})\b", re.I)) for name, pattern in _HEADINGS)
 
@@ -372,15 +374,18 @@ def _target_in(text: str) -> str | None:
     return re.sub(r"^(?:target|goal):?\s*", "", match.group().strip(), flags=re.I) if match else None
 
 
-_VERSIONED = re.compile(r"[A-Z]{2,}\d*|[Vv]|[Vv]ersion|Python|Node|iOS|Android", re.I)
+_VERSIONED = re.compile(r"[A-Z]{2,}\d*|[Vv]|[Vv]ersion|Python|Node|iOS|Android|Next(?:\.js)?|React|Vue|Angular|"
+                        r"Java|PHP|Ruby|Go|Rust|TypeScript|Postgres(?:QL)?|Ubuntu|Windows|macOS", re.I)
+_FRAMEWORKS = frozenset("v version python node ios android next next.js react vue angular java php ruby go rust "
+                        "typescript postgres postgresql ubuntu windows macos".split())
 
 
 def _first_target(text: str) -> re.Match[str] | None:
     """The first target-like token, passing over version numbers ("TLS 1.3", "Python 3.11", "version 2")."""
     for match in _TARGET.finditer(text):
         before = (text[:match.start()].split()[-1:] or [""])[0]
-        if re.fullmatch(r"\s*[\d.,]+\s*", match.group()) and _VERSIONED.fullmatch(before) and \
-                (before.lower() in {"v", "version", "python", "node", "ios", "android"}
+        if re.fullmatch(r"\s*[\d.,]+\s*\+?", match.group()) and _VERSIONED.fullmatch(before) and \
+                (before.lower() in _FRAMEWORKS
                  or (before.isupper() and re.fullmatch(r"\s*\d+\.\d+\s*", match.group()))):
             continue
         return match
@@ -425,7 +430,8 @@ def _table_metrics(lines: list[str]) -> list[Metric] | None:
     target_col = column("target", "goal", "threshold", "success", "aim", "limit", "max", "min\\b", "budget")
     time_col = column("timeframe", "time", "when", "deadline", "by\\b", "horizon", "period", "date", "due",
                       besides=(name_col, target_col))
-    header_time = _TIMEFRAME.search(rows[0][target_col]) if target_col is not None else None
+    header_time = (_TIMEFRAME.search(rows[0][target_col]) or _DATED.search(rows[0][target_col])
+                   if target_col is not None else None)  # "Target (6 months)", "Target (first 90 days)"
 
     def cell(row: list[str], index: int | None) -> str | None:
         value = _clean(row[index]) if index is not None and index < len(row) else ""

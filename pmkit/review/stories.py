@@ -213,6 +213,9 @@ _PRONOUNS = frozenset("it them me us him her one".split())
 _PREPOSITIONS = frozenset("to in out up down on off by for with from into onto over at as back away via "
                           "through across about".split())
 _PARTICLES = frozenset("in out up down on off".split())
+#: "… and have my card charged": the outcome of the one action (have + object + participle), not a second one.
+_OUTCOME = re.compile(r"(?:to\s+)?have\s+(?:my|our|your|their|the|a|an|it|them|this|its)\s+(?:[\w-]+\s+){0,2}?"
+                      r"[\w-]+(?:ed|en)\b", re.I)
 #: Words as often nouns as verbs: after a noun and before a preposition they are a second object.
 _NOUN_VERBS = frozenset("schedule list report comment order plan record map message note label tag search request "
                         "review rate name email text book watch change sign update status progress".split())
@@ -284,6 +287,8 @@ def _holds_verb_phrase(left: str, right: str, left_starts_with_verb: bool = Fals
         _is_verb(left_words[-1])
     if modifier and low not in _DETERMINERS | _PRONOUNS | _PREPOSITIONS | _CLAUSE_WORDS:
         return False  # "the view and download statistics", "the save and cancel buttons": one noun phrase
+    if _OUTCOME.match(right.strip()):
+        return False  # "enter my card details and have my card charged": the outcome of the one action
     if right_words[0].lower() in _NOUN_VERBS and low in _PREPOSITIONS and not _is_verb(left_words[-1]) and \
             len(left_words) >= 2:
         return False  # "track my child's activity and schedule at camp": a second object, not a second action

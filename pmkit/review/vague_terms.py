@@ -33,7 +33,8 @@ COMPARATIVE = ("better", "best", "improved", "enhanced", "easier", "simpler", "s
                "more efficient", "more intuitive", "more relevant", "more useful", "more convenient")
 #: Loopholes and open-ended terms.
 LOOPHOLES = ("if possible", "as appropriate", "as applicable", "where applicable", "as needed", "as required",
-             "if necessary", "when necessary", "if needed", "as far as possible", "to the extent possible",
+             "if necessary", "when necessary", "if needed", "when needed",
+             "when required", "as far as possible", "to the extent possible",
              "etc", "and so on", "and more", "but not limited to", "as a minimum", "and/or")
 
 TERMS: tuple[str, ...] = SUBJECTIVE + SPEED + EFFICIENCY + COMPARATIVE + LOOPHOLES
