@@ -80,9 +80,10 @@ _TIMEFRAME = re.compile(
     rf"|\b(?:q[1-4]|h[12])\s+\d{{4}}\b"
     rf"|\b(?:end of|by the end of)\s+(?:the\s+)?(?:quarter|year|month|beta|pilot|trial|q[1-4]|h[12]|20\d\d)\b",
     re.I)
-_NUMBER = (r"[$\u20ac\u00a3]?\s?\d[\d,]*(?:\.\d+)?\s*"
+#: A number with its unit. Linear: the only whitespace run sits inside the optional unit, never beside another.
+_NUMBER = (r"[$\u20ac\u00a3]?\s?\d[\d,]*(?:\.\d+)?(?:\s*"
            r"(?:%|pp\b|pts?\b|points?\b|percentage points?|[kKmM]\b|x\b|ms\b|s\b|sec(?:onds?)?\b|min(?:utes?)?\b|"
-           r"hours?\b|stars?\b)?\+?")
+           r"hours?\b|stars?\b))?\+?")
 _TARGET = re.compile(
     rf"(?:from\s+)?{_NUMBER}\s*(?:to|->|\u2192|\u2013|\u2014|-)\s*{_NUMBER}"
     rf"|(?:>=|<=|\u2265|\u2264|>|<|=)\s*{_NUMBER}"
@@ -370,7 +371,7 @@ def _clean(text: str) -> str:
 
 def _target_in(text: str) -> str | None:
     """A numeric target ("from 40% to 55%", "\u2265 60%", "under 2 s"); words such as "\u2193 meaningfully" are none."""
-    match = _first_target(text.strip())
+    match = _first_target(" ".join(text.split()))
     return re.sub(r"^(?:target|goal):?\s*", "", match.group().strip(), flags=re.I) if match else None
 
 
@@ -394,7 +395,7 @@ def _first_target(text: str) -> re.Match[str] | None:
 
 def _metric_from_text(text: str) -> Metric:
     """One metric from a line such as "Weekly searchers: from 12,000 to 15,000 within 60 days"."""
-    text = _KR_PREFIX.sub("", _clean(text))
+    text = _KR_PREFIX.sub("", " ".join(_clean(text).split()))  # one space between words bounds every match
     found = _TIMEFRAME.search(text)
     timeframe = found.group().strip() if found else None
     rest = f"{text[:found.start()]} {text[found.end():]}" if found else text

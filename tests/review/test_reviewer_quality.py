@@ -137,7 +137,9 @@ def test_the_scoring_can_fail():
 PATHOLOGICAL_STORIES = ["As a user, I want to x " + "given a " * 2700, "As a user, I want to " + "add x and " * 2160,
                         "As a " + "user, " * 3600, 'As a user, I want "' + "a " * 10800, "*a" * 10800]
 PATHOLOGICAL_PRDS = ["# " + "a " * 2200, "- x: " + "in the first " * 340, "**" + "a" * 4400,
-                     "## Metrics\n" + "A. " * 1460, "<!--" * 1100, "- m: " + "1," * 2200 + "x", "\\## " * 1100]
+                     "## Metrics\n" + "A. " * 1460, "<!--" * 1100, "- m: " + "1," * 2200 + "x", "\\## " * 1100,
+                     "## Metrics\n- m: $ 1" + " " * 2190 + "to" + " " * 2190 + "x",
+                     "## Metrics\n| Metric | Target |\n|---|---|\n| m | 1" + " " * 4300 + "x |"]
 
 
 def test_pathological_inputs_are_reviewed_at_once():
