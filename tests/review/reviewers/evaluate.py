@@ -201,25 +201,61 @@ def _score_prd_texts(module: ModuleType, documents: dict[str, tuple[dict, str]])
 FLAT_NAMES = ("findings", "prd", "stories", "vague_terms", "verbs")
 
 
-def module_at(revision: str, name: str) -> ModuleType:
-    """pmkit.review.<name> as it was at a git revision (pmkit.<name> before the layout change), loaded beside."""
+def _source_at(revision: str, name: str) -> str | None:
+    """The source of pmkit.review.<name> (pmkit.<name> before the layout change) at a git revision, or None."""
     for candidate in (f"pmkit/review/{name}.py", f"pmkit/{name}.py"):
         shown = subprocess.run(["git", "show", f"{revision}:{candidate}"], cwd=REPO, capture_output=True, text=True,
                                check=False)
         if shown.returncode == 0:
-            break
-    else:
-        raise FileNotFoundError(f"no reviewer {name!r} at {revision}")
-    source = shown.stdout
-    for flat in FLAT_NAMES:  # an older reviewer imports its neighbours by their old, flat names
-        sys.modules.setdefault(f"pmkit.{flat}", importlib.import_module(f"pmkit.review.{flat}"))
-    path = Path(tempfile.mkdtemp()) / f"{name}_at_revision.py"
+            return shown.stdout
+    return None
+
+
+def _load(source: str, module_name: str) -> ModuleType:
+    path = Path(tempfile.mkdtemp()) / f"{module_name.rsplit('.', 1)[-1]}.py"
     path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"pmkit._{name}_at_revision", path)
+    spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
     return module
+
+
+def module_at(revision: str, name: str) -> ModuleType:
+    """pmkit.review.<name> as it was at a git revision, loaded beside, with its neighbours of that revision too.
+
+    The reviewer imports its lexicons (vague terms, verbs) and Finding by name; while it loads, those names
+    point at the same revision's modules, so a "before" score is not lifted by today's lexicons.
+    """
+    source = _source_at(revision, name)
+    if source is None:
+        raise FileNotFoundError(f"no reviewer {name!r} at {revision}")
+    saved = {}
+    for flat in FLAT_NAMES:
+        if flat == name:
+            continue
+        current = importlib.import_module(f"pmkit.review.{flat}")
+        old = _source_at(revision, flat)
+        neighbour = _load(old, f"pmkit._{flat}_at_{revision}") if old is not None else current
+        for key in (f"pmkit.review.{flat}", f"pmkit.{flat}"):  # an older reviewer imports them by flat names
+            saved[key] = sys.modules.get(key)
+            sys.modules[key] = neighbour
+    review_package = sys.modules["pmkit.review"]
+    saved_attributes = {flat: getattr(review_package, flat, None) for flat in FLAT_NAMES}
+    try:
+        for flat in FLAT_NAMES:
+            if f"pmkit.review.{flat}" in saved:
+                setattr(review_package, flat, sys.modules[f"pmkit.review.{flat}"])
+        return _load(source, f"pmkit._{name}_at_revision_{revision.replace('^', '_').replace('~', '_')}")
+    finally:
+        for key, module in saved.items():
+            if module is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = module
+        for flat, module in saved_attributes.items():
+            if module is not None:
+                setattr(review_package, flat, module)
 
 
 def table(results: dict[str, dict[str, Count]]) -> str:
