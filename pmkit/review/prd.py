@@ -217,6 +217,9 @@ _EQUALS = re.compile(r"^\s{0,3}=+\s*$")
 _NEVER_HEADING = ("- ", "+ ", "|", ">", "<", "* ", "```", "~~~")
 
 
+_WONT = re.compile(r"won'?t|won\u2019t|will not", re.I)
+
+
 def _document_title(lines: list[str]) -> int | None:
     """The line of the document's title: its only level-1 heading (``#`` or ``===``), which names no section."""
     level_one = [n for n, line in enumerate(lines) if _LEVEL_ONE.match(line)
@@ -234,10 +237,13 @@ _NUMBER_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+)?(\d{1,2}(?:\.\d{1,2})*)[.)]?\s")
 _ITEM_LABEL = re.compile(r"^[-*+]\s+\*\*(?P<title>[^*:]{2,40}?)(?::\*\*|\*\*:)\s*(?P<rest>.*)$")
 
 
+_WHOLE_HEADING_RES = tuple((name, re.compile(f"(?:{pattern})", re.I)) for name, pattern in _HEADINGS if name)
+
+
 def _names_exactly(title: str) -> tuple[str, ...]:
     """The section a short label names with nothing else in it ("Out of scope", not "Market opportunity")."""
     title = title.strip(" :*_").replace("\u2019", "'").lower()
-    return tuple(name for name, pattern in _HEADING_RES if name and re.fullmatch(pattern.pattern, title, re.I))
+    return tuple(name for name, pattern in _WHOLE_HEADING_RES if pattern.fullmatch(title))
 #: A marker line in the metrics text: the sub-heading metrics sit under ("Week 1 success"), for their timeframe.
 _CONTEXT = "\x1f"
 
@@ -286,15 +292,18 @@ def parse(markdown: str) -> Prd:
         if skip:
             skip = False
             continue
-        if line.strip().startswith(("```", "~~~")):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
             fenced = not fenced
         following = lines[number + 1] if number + 1 < len(lines) else ""
-        plain = line.lstrip().startswith(_NEVER_HEADING) and not (following[:1] in "=-" and _SETEXT.match(following))
-        found = None if fenced or number == title_line or plain or not line.strip() else _heading(line, following)
-        rank = _rank(line, following)
+        plain = not stripped or (stripped.startswith(_NEVER_HEADING)
+                                 and not (following.lstrip()[:1] in ("=", "-") and _SETEXT.match(following)))
+        found = None if fenced or number == title_line or plain else _heading(line, following)
+        rank = _rank(line, following) if found is not None else 0
         if found is not None and marked and not rank:
             found = None
-        label = _ITEM_LABEL.match(line) if marked and not fenced and "metrics" not in current.names else None
+        label = (_ITEM_LABEL.match(line) if marked and not fenced and line[:1] in "-*+" and "**" in line
+                 and "metrics" not in current.names else None)
         if label and (named := _names_exactly(label.group("title"))):
             routed, routed_indent = named, len(line) - len(line.lstrip())
             for name in named:
@@ -342,7 +351,8 @@ def parse(markdown: str) -> Prd:
         if "metrics" in current.names:
             buffers["metrics"].append(_CONTEXT + title)
     for body in list(buffers.values()):
-        wont = _moscow_wont("\n".join(body))
+        joined = "\n".join(body)
+        wont = _moscow_wont(joined) if "|" in joined and _WONT.search(joined) else []
         if wont:
             buffers.setdefault("non_goals", []).extend(wont)
     prd.sections = {name: "\n".join(line for line in lines if not line.startswith(_CONTEXT)).strip()
