@@ -9,7 +9,10 @@ the real PRDs cached under real/cache/ (up to 90 KB each), 20 times each. Rounds
 so machine noise hits both alike; the script prints the median and best rate of each. Last, it times the
 pathological inputs of tests/review/test_reviewer_quality.py (a 4.4 KB PRD, a 21.6 KB story) once each.
 
-    python benchmarks/review_speed.py [ROUNDS] [--before REV]
+With ``--fuzz N`` it also reviews N random documents made of a few repeated tokens (numbers, spaces, markup,
+template words; 4.4 KB as a PRD and 21.6 KB as a story, the sizes of issue 23's report) and prints the slowest.
+
+    python benchmarks/review_speed.py [ROUNDS] [--before REV] [--fuzz N]
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("rounds", nargs="?", type=int, default=5)
     parser.add_argument("--before", help="git revision to compare with (default: before the rewrite)")
+    parser.add_argument("--fuzz", type=int, default=0, help="also time N random pathological documents")
     args = parser.parse_args()
     from pmkit import textio
     if CORPUS.is_dir():
@@ -102,7 +106,35 @@ def main() -> int:
                       for text in PATHOLOGICAL_PRDS)
     print(f"pathological inputs (worktree): slowest {slowest[1]} {slowest[0] * 1000:.1f} ms, "
           f"slowest {slowest_prd[1]} {slowest_prd[0] * 1000:.1f} ms")
+    if args.fuzz:
+        print(fuzz(args.fuzz))
     return 0
+
+
+_TOKENS = ("1", "1,", "$", "%", "to", "in", "the", "first", "by", "Q3", "**", "*", "_", "#", "## ", "- ", "| ", ":",
+           ".", "(", ")", "A", "a", "and", "or", "so", "that", "given", "then", "when", "I want", "As a", ",", "/",
+           "\"", "<!--", "-->", "e.g.", "\\", "KR1:", "within", "days", "week", "Metrics", "Goals", "\n", "  ", " " * 50,
+           "\t", "\u2265", "\u2013", "+", "@", "v1", "x")
+
+
+def fuzz(count: int, seed: int = 23) -> str:
+    """The slowest of ``count`` random documents of a few repeated tokens, reviewed as a PRD and as a story."""
+    import random
+    rng = random.Random(seed)
+    worst = (0.0, "", ())
+    for _ in range(count):
+        pattern = tuple(rng.choice(_TOKENS) for _ in range(rng.randint(1, 4)))
+        parts: list[str] = []
+        while sum(map(len, parts)) < 21_600:
+            token = rng.choice(pattern) if rng.random() < 0.8 else rng.choice(_TOKENS)
+            parts.append(token + (" " if rng.random() < 0.5 else ""))
+        text = "".join(parts)
+        for kind, call in (("PRD of 4,400 chars", lambda t=text[:4_400]: prd.review(t)),
+                           ("story of 21,600 chars", lambda t=text[:21_600]: stories.review([t]))):
+            seconds = _seconds(call)
+            if seconds > worst[0]:
+                worst = (seconds, kind, pattern)
+    return f"fuzz: {count} documents, slowest {worst[1]} {worst[0] * 1000:.1f} ms (tokens {worst[2]!r})"
 
 
 def _seconds(call) -> float:
