@@ -113,8 +113,8 @@ def main() -> int:
 
 _TOKENS = ("1", "1,", "$", "%", "to", "in", "the", "first", "by", "Q3", "**", "*", "_", "#", "## ", "- ", "| ", ":",
            ".", "(", ")", "A", "a", "and", "or", "so", "that", "given", "then", "when", "I want", "As a", ",", "/",
-           "\"", "<!--", "-->", "e.g.", "\\", "KR1:", "within", "days", "week", "Metrics", "Goals", "\n", "  ", " " * 50,
-           "\t", "\u2265", "\u2013", "+", "@", "v1", "x")
+           "\"", "<!--", "-->", "e.g.", "\\", "KR1:", "within", "days", "week", "Metrics", "Goals", "\n", "  ",
+           " " * 50, "\t", "\u2265", "\u2013", "+", "@", "v1", "x")
 
 
 def fuzz(count: int, seed: int = 23) -> str:
