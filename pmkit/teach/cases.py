@@ -91,16 +91,17 @@ def missed_deliverables(frame: pd.DataFrame) -> int:
 
 
 def recurring_reasons(frame: pd.DataFrame) -> pd.DataFrame:
-    """Escalation reasons with totals, months seen, churned sellers and churn rate, worst first.
+    """Escalation reasons with totals, months seen, churned sellers, the rate's denominator and churn rate, worst first.
 
-    Months with a missing churn figure are left out of the churn rate, not counted as zero.
+    Months with a missing churn figure are left out of the churn rate, not counted as zero, so the rate
+    divides by ``with_churn_figure`` (the escalations of months that have one), shown beside it.
     """
     known = frame.dropna(subset=["churned_sellers"])
     summary = frame.groupby("reason").agg(escalations=("escalations", "sum"), months=("month", "nunique"))
-    churn = known.groupby("reason").agg(churned=("churned_sellers", "sum"), base=("escalations", "sum"))
+    churn = known.groupby("reason").agg(with_churn_figure=("escalations", "sum"), churned=("churned_sellers", "sum"))
     summary = summary.join(churn)
-    summary["churn_rate_pct"] = (summary["churned"] / summary["base"] * 100).round(1)
-    summary = summary.drop(columns="base").sort_values(["churned", "escalations"], ascending=False)
+    summary["churn_rate_pct"] = (summary["churned"] / summary["with_churn_figure"] * 100).round(1)
+    summary = summary.sort_values(["churned", "escalations"], ascending=False)
     return summary.reset_index()
 
 
