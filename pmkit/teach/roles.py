@@ -469,3 +469,10 @@ def same_work_two_titles() -> str:
     return ("**The first article, on the APM's list:**\n\n" + "".join(f"- {i}\n" for i in first)
             + "\n**The second article, on the JPM's work:**\n\n" + "".join(f"- {i}\n" for i in second)
             + f"\n**The first article on titles:** {describe('BOTH', 'titles')}.")
+
+
+def career_moves() -> pd.DataFrame:
+    """Every career move with a ``move`` column in words (:func:`move_text`), for chapter 09's grouped list."""
+    frame = career_paths()
+    frame["move"] = [move_text(edge) for edge in frame.to_dict("records")]
+    return frame
