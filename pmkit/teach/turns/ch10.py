@@ -22,7 +22,9 @@ TURNS = (
                   r"\bstart(s|ed)? (from|with) (fewer|less|a smaller)", r"\bbase\b", r"\bdenominator",
                   r"(different|varying) (sizes?|numbers?|totals?)", r"\bbigger (steps?|numbers?) (at|near) the top",
                   r"more (users|people) (at|near|in) the (top|start|first)", r"\bout of\b",
-                  r"relative to", r"\bproportion")),
+                  r"relative to", r"\bproportion", r"\bnormali[sz]", r"number of (users|people) (at|in|reaching) each",
+                  r"how many (users|people) (arrived|reached|reach|got to|started|entered|were at)",
+                  r"(different|varying) (number|amount)s? of (users|people)")),
         ),
         misreads=((Idea("that the raw count is the better measure",
                         (r"\bcount is (better|what matters|right)", r"\bthe (most|biggest number of) users lost "
@@ -33,6 +35,7 @@ TURNS = (
                     "leaves.", CORRECT),
             Example("Losing 60 out of 100 is worse than 100 out of 1,000: the share is relative to how many "
                     "reached the step.", CORRECT),
+            Example("A count depends on how many users reached that step; the share normalises for it.", CORRECT),
             Example("Because the count is better at showing the big losses.", INCORRECT),
             Example("Shares are nicer to read.", INCORRECT),
             Example(..., NOT_ATTEMPTED),

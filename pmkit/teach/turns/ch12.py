@@ -9,7 +9,10 @@ _USER = Idea("who the answer is for: one specific group of users, not 'everyone'
               r"\b(busy|older|elderly|young|blind|deaf|returning|casual|power|frequent|occasional) \w+",
               r"\b(parents?|students?|commuters?|teachers?|nurses?|drivers?|travellers?|travelers?|"
               r"freelancers?|families|beginners?|seniors?|shop owners?|small business)",
-              r"\bfor (people|users|customers) who", r"\bsegment", r"\bpersona"))
+              r"\bfor (people|users|customers) who", r"\bsegment", r"\bpersona",
+              r"\b(users|people|customers|learners|readers|players|buyers|sellers|members|shoppers|patients) who\b",
+              r"\bfor (\w+ ){1,2}(users|learners|readers|players|buyers|sellers|members|shoppers|patients|customers|"
+              r"runners|workers|managers|owners)\b"))
 _PROBLEM = Idea("what problem they have today (a pain point, not a feature wish)",
                 (r"\bproblem", r"\bpain", r"\bstruggl", r"\bfrustrat", r"hard to", r"\bcan'?t\b", r"\bconfus",
                  r"\bslow", r"\bforget", r"\bmiss(es|ed|ing)?\b", r"\bgive up", r"\bdrop (off|out)", r"\bstuck",
@@ -17,12 +20,16 @@ _PROBLEM = Idea("what problem they have today (a pain point, not a feature wish)
 _MEASURE = Idea("how you would know it worked: a measure you would watch",
                 (r"\bmeasur", r"\bmetric", r"\bkpi", r"\brate\b", r"\d+ ?%", r"per ?cent", r"\btrack",
                  r"number of", r"\bretention", r"\bconversion", r"time (it takes )?to", r"\bfewer\b",
-                 r"\bsurvey", r"\bnps\b", r"\ba/b", r"\bexperiment", r"\bcompare"))
+                 r"\bsurvey", r"\bnps\b", r"\ba/b", r"\bexperiment", r"\bcompare", r"\bsee (if|whether)",
+                 r"\bcheck (if|whether)", r"\bper (user|customer|week|day|month)", r"\bgo(es)? (up|down)",
+                 r"\bhow often", r"\bincreas", r"\bdecreas"))
 
 _DATA_FIRST = Idea("first, whether the drop is real: tracking, a logging or definition change, or an outage",
                    (r"\btrack", r"\blogg?ing", r"\binstrument", r"\bdata (is|was) (right|wrong|broken|correct)",
                     r"\bbug\b", r"\boutage", r"\bdefinition", r"\breal\b", r"\bdashboard", r"\bbroken",
-                    r"\bdata quality", r"\bpipeline", r"\bmeasur(ed|ing) (it )?(the same|differently)"))
+                    r"\bdata quality", r"\bpipeline", r"\bmeasur(ed|ing) (it )?(the same|differently)",
+                    r"\bdata (issue|problem|error)", r"\bmetric itself", r"\bconfirm", r"\bverify", r"\bsanity",
+                    r"(numbers?|metric|data) (is|are) (right|correct|accurate)", r"\bcounted"))
 _NARROW = Idea("then where it is: split by segment, platform, region or version, or find when it started",
                (r"\bsegment", r"\bplatform", r"\bios\b", r"\bandroid", r"\bregion", r"\bcit(y|ies)\b",
                 r"\bcountr", r"\bversion", r"\brelease", r"\bnew (vs|versus|or|and) (returning|old)",
@@ -33,7 +40,8 @@ _NARROW = Idea("then where it is: split by segment, platform, region or version,
 _GOAL = Idea("what each option would do for the goal or the users (its impact)",
              (r"\bimpact", r"\bgoal", r"\bvalue", r"\bretention", r"\brevenue", r"\bgrowth", r"\bconversion",
               r"\bhow many (users|customers|people)", r"\breach", r"\bcustomers? (need|want|ask)",
-              r"\bproblem", r"\bpain", r"\bstrateg", r"\bobjective"))
+              r"\bproblem", r"\bpain", r"\bstrateg", r"\bobjective", r"\bchurn", r"\bdrop (out|off)",
+              r"\b(customers?|users?) (drop|abandon|leave|struggle|give up)", r"\bmany (customers|users)"))
 _EVIDENCE = Idea("what you would weigh it with: evidence, data or cost (effort, risk)",
                  (r"\bdata\b", r"\bevidence", r"\bresearch", r"\binterview", r"\btest", r"\bexperiment",
                   r"\beffort", r"\bcost", r"\brisk", r"\bhow long", r"\bestimat", r"\brice\b",
@@ -81,6 +89,8 @@ TURNS = (
                     "clear confirmation and measure how many still call the restaurant.", CORRECT),
             Example("Busy parents give up at checkout because it takes too long; a one-tap reorder, and I'd "
                     "track the conversion rate of repeat orders.", CORRECT),
+            Example("Spotify, for people who run: ads interrupt the playlist mid-workout, which is frustrating; "
+                    "I'd add a running mode and see if weekly runs per user go up.", CORRECT),
             Example("I would add a dark mode and more features.", INCORRECT),
             Example("New users are confused by sign-up, so I'd simplify it.", PARTIAL),
             Example(..., NOT_ATTEMPTED),
@@ -108,6 +118,8 @@ TURNS = (
                     "see where it is.", CORRECT),
             Example("Is the data right, or was there an outage? Then I'd break it down by new vs returning "
                     "customers and check whether it started with the last release.", CORRECT),
+            Example("Check whether it's a data issue first, then compare iOS and Android and new vs returning "
+                    "users.", CORRECT),
             Example("I would launch a discount campaign to win the orders back.", INCORRECT),
             Example("I'd look at which platform it happened on.", PARTIAL),
             Example(..., NOT_ATTEMPTED),
@@ -136,6 +148,8 @@ TURNS = (
                     "the data on failed payments and compare the effort.", CORRECT),
             Example("I'd estimate the impact on conversion of each and the engineering cost, then pick the "
                     "higher value per effort.", CORRECT),
+            Example("Saved cards: many customers drop out when typing card details, which the funnel data shows, "
+                    "and it is cheaper to build.", CORRECT),
             Example("The referral programme, because marketing asked for it.", INCORRECT),
             Example("Saved cards, since customers want it.", PARTIAL),
             Example(..., NOT_ATTEMPTED),
