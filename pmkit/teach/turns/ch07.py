@@ -19,7 +19,9 @@ _DELIVERY = Idea(
     "(testing dates, bugs, blockers, polish, a customer update), not deciding what gets built",
     (r"deliver", r"\bexecut", r"\brelease", r"\bship", r"\bblocker", r"\bunblock", r"\bqa\b", r"\bbugs?\b",
      r"\bpolish", r"on track", r"keep\w* (things|work|it|the work) moving", r"already (planned|decided)",
-     r"not (deciding|decide|choosing) what", r"no (product )?decisions?", r"\bcoordinat"))
+     r"not (deciding|decide|choosing) what", r"no (product )?decisions?", r"\bcoordinat",
+     r"(none|no one|nobody|nothing)( of (the|them|these) entries)? decides?", r"existing work", r"\boperation",
+     r"push\w* (existing |planned )?work"))
 
 _ORDER_OPTIONS = (
     "Nothing: it lists six activities with no times and no order",
@@ -59,6 +61,7 @@ TURNS = (
                                             "and the release update."),
             Example("jpm", CORRECT, because="It keeps already planned work moving toward the release; nobody "
                                             "decides what gets built."),
+            Example("JPM", CORRECT, because="None of the entries decides what to build; they push existing work on."),
             Example("JPM", PARTIAL),
             Example("JPM", PARTIAL, because="Because it has a standup at 09:30."),
             Example("APM", INCORRECT),

@@ -31,7 +31,8 @@ TURNS = (
         ideas=(Idea("the tell: Lee is seen for reliable, smooth delivery (in a sprint review), not for deciding "
                     "what gets built",
                     (r"reliab", r"smooth", r"deliver", r"execut", r"sprint review", r"no surprises",
-                     r"on time", r"process", r"get(s|ting)? (it|things) done", r"trust")),),
+                     r"on time", r"process", r"get(s|ting)? (it|things) done", r"trust", r"as planned",
+                     r"went out", r"going out", r"release", r"not (for )?a (product )?decision")),),
         mistakes=(Mistake("APM", "Lee is praised for a release with no surprises, not for a decision about what "
                                  "to build or an insight; that is the JPM's way of being seen."),),
         examples=(
@@ -91,7 +92,9 @@ TURNS = (
             Idea("why that is easy to miss: when delivery goes well, nothing stands out to notice",
                  (r"nothing (goes|went|to) ", r"no(thing| one|body) notic", r"invisible", r"unnotic",
                   r"little to (see|notice)", r"not notic", r"goes? unseen", r"quiet", r"no (fires|drama|problems?)",
-                  r"only (noticed|seen) when", r"taken for granted", r"don'?t see", r"rarely (seen|noticed)")),
+                  r"only (noticed|seen) when", r"taken for granted", r"don'?t see", r"rarely (seen|noticed)",
+                  r"no(body|one| one) sees", r"just happens?", r"behind the scenes", r"when (nothing|it all) goes",
+                  r"unless (something|it) goes wrong")),
         ),
         misreads=((Idea("that a quiet JPM is doing the job badly",
                         (r"(doing|does) (a )?(bad|poor)", r"not doing (the|their|her|his) job",

@@ -87,7 +87,8 @@ TURNS = (
         ideas=(Idea("what the other categories did: they barely moved, or rose",
                     (r"\bothers?\b", r"\brest\b", r"\bbarely", r"\bhardly", r"\bslight", r"\bsmall",
                      r"\blittle\b", r"\brose\b", r"went up", r"increas", r"\bonly\b", r"\bmostly\b",
-                     r"\bflat\b", r"did(n'?t| not) (fall|drop|change) much")),),
+                     r"\bflat\b", r"did(n'?t| not) (fall|drop|change) much", r"\ba few (per ?cent|%)", r"\balmost all",
+                     r"\bmost of the drop", r"moved (only )?a (few|little)")),),
         mistakes=(Mistake(lambda v: str(v).strip().lower() in {"all", "every", "everything", "all of them"},
                           "not every kind of ticket fell: reporting and other tickets rose, and billing and "
                           "integrations barely moved."),),
@@ -179,13 +180,16 @@ TURNS = (
         needs_reason=True,
         ideas=(Idea("why: it loses the most sellers (the highest churn), not only that it is frequent",
                     (r"churn", r"\bleft\b", r"\bleave", r"\blost\b", r"\blos(e|es|ing) (the most |more )?sellers",
-                     r"sellers (who )?(left|leave|quit)")),),
+                     r"sellers (who )?(left|leave|quit)", r"\bquit", r"\bstopped selling", r"\d+ ?% of (the )?sellers",
+                     r"per ?cent of (the )?sellers")),),
         mistakes=(Mistake("fees", "fees has a high churn rate but few escalations and few sellers lost; payout "
                                   "delay loses far more sellers."),),
         examples=(
             Example("payout delay", CORRECT, because="It is the most common and has the highest churn rate."),
             Example("Payout delay", CORRECT, because="About a third of the sellers who raised it left within 90 days."),
             Example("payout delay", PARTIAL, because="It has the most escalations."),
+            Example("payout delay", PARTIAL, because="49% of escalations are about it."),
+            Example("payout delay", CORRECT, because="35% of sellers who escalated it quit, far above the rest."),
             Example("fees", INCORRECT),
             Example("search ranking", INCORRECT),
             Example(..., NOT_ATTEMPTED),
