@@ -29,9 +29,10 @@ CLAIMS = [
     ("08", "visibility through process fluency and smooth execution", A,
      "Their visibility comes through process fluency and smooth execution."),
     ("08", "anticipating a delivery risk", A, "Anticipate delivery risks"),
-    ("09", "\\$60,000 to \\$95,000", A, "JPM salaries typically range from $60,000 to $95,000"),
+    ("09", "inside the first article's JPM range", A, "JPM salaries typically range from $60,000 to $95,000"),
     ("09", "no source** for its salary", A, "In the U.S., APMs typically earn between $70,000 and $110,000"),
-    ("09", "12–18 months (a figure it does not source)", A, "promoted to full PM roles in 12–18 months"),
+    ("09", "often promoted to PM quickly (its figure, in the table above,\ncomes without a source)", A,
+     "promoted to full PM roles in 12–18 months"),
     ("09", "not the steps or time between", B,
      "if the junior product manager moves into a director of product role or VP of product, managing a team "
      "will be added to the list of responsibilities"),

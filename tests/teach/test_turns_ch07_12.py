@@ -11,7 +11,7 @@ WRONG = [
     ("calendar-tell", "APM", None, "no order"),
     ("day-order", "That reviewing analytics comes first, since it is listed first", None, "no times"),
     ("job-not-title", "The friend: by the first article this is an APM's job", None, "second article"),
-    ("offer-place", "Inside the JPM range only", None, "95,000"),
+    ("offer-place", "Inside the JPM range only", None, "above the top"),
     ("director-steps", "A JPM is promoted straight to director in one move", None, "no steps or timing"),
     ("case1-weekly-change", 30.0, None, "negative"),
     ("case1-weekly-change", -0.3, None, "per cent"),

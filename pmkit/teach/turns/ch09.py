@@ -43,15 +43,16 @@ TURNS = (
         kind="choice",
         expected=_place,
         options=PLACES,
-        why="USD 98,000 is above the top of the first article's JPM range (USD 95,000) and inside its APM range "
-            "(USD 70,000 to USD 110,000). The title on the offer does not move the figure into the JPM range.",
+        why="USD 98,000 is above the top of the first article's JPM range and inside its APM range; the title "
+            "on the offer does not move the figure into the JPM range.",
         hint="Put USD 98,000 on each range in turn: is it between the range's two ends? The offer's title does "
              "not matter for this.",
         solution=f'`place = "{PLACES[1]}"`.',
         mistakes=(
-            Mistake(PLACES[2], "the offer is called JPM, but USD 98,000 is above the JPM range's top of USD 95,000."),
-            Mistake(PLACES[0], "the JPM range ends at USD 95,000, so USD 98,000 is not inside it."),
-            Mistake(PLACES[3], "the APM range runs to USD 110,000, so USD 98,000 is inside it."),
+            Mistake(PLACES[2], "the offer is called JPM, but USD 98,000 is above the top of the first article's "
+                               "JPM range."),
+            Mistake(PLACES[0], "USD 98,000 is above the top of the JPM range, so it is not inside both."),
+            Mistake(PLACES[3], "USD 98,000 lies between the two ends of the APM range, so it is inside it."),
         ),
         examples=(
             Example(PLACES[1], CORRECT),
@@ -67,14 +68,14 @@ TURNS = (
         kind="number",
         expected=_reports_inside_jpm_range,
         tolerance=0,
-        why="Three of the five reported figures (USD 62,000, USD 72,255 and USD 91,395) lie between USD 60,000 "
-            "and USD 95,000; the lowest and highest state averages (USD 48,000 and USD 98,000) lie outside it.",
+        why="Three of the five reported figures (USD 62,000, USD 72,255 and USD 91,395) lie inside the first "
+            "article's JPM range; the lowest and highest state averages (USD 48,000 and USD 98,000) lie outside it.",
         hint="`reports[\"amount\"].between(low, high)` is True for each amount inside the range, ends "
              "included; `.sum()` counts the Trues.",
-        solution='`inside = int(reports["amount"].between(60000, 95000).sum())` gives 3.',
+        solution='`inside = reports["amount"].between(jpm["low"], jpm["high"]).sum()` gives 3.',
         mistakes=(
-            Mistake(5, "not every figure is inside: the lowest state average (USD 48,000) is below USD 60,000 and "
-                       "the highest (USD 98,000) above USD 95,000."),
+            Mistake(5, "not every figure is inside: the lowest state average (USD 48,000) is below the JPM range "
+                       "and the highest (USD 98,000) above it."),
             Mistake(2, "that counts the figures outside the range; the question asks for those inside it."),
         ),
         examples=(
