@@ -18,11 +18,13 @@ from pmkit.teach import quiz, roles
 if TYPE_CHECKING:
     import pandas as pd
 
+#: What a question asks: to apply the distinction to a new situation, or to remember what was read.
+KINDS = ("transfer", "recall")
 _ROLE = Column("decider", choices=choices(roles.ROLES))
 SCHEMAS = {
     "questions": Schema("questions.csv", (
         Column("chapter"), Column("question"), Column("position", "int"), Column("prompt"), Column("answer"),
-        Column("explanation")), key=("question",)),
+        Column("explanation"), Column("kind", choices=choices(KINDS))), key=("question",)),
     "question_options": Schema("question_options.csv", (
         Column("question"), Column("option"), Column("why_not", required=False)), key=("question", "option")),
     "scenarios": Schema("scenarios.csv", (
@@ -32,11 +34,21 @@ SCHEMAS = {
     "self_assessment": Schema("self_assessment.csv", (
         Column("item"), Column("position", "int"), Column("prompt"), Column("apm_option"),
         Column("jpm_option"), Column("trait")), key=("item",)),
+    # Chapter 09: a second, labelled source for the salary figures (secondary reports; see datasets/README.md).
+    "salary_reports": Schema("salary_reports.csv", (
+        Column("report", "int"), Column("title"), Column("measure"), Column("amount", "int"), Column("area"),
+        Column("as_of"), Column("reported_by"), Column("original_source"), Column("url"), Column("read_on")),
+        key=("report",)),
+    # Chapter 12: the course's own job ads, classified by the first article's lists.
+    "job_ads": Schema("job_ads.csv", (
+        Column("ad"), Column("title"), Column("company"), Column("first_sentence"), Column("second_sentence"),
+        Column("third_sentence"), Column("role", choices=choices(roles.ROLES)), Column("deciding_sentence", "int"),
+        Column("why")), key=("ad",)),
 }
 
 
 def table(name: str) -> pd.DataFrame:
-    """One course content file, validated: questions, question_options, scenarios, self_assessment."""
+    """One course content file, validated: questions, options, scenarios, self_assessment, salary_reports, job_ads."""
     return load_named(SCHEMAS, name, datasets_dir() / "course")
 
 
