@@ -18,11 +18,13 @@ from pmkit.teach import quiz, roles
 if TYPE_CHECKING:
     import pandas as pd
 
+#: What a question asks: to apply the distinction to a new situation, or to remember what was read.
+KINDS = ("transfer", "recall")
 _ROLE = Column("decider", choices=choices(roles.ROLES))
 SCHEMAS = {
     "questions": Schema("questions.csv", (
         Column("chapter"), Column("question"), Column("position", "int"), Column("prompt"), Column("answer"),
-        Column("explanation")), key=("question",)),
+        Column("explanation"), Column("kind", choices=choices(KINDS))), key=("question",)),
     "question_options": Schema("question_options.csv", (
         Column("question"), Column("option"), Column("why_not", required=False)), key=("question", "option")),
     "scenarios": Schema("scenarios.csv", (
