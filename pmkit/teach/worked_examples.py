@@ -87,6 +87,12 @@ def findings_table(findings: list, empty: str) -> Any:
     return display.markdown("\n".join(lines))
 
 
+def show_and_review(markdown: str) -> Any:
+    """A PRD and, under it, what the reviewer finds in it: one output to read from top to bottom."""
+    return display.markdown(f"{show_document(markdown).data}\n\n**What the review finds:**\n\n"
+                            f"{review_prd(markdown).data}")
+
+
 def review_prd(markdown: str) -> Any:
     """Review a PRD with :func:`pmkit.review.prd.review` and show what it found."""
     from pmkit.review import prd
@@ -148,6 +154,12 @@ def show_backlog() -> Any:
                      f"{_plural(row.points, 'point')}): {_md(row.text)}")
         lines += [f"    - {_md(c)}" for c in criteria.loc[criteria["story"] == row.story, "criterion"]]
     return display.markdown("\n".join(lines))
+
+
+def show_and_review_backlog() -> Any:
+    """The worked backlog and, under it, what the story reviewer finds across all its stories."""
+    return display.markdown(f"{show_backlog().data}\n\n**What the review finds:**\n\n"
+                            f"{review_stories(list(backlog()['text'])).data}")
 
 
 def review_stories(stories: str | list[str]) -> Any:
