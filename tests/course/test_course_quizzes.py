@@ -254,3 +254,16 @@ def test_cue_words_come_from_the_role_data_and_can_fail():
     assert _cues_in("Usability tests showed users hesitating.", "APM") == ["usability test"]
     assert _cues_in("Customers who wrote in misread the label.", "JPM") == []
     assert len(SITUATIONS) >= 15
+
+
+def test_a_suggested_ui_change_is_not_called_delivery():
+    ui = next(q for q in course.scenario_questions() if q.id == "support-ui")
+    for choice in ui.options:
+        message = quiz.grade(ui, choice).message
+        assert "about how it gets delivered" not in message and "rule of thumb does not settle it" in message
+
+
+def test_situation_feedback_gives_a_reason_not_a_list():
+    for q in [q for q in ALL if _kind(q) == "transfer"]:
+        for choice in q.options:
+            assert "is on the first article's list for" not in quiz.grade(q, choice).message, q.id
