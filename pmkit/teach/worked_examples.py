@@ -52,6 +52,14 @@ def table(name: str) -> pd.DataFrame:
     return load_named(SCHEMAS, name, datasets_dir() / "course")
 
 
+def spec_duties() -> pd.DataFrame:
+    """The first article's responsibilities about specs and the backlog: PRDs, stories, backlog, sprint planning."""
+    from pmkit.teach import roles
+
+    duties = roles.responsibilities()
+    return duties[duties["item"].str.contains("PRD|user stories|backlog|sprint planning")][["role", "item"]]
+
+
 def worked_prd() -> str:
     """The worked PRD's Markdown (the course's own illustration)."""
     return (datasets_dir() / "course" / "worked_prd.md").read_text(encoding="utf-8")
