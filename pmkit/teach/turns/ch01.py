@@ -61,7 +61,7 @@ TURNS = (
         needs_reason=True,
         ideas=(_SENTENCE, _WHAT),
         mistakes=(Mistake("JPM", "nothing in the ad is delivery work (no release dates, no tickets, no testers); "
-                                 "sentence 3 lets the holder choose what goes into the next version."),),
+                                 "look for the sentence in which the holder chooses something, and what it is."),),
         examples=(
             Example("APM", CORRECT, because="Sentence 3: picking which ideas go into the next version is "
                                             "deciding what gets built."),
