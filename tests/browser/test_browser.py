@@ -203,7 +203,7 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     first.locator("button", has_text="JPM").click()  # the quiz order is seeded: question 1 is a JPM cell
     # The widget replaces its HTML on every answer, so assert through locators that re-query, never
     # through an element handle that may already be detached.
-    feedback = panel.locator(".pmkit-feedback")
+    feedback = panel.locator(".pmkit-quiz .pmkit-feedback")  # the quiz's, not the "Your turn" cells'
     expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)
     questions.nth(1).locator("button", has_text="APM").click()
     expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
