@@ -233,15 +233,8 @@ def _cues_in(prompt: str, role: str) -> list[str]:
 
 
 SITUATIONS = [q for q in ALL if _kind(q) == "transfer" and _role_asked(q)]
-#: Chapter 07's calendars copy the first article's day lists; that chapter's rewrite (issue 21) removes this.
-PENDING = {"calendar-jpm": "chapter 07's calendar copies the JPM's day list",
-           "calendar-apm": "chapter 07's calendar copies the APM's day list"}
-
-
 @pytest.mark.parametrize("question", SITUATIONS, ids=[q.id for q in SITUATIONS])
 def test_no_situation_carries_the_articles_cue_words(question):
-    if question.id in PENDING and _cues_in(question.prompt, _role_asked(question)):
-        pytest.xfail(PENDING[question.id])
     found = _cues_in(question.prompt, _role_asked(question))
     assert not found, (f"{question.id}: the prompt uses the articles' own wording for the {_role_asked(question)}, "
                        f"{found}: tell the situation in other words")
@@ -264,6 +257,6 @@ def test_a_suggested_ui_change_is_not_called_delivery():
 
 
 def test_situation_feedback_gives_a_reason_not_a_list():
-    for q in [q for q in ALL if _kind(q) == "transfer" and q.id not in PENDING]:
+    for q in [q for q in ALL if _kind(q) == "transfer"]:
         for choice in q.options:
             assert "is on the first article's list for" not in quiz.grade(q, choice).message, q.id
