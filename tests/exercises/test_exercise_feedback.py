@@ -141,7 +141,9 @@ def _errors(cell):
 
 
 def _text(cell):
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    """What a cell printed or showed as text (a check shows its outcome as HTML with the same words as text)."""
+    return "".join(o.get("text", "") if o.get("output_type") == "stream" else o.get("data", {}).get("text/plain", "")
+                   for o in cell.get("outputs", []) if o.get("output_type") in ("stream", "display_data"))
 
 
 @pytest.mark.parametrize("exercise", CONTRACT)
@@ -207,7 +209,7 @@ def test_a_wrong_answer_is_told_incorrect_by_the_visible_check(wrong_runs, exerc
         message = data[checks.MESSAGE_MIME]
         assert f"incorrect for {4 - points * 2:g} of 4" in message, message
         assert f"Partial credit: {points:g} of 2 points, 0.5 per task" in message, message
-        assert message in data["text/html"]  # what JupyterLab shows
+        assert message.removeprefix("\u2718 ") in data["text/html"]  # what JupyterLab shows, under its own symbol
     else:
         assert len(errors) == 1 and errors[0]["ename"] == "Incorrect" and not results, cell.outputs
         message = errors[0]["evalue"]
