@@ -130,7 +130,9 @@ def main() -> None:
         nbgrader = shutil.which("nbgrader", path=str(Path(sys.executable).parent)) or "nbgrader"
 
         start = time.perf_counter()
-        subprocess.run([nbgrader, "autograde", args.exercise, "--Execute.timeout=30"], cwd=stock.root,
+        # A cohort turns stock autograde off (it is unsandboxed); the command line turns it back on, for comparison.
+        subprocess.run([nbgrader, "autograde", args.exercise, "--Execute.timeout=30",
+                        "--Autograde.exporter_class=nbconvert.exporters.NotebookExporter"], cwd=stock.root,
                        capture_output=True, text=True, check=False)
         stock_seconds = time.perf_counter() - start
 

@@ -1,7 +1,7 @@
 """pmkit: role data, artifact reviewers, charts, widgets and grading tools for the APM vs JPM course.
 
 The package is in layers, each a subpackage that imports only from the ones before it:
-``pmkit`` (errors, paths, files, text, tables, notebooks) < ``review`` < ``teach`` < ``exercises``
+``pmkit`` (errors, paths, files, text, tables, notebooks, safe_html) < ``review`` < ``teach`` < ``exercises``
 < ``grading`` < ``runs`` < ``cohort`` < ``hub`` < ``cli``; ``tests/test_layers.py`` enforces it.
 
 What chapters and exercise notebooks type, ``from pmkit import display, roles, checks``, is the one

@@ -6,7 +6,7 @@ it once a submission exists, extensions are also kept in ``deadlines.json`` in t
 copied onto the submission when it is graded. The late policy is nbgrader's own
 ``AssignLatePenalties`` preprocessor with its ``LateSubmissionPlugin``, configured (``none`` or
 ``zero``, nbgrader's methods) or with :class:`LatePolicy`, the same plugin with one more method,
-``percent_per_day``. ``pmkit grade``, ``nbgrader autograde`` and Formgrader all apply it the same way.
+``percent_per_day``. ``pmkit grade`` applies it (a cohort's ``nbgrader autograde`` refuses to grade).
 """
 
 from __future__ import annotations

@@ -9,19 +9,29 @@ local stand-in with the few MathJax calls Formgrader makes (TeX is then shown as
 Safe: stock Formgrader renders a learner's HTML outputs and Markdown as they are, so a submission that
 displays ``<script>`` runs it in the instructor's page, with the instructor's session (it could change
 grades through Formgrader's API) or hide the page behind a fake "100/100". The exporter turns on
-nbconvert's own ``sanitize_html``: learner HTML is cleaned by bleach, scripts and styles never run.
+nbconvert's own ``sanitize_html`` for outputs, and cleans every Markdown cell's HTML with
+:func:`pmkit.safe_html.clean` (nbgrader's ``formgrade`` template renders Markdown itself, past nbconvert's
+cleaning); the learner's and the roster's names go into the page escaped, and Formgrader's own list pages
+are rendered with Jinja2's autoescape. Scripts, styles and event handlers from a learner never run.
 
 Enable it beside nbgrader's extensions (``deploy/lab/instructor`` and the hub's instructor servers do).
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
+
+
+#: Formgrader's page values that come from the roster, the learner or the folder: escaped before the page is made.
+_TEXT_RESOURCES = ("student", "first_name", "last_name", "assignment_id", "notebook_id", "notebook_path",
+                   "filename")
 
 
 class OfflineHTMLExporter(HTMLExporter):
@@ -33,6 +43,21 @@ class OfflineHTMLExporter(HTMLExporter):
         environment = super()._create_environment()
         environment.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), environment.loader])
         return environment
+
+    @pass_context
+    def markdown2html(self, context: Any, source: str) -> str:
+        """A Markdown cell as HTML with only inert markup left (Formgrader's template renders it uncleaned)."""
+        from pmkit.safe_html import clean
+
+        return clean(super().markdown2html(context, source))
+
+    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> Any:
+        """Render with the names and ids Formgrader passes escaped: its template prints them as they are."""
+        resources = dict(resources or {})
+        for key in _TEXT_RESOURCES:
+            if isinstance(resources.get(key), str):
+                resources[key] = html.escape(resources[key], quote=True)
+        return super().from_notebook_node(nb, resources, **kw)
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
@@ -47,5 +72,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         serverapp.log.warning("pmkit.cohort.formgrader: Formgrader is not loaded; nothing to make offline")
         return
     settings["nbgrader_exporter"] = OfflineHTMLExporter(config=exporter.config, sanitize_html=True)
+    if settings.get("nbgrader_jinja2_env") is not None:  # its list pages print ids and names as they are
+        settings["nbgrader_jinja2_env"].autoescape = True
     serverapp.log.info("pmkit.cohort.formgrader: Formgrader pages load no MathJax from the network and run no "
                        "learner script")

@@ -342,11 +342,11 @@ class GradingCourse:
                 exports[index] = grade_id
         runner = self.runner(exercise)  # before the kernel: the runner never shares a moment with learner code
         prepared = time.perf_counter()
-        import nbformat
 
+        # The kernel reads its Markdown answer from the notebook as submitted: ``nb`` has the hidden tests back.
         sandbox.run(run_nb, export_cells=set(exports), cell_timeout=self.cell_timeout,
                     deadline=self.submission_timeout, sandboxed=self.sandboxed,
-                    saved=(f"{exercise}.ipynb", nbformat.writes(nb)))
+                    saved=(f"{exercise}.ipynb", Path(notebook).read_text(encoding="utf-8", errors="replace")))
         executed = time.perf_counter()
         sent: dict[str, Any] = {}
         problems: dict[str, str] = {}

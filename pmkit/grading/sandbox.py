@@ -49,6 +49,8 @@ class Limits:
     cell_output: int = 200_000  # characters of output kept per learner cell
     total_output: int = 2_000_000  # characters of output kept per notebook
     answers_output: int = 4_200_000  # characters an export step may send
+    cpu_seconds: int | None = None  # RLIMIT_CPU of each process (None: the run's deadline, plus a margin)
+    nice: int = 10  # below the grader and the machine's other work
 
 
 class SandboxError(PmkitError):
@@ -123,7 +125,9 @@ def command(argv: list[str], sockets: Path, limits: Limits, uid: int | None,
         env["PMKIT_DATASETS"] = str(datasets_dir().resolve())
     nproc = limits.processes if uid is not None else _tasks_of(os.getuid()) + limits.processes
     rlimits = ["prlimit", f"--as={limits.memory}", f"--nproc={nproc}", f"--fsize={limits.file_size}",
-               f"--nofile={limits.open_files}", "--core=0", "--"]
+               f"--nofile={limits.open_files}", "--core=0",
+               *([f"--cpu={limits.cpu_seconds}"] if limits.cpu_seconds else []), "--",
+               "nice", "-n", str(limits.nice)]
     bwrap = [shutil.which("bwrap") or "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
              "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
     if uid is None:
@@ -223,15 +227,17 @@ def _kernel_manager_class() -> type:
         """A kernel launched inside the sandbox, talking over ipc sockets in one shared folder."""
 
         def __init__(self, *, folder: Path, limits: Limits, uid: int | None, env: dict[str, str] | None = None,
-                     **kw: Any) -> None:
+                     group: Any = None, **kw: Any) -> None:
             super().__init__(transport="ipc", ip=str(folder / "k"), connection_file=str(folder / "kernel.json"),
                              client_class=_client_class_name(), **kw)
             self.sandbox_folder, self.limits, self.sandbox_uid, self.sandbox_env = folder, limits, uid, env
+            self.sandbox_group = group
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
                     "--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
-            return command(argv, self.sandbox_folder, self.limits, self.sandbox_uid, self.sandbox_env)
+            full = command(argv, self.sandbox_folder, self.limits, self.sandbox_uid, self.sandbox_env)
+            return self.sandbox_group.enter_command(full) if self.sandbox_group is not None else full
 
         def write_connection_file(self, **kwargs: Any) -> None:
             super().write_connection_file(**kwargs)
@@ -309,28 +315,47 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
         limits: Limits | None = None, saved: tuple[str, str] | None = None, on_cell_executed: Any = None) -> Any:
     """Execute ``nb`` (a copy) in a fresh kernel, sandboxed unless told not to; returns it with outputs.
 
-    ``saved`` is (file name, text) of the notebook as the learner saved it, put beside the kernel so that
-    cells reading their own notebook (a Markdown answer) find it as they would in JupyterLab.
+    ``saved`` is (file name, text) of the notebook as the learner submitted it, put beside the kernel so that
+    cells reading their own notebook (a Markdown answer) find it as they would in JupyterLab. It must hold
+    nothing the learner may not read: never a notebook with hidden tests or solutions restored.
     ``on_cell_executed`` is nbclient's hook, called with each cell and its execute reply.
 
     Raises :class:`SandboxError` with a reason when the kernel dies or the whole run overruns
     ``deadline`` seconds; a cell that raises is just an error output.
     """
+    import dataclasses
+    import math
+
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    from pmkit.grading import cgroups
+
     limits = limits or Limits()
+    if limits.cpu_seconds is None:  # a kernel that outlives its deadline's CPU time is stopped by the kernel too
+        limits = dataclasses.replace(limits, cpu_seconds=math.ceil(deadline) + 10)
     folder = Path(tempfile.mkdtemp(prefix="pmkit-k-"))
     uid = sandbox_uid() if sandboxed else None
     env = None
-    if saved is not None:
-        (folder / saved[0]).write_text(saved[1], encoding="utf-8")
-        env = {"JPY_SESSION_NAME": str(folder / saved[0])}
+    group = None
+    if saved is not None:  # the kernel's own file (0600): no other local user reads a learner's work
+        path = folder / Path(saved[0]).name
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
+            out.write(saved[1])
+        if uid is not None:
+            os.chown(path, uid, uid)
+        env = {"JPY_SESSION_NAME": str(path)}
     if sandboxed:
         require()
         if uid is not None:
             os.chown(folder, uid, uid)
         folder.chmod(0o700)
-        km = _kernel_manager_class()(folder=folder, limits=limits, uid=uid, env=env, kernel_name="python3")
+        if cgroups.unavailable_reason() is None:  # memory held in files (memfd, tmpfs) counted, a CPU share
+            try:
+                group = cgroups.create(limits.memory, limits.processes)
+            except OSError:
+                group = None
+        km = _kernel_manager_class()(folder=folder, limits=limits, uid=uid, env=env, group=group,
+                                     kernel_name="python3")
     else:
         from jupyter_client.manager import AsyncKernelManager
 
@@ -366,6 +391,8 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
     try:
         client.execute()
     except (DeadKernelError, CellTimeoutError, RuntimeError) as error:
+        if group is not None and group.oom_kills():
+            raise SandboxError(_out_of_memory(limits)) from None
         if overran.is_set():
             raise SandboxError(f"stopped after {deadline:g} s: an endless loop, or one that ignores interrupts"
                                ) from None
@@ -381,9 +408,19 @@ def run(nb: Any, *, export_cells: set[int], cell_timeout: int, deadline: float, 
 
                 run_sync(km.shutdown_kernel)(now=True)
         shutil.rmtree(folder, ignore_errors=True)
+        oom = group is not None and group.oom_kills() > 0
+        if group is not None:
+            group.remove()
+    if oom:  # something in the sandbox was stopped for memory even though the notebook reached its end
+        raise SandboxError(_out_of_memory(limits))
     if overran.is_set():
         raise SandboxError(f"stopped after {deadline:g} s: an endless loop, or one that ignores interrupts")
     return nb
+
+
+def _out_of_memory(limits: Limits) -> str:
+    return (f"out of memory: the notebook held more than {limits.memory >> 20} MB (memory in files such as memfd "
+            "or /tmp counts too) and was stopped")
 
 
 def local_kernels(config: Any) -> Any:

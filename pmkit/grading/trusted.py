@@ -3,8 +3,8 @@
 ``python -m pmkit.grading.trusted`` reads one line of JSON naming the exercise's trusted setup cells and
 test cells (from the source notebook, never from a submission), runs the setup once (data loaded
 by pmkit itself), then answers one request per line: the learner's answers as checked, tagged
-JSON. Each request runs in a forked child, so one submission's tests cannot leave anything behind
-for the next; the child binds only the plain values each test reads, runs the test cells in order
+JSON. Each request runs in a forked child (with a CPU-time limit), so one submission's tests cannot leave
+anything behind for the next; the child binds only the plain values each test reads, runs the test cells in order
 and reports each one's outcome (correct / partial / incorrect / not attempted, its printed lines,
 the check's message, and for a partly right cell the points of its lowest ``Partial``, which the
 parent hands to nbgrader as the cell's partial credit). :class:`TrustedRunner` is the parent's handle on it.
@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
+import resource
 import select
 import signal
 import subprocess
@@ -29,6 +31,8 @@ from pmkit.errors import PmkitError
 
 #: Text shown for test output beyond this many characters is cut.
 MAX_TEXT = 4000
+#: CPU seconds one submission's tests may use (RLIMIT_CPU of the forked child; the wall-clock limit is separate).
+CPU_SECONDS = 60
 
 
 def _run_tests(namespace: dict[str, Any], tests: list[dict[str, Any]], answers: dict[str, Any]) -> list[dict]:
@@ -135,8 +139,12 @@ def serve() -> None:
         request = json.loads(line)
         read, write = os.pipe()
         child = os.fork()
+        seconds = max(1, math.ceil(min(float(request.get("timeout", 60)), float(request.get("cpu", CPU_SECONDS)))))
         if child == 0:  # the child runs one submission's tests and exits
             os.close(read)
+            # Not run in the sandbox, so bounded here: a test stuck on hostile input (a backtracking pattern)
+            # is stopped by the kernel after this much CPU time, even if the parent's clock never fires.
+            resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
             try:
                 results = _run_tests(namespace, spec["tests"], request["answers"])
                 data = json.dumps({"results": results}).encode()
@@ -158,7 +166,12 @@ def serve() -> None:
                 if not chunk:
                     break
                 chunks.append(chunk)
-        os.waitpid(child, 0)
+        _, status = os.waitpid(child, 0)
+        if not chunks:  # it died before answering: out of CPU time, or killed
+            stopped = os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL)
+            reason = (f"the tests used more than {seconds} s of CPU time on these answers" if stopped else
+                      f"the tests stopped without an answer (status {status})")
+            chunks = [json.dumps({"error": reason}).encode()]
         protocol_out.write(b"".join(chunks).decode() + "\n")
         protocol_out.flush()
 
@@ -166,7 +179,9 @@ def serve() -> None:
 class TrustedRunner:
     """A ``python -m pmkit.grading.trusted`` process holding one exercise's setup, ready to run its tests."""
 
-    def __init__(self, setup: list[str], tests: list[dict[str, Any]], cwd: str | None = None) -> None:
+    def __init__(self, setup: list[str], tests: list[dict[str, Any]], cwd: str | None = None,
+                 cpu_seconds: float = CPU_SECONDS) -> None:
+        self.cpu_seconds = cpu_seconds
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JPY_"))}
         self._errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen([sys.executable, "-m", "pmkit.grading.trusted"], stdin=subprocess.PIPE,
@@ -193,7 +208,7 @@ class TrustedRunner:
 
     def run(self, answers: dict[str, Any], timeout: float = 60) -> list[dict[str, Any]]:
         """Each test cell's outcome for one submission's checked answers (grade id -> name -> tagged value)."""
-        self._send({"answers": answers, "timeout": timeout})
+        self._send({"answers": answers, "timeout": timeout, "cpu": self.cpu_seconds})
         reply = self._receive()
         if "error" in reply:
             raise PmkitError(f"the hidden tests could not run: {reply['error']}")

@@ -201,6 +201,10 @@ class Grader:
             from pmkit.grading import sandbox
 
             sandbox.require()  # said once, before any worker starts
+            from pmkit.grading import cgroups
+
+            if (reason := cgroups.unavailable_reason()) is not None:  # memfd memory uncapped: say so once
+                self._print(cgroups.UNCAPPED.format(reason=reason))
         pool = [self._new_worker(context) for _ in range(min(self.workers, total))]
         queue = list(todo)
         done = 0

@@ -5,7 +5,8 @@ shared by the report, feedback and export tests. What each learner did:
 
 - ``ana``: right answers to both graded exercises; beta-metrics handed in 30 hours late (10%/day policy).
 - ``ben``: right role-sort; beta-metrics blank (0 points; he is at risk on average).
-- ``cy``: beta-metrics with a hostile answer that prints ``<script>``/``<style>`` and an answer key line.
+- ``cy``: beta-metrics with a hostile answer that prints ``<script>``/``<style>`` and an answer key line, and a
+  written (Markdown) answer with ``<img onerror>``, ``<script>`` and ``<svg onload>`` that set ``window.__pwned``.
 - ``dee``: handed in nothing (beta-metrics is past due: missing; role-sort has an extension).
 - ``eve``: both right; her written answer graded by hand in the gradebook with a comment.
 
@@ -37,6 +38,9 @@ HOSTILE = (f"print('{_ATTACK}')\n"
            "from IPython.display import HTML, display\n"
            f"display(HTML('{_ATTACK}'))\n"
            "adoption_rate = 0.5")
+#: cy's written answer ends with markup that would set ``window.__pwned`` if any page ran it.
+MARKDOWN_ATTACK = ('\n\n<img src="x" onerror="window.__pwned=1"> <script>window.__pwned=2</script> '
+                   '<svg onload="window.__pwned=3"></svg> cy-markdown-marker')
 COMMENT = "Clear recommendation; cite the error rate next time."
 
 
@@ -67,7 +71,10 @@ def build(base: Path) -> Cohort:
     beta.mkdir()
     shutil.copy(source("beta-metrics"), beta / "ana.ipynb")
     shutil.copy(release("beta-metrics"), beta / "ben.ipynb")
-    nbformat.write(_with(source("beta-metrics"), **{"answer-adoption": HOSTILE}), beta / "cy.ipynb")
+    hostile = _with(source("beta-metrics"), **{"answer-adoption": HOSTILE})
+    written = next(cell for cell in hostile.cells if cell.id == "answer-call")
+    written.source += MARKDOWN_ATTACK
+    nbformat.write(hostile, beta / "cy.ipynb")
     shutil.copy(source("beta-metrics"), beta / "eve.ipynb")
     cohort.collect(beta, "beta-metrics")
     _stamp(cohort, "ana", "beta-metrics", BETA_DUE + dt.timedelta(hours=30))

@@ -20,7 +20,7 @@ from pmkit.cohort import feedback, report
 from pmkit.errors import PmkitError
 from pmkit.grading.gradebook import gradebook
 from tests.cohort import instructor_cohort as ic
-from tests.conftest import CHROMIUM, REPO, copy_cohort, free_port
+from tests.conftest import CHROMIUM, REPO, copy_cohort, free_port, hidden_lines
 
 ARTIFACTS = REPO / "test-artifacts" / "instructor"
 pytestmark = pytest.mark.slow
@@ -167,7 +167,7 @@ def test_late_submission_penalised_by_nbgraders_plugin_and_shown(cohort, written
 
 
 def _hidden_lines():
-    lines = feedback.hidden_lines(ic.source("beta-metrics"))
+    lines = hidden_lines(ic.source("beta-metrics"))
     assert len(lines) >= 3
     return lines
 
@@ -198,6 +198,9 @@ def test_learner_script_and_style_are_shown_as_text_never_run(written, tab):
     expect(heading).to_have_text("Feedback on beta-metrics")
     expect(heading).to_be_visible()  # the learner's <style>body{display:none}</style> did not apply
     assert tab.title() == "Feedback: beta-metrics"  # their <script> did not run
+    expect(tab.locator("pre.answer").last).to_contain_text("<script>window.__pwned=2</script>")  # as typed
+    tab.wait_for_timeout(300)
+    assert tab.evaluate("window.__pwned") is None and tab.locator("img, svg").count() == 0
     expect(tab.locator(".summary")).to_contain_text("5 of 10 points")
     expect(tab.locator("pre.output").first).to_contain_text("<script>document.title=")
     assert tab.locator("script").count() == 0 and tab.locator("body style").count() == 0
@@ -212,11 +215,9 @@ def test_no_feedback_page_shows_hidden_tests(written):
         assert "Traceback" not in text and "mathjax" not in text.lower() and "require.js" not in text
 
 
-def test_clean_text_removes_hidden_lines_a_learner_printed():
-    hidden = {"assert abs(adoption_rate - 0.97) < 0.01"}
-    shown = feedback.clean_text("ok\n>>> assert abs(adoption_rate - 0.97) < 0.01\nbye", hidden)
-    assert shown == f"ok\n{feedback.REMOVED}\nbye"
-    assert "cut" in feedback.clean_text("x" * (feedback.MAX_TEXT + 10), set())
+def test_clean_text_caps_what_a_learner_printed():
+    assert feedback.clean_text("ok\nbye") == "ok\nbye"
+    assert "cut" in feedback.clean_text("x" * (feedback.MAX_TEXT + 10))
 
 
 def test_formgraders_generate_feedback_writes_pmkit_pages(cohort, written):
@@ -265,6 +266,7 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
     with log.open("w") as sink:
         server = subprocess.Popen(command, cwd=cohort.root, env=env, stdout=sink, stderr=subprocess.STDOUT,
                                   start_new_session=True)
+    saved = _written_grade(cohort, "cy")
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -275,6 +277,7 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
                 time.sleep(0.5)
         with gradebook(cohort.db_url) as book:
             notebook_id = book.find_submission_notebook("beta-metrics", "beta-metrics", "cy").id
+        _set_name(cohort, "cy", NAME_ATTACK, "Learner")  # a name with markup (an older roster, Formgrader's form)
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
         tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -285,6 +288,14 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         expect(tab.locator("#notebook").first).to_contain_text("Question 4", timeout=30_000)
         assert tab.title() != "PWNED"  # cy's displayed <script> did not run in the instructor's page
         expect(tab.locator("h1", has_text="100/100")).to_have_count(0)  # shown as text, never as markup
+        # cy's Markdown answer and name: shown as the characters typed, nothing of them run
+        expect(tab.locator("#notebook").first).to_contain_text("cy-markdown-marker")
+        expect(tab.locator("#notebook").first).to_contain_text("<script>window.__pwned=2</script>")
+        expect(tab.locator("#notebook").first).to_contain_text('<svg onload="window.__pwned=3">')
+        assert NAME_ATTACK in (tab.locator("a.name-shown").first.text_content() or "")
+        tab.wait_for_timeout(500)  # an image's onerror fires once its (failed) load ends
+        assert tab.evaluate("window.__pwned") is None
+        assert tab.locator("#notebook svg, #notebook script, #notebook img[onerror]").count() == 0
         expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
         assert _manual_score(cohort, "cy") is None
         # Formgrader shows each autograded score as a placeholder once the page has loaded the grades.
@@ -295,15 +306,33 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         while time.monotonic() < deadline and _manual_score(cohort, "cy") != 2:
             time.sleep(0.5)
         assert _manual_score(cohort, "cy") == 2
-        _set_manual_score(cohort, "cy", None)  # the module's cohort is shared: leave it as the other tests expect
         _shot(tab, "formgrader-offline")
+        for page in ("manage_students", "gradebook/beta-metrics/beta-metrics", "manage_students/cy"):
+            tab.goto(f"http://127.0.0.1:{port}/formgrader/{page}?token={token}")  # Formgrader's own list pages
+            tab.wait_for_load_state("networkidle")
+            if page == "manage_students":
+                expect(tab.locator("body")).to_contain_text(NAME_ATTACK, timeout=30_000)  # the name, as typed
+            assert tab.evaluate("window.__pwned") is None, page
         text = "\n".join(errors)
         assert "MathJax is not defined" not in text, text
         assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
         assert "pmkit.cohort.formgrader" in log.read_text()
     finally:
+        _set_name(cohort, "cy", "Cy", "Learner")
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        # The module's cohort is shared: leave cy's written grade as it was, once the page can save no more
+        # (leaving the page saves its score fields again, and marks the answer graded).
+        _set_written_grade(cohort, "cy", *saved)
+
+
+#: A roster name that runs script wherever a page prints it as markup.
+NAME_ATTACK = '<img src="x" onerror="window.__pwned=4">'
+
+
+def _set_name(cohort, learner: str, first: str, last: str) -> None:
+    with gradebook(cohort.db_url) as book:
+        book.update_or_create_student(learner, first_name=first, last_name=last)
 
 
 def _manual_score(cohort, learner: str) -> float | None:
@@ -313,10 +342,18 @@ def _manual_score(cohort, learner: str) -> float | None:
         return next((g.manual_score for g in notebook.grades if g.name == "answer-call"), None)
 
 
-def _set_manual_score(cohort, learner: str, score: float | None) -> None:
+def _written_grade(cohort, learner: str) -> tuple[float | None, bool]:
     with gradebook(cohort.db_url) as book:
         notebook = book.find_submission_notebook("beta-metrics", "beta-metrics", learner)
-        next(g for g in notebook.grades if g.name == "answer-call").manual_score = score
+        grade = next(g for g in notebook.grades if g.name == "answer-call")
+        return grade.manual_score, grade.needs_manual_grade
+
+
+def _set_written_grade(cohort, learner: str, score: float | None, needs_manual_grade: bool) -> None:
+    with gradebook(cohort.db_url) as book:
+        notebook = book.find_submission_notebook("beta-metrics", "beta-metrics", learner)
+        grade = next(g for g in notebook.grades if g.name == "answer-call")
+        grade.manual_score, grade.needs_manual_grade = score, needs_manual_grade
         book.db.commit()
 
 

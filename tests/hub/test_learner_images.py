@@ -13,7 +13,6 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from pmkit.cohort import feedback
 from pmkit.hub import config as hub
 from pmkit.hub import image_contexts as images
 from tests.conftest import REPO, new_cohort
@@ -23,9 +22,13 @@ SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))
 
 def _answer_lines() -> set[str]:
     """Hidden-test lines and solution lines of every exercise: text that only the answer key holds."""
+    import nbformat
+
     lines: set[str] = set()
     for path in SOLUTIONS:
-        lines |= {line for line in feedback.hidden_lines(path) if len(line) > 25}
+        for cell in nbformat.read(path, as_version=4).cells:
+            hidden = cell.source.partition("### BEGIN HIDDEN TESTS")[2].partition("### END HIDDEN TESTS")[0]
+            lines |= {line.strip() for line in hidden.splitlines() if len(line.strip()) > 25}
     assert len(lines) > 20
     return lines
 
