@@ -24,6 +24,7 @@ def role_sort_tasks() -> dict[int, str]:
 
 
 FUNNEL_STEPS = ("signup", "verify_email", "create_workspace", "invite_teammate", "first_project")
+FUNNEL_SEGMENTS = ("self-serve", "sales-led", "education")
 #: Engineering capacity of the backlog exercise's sprint, in person-days.
 CAPACITY = 30
 TRIAGE_AREAS = ("login", "billing", "performance", "data-export", "notifications")
@@ -32,9 +33,9 @@ THEMES = ("onboarding", "integrations", "reporting", "pricing", "permissions")
 
 SCHEMAS = {
     "onboarding_events": Schema("onboarding_events.csv", (
-        Column("user_id"), Column("segment", choices=choices(["self-serve", "sales-led", "education"])),
+        Column("user_id"), Column("segment", choices=choices(FUNNEL_SEGMENTS)),
         Column("step", choices=choices(FUNNEL_STEPS)), Column("reached_at", "datetime", required=False)),
-        key=("user_id", "step")),
+        min_rows=1000),
     "backlog": Schema("backlog.csv", (
         Column("ticket"), Column("title"), Column("type", choices=choices(["bug", "feature", "tech-debt"])),
         Column("reach", "int"), Column("impact", "float"), Column("confidence", "float", required=False),
@@ -221,31 +222,6 @@ def questions(exercise: str) -> tuple[Question, ...]:
     from pmkit.exercises.hints import Question
 
     return tuple(Question(exercise, *entry) for entry in QUESTIONS[exercise])
-
-
-VISIBLE_KEYS = Path(__file__).with_name("visible_keys.json")
-
-
-@cache
-def _visible_keys() -> dict[str, Any]:
-    return json.loads(VISIBLE_KEYS.read_text(encoding="utf-8"))
-
-
-def visible_key(exercise: str, name: str) -> Any:
-    """The salted digest (or per-item digests) a visible test compares with; never the answer itself."""
-    key = _visible_keys()[exercise][name]
-    if isinstance(key, dict):
-        items = [(int(k) if k.isdigit() else k, v) for k, v in key.items()]
-        return dict(sorted(items) if all(isinstance(k, int) for k, _ in items) else items)
-    return key
-
-
-def store_visible_key(exercise: str, name: str, key: Any) -> None:
-    """Write one visible key into ``visible_keys.json`` (for maintainers changing an exercise)."""
-    keys = json.loads(VISIBLE_KEYS.read_text(encoding="utf-8")) if VISIBLE_KEYS.exists() else {}
-    keys.setdefault(exercise, {})[name] = {str(k): v for k, v in key.items()} if isinstance(key, dict) else key
-    VISIBLE_KEYS.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    _visible_keys.cache_clear()
 
 
 def markdown_answer(exercise: str, cell_id: str, *, starter: str = "YOUR ANSWER HERE") -> str | None:

@@ -3,14 +3,18 @@
 What exercise notebooks call as ``checks.<name>``: the ``check_*`` and ``score_labels*`` functions
 are here; their outcomes (:class:`Incorrect`, :class:`NotAttempted`, :class:`Partial`) and the
 kernel's display of failures are in :mod:`pmkit.exercises.outcomes`; reading answers as plain values
-and digests (:func:`plain`, :func:`table`, :func:`digest`) in :mod:`pmkit.exercises.values`; hints and
+(:func:`plain`, :func:`table`) in :mod:`pmkit.exercises.values`; hints and
 model solutions in :mod:`pmkit.exercises.hints`. All of those names are re-exported here, so a
 test cell needs only ``from pmkit import checks``.
 
 The test-cell contract: a test cell starts with ``# answers: name, ...``, reads those learner
 variables only as plain values (:func:`plain` turns them into str, int, float, bool, None, list,
 tuple and dict with trusted code), and computes every key from data it loads itself. Visible tests
-compare against salted digests (:func:`digest`), so a release never holds a key in clear text.
+hold no key at all, not even a digest (a digest over a few possible answers is inverted by trying them):
+they check what a learner may be told before grading, the answer's form (type, shape, allowed labels,
+range, scale) and the rules the question states applied to the learner's own values, and leave the
+verdict to the hidden tests (see ``check_labelled``, ``check_fraction``, ``check_percent``,
+``check_funnel_shape``, ``check_rice_rows`` and ``check_plan_rules``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from builtins import (  # noqa: UP029
     len,
     list,
     map,
+    max,
     min,
     next,
     range,
@@ -58,6 +63,7 @@ from pmkit.exercises.outcomes import (
     INCORRECT,
     MESSAGE_MIME,
     NOT_ATTEMPTED,
+    PARTIAL,
     CheckFailed,
     Incorrect,
     NotAttempted,
@@ -75,17 +81,12 @@ from pmkit.exercises.values import (
     _canonical,
     _clip,
     _is_blank,
-    _item_text,
-    _rounded,
     _same,
     _show,
     _type_name,
     _upper,
     as_plain,
     check_answered,
-    digest,
-    label_digests,
-    number_digest,
     pairs,
     plain,
     table,
@@ -94,14 +95,15 @@ from pmkit.review import stories as story_review
 
 #: What test cells, pmkit and its tests read from ``checks``: the checks here and the names re-exported above.
 __all__ = [
-    "ATTEMPTED", "CORRECT", "INCORRECT", "MESSAGE_MIME", "NOT_ATTEMPTED", "CheckFailed", "Incorrect", "NotAttempted",
-    "Partial", "Question", "answers_of", "as_plain", "check_accuracy", "check_answered", "check_budget",
-    "check_choice", "check_columns", "check_coverage", "check_criteria", "check_descending", "check_digest",
-    "check_equal", "check_items_digest", "check_label_format", "check_labels", "check_labels_digest",
-    "check_members", "check_metric_baselines", "check_number", "check_number_digest", "check_order",
-    "check_prd", "check_priorities", "check_stories", "check_type", "content_words", "digest",
-    "install_display_hook", "label_digests", "missing_answer", "model_solution", "number_digest", "pairs",
-    "partial_bundle", "passed", "plain", "score_labels", "score_labels_digest", "table", "want_part",
+    "ATTEMPTED", "CORRECT", "INCORRECT", "MESSAGE_MIME", "NOT_ATTEMPTED", "PARTIAL", "CheckFailed", "Incorrect",
+    "NotAttempted", "Partial", "Question", "answers_of", "as_plain", "check_accuracy", "check_answered",
+    "check_at_most", "check_budget", "check_choice", "check_close", "check_column_total", "check_columns",
+    "check_coverage", "check_criteria", "check_descending", "check_equal", "check_fraction", "check_funnel_shape",
+    "check_items_close", "check_label_format", "check_labelled", "check_labels", "check_members",
+    "check_metric_baselines", "check_not_most_lost", "check_number", "check_order", "check_percent",
+    "check_plan_rules", "check_prd", "check_priorities", "check_rice_rows", "check_stories", "check_type",
+    "content_words", "install_display_hook", "missing_answer", "model_solution", "pairs", "partial_bundle",
+    "passed", "plain", "score_labels", "table", "want_part"
 ]
 
 _PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
@@ -226,84 +228,18 @@ def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[Any]], *
     passed(name, f"covers {', '.join(covers)}{apart_note}")
 
 
-def check_items_digest(name: str, given: Any, expected: Mapping[Any, str], *, salt: str, threshold: float = 1.0,
-                       starter: Any = "?", allowed: Sequence[str] | None = None, hint: str | None = None,
-                       show: int = 3, what: str = "items", decimals: int | None = None) -> None:
-    """Check a dict item by item against :func:`label_digests`; at least ``threshold`` must be right."""
-    given = _as_plain(name, given)
-    check_type(name, given, dict)
-    values = [given.get(k) for k in expected]
-    if all(_is_blank(v) or _same(v, starter) for v in values):
-        raise _not_attempted(name, f"replace each {starter!r} with your answer")
-    missing = [k for k in expected if k not in given]
-    extra = [k for k in given if k not in expected]
-    if missing or extra:
-        parts = ([f"{len(missing)} missing, e.g. {', '.join(map(str, missing[:show]))}"] if missing else []) + (
-            [f"{len(extra)} that should not be there, e.g. {', '.join(map(str, extra[:show]))}"] if extra else [])
-        raise _incorrect(name, f"expected {len(expected)} {what}; " + "; ".join(parts), hint)
-    if allowed is not None:
-        unknown = [f"{k}={_show(given[k], 20)}" for k in expected if _item_text(given[k]) not in map(_upper, allowed)]
-        if unknown:
-            raise _incorrect(name, f"use only {', '.join(allowed)}; these are not: {', '.join(unknown[:show])}")
-    wrong = [k for k in expected if digest(_item_text(_rounded(given[k], decimals)), f"{salt}:{k}") != expected[k]]
-    right = 1 - len(wrong) / len(expected)
-    if right < threshold or (threshold >= 1 and wrong):
-        needed = "" if threshold >= 1 else f", at least {threshold:.0%} needed"
-        examples = "; ".join(f"{_show(k, 60)} (you: {_show(given[k], 30)})" for k in wrong[:show])
-        raise _incorrect(name, f"{len(wrong)} of {len(expected)} {what} wrong ({right:.0%} right{needed}); "
-                               f"for example {examples}", hint)
-    passed(name, f"{right:.0%} of {len(expected)} {what} right" + (f" (at least {threshold:.0%} needed)."
-                                                                   if threshold < 1 else "."))
 
 
-def check_digest(name: str, value: Any, expected: str, *, salt: str, starter: Any = None,
-                 normalise: Callable[[Any], Any] | None = None, hint: str | None = None,
-                 what_to_do: str = "replace the placeholder") -> None:
-    """Check ``value`` (normalised, then plain) against the digest of the right answer."""
-    value = _as_plain(name, value)
-    check_answered(name, value, starter, what_to_do)
-    if digest(normalise(value) if normalise else value, salt) != expected:
-        raise _incorrect(name, f"{_show(value)} is not right", hint)
-    passed(name, "correct.")
 
 
-def check_number_digest(name: str, value: Any, expected: str, *, salt: str, decimals: int,
-                        hint: str | None = None, percent: bool = False) -> None:
-    """Check a number against the digest of the right one, within about one unit of the last decimal.
-
-    With ``percent``, a fraction that would be right times 100 is told so.
-    """
-    value = _as_plain(name, value)
-    check_answered(name, value, None, "replace None with a number")
-    if type(value) not in (int, float):
-        raise _incorrect(name, f"expected a number, got a {_type_name(value)}: {_show(value)}", hint)
-    number, step = float(value), 10.0 ** -decimals
-
-    def right(candidate: float) -> bool:
-        return any(number_digest(candidate + d, salt, decimals) == expected for d in (0.0, -step / 2, step / 2))
-
-    if math.isnan(number) or not right(number):
-        if percent and not math.isnan(number) and right(number * 100):
-            raise _incorrect(name, f"got {number:g}, a fraction; give it in per cent (multiply by 100)")
-        raise _incorrect(name, f"got {number:g}, which is not the expected value", hint)
-    passed(name, f"{number:g} is right.")
 
 
-def check_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *, salt: str, starter: str = "?",
-                        allowed: Sequence[str] | None = None, hint: str | None = None,
-                        normalise: Callable[[Any], str] = _upper) -> None:
-    """Like :func:`check_labels`, against per-key digests from :func:`label_digests`: lists the wrong keys."""
-    answers = _as_plain(name, answers)
-    given = _label_format(name, answers, expected, starter=starter, allowed=allowed, normalise=normalise)
-    wrong = [k for k, v in given.items() if digest(_item_text(v), f"{salt}:{k}") != expected[k]]
-    if wrong:
-        raise _incorrect(name, f"{len(wrong)} of {len(expected)} labelled wrongly: {', '.join(map(str, wrong))}", hint)
-    passed(name, f"all {len(expected)} labels are right.")
 
 
 def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *,
                   points: float, starter: str, allowed: Sequence[str] | None, hint: str | None,
-                  normalise: Callable[[Any], str], what: str) -> Partial | None:
+                  normalise: Callable[[Any], str], what: str,
+                  why: Mapping[Any, Mapping[str, str]] | None = None) -> Partial | None:
     """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none."""
     if not keys:
         raise ValueError(f"{name}: a per-item check needs at least one item in its key")
@@ -321,8 +257,14 @@ def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[
         passed(name, f"all {len(keys)} labels are right.")
         return None
     problems = []
+    reasons = {k: {normalise(label): text for label, text in dict.items(dict(plain(v)))}
+               for k, v in dict.items(dict(plain(why or {})))}
     if wrong:
         problems.append(f"{len(wrong)} labelled wrongly: {', '.join(map(str, wrong))}")
+        explained = [f"{k}: {_show(given[k], 30)} {reasons[k][normalise(given[k])]}" for k in wrong
+                     if normalise(given[k]) in reasons.get(k, {})]
+        if explained:
+            problems.append("; ".join(explained))
     if unanswered:
         problems.append(f"{len(unanswered)} still unanswered: {', '.join(map(str, unanswered))}")
     if unknown:
@@ -341,20 +283,18 @@ def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[
 
 def score_labels(name: str, answers: Any, expected: Mapping[Any, str], *, points: float, starter: str = "?",
                  allowed: Sequence[str] | None = None, hint: str | None = None,
-                 normalise: Callable[[Any], str] = _upper, what: str = "item") -> Partial | None:
-    """Like :func:`check_labels`, with credit per key: leave the result as the test cell's last value."""
+                 normalise: Callable[[Any], str] = _upper, what: str = "item",
+                 why: Mapping[Any, Mapping[str, str]] | None = None) -> Partial | None:
+    """Like :func:`check_labels`, with credit per key: leave the result as the test cell's last value.
+
+    ``why`` explains a common wrong label per key ({"education": {"verify_email": "loses the most …"}}).
+    """
     expected = dict(plain(expected))
     return _score_labels(name, answers, list(expected), lambda k, v: normalise(v) == normalise(expected[k]),
-                         points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
+                         points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what,
+                         why=why)
 
 
-def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *, salt: str, points: float,
-                        starter: str = "?", allowed: Sequence[str] | None = None, hint: str | None = None,
-                        normalise: Callable[[Any], str] = _upper, what: str = "item") -> Partial | None:
-    """:func:`score_labels` against per-key digests from :func:`label_digests` (for visible tests)."""
-    return _score_labels(name, answers, list(expected),
-                         lambda k, v: digest(_item_text(v), f"{salt}:{k}") == expected[k],
-                         points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
 
 
 def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: str = "") -> None:
@@ -372,14 +312,18 @@ def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: st
 
 
 def check_equal(name: str, value: Any, expected: Any, *, hint: str | None = None, starter: Any = None,
-                reveal: bool = False, announce: bool = True) -> None:
+                reveal: bool = False, announce: bool = True, near: Sequence[tuple[Any, str]] = ()) -> None:
     """Check that ``value == expected`` as plain data; say what was received (and expected, if ``reveal``).
 
-    With ``announce=False`` a pass prints nothing: for a format check that is not the verdict.
+    With ``announce=False`` a pass prints nothing: for a format check that is not the verdict. Each
+    ``(value, why)`` of ``near`` is a common wrong answer and what it means ("you counted events").
     """
     check_answered(name, value, starter)
     value = _as_plain(name, value)
     if not _same(value, expected):
+        for candidate, why in near:
+            if _same(value, candidate):
+                raise _incorrect(name, f"got {_show(value)}: {why}", hint)
         wanted = f", expected {_show(expected)}" if reveal else ""
         raise _incorrect(name, f"got {_show(value)}{wanted}", hint)
     if announce:
@@ -447,28 +391,35 @@ def check_labels(name: str, answers: Any, expected: Mapping[Any, str], *, starte
 
 
 def check_members(name: str, value: Iterable[Any], expected: Iterable[Any], *, hint: str | None = None,
-                  starter: Any = None, ordered: bool = False) -> None:
-    """Check a collection against the expected items, saying how many are missing or extra."""
+                  starter: Any = None, ordered: bool = False, about: Mapping[Any, str] | None = None) -> None:
+    """Check a collection against the expected items, naming the items missing, extra or out of place.
+
+    ``about`` adds a few words on an item where it is named ("PM-105 (effort 3)").
+    """
     check_answered(name, value, starter, "replace the placeholder with your list")
     check_type(name, value, (list, tuple, set, frozenset), "['a', 'b']")
     got, want = list(_as_plain(name, value)), list(plain(expected))
-    if ordered:
-        if got != want:
-            pairs = enumerate(zip(got, want, strict=False))
-            first = next((i for i, (g, w) in pairs if g != w), min(len(got), len(want)))
-            raise _incorrect(name, f"the order differs from position {first + 1} on (you have {len(got)} items, "
-                                   f"{len(want)} are expected)", hint)
-    else:
-        missing, extra = set(want) - set(got), set(got) - set(want)
-        if missing or extra or len(got) != len(set(got)):
-            parts = []
-            if missing:
-                parts.append(f"{len(missing)} expected item(s) missing")
-            if extra:
-                parts.append(f"{len(extra)} item(s) that should not be there: {_show(sorted(map(str, extra)))}")
-            if len(got) != len(set(got)):
-                parts.append("some items appear twice")
-            raise _incorrect(name, "; ".join(parts), hint)
+    notes = {} if about is None else dict(plain(about))
+
+    def named(items: Iterable[Any]) -> str:
+        return ", ".join(f"{i}{f' ({notes[i]})' if i in notes else ''}" for i in items)
+
+    missing = [i for i in want if i not in got]
+    extra = [i for i in got if i not in want]
+    twice = sorted({i for i in got if got.count(i) > 1}, key=str)
+    if missing or extra or twice:
+        parts = []
+        if missing:
+            parts.append(f"missing: {named(missing)}")
+        if extra:
+            parts.append(f"should not be there: {named(extra)}")
+        if twice:
+            parts.append(f"more than once: {named(twice)}")
+        raise _incorrect(name, "; ".join(parts), hint)
+    if ordered and got != want:
+        first = next(i for i, (g, w) in enumerate(zip(got, want, strict=True)) if g != w)
+        raise _incorrect(name, f"the right items, but the order differs from position {first + 1} on: "
+                               f"{named([got[first]])} is there, where {named([want[first]])} belongs", hint)
     passed(name, f"all {len(want)} items are right.")
 
 
@@ -703,3 +654,293 @@ def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, 
         examples = ", ".join(f"{k} (you: {predicted[k]})" for k in misses[:show])
         raise _incorrect(name, f"{accuracy:.0%} right, at least {threshold:.0%} needed; for example {examples}", hint)
     passed(name, f"{accuracy:.0%} right.")
+
+
+# --- visible checks that hold no key: the answer's form, and the question's own rules on the learner's values ---
+
+def _number(name: str, value: Any, hint: str | None = None) -> float:
+    """A learner's number as a float (not attempted if None; incorrect if not a number or NaN)."""
+    check_answered(name, value, None, "replace None with a number")
+    value = _as_plain(name, value)
+    if type(value) not in (int, float) or type(value) is bool:
+        raise _incorrect(name, f"expected a number, got a {_type_name(value)}: {_show(value)}", hint)
+    if math.isnan(value) or math.isinf(value):
+        raise _incorrect(name, f"got {value}, not a number you can report: check for a division by zero or a "
+                               "missing value", hint)
+    return float(value)
+
+
+def check_labelled(name: str, answers: Any, keys: Iterable[Any], *, allowed: Sequence[str], starter: Any = "?",
+                   what: str = "item", normalise: Callable[[Any], str] = _upper, varied: bool = False) -> None:
+    """Check labels by their form only (each key has one of ``allowed``), holding no key: a visible check.
+
+    It never fails a partly answered dict, since the graded check may give credit per item: what is
+    unanswered or not one of ``allowed`` is printed as a note to fix before submitting. No label at all
+    is not attempted; something that is not a dict is incorrect. With ``varied`` (for data whose items
+    are known to differ), one label on every item is incorrect: a rule that always returns its default.
+    """
+    check_type(name, answers, Mapping, "{1: 'A', 2: 'J'}")
+    answers = _as_plain(name, answers)
+    keys = list(dict.fromkeys(plain(list(keys))))
+    given = {k: answers.get(k) for k in keys}
+    blank = [k for k, v in dict.items(given) if _is_blank(v) or normalise(v) == normalise(starter)]
+    if len(blank) == len(keys):
+        raise _not_attempted(name, f"replace each {starter!r} with your label")
+    allowed_set = {normalise(a) for a in allowed}
+    unknown = [f"{k}={_show(v, 20)}" for k, v in dict.items(given)
+               if k not in blank and normalise(v) not in allowed_set]
+    _record(name)
+    labels = {normalise(v) for k, v in dict.items(given) if k not in blank}
+    if varied and len(keys) > 2 and not blank and len(labels) == 1:
+        raise _incorrect(name, f"every {what} is labelled {_show(next(iter(dict.values(given))))}, but they are "
+                               "not all alike: does your rule ever return anything but its default?")
+    if blank or unknown:
+        problems = ([f"{len(blank)} still unanswered: {', '.join(map(str, blank))}"] if blank else []) + (
+            [f"not {' or '.join(allowed)}: {', '.join(unknown)}"] if unknown else [])
+        print(f"\u2718 {name}: {'; '.join(problems)}. Each of these scores nothing when you are graded.")
+        return
+    print(f"\u2714 {name}: all {len(keys)} {what}s are labelled {' or '.join(allowed)}; whether each label is "
+          "right is checked when you are graded.")
+
+
+def check_fraction(name: str, value: Any, *, what: str = "a rate", hint: str | None = None,
+                   announce: bool = True) -> float:
+    """Check that a rate is a number from 0 to 1; a per cent (above 1, up to 100) is told to divide by 100."""
+    number = _number(name, value, hint)
+    if 1 < number <= 100:
+        raise _incorrect(name, f"got {number:g}, which reads as a per cent; give {what} as a fraction between 0 "
+                               f"and 1, so {number:g} % is {number / 100:g}", hint)
+    if not 0 <= number <= 1:
+        raise _incorrect(name, f"got {number:g}; {what} is a fraction between 0 and 1", hint)
+    _record(name)
+    if announce:
+        print(f"\u2714 {name}: {number:g} is a fraction between 0 and 1, as asked; whether it is right is "
+              "checked when you are graded.")
+    return number
+
+
+def check_percent(name: str, value: Any, *, of: str, hint: str | None = None, announce: bool = True) -> float:
+    """Check that a change is given in per cent: a value under 1 in size (a fraction) is told to multiply by 100."""
+    number = _number(name, value, hint)
+    if 0 < abs(number) < 1:
+        raise _incorrect(name, f"got {number:g}: as a fraction of {of} that is a change of {number * 100:.4g} %, "
+                               f"but the question asks for per cent, so multiply by 100 ({number * 100:.4g}, not "
+                               f"{number:g})", hint)
+    _record(name)
+    if announce:
+        print(f"\u2714 {name}: {number:g} is in per cent, as asked; whether it is right is checked when you are "
+              "graded.")
+    return number
+
+
+def check_close(name: str, value: Any, expected: float, *, tolerance: float,
+                near: Sequence[tuple[float, str]] = (), hint: str | None = None) -> None:
+    """Check a number within ``tolerance`` of ``expected``; ``near`` names common mistakes by the value they give.
+
+    Each ``(value, why)`` in ``near`` is matched within 1 % (or ``tolerance``), after the right answer,
+    so "you divided by all users" or "the sign is wrong" is said instead of a bare "not expected".
+    """
+    number = _number(name, value, hint)
+    if abs(number - float(expected)) <= tolerance:
+        passed(name, f"{number:g} is right.")
+        return
+    for candidate, why in near:
+        candidate = float(candidate)
+        if abs(number - candidate) <= max(tolerance, abs(candidate) * 0.01):
+            raise _incorrect(name, f"got {number:g}: {why}", hint)
+    raise _incorrect(name, f"got {number:g}, which is not the expected value (to within {tolerance:g})", hint)
+
+
+def check_items_close(name: str, given: Any, expected: Mapping[Any, float], *, tolerance: float,
+                      what: str = "items", show: int = 4, hint: str | None = None) -> None:
+    """Check a number per key within ``tolerance``; name the keys that are missing, extra or wrong."""
+    given = _as_plain(name, given)
+    check_type(name, given, dict)
+    expected = dict(plain(expected))
+    missing = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    if missing or extra:
+        parts = ([f"{len(missing)} missing: {', '.join(map(str, missing[:show]))}"] if missing else []) + (
+            [f"{len(extra)} that should not be there: {', '.join(map(str, extra[:show]))}"] if extra else [])
+        raise _incorrect(name, f"expected {len(expected)} {what}; " + "; ".join(parts), hint)
+    wrong = [k for k in expected if type(given[k]) not in (int, float) or type(given[k]) is bool
+             or math.isnan(given[k]) or abs(given[k] - expected[k]) > tolerance]
+    if wrong:
+        listed = "; ".join(f"{k} (you: {_show(given[k], 20)})" for k in wrong[:show])
+        more = f" and {len(wrong) - show} more" if len(wrong) > show else ""
+        raise _incorrect(name, f"{len(wrong)} of {len(expected)} {what} wrong: {listed}{more}", hint)
+    passed(name, f"all {len(expected)} {what} right (to within {tolerance:g}).")
+
+
+def check_rice_rows(name: str, frame: Any, data: Any, *, key: str = "ticket", score: str = "rice",
+                    fill: float = 0.5, tolerance: float = 0.05) -> None:
+    """Check a RICE table by the question's own rule on the learner's own rows: a visible check, holding no key.
+
+    Every ticket of ``data`` once, each with a score; where the learner kept reach, impact, confidence
+    and effort, the score must be reach × impact × confidence ÷ effort of that row (within
+    ``tolerance``, so rounding to one decimal is fine), with ``fill`` for a confidence left empty.
+    """
+    table = _as_plain(name, frame)
+    data = plain(data)
+    tickets = list(data[key])
+    mine = list(table[key])
+    missing = [t for t in tickets if t not in mine]
+    extra = sorted({t for t in mine if t not in tickets} | {t for t in mine if mine.count(t) > 1}, key=str)
+    if missing or extra:
+        raise _incorrect(name, "expected one row per ticket of the backlog"
+                         + (f"; missing: {', '.join(map(str, missing[:5]))}" if missing else "")
+                         + (f"; unknown or repeated: {', '.join(map(str, extra[:5]))}" if extra else ""))
+    scores = dict(zip(mine, table[score], strict=True))
+    empty = [t for t in tickets if type(scores[t]) not in (int, float) or type(scores[t]) is bool]
+    if empty:
+        raise _incorrect(name, f"no score for {', '.join(map(str, empty))}: a missing confidence makes the "
+                               f"product empty, so give those tickets a confidence of {fill:g} first",
+                         "fill the missing confidences before multiplying")
+    inputs = ("reach", "impact", "confidence", "effort")
+    if all(c in table for c in inputs):
+        rows = {t: dict(zip(inputs, values, strict=True))
+                for t, *values in zip(mine, *(table[c] for c in inputs), strict=True)}
+        off = []
+        for ticket in tickets:
+            row = rows[ticket]
+            if any(type(row[c]) not in (int, float) for c in ("reach", "impact", "effort")) or not row["effort"]:
+                continue
+            confidence = fill if row["confidence"] is None else row["confidence"]
+            if type(confidence) not in (int, float):
+                continue
+            rule = row["reach"] * row["impact"] * confidence / row["effort"]
+            if abs(scores[ticket] - rule) > tolerance:
+                off.append(f"{ticket} (your {score} {scores[ticket]:g}; its own row gives "
+                           f"{row['reach']:g} × {row['impact']:g} × {confidence:g} ÷ {row['effort']:g})")
+        if off:
+            raise _incorrect(name, f"{len(off)} score(s) are not reach × impact × confidence ÷ effort of their "
+                                   f"own row: {'; '.join(off[:3])}",
+                             f"a confidence left empty counts as {fill:g}; round to one decimal or not at all")
+        filled = [t for t, c in zip(data[key], data["confidence"], strict=True) if c is None
+                  and rows[t]["confidence"] is not None and rows[t]["confidence"] != fill]
+        if filled:
+            raise _incorrect(name, f"{', '.join(map(str, filled))} had no confidence estimate, and your table gives "
+                                   f"{_listing([format(rows[t]['confidence'], 'g') for t in filled])}; the "
+                                   f"question says to use {fill:g} there")
+    print(f"\u2714 {name}: a score for each of the {len(tickets)} tickets, each following the RICE rule on its own "
+          "row; the scores are checked again when you are graded.")
+    _record(name)
+
+
+def check_plan_rules(name: str, plan: Any, scored: Any, costs: Mapping[Any, Any], budget: float, *,
+                     key: str = "ticket", score: str = "rice", unit: str = "", hint: str | None = None) -> None:
+    """Check a greedy plan by the question's rules on the learner's own scores: a visible check, holding no key.
+
+    Known ids, none twice, within ``budget``; taken from the highest score down (by the learner's
+    own table ``scored``, when it is a usable one); and nothing left out that still fits in the
+    capacity the plan leaves unused.
+    """
+    check_answered(name, plan, [], "list the ids you take")
+    check_budget(name, plan, costs, budget, unit=unit)
+    plan = list(_as_plain(name, plan))
+    try:
+        table = plain(scored)
+        scores = dict(zip(table[key], table[score], strict=True)) if type(table) is dict else {}
+    except (TypeError, KeyError, ValueError, RecursionError):
+        scores = {}
+    costs = plain(costs)
+    known = [t for t in plan if type(scores.get(t)) in (int, float)]
+    for index in range(len(known) - 1):
+        first, second = known[index], known[index + 1]
+        if scores[first] < scores[second]:
+            raise _incorrect(name, f"{second} (score {scores[second]:g}) comes after {first} (score "
+                                   f"{scores[first]:g}); take the tickets from the highest score down", hint)
+    left = budget - sum(costs[t] for t in plan)
+    fits = sorted((t for t in costs if t not in plan and costs[t] <= left), key=lambda t: -scores.get(t, 0)
+                  if type(scores.get(t)) in (int, float) else 0)
+    if fits:
+        raise _incorrect(name, f"{left:g}{unit} are left unused and {fits[0]} ({costs[fits[0]]:g}{unit}) still "
+                               "fits: when a ticket does not fit, skip it and keep going down the list", hint)
+    print(f"\u2714 {name}: {len(plan)} tickets, {budget - left:g}{unit} of {budget:g}{unit}, in your score order "
+          "with nothing left out that fits; the plan is checked again when you are graded.")
+    _record(name)
+
+
+def _funnel(name: str, value: Any, steps: Sequence[str]) -> dict[str, Any]:
+    check_answered(name, value, None, "assign your Series to it")
+    funnel = _as_plain(name, value)
+    check_type(name, funnel, dict, "a pandas Series indexed by step")
+    if list(funnel) != list(steps):
+        raise _incorrect(name, f"got the steps {_show(list(funnel))}, expected {_show(list(steps))} in that "
+                               "order", "reindex the counts with STEPS so the steps are in funnel order")
+    return funnel
+
+
+def check_funnel_shape(name: str, value: Any, steps: Sequence[str], *, users: int | None = None,
+                       hint: str | None = None) -> None:
+    """Check a funnel of distinct users by its form only: the steps in order, whole numbers, never rising.
+
+    Nobody reaches a step without the one before it, so a count of distinct users cannot rise along
+    the funnel (nor exceed ``users``, all distinct users, if given): a count that does counts events.
+    """
+    funnel = _funnel(name, value, steps)
+    bad = [s for s, n in dict.items(funnel) if type(n) is not int and not (type(n) is float and n == n
+                                                                           and float.is_integer(n))]
+    if bad:
+        raise _incorrect(name, f"the counts for {', '.join(bad)} are not whole numbers of users", hint)
+    counts = [funnel[s] for s in steps]
+    if users is not None and counts[0] > users:
+        raise _incorrect(name, f"{counts[0]:g} reached {steps[0]}, but the data has only {users} distinct users: "
+                               "you are counting events (rows), not users", hint)
+    rises = [(steps[i], steps[i + 1]) for i in range(len(steps) - 1) if counts[i + 1] > counts[i]]
+    if rises:
+        before, after = rises[0]
+        raise _incorrect(name, f"more reach {after} ({funnel[after]:g}) than {before} ({funnel[before]:g}), but "
+                               f"nobody reaches {after} without {before}: a user can send a step's event more than "
+                               "once, so count distinct users, not rows", hint)
+    print(f"\u2714 {name}: the steps in funnel order, never rising; the counts are checked when you are graded.")
+    _record(name)
+
+
+def check_not_most_lost(name: str, value: Any, funnel: Any, steps: Sequence[str], *,
+                        hint: str | None = None) -> None:
+    """Check a "worst step" is not simply where the most users are lost, by the learner's own funnel.
+
+    The question asks for the largest share lost; the step losing the most users (a count) is the
+    mistake chapter 10 warns about. Holds no key: it reads only the learner's funnel.
+    """
+    check_choice(name, value, steps[1:], hint="one of the steps after the first")
+    try:
+        funnel = _funnel("funnel", funnel, steps)
+    except CheckFailed:
+        funnel = {}
+    counts = [funnel.get(s) for s in steps]
+    if not all(type(n) in (int, float) for n in counts):
+        return
+    lost = {steps[i]: counts[i - 1] - counts[i] for i in range(1, len(steps))}
+    most = max(lost, key=lambda s: lost[s])
+    if _same(value, most):
+        raise _incorrect(name, f"{most} is where the most users are lost ({lost[most]:g} by your funnel), but the "
+                               "question asks for the largest share of the users who reached the step before it",
+                         hint)
+    print(f"\u2714 {name}: one of the steps, and not merely the one that loses the most users; it is checked when "
+          "you are graded.")
+    _record(name)
+
+
+def check_column_total(name: str, frame: Any, column: str, total: float, *, what: str,
+                       hint: str | None = None) -> None:
+    """Check that a grouped table's ``column`` adds up to the data's ``total`` (grouping keeps every row's share)."""
+    table = _as_plain(name, frame)
+    values = table.get(column, []) if type(table) is dict else []
+    if not all(type(v) in (int, float) and type(v) is not bool for v in values):
+        raise _incorrect(name, f"the {column} column holds something that is not a number", hint)
+    found = sum(values)
+    if abs(found - total) > 1e-9:
+        raise _incorrect(name, f"the {column} column adds up to {found:g}, but the data has {total:g} {what} in "
+                               "all: each of them belongs to exactly one group", hint)
+
+
+def check_at_most(name: str, counts: Any, limit: float, *, what: str, hint: str | None = None) -> None:
+    """Check that no count is above ``limit`` (e.g. no theme has more customers than were interviewed)."""
+    counts = _as_plain(name, counts)
+    check_type(name, counts, dict)
+    over = [f"{k} ({v:g})" for k, v in dict.items(counts) if type(v) in (int, float) and v > limit]
+    if over:
+        raise _incorrect(name, f"{_listing(over)} {'is' if len(over) == 1 else 'are'} more than the {limit:g} "
+                               f"{what} in the data", hint)

@@ -35,6 +35,8 @@ from typing import Any
 from pmkit.exercises.hints import ATTEMPTED, answers_of
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not_attempted"
+#: A test cell whose answer is partly right: some of its points, and a message saying which items are wrong.
+PARTIAL = "partial"
 
 
 class CheckFailed(AssertionError):
@@ -96,6 +98,8 @@ class Partial:
     It is returned, never raised, because nbgrader gives 0 to a cell with an error output. A
     learner reads the message (HTML in JupyterLab); nbgrader reads the number (``text/plain``).
     """
+
+    status = PARTIAL
 
     def __init__(self, points: float, out_of: float, message: str) -> None:
         """``points`` of ``out_of`` earned; ``message`` says what is wrong and where."""

@@ -72,7 +72,7 @@ class CellResult:
     grade_id: str
     score: float | None
     max_score: float
-    status: str  # correct, incorrect, not_attempted, manual
+    status: str  # correct, partial, incorrect, not_attempted, manual
     message: str
 
     @property
@@ -111,7 +111,7 @@ class SubmissionResult:
 
 def graded_cell_outcome(cell: Any) -> tuple[str, str]:
     """Read a test cell's outputs: our checks' messages, or the error's last line for anything else."""
-    from pmkit.exercises.checks import MESSAGE_MIME
+    from pmkit.exercises.checks import MESSAGE_MIME, PARTIAL
 
     printed = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
     for output in cell.get("outputs", []):
@@ -124,7 +124,7 @@ def graded_cell_outcome(cell: Any) -> tuple[str, str]:
                 continue
             if partial < float(maximum):
                 message = "".join(data.get(MESSAGE_MIME, "")) or f"\u2718 {partial:g} of {maximum:g} points."
-                return "incorrect", message
+                return (PARTIAL if partial > 0 else "incorrect"), message
         if output.get("output_type") == "error":
             ename, evalue = output.get("ename", ""), output.get("evalue", "")
             if ename == "NotAttempted":

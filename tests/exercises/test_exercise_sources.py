@@ -133,11 +133,9 @@ def test_the_snippet_key_cannot_be_guessed_by_alternating():
     assert _guessable(["P", "B", "P", "B"]) and _guessable(["B", "B", "B"])  # the rule can fail
     test = next(c.source for c in _source("prd-vs-stories").cells if c.id == "test-sort")
     visible, hidden = test.split("### BEGIN HIDDEN TESTS")
-    digests = exercises.visible_key("prd-vs-stories", "placement")
-    assert digests == checks.label_digests(key, "prd-vs-stories:placement")
-    checks.check_labels_digest("placement", key, digests, salt="prd-vs-stories:placement")
     for guess in ({n: "P" if n % 2 else "B" for n in key}, {n: "B" if n % 2 else "P" for n in key}):
         assert sum(guess[n] == key[n] for n in key) <= 7, guess
-        for cell in (visible, hidden):
-            with pytest.raises(checks.Incorrect, match="labelled wrongly"):
-                exec(cell, {"checks": checks, "exercises": exercises, "placement": guess})
+        # the visible check holds no key, so it only reads the labels' form; the hidden test gives the verdict
+        exec(visible, {"checks": checks, "exercises": exercises, "placement": guess})
+        with pytest.raises(checks.Incorrect, match="labelled wrongly"):
+            exec(hidden, {"checks": checks, "exercises": exercises, "placement": guess})
