@@ -139,3 +139,22 @@ def test_the_snippet_key_cannot_be_guessed_by_alternating():
         exec(visible, {"checks": checks, "exercises": exercises, "placement": guess})
         with pytest.raises(checks.Incorrect, match="labelled wrongly"):
             exec(hidden, {"checks": checks, "exercises": exercises, "placement": guess})
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_prompts_give_values_not_the_names_of_code_constants(exercise):
+    """A learner reads "30 person-days" and the five areas, not `exercises.CAPACITY` or `exercises.TRIAGE_AREAS`."""
+    from pmkit.exercises import catalog
+
+    markdown = "\n".join(c.source for c in _source(exercise).cells if c.cell_type == "markdown")
+    assert not re.search(r"exercises\.[A-Z_]+", markdown), re.findall(r"exercises\.[A-Z_]+", markdown)
+    words = " ".join(markdown.split())
+    if exercise == "backlog-capacity":
+        assert f"**{catalog.CAPACITY} person-days**" in words and f"Capacity ({catalog.CAPACITY} person-days)" in words
+        assert "Round to one decimal or not at all" in words
+    if exercise == "ticket-triage":
+        assert all(f"`{area}`" in words for area in catalog.TRIAGE_AREAS)
+        assert all(f"`{severity}`" in words for severity in catalog.SEVERITIES)
+    if exercise == "onboarding-funnel":
+        assert all(f"`{step}`" in words for step in catalog.FUNNEL_STEPS)
+        assert all(f"`{segment}`" in words for segment in catalog.FUNNEL_SEGMENTS)
