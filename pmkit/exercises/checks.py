@@ -324,6 +324,12 @@ def check_equal(name: str, value: Any, expected: Any, *, hint: str | None = None
         for candidate, why in near:
             if _same(value, candidate):
                 raise _incorrect(name, f"got {_show(value)}: {why}", hint)
+        want = plain(expected)
+        if type(value) is dict and type(want) is dict and list(value) == list(want) and not reveal:
+            wrong = [k for k in want if not _same(value[k], want[k])]
+            listed = ", ".join(f"{k} (you: {_show(value[k], 30)})" for k in wrong[:5])
+            raise _incorrect(name, f"{len(wrong)} of {len(want)} wrong: {listed}"
+                                   + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""), hint)
         wanted = f", expected {_show(expected)}" if reveal else ""
         raise _incorrect(name, f"got {_show(value)}{wanted}", hint)
     if announce:
@@ -658,6 +664,11 @@ def check_accuracy(name: str, predicted: Mapping[Any, Any], truth: Mapping[Any, 
 
 # --- visible checks that hold no key: the answer's form, and the question's own rules on the learner's values ---
 
+def _within(number: float, target: float, tolerance: float) -> bool:
+    """``number`` within ``tolerance`` of ``target``, with room for float rounding (53.75 to one decimal is 53.8)."""
+    return abs(number - target) <= tolerance + 1e-9 * max(1.0, abs(target))
+
+
 def _number(name: str, value: Any, hint: str | None = None) -> float:
     """A learner's number as a float (not attempted if None; incorrect if not a number or NaN)."""
     check_answered(name, value, None, "replace None with a number")
@@ -741,12 +752,12 @@ def check_close(name: str, value: Any, expected: float, *, tolerance: float,
     so "you divided by all users" or "the sign is wrong" is said instead of a bare "not expected".
     """
     number = _number(name, value, hint)
-    if abs(number - float(expected)) <= tolerance:
+    if _within(number, float(expected), tolerance):
         passed(name, f"{number:g} is right.")
         return
     for candidate, why in near:
         candidate = float(candidate)
-        if abs(number - candidate) <= max(tolerance, abs(candidate) * 0.01):
+        if _within(number, candidate, max(tolerance, abs(candidate) * 0.01)):
             raise _incorrect(name, f"got {number:g}: {why}", hint)
     raise _incorrect(name, f"got {number:g}, which is not the expected value (to within {tolerance:g})", hint)
 
@@ -764,7 +775,7 @@ def check_items_close(name: str, given: Any, expected: Mapping[Any, float], *, t
             [f"{len(extra)} that should not be there: {', '.join(map(str, extra[:show]))}"] if extra else [])
         raise _incorrect(name, f"expected {len(expected)} {what}; " + "; ".join(parts), hint)
     wrong = [k for k in expected if type(given[k]) not in (int, float) or type(given[k]) is bool
-             or math.isnan(given[k]) or abs(given[k] - expected[k]) > tolerance]
+             or math.isnan(given[k]) or not _within(given[k], expected[k], tolerance)]
     if wrong:
         listed = "; ".join(f"{k} (you: {_show(given[k], 20)})" for k in wrong[:show])
         more = f" and {len(wrong) - show} more" if len(wrong) > show else ""
@@ -809,7 +820,7 @@ def check_rice_rows(name: str, frame: Any, data: Any, *, key: str = "ticket", sc
             if type(confidence) not in (int, float):
                 continue
             rule = row["reach"] * row["impact"] * confidence / row["effort"]
-            if abs(scores[ticket] - rule) > tolerance:
+            if not _within(scores[ticket], rule, tolerance):
                 off.append(f"{ticket} (your {score} {scores[ticket]:g}; its own row gives "
                            f"{row['reach']:g} × {row['impact']:g} × {confidence:g} ÷ {row['effort']:g})")
         if off:

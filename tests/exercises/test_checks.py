@@ -362,8 +362,10 @@ def test_check_close_names_the_common_mistake_a_number_comes_from(capsys):
 
 
 def test_scores_rounded_to_one_decimal_are_right_and_wrong_ones_are_named():
-    expected = {"PM-1": 253.846153, "PM-2": 149.333333, "PM-3": 12.0}
-    checks.check_items_close("rice", {"PM-1": 253.8, "PM-2": 149.3, "PM-3": 12}, expected, tolerance=0.05)
+    expected = {"PM-1": 253.846153, "PM-2": 149.333333, "PM-3": 12.0, "PM-4": 53.75}
+    checks.check_items_close("rice", {"PM-1": 253.8, "PM-2": 149.3, "PM-3": 12, "PM-4": round(53.75, 1)}, expected,
+                             tolerance=0.05)
+    expected.pop("PM-4")
     with pytest.raises(checks.Incorrect, match=r"1 of 3 scores wrong: PM-2 \(you: 298.7\)"):
         checks.check_items_close("rice", {"PM-1": 253.8, "PM-2": 298.7, "PM-3": 12}, expected, tolerance=0.05,
                                  what="scores")
@@ -421,3 +423,10 @@ def test_a_plan_follows_its_own_scores_and_leaves_nothing_out_that_fits():
     with pytest.raises(checks.Incorrect, match="over the capacity"):
         checks.check_plan_rules("plan", ["A", "B", "C"], scored, costs, 5)
     checks.check_plan_rules("plan", ["A", "B"], None, costs, 5)  # no usable scores: the order is not judged
+
+
+def test_check_equal_names_the_keys_that_differ_and_the_mistake_a_value_comes_from():
+    with pytest.raises(checks.Incorrect, match=r"1 of 3 wrong: b \(you: 5\)$"):
+        checks.check_equal("funnel", {"a": 9, "b": 5, "c": 2}, {"a": 9, "b": 6, "c": 2})
+    with pytest.raises(checks.Incorrect, match="got .*: you counted rows"):
+        checks.check_equal("funnel", {"a": 9, "b": 7}, {"a": 9, "b": 6}, near=[({"a": 9, "b": 7}, "you counted rows")])

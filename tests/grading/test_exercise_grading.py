@@ -295,7 +295,7 @@ WRONG["beta-metrics"].append(
     ({"answer-adoption": "adoption_rate = 97.0", "answer-errors": "error_rate = 0.059",
       "answer-tickets": "ticket_change_pct = -0.1716"}, {"test-adoption": 0, "test-errors": 2, "test-tickets": 0}))
 WRONG["beta-metrics"].append(
-    ({"answer-adoption": "adoption_rate = 0.97", "answer-errors": "error_rate = 57 / 4571",
+    ({"answer-adoption": "adoption_rate = 0.97", "answer-errors": "error_rate = (events['event'] == 'error').sum() / len(events)",
       "answer-tickets": "ticket_change_pct = 17.16"}, {"test-adoption": 2, "test-errors": 0, "test-tickets": 0}))
 
 #: Cells whose visible checks already catch the mistake before submission (the same score as the hidden tests).
@@ -343,7 +343,7 @@ SAYS = {
     ("beta-metrics", 0): {"test-adoption": ["divides by every user, beta and control"]},
     ("onboarding-funnel", 1): {"test-segments": ["incorrect for 2 of 3", "education", "sales-led",
                                                  "Partial credit: 1 of 3 points"]},
-    ("onboarding-funnel", 2): {"test-worst": ["loses the most users"],
+    ("onboarding-funnel", 2): {"test-worst": ["is where the most users are lost"],
                                "test-segments": ["loses the most users in this segment"]},
     ("onboarding-funnel", 3): {"test-funnel": ["a user can send a step's event more than once"],
                                "test-segments": ["education: 'verify_email'", "Partial credit: 2 of 3 points"]},
