@@ -715,22 +715,25 @@ def check_labelled(name: str, answers: Any, keys: Iterable[Any], *, allowed: Seq
 
 
 def check_fraction(name: str, value: Any, *, what: str = "a rate", hint: str | None = None,
-                   announce: bool = True) -> float:
-    """Check that a rate is a number from 0 to 1; a per cent (above 1, up to 100) is told to divide by 100."""
+                   announce: bool = True) -> None:
+    """Check that a rate is a number from 0 to 1; a per cent (above 1, up to 100) is told to divide by 100.
+
+    Like every check it returns None: nbgrader reads a number left as a test cell's value as its points.
+    """
     number = _number(name, value, hint)
     if 1 < number <= 100:
-        raise _incorrect(name, f"got {number:g}, which reads as a per cent; give {what} as a fraction between 0 "
-                               f"and 1, so {number:g} % is {number / 100:g}", hint)
+        raise _incorrect(name, f"got {number:g}, more than 1, but {what} is a fraction between 0 and 1: if "
+                               f"{number:g} is a per cent, give {number / 100:g}; if you counted events, count "
+                               "distinct users or divide by the right total", hint)
     if not 0 <= number <= 1:
         raise _incorrect(name, f"got {number:g}; {what} is a fraction between 0 and 1", hint)
     _record(name)
     if announce:
         print(f"\u2714 {name}: {number:g} is a fraction between 0 and 1, as asked; whether it is right is "
               "checked when you are graded.")
-    return number
 
 
-def check_percent(name: str, value: Any, *, of: str, hint: str | None = None, announce: bool = True) -> float:
+def check_percent(name: str, value: Any, *, of: str, hint: str | None = None, announce: bool = True) -> None:
     """Check that a change is given in per cent: a value under 1 in size (a fraction) is told to multiply by 100."""
     number = _number(name, value, hint)
     if 0 < abs(number) < 1:
@@ -741,7 +744,6 @@ def check_percent(name: str, value: Any, *, of: str, hint: str | None = None, an
     if announce:
         print(f"\u2714 {name}: {number:g} is in per cent, as asked; whether it is right is checked when you are "
               "graded.")
-    return number
 
 
 def check_close(name: str, value: Any, expected: float, *, tolerance: float,

@@ -337,7 +337,7 @@ RESULTS: dict = {}
 SAYS = {
     ("backlog-capacity", 3): {"test-plan": ["missing: PM-105 (RICE 149.3, 3 person-days)",
                                             "should not be there: PM-109 (RICE 83.3, 3 person-days)"]},
-    ("beta-metrics", 3): {"test-adoption": ["got 97, which reads as a per cent", "97 % is 0.97"],
+    ("beta-metrics", 3): {"test-adoption": ["got 97, more than 1", "if 97 is a per cent, give 0.97"],
                           "test-tickets": ["that is a change of -17.16 %", "multiply by 100 (-17.16, not -0.1716)"]},
     ("beta-metrics", 4): {"test-errors": ["divides by every event"], "test-tickets": ["the sign is not"]},
     ("beta-metrics", 0): {"test-adoption": ["divides by every user, beta and control"]},
