@@ -325,7 +325,8 @@ def check_equal(name: str, value: Any, expected: Any, *, hint: str | None = None
             if _same(value, candidate):
                 raise _incorrect(name, f"got {_show(value)}: {why}", hint)
         want = plain(expected)
-        if type(value) is dict and type(want) is dict and list(value) == list(want) and not reveal:
+        if type(value) is dict and type(want) is dict and _same(sorted(map(str, value)), sorted(map(str, want))) \
+                and len(value) == len(want) and all(k in value for k in want) and not reveal:
             wrong = [k for k in want if not _same(value[k], want[k])]
             listed = ", ".join(f"{k} (you: {_show(value[k], 30)})" for k in wrong[:5])
             raise _incorrect(name, f"{len(wrong)} of {len(want)} wrong: {listed}"

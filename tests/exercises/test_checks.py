@@ -436,6 +436,6 @@ def test_a_plan_follows_its_own_scores_and_leaves_nothing_out_that_fits():
 
 def test_check_equal_names_the_keys_that_differ_and_the_mistake_a_value_comes_from():
     with pytest.raises(checks.Incorrect, match=r"1 of 3 wrong: b \(you: 5\)$"):
-        checks.check_equal("funnel", {"a": 9, "b": 5, "c": 2}, {"a": 9, "b": 6, "c": 2})
+        checks.check_equal("funnel", {"c": 2, "a": 9, "b": 5}, {"a": 9, "b": 6, "c": 2})
     with pytest.raises(checks.Incorrect, match="got .*: you counted rows"):
         checks.check_equal("funnel", {"a": 9, "b": 7}, {"a": 9, "b": 6}, near=[({"a": 9, "b": 7}, "you counted rows")])
