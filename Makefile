@@ -11,7 +11,10 @@ LAB_ARGS ?=
 # The folder JupyterLab serves and the file it opens (tests serve a scratch copy).
 LAB_ROOT ?= $(CURDIR)
 LAB_OPEN ?= $(LAB_ROOT)/course/00-welcome.ipynb
-INSTRUCTOR_OPEN ?= $(LAB_ROOT)/solutions
+# A file, not a folder: JupyterLab takes a folder on its command line as its root and would hide the rest.
+INSTRUCTOR_OPEN ?= $(LAB_ROOT)/README.md
+# `make instructor COHORT=path` opens that cohort's gradebook in Formgrader instead (pmkit formgrader).
+COHORT ?=
 # The cohort `make hub` serves (created from the trial roster if missing) and extra `pmkit hub` options.
 HUB_DIR    := deploy/jupyterhub
 HUB_PROXY  := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
@@ -29,7 +32,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 help:
 	@echo "make lab        install the course into $(VENV) and open it in JupyterLab"
-	@echo "make instructor open the course with nbgrader's instructor tools (Formgrader, Create Assignment)"
+	@echo "make instructor open the repository with nbgrader's instructor tools (COHORT=dir: that cohort's Formgrader)"
 	@echo "make hub        run a trial cohort's JupyterHub on 127.0.0.1:8000 (deploy/jupyterhub/README.md)"
 	@echo "make test       install the test extras into $(VENV) and run the whole suite"
 	@echo "make lint       ruff over pmkit, tests and benchmarks"
@@ -63,8 +66,12 @@ lab: $(VENV)/.installed
 
 # Instructor mode: Formgrader and Create Assignment on, the whole repository visible.
 instructor: $(VENV)/.installed
+ifneq ($(COHORT),)
+	$(BIN)/pmkit formgrader --cohort "$(COHORT)" -- $(LAB_ARGS)
+else
 	JUPYTER_CONFIG_DIR="$(CURDIR)/deploy/lab/instructor" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.root_dir="$(LAB_ROOT)" $(ROOT_FLAG) $(LAB_ARGS) "$(INSTRUCTOR_OPEN)"
+endif
 
 # JupyterHub's proxy is a Node program, pinned by package-lock.json and installed beside the config.
 $(HUB_PROXY): $(HUB_DIR)/package-lock.json

@@ -31,6 +31,7 @@ LEARNER_NAMES = {
     "progress": "pmkit.teach.progress",
     "roles": "pmkit.teach.roles",
     "tries": "pmkit.teach.pandas_tries",
+    "turns": "pmkit.teach.turns",
     "widgets": "pmkit.teach.widgets",
     "prd": "pmkit.review.prd",
     "stories": "pmkit.review.stories",

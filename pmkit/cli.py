@@ -203,6 +203,29 @@ def _cmd_cohort_roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cohort_solutions(args: argparse.Namespace) -> int:
+    cohort = _cohort(args)
+    changed = cohort.update_solutions()
+    if not changed:
+        print(f"{cohort.solutions}: already the same as this checkout's solutions/; nothing changed")
+        return 0
+    print(f"{cohort.solutions}: updated from this checkout; changed: {', '.join(changed)}")
+    print("graded submissions keep their scores; `pmkit grade EXERCISE --force` grades them again with the new "
+          "tests, and `pmkit release EXERCISE` makes a new student version")
+    return 0
+
+
+def _cmd_cohort_instructors(args: argparse.Namespace) -> int:
+    cohort = _cohort(args)
+    names = cohort.set_instructors(_names(args.add), _names(args.remove))
+    print(f"instructors: {', '.join(names) or 'none'}. Restart the cohort's hub for the change to take effect.")
+    return 0
+
+
+def _names(values: list[str] | None) -> list[str]:
+    return [n.strip() for value in values or [] for n in value.split(",") if n.strip()]
+
+
 def _cmd_cohort_upgrade(args: argparse.Namespace) -> int:
     from pmkit.cohort.folder import upgrade_config
 
@@ -224,7 +247,8 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     if args.exchange == bool(args.path):
         raise PmkitError("give either a folder or zip of notebooks, or --exchange to collect hub submissions")
     cohort = _cohort(args)
-    report = cohort.collect_exchange(args.exercise) if args.exchange else cohort.collect(Path(args.path), args.exercise)
+    report = cohort.collect_exchange(args.exercise) if args.exchange else \
+        cohort.collect(Path(args.path), args.exercise, submitted_at=args.submitted_at)
     print("\n".join(report.lines()))
     if report.failed:
         print("pmkit: some files were not filed (listed above); fix them and collect again", file=sys.stderr)
@@ -232,16 +256,26 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
+    from pmkit.grading.gradebook import submission_details
     from pmkit.grading.nbgrader_course import PlainCourse, is_plain_course
     from pmkit.runs.runner import Grader, summary
+    from pmkit.runs.shards import available_cpus, shard_from_environment
 
     if args.course or is_plain_course(Path(args.cohort)):  # a plain nbgrader course, not a cohort folder
         source = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
     else:
         source = _cohort(args).grading_source(args.exercise)
-    grader = Grader(source, args.exercise, workers=args.workers, cell_timeout=args.timeout,
-                    submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox)
-    print(summary(grader.run()))
+    shard = shard_from_environment(args.shard)
+    grader = Grader(source, args.exercise, workers=args.workers or available_cpus(), cell_timeout=args.timeout,
+                    submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox,
+                    shard=shard)
+    outcomes = grader.run()
+    print(summary(outcomes, submission_details(source.db_url, args.exercise)))
+    failed = sorted(o.learner for o in outcomes if o.status == "failed")
+    if failed:  # as nbgrader autograde does: a failed submission is the operator's to look at
+        print(f"pmkit: {len(failed)} submission(s) failed ({', '.join(failed)}); their reasons are above. Fix "
+              "what is the course's, or tell the learner, then grade again", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -271,15 +305,38 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     cohort = _cohort(args)
     out = Path(args.out) if args.out else cohort.root / "reports" / f"{args.lms}-grades.csv"
-    path = lms_export.write(cohort.root, cohort.db_url, args.lms, out, questions=args.questions, section=args.section)
+    path, analytics, export = lms_export.write(cohort.root, cohort.db_url, args.lms, out, questions=args.questions,
+                                               section=args.section, allow_partial=args.allow_partial,
+                                               match=Path(args.match) if args.match else None)
     how = ("Canvas: Grades > Import, then check the matched students and new columns" if args.lms == "canvas" else
            "Moodle: Grades > Import > CSV file; map 'Email address' to useremail and each column to a grade item")
     print(f"wrote {path}\nimport it in {how}")
+    if analytics:
+        print(f"wrote {analytics}: per-question scores for analysis; do NOT import it (each column would become "
+              "a gradebook item)")
+    if export.partial:
+        state = "exported as partial totals (--allow-partial)" if args.allow_partial else \
+            "left blank until Formgrader has them (--allow-partial exports the partial totals)"
+        print(f"{len(export.partial)} total(s) with points awaiting manual grading, {state}:")
+        print("\n".join(f"  {line}" for line in export.partial))
+    if export.excused:
+        print(f"{len(export.excused)} excused: {', '.join(export.excused)}")
+    if args.lms == "moodle":
+        maxima = ", ".join(f"{name} {points:g}" for name, points in export.maxima.items())
+        print(f"Moodle gives a grade item it creates at import a maximum of 100: create each item first with its "
+              f"own maximum ({maxima}) and map the columns to them")
+    if export.unmatched:
+        print(f"not in the LMS's export, left out: {', '.join(export.unmatched)} (add them in the LMS, or check "
+              "their e-mail and id on the roster)", file=sys.stderr)
+        return 1
     return 0
 
 
 def _cmd_deadline(args: argparse.Namespace) -> int:
+    from traitlets.config import Config
+
     from pmkit.cohort import deadlines
+    from pmkit.grading import late_policy
 
     cohort = _cohort(args)
     cohort._check_exercise(args.exercise)
@@ -292,19 +349,62 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
         policy.percent_per_day = args.percent_per_day
     if args.max_percent is not None:
         policy.max_percent = args.max_percent
+    people = cohort.people()
     for grant in args.extend or []:
         learner, sep, length = grant.partition("=")
-        if not sep or learner not in cohort.learner_ids():
+        if not sep:
             raise PmkitError(f"--extend {grant!r}: write LEARNER=LENGTH with a roster id, e.g. --extend ana=2d")
         hours = deadlines.parse_duration(length)
-        policy.extensions.setdefault(args.exercise, {})[learner] = hours
+        policy.extensions.setdefault(args.exercise, {})[deadlines.roster_id(learner, people, "--extend")] = hours
+    for option, names, excuse in (("--excuse", args.excuse, True), ("--unexcuse", args.unexcuse, False)):
+        for name in names or []:
+            learner = deadlines.roster_id(name, people, option)
+            excused = set(policy.excused.get(args.exercise, []))
+            policy.excused[args.exercise] = sorted(excused | {learner} if excuse else excused - {learner})
     deadlines.save(cohort.root, policy)
+    policy_changed = args.late_policy or args.percent_per_day is not None or args.max_percent is not None
+    config = deadlines.configure(Config(), cohort.root)
+    changed = [(learner, old, new, exercise)
+               for exercise in (sorted(deadlines.due_dates(cohort.db_url)) if policy_changed else [args.exercise])
+               for learner, old, new in late_policy.reapply(cohort.db_url, exercise,
+                                                            policy.extensions.get(exercise, {}), config)]
+    if policy_changed:
+        print("note: the late policy is the whole cohort's, for every exercise (`pmkit late-policy` sets it alone)")
     due = deadlines.due_dates(cohort.db_url).get(args.exercise)
     print(f"{args.exercise}: due {f'{due:%Y-%m-%d %H:%M} UTC' if due else 'no due date'}; late policy: "
           f"{policy.describe()}")
     for learner, hours in sorted(policy.extensions.get(args.exercise, {}).items()):
         print(f"  extension for {learner}: {hours:g} hours")
-    print("the policy applies at the next `pmkit grade --force` (or nbgrader autograde) of the exercise")
+    for learner in policy.excused.get(args.exercise, []):
+        print(f"  excused: {learner} (counts for nothing; exported as EX to Canvas, blank to Moodle)")
+    for learner, old, new, exercise in changed:
+        where = "" if exercise == args.exercise else f"{exercise}: "
+        print(f"  {where}penalty of {learner}'s graded submission: {old:g} -> {new:g} points")
+    print("already graded submissions now carry this deadline and policy; later ones get it when graded")
+    return 0
+
+
+def _cmd_late_policy(args: argparse.Namespace) -> int:
+    from traitlets.config import Config
+
+    from pmkit.cohort import deadlines
+    from pmkit.grading import late_policy
+
+    cohort = _cohort(args)
+    policy = deadlines.load(cohort.root)
+    if args.method:
+        policy.method = args.method.replace("-", "_")
+    if args.percent_per_day is not None:
+        policy.percent_per_day = args.percent_per_day
+    if args.max_percent is not None:
+        policy.max_percent = args.max_percent
+    deadlines.save(cohort.root, policy)
+    print(f"late policy of the whole cohort: {policy.describe()}")
+    config = deadlines.configure(Config(), cohort.root)
+    for exercise in sorted(deadlines.due_dates(cohort.db_url)):
+        for learner, old, new in late_policy.reapply(cohort.db_url, exercise, policy.extensions.get(exercise, {}),
+                                                     config):
+            print(f"  {exercise}: penalty of {learner}'s graded submission: {old:g} -> {new:g} points")
     return 0
 
 
@@ -331,6 +431,32 @@ def _cmd_hub(args: argparse.Namespace) -> int:
     os.chdir(plan.state)
     os.execve(command[0], command, env)
     return 0  # not reached: the hub replaces this process
+
+
+def _cmd_formgrader(args: argparse.Namespace) -> int:
+    from pmkit.paths import REPO_ROOT
+
+    cohort = _cohort(args)  # refuses a folder that is not a cohort, before anything starts
+    lab = Path(sys.executable).parent / "jupyter-lab"
+    if not lab.exists():
+        raise PmkitError(f"JupyterLab is not installed beside {sys.executable}; run `make lab` or `pip install -e .`")
+    command = [str(lab), f"--ServerApp.ip={args.ip}", f"--ServerApp.port={args.port}",
+               f"--ServerApp.root_dir={cohort.root}", "--ServerApp.default_url=/formgrader", *args.lab_args]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    if args.no_browser:
+        command.append("--no-browser")
+    # nbgrader reads the cohort's own nbgrader_config.py from the folder it starts in, so Formgrader shows this
+    # cohort's gradebook (never a new gradebook.db in the checkout) and grades through pmkit's sandbox.
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO_ROOT / "deploy" / "lab" / "instructor"),
+           "PMKIT_COHORT": str(cohort.root), "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    if args.db:
+        raise PmkitError("--db cannot be given to formgrader: Formgrader reads the gradebook the cohort's "
+                         "nbgrader_config.py names")
+    print(f"Formgrader for {cohort.root} at http://{args.ip}:{args.port}/formgrader (stop it with Ctrl-C)", flush=True)
+    os.chdir(cohort.root)
+    os.execve(command[0], command, env)
+    return 0  # not reached: JupyterLab replaces this process
 
 
 def _command(group: Any, func: Callable[[argparse.Namespace], int], name: str, cohort: bool = False,
@@ -384,6 +510,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="add or update learners from a roster CSV (all rows or none)",
                       cohort=True)
     roster.add_argument("roster", help="roster CSV with id, first_name, last_name, email")
+    _command(cohort_commands, _cmd_cohort_solutions, "solutions",
+             help="update the cohort's own copy of solutions/ from this checkout, deliberately",
+             description="A cohort grades with its own copy of solutions/, made at init, so editing the checkout "
+                         "mid-course changes nothing. This copies the checkout's solutions/ over it and says which "
+                         "exercises changed.", cohort=True)
+    instructors = _command(cohort_commands, _cmd_cohort_instructors, "instructors",
+                           help="add or remove instructors (hub user names that get Formgrader)", cohort=True)
+    instructors.add_argument("--add", action="append", metavar="NAME[,NAME]", help="instructors to add")
+    instructors.add_argument("--remove", action="append", metavar="NAME[,NAME]", help="instructors to remove")
     upgrade = _command(cohort_commands, _cmd_cohort_upgrade, "upgrade",
                        help="rewrite a cohort's nbgrader_config.py made by an older pmkit (the old one is kept)")
     upgrade.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")
@@ -408,6 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--exchange", action="store_true",
                          help="collect the newest hub submission of each learner from nbgrader's exchange")
     collect.add_argument("--exercise", required=True, help="the exercise these notebooks answer")
+    collect.add_argument("--submitted-at", action="append", metavar="LEARNER=TIME|FILE.csv",
+                         help="when a learner handed in (e.g. ana=2026-12-01T10:00, UTC unless a zone is given), or "
+                              "a CSV with columns id,submitted_at; wins over the files' own times. A Canvas bulk "
+                              "download's file dates are the download's, so pmkit never uses them: it reads "
+                              "Canvas's _LATE mark instead")
 
     grade = _command(commands, _cmd_grade, "grade",
                      help="autograde every new or changed submission in parallel",
@@ -415,7 +555,13 @@ def build_parser() -> argparse.ArgumentParser:
                                  "submissions are recorded as failed with a reason; unchanged ones are skipped unless "
                                  "--force; an interrupted run resumes.",
                      cohort=True, exercise=True)
-    grade.add_argument("--workers", type=_positive, default=max(1, (os.cpu_count() or 2)), help="parallel workers")
+    grade.add_argument("--workers", type=_positive, default=None,
+                       help="parallel workers (default: the CPUs this process may use, a container's CPU limit "
+                            "included)")
+    grade.add_argument("--shard", metavar="I/N",
+                       help="grade only shard I of N: a stable slice of the learners, so N machines (or a Kubernetes "
+                            "Indexed Job, with --shard auto/N) grade one cohort into one shared PostgreSQL gradebook; "
+                            "each shard resumes on its own")
     grade.add_argument("--timeout", type=_positive, default=30, help="seconds a cell may run (default 30)")
     grade.add_argument("--submission-timeout", type=_positive, default=None,
                        help="seconds a whole submission may take before it is stopped (default 4x --timeout)")
@@ -441,11 +587,16 @@ def build_parser() -> argparse.ArgumentParser:
     export = _command(commands, _cmd_export, "export",
                       help="the gradebook as a CSV that Canvas or Moodle imports",
                       description="One row per learner (ids, names, e-mail) and one column per exercise total, after "
-                                  "late penalties; --questions adds a column per question.",
+                                  "late penalties; --questions writes per-question scores to a separate file.",
                       cohort=True)
     export.add_argument("--lms", required=True, choices=["canvas", "moodle"], help="the LMS to import into")
     export.add_argument("--out", help="CSV file (default: <cohort>/reports/<lms>-grades.csv)")
-    export.add_argument("--questions", action="store_true", help="also a column per question")
+    export.add_argument("--questions", action="store_true",
+                        help="also write per-question scores to a separate analytics file (never imported)")
+    export.add_argument("--allow-partial", action="store_true",
+                        help="export totals whose written answers still await manual grading (default: blank)")
+    export.add_argument("--match", metavar="LMS-EXPORT.csv",
+                        help="the LMS's own gradebook export, to write each learner with the LMS's own ids")
     export.add_argument("--section", default="", help="Canvas section name to put on every row")
 
     deadline = _command(commands, _cmd_deadline, "deadline",
@@ -458,11 +609,30 @@ def build_parser() -> argparse.ArgumentParser:
     deadline.add_argument("--clear", action="store_true", help="remove the due date")
     deadline.add_argument("--extend", action="append", metavar="LEARNER=LENGTH",
                           help="give a learner more time, e.g. ana=2d or ben=36h (repeatable)")
+    deadline.add_argument("--excuse", action="append", metavar="LEARNER",
+                          help="excuse a learner from this exercise (it counts for nothing: not 0, not at risk); "
+                               "repeat for more")
+    deadline.add_argument("--unexcuse", action="append", metavar="LEARNER", help="take an excuse back")
+    policy = _command(commands, _cmd_late_policy, "late-policy",
+                      help="the cohort's late policy, for every exercise (graded work is re-penalised at once)",
+                      cohort=True)
+    policy.add_argument("method", nargs="?", choices=["none", "zero", "percent-per-day"],
+                        help="none (marked late only), zero, or percent-per-day")
+    policy.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")
+    policy.add_argument("--max-percent", type=float, help="the most a late submission loses (default 100)")
     deadline.add_argument("--late-policy", choices=["none", "zero", "percent-per-day"],
                           help="none (mark late only), zero (nbgrader's), or percent-per-day")
     deadline.add_argument("--percent-per-day", type=float, help="share lost per started day late (default 10)")
     deadline.add_argument("--max-percent", type=float, help="the most a late submission loses (default 100)")
 
+    grader_ui = _command(commands, _cmd_formgrader, "formgrader",
+                         help="open the cohort's own gradebook in nbgrader's Formgrader (JupyterLab, 127.0.0.1)",
+                         description="Start JupyterLab in the cohort folder with Formgrader on, so manual grading "
+                                     "reads and writes the cohort's gradebook.", cohort=True)
+    grader_ui.add_argument("--port", type=int, default=8890, help="port (default 8890)")
+    grader_ui.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1 only)")
+    grader_ui.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    grader_ui.add_argument("lab_args", nargs="*", help="more JupyterLab options, after --")
     hub_cmd = _command(commands, _cmd_hub, "hub",
                        help="run the cohort's JupyterHub on this machine (a trial; see deploy/jupyterhub/README.md)",
                        description="Start JupyterHub for a cohort: its roster's learners get the assignment list, its "

@@ -235,3 +235,65 @@ def offline_page(browser):
     tab.outside_requests = context.outside_requests
     yield tab
     context.close()
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------------
+
+class PostgresServer:
+    """A real PostgreSQL server in a scratch folder, reached on a loopback port; ``database(name)`` makes one."""
+
+    def __init__(self, folder: Path) -> None:
+        import glob
+        import subprocess
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            message = "PostgreSQL is not installed (.ci/run installs Debian's postgresql package)"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        self.bin = Path(found[-1]).parent
+        self.port = free_port()
+        self.data = folder / "data"
+        folder.mkdir(parents=True, exist_ok=True)
+        # PostgreSQL refuses to run as root; Debian's package made the postgres user for it
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(folder, "postgres")
+        run = lambda *cmd: subprocess.run([*self.as_user, *map(str, cmd)], check=True,  # noqa: E731
+                                          capture_output=True, text=True, timeout=120)
+        run(self.bin / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        run(self.bin / "pg_ctl", "-D", self.data, "-w", "-l", folder / "server.log", "-o",
+            f"-p {self.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60", "start")
+        self._run = run
+
+    def database(self, name: str) -> str:
+        """A new empty database and its SQLAlchemy URL."""
+        self._run(self.bin / "psql", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "-c",
+                  f'create database "{name}"')
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        """Stop the server (its folder goes with the test run's temporary files)."""
+        import subprocess
+
+        subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the test run (per pytest worker), in its own folder under /tmp.
+
+    Not under pytest's temporary folder: that is private to root, and the server runs as the postgres user.
+    """
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="pmkit-postgres-"))
+    os.chmod(folder, 0o755)
+    try:
+        server = PostgresServer(folder / "server")
+        yield server
+        server.stop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

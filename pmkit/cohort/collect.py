@@ -40,7 +40,7 @@ _CHUNK = 1024 * 1024
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<number>\d+)_assignsubmission_[a-z]+_(?P<rest>.*)$")
-_CANVAS = re.compile(r"^(?P<login>[^_]+?)(?:_LATE)?_(?P<user>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
+_CANVAS = re.compile(r"^(?P<login>[^_]+?)(?P<late>_LATE)?_(?P<user>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
 _COPY = re.compile(r"^(?P<stem>.+?)(?: ?\(\d+\)|-\d+)$")  # "farah (1)", and Canvas' resubmission "prd-1"
 
 
@@ -62,6 +62,17 @@ class Candidate:
     time: dt.datetime  # UTC
     opener: Any  # () -> binary stream
     problem: str = ""  # set when the file must be refused before it is read
+    #: Where ``time`` comes from; a Canvas bulk download's member dates are the download's, not a submission's.
+    time_source: str = "the file's modification time"
+    lms: str = ""  # "canvas" for a member of Canvas's bulk download
+
+
+@dataclass(frozen=True)
+class SubmissionTime:
+    """When a learner handed in, as the LMS or the instructor says (``--submitted-at``), and where that came from."""
+
+    when: dt.datetime | None  # UTC; None: on time, with no time known
+    source: str
 
 
 @dataclass
@@ -75,6 +86,7 @@ class CollectReport:
     not_notebooks: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)  # "ana: 2026-12-01 10:00 UTC (from --submitted-at)"
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -94,9 +106,52 @@ class CollectReport:
             if items:
                 out.append(f"{label}: {', '.join(items)}")
         out.extend(f"refused {line}" for line in self.refused)
+        if self.times:
+            out.append("submission times, and where each came from:")
+            out.extend(f"  {line}" for line in self.times)
         out.extend(f"  {line}" for line in self.notes)
         out.extend(f"nbgrader: {line}" for line in self.warnings)
         return out
+
+
+def parse_submitted_at(values: list[str], people: list[Person]) -> dict[str, dt.datetime]:
+    """``--submitted-at`` values as learner id to UTC time.
+
+    Each is ``LEARNER=2026-12-01T10:00`` (UTC unless a zone is given) or a CSV file with the columns ``id``
+    and ``submitted_at`` (an LMS's submission-time export, reshaped).
+    """
+    import csv
+
+    from pmkit.textio import read_text
+
+    ids = {p.id.casefold(): p.id for p in people}
+    out: dict[str, dt.datetime] = {}
+
+    def add(who: str, when: str, where: str) -> None:
+        learner = ids.get(who.strip().casefold())
+        if learner is None:
+            raise PmkitError(f"--submitted-at {where}: no learner {who.strip()!r} on the roster")
+        try:
+            stamp = dt.datetime.fromisoformat(when.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise PmkitError(f"--submitted-at {where}: {when.strip()!r} is not a time; write 2026-12-01T10:00 (UTC) "
+                             "or 2026-12-01T10:00+01:00") from None
+        out[learner] = stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+
+    for value in values:
+        who, sep, when = value.partition("=")
+        if sep and not Path(value).is_file():
+            add(who, when, repr(value))
+            continue
+        path = Path(value)
+        if not path.is_file():
+            raise PmkitError(f"--submitted-at {value!r}: give LEARNER=TIME or a CSV file with id,submitted_at")
+        rows = list(csv.DictReader(read_text(path).text.splitlines()))
+        if not rows or not {"id", "submitted_at"} <= set(rows[0]):
+            raise PmkitError(f"--submitted-at {path}: the CSV needs the columns id and submitted_at")
+        for number, row in enumerate(rows, start=2):
+            add(row["id"] or "", row["submitted_at"] or "", f"{path}, line {number}")
+    return out
 
 
 def timestamp_text(when: dt.datetime) -> str:
@@ -157,11 +212,14 @@ def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
         except ValueError:
             when = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.UTC)
         problem = ""
+        name = member_name(info)
+        canvas = bool(_CANVAS.match(Path(name).name))
         if stat.S_ISLNK(info.external_attr >> 16):
             problem = "is a symbolic link inside the zip; links are not filed"
         elif info.flag_bits & 0x1:
             problem = "is encrypted in the zip; download the submissions again without a password"
-        yield Candidate(info.filename, info.file_size, when, lambda i=info: archive.open(i), problem)
+        yield Candidate(name, info.file_size, when, lambda i=info: archive.open(i), problem,
+                        time_source="the date of the zip member", lms="canvas" if canvas else "")
 
 
 def _now() -> dt.datetime:
@@ -172,7 +230,29 @@ def _now() -> dt.datetime:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
+    """A name as matching sees it: case, accents, spaces and punctuation gone ("José García" -> "josegarcia")."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in plain if not unicodedata.combining(c)))
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name as its maker wrote it.
+
+    Many LMS and desktop zippers write UTF-8 without the flag that says so, which Python then reads as
+    cp437 ("Jos├⌐"); such bytes that are valid UTF-8 are taken as UTF-8, the rest as cp437.
+    """
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return info.filename  # really cp437 (old DOS and Windows zips)
 
 
 class Matcher:
@@ -215,8 +295,11 @@ class Matcher:
         if len(several) > 1:
             return None, (f"{name}: {key!r} matches several learners ({', '.join(several)}); rename the file to "
                           "the learner's id")
-        near = difflib.get_close_matches(key.casefold(), list(self.by_fold), n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(self.by_fold[n][0]) for n in near)}?" if near else ""
+        near = [self.by_fold[n][0] for n in difflib.get_close_matches(key.casefold(), list(self.by_fold), n=3,
+                                                                       cutoff=0.6)]
+        near += [i for n in difflib.get_close_matches(_squash(key), list(self.by_name), n=3, cutoff=0.75)
+                 for i in self.by_name[n] if i not in near]  # a misspelt name ("Jon Smith") finds its learner
+        hint = f"; did you mean {' or '.join(repr(i) for i in near[:3])}?" if near else ""
         return None, f"{name}: no learner {key!r} on the roster{hint}"
 
     def _stem(self, base: str) -> str:
@@ -253,17 +336,44 @@ class Matcher:
 
 def file_submissions(source: Path, submitted: Path, exercise: str, people: list[Person],
                      grade_ids: dict[str, set[str]] | None = None,
-                     max_bytes: int = MAX_NOTEBOOK_BYTES) -> CollectReport:
+                     max_bytes: int = MAX_NOTEBOOK_BYTES, submitted_at: dict[str, dt.datetime] | None = None,
+                     due: dict[str, dt.datetime] | None = None) -> CollectReport:
     """File every notebook of ``source`` under ``submitted/<id>/<exercise>/``; see the module's docstring.
 
     ``grade_ids`` maps each exercise to its test cells' grade ids, to refuse another exercise's notebook.
+    ``submitted_at`` (learner id to UTC time, from ``--submitted-at``) overrides any time the files carry;
+    ``due`` (learner id to effective due date) places a Canvas ``_LATE`` submission whose time is unknown.
     """
     with contextlib.ExitStack() as stack:
-        return _file_all(candidates(Path(source), stack), submitted, exercise, people, grade_ids, max_bytes)
+        return _file_all(candidates(Path(source), stack), submitted, exercise, people, grade_ids, max_bytes,
+                         submitted_at or {}, due or {})
+
+
+def submission_time(item: Candidate, learner: str, submitted_at: dict[str, dt.datetime],
+                    due: dict[str, dt.datetime]) -> SubmissionTime:
+    """The time to record for ``item``, and where it came from.
+
+    What the instructor or the LMS says, never the date a bulk download stamped on its members.
+    """
+    if learner in submitted_at:
+        return SubmissionTime(submitted_at[learner], "from --submitted-at")
+    if item.lms != "canvas":
+        return SubmissionTime(item.time, f"from {item.time_source}")
+    canvas = _CANVAS.match(Path(item.name).name)
+    if canvas and canvas["late"]:
+        if learner in due:
+            return SubmissionTime(due[learner] + dt.timedelta(seconds=1),
+                                  "late by Canvas's _LATE mark, by how much unknown: recorded as one second after "
+                                  "the due date (give --submitted-at for the real time)")
+        return SubmissionTime(None, "late by Canvas's _LATE mark, but the exercise has no due date here: recorded "
+                                    "as on time (set it with `pmkit deadline`, or give --submitted-at)")
+    return SubmissionTime(None, "on time by Canvas (no _LATE mark); Canvas's bulk download carries no submission "
+                                "time, so none is recorded")
 
 
 def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people: list[Person],
-              grade_ids: dict[str, set[str]] | None, max_bytes: int) -> CollectReport:
+              grade_ids: dict[str, set[str]] | None, max_bytes: int, submitted_at: dict[str, dt.datetime],
+              due: dict[str, dt.datetime]) -> CollectReport:
     matcher = Matcher(people, exercise)
     report = CollectReport()
     found: dict[str, list[Candidate]] = {}
@@ -292,7 +402,11 @@ def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people
     for learner, items in sorted(found.items()):
         items.sort(key=lambda i: i.time, reverse=True)  # newest first; a tie keeps the source's order
         for rank, item in enumerate(items):
-            if _file_one(item, learner, submitted / learner / exercise, exercise, grade_ids, max_bytes, report):
+            time = submission_time(item, learner, submitted_at, due)
+            if _file_one(item, learner, submitted / learner / exercise, exercise, grade_ids, max_bytes, report,
+                         time):
+                if learner in report.collected or learner in report.unchanged:
+                    report.times.append(f"{learner}: {_when(time.when) if time.when else 'no time'} ({time.source})")
                 for other in items[rank + 1:]:
                     report.duplicates.append(other.name)
                     older = "older" if other.time < item.time else "as old (the first in the source wins)"
@@ -306,11 +420,12 @@ def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people
 
 
 def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_ids: dict[str, set[str]] | None,
-              max_bytes: int, report: CollectReport) -> bool:
+              max_bytes: int, report: CollectReport, time: SubmissionTime | None = None) -> bool:
     """File one notebook; True when this learner's submission is settled (filed, unchanged or newer kept)."""
+    time = time or SubmissionTime(item.time, f"from {item.time_source}")
     existing = read_timestamp(target)
     notebook = target / f"{exercise}.ipynb"
-    if existing is not None and notebook.is_file() and existing > item.time:
+    if existing is not None and notebook.is_file() and time.when is not None and existing > time.when:
         report.duplicates.append(item.name)
         report.notes.append(f"{learner}: the submission already filed ({_when(existing)}) is newer than "
                             f"{item.name} ({_when(item.time)}); the filed one is kept")
@@ -330,7 +445,11 @@ def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_
                 else:
                     os.replace(tmp, notebook)
                     report.collected.append(learner)
-            write_text_atomic(target / "timestamp.txt", timestamp_text(item.time) + "\n")
+            if time.when is not None:
+                write_text_atomic(target / "timestamp.txt", timestamp_text(time.when) + "\n")
+            else:  # no time known: no stale time from an earlier collect either
+                with contextlib.suppress(FileNotFoundError):
+                    (target / "timestamp.txt").unlink()
             return True
         finally:
             with contextlib.suppress(OSError):  # no empty folders left for a refused file

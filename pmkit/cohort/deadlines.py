@@ -34,6 +34,7 @@ class Deadlines:
     percent_per_day: float = 10.0
     max_percent: float = 100.0
     extensions: dict[str, dict[str, float]] = field(default_factory=dict)  # exercise -> learner -> hours
+    excused: dict[str, list[str]] = field(default_factory=dict)  # exercise -> learners it does not count for
 
     def describe(self) -> str:
         """The policy in one sentence, for feedback pages and the report."""
@@ -43,6 +44,10 @@ class Deadlines:
             return (f"a late submission loses {self.percent_per_day:g}% of its score per started day, "
                     f"at most {self.max_percent:g}%")
         return "no penalty for late submissions (they are marked late)"
+
+    def is_excused(self, exercise: str, learner: str) -> bool:
+        """True when ``learner`` is excused from ``exercise`` (joined later, a medical note): it counts for nothing."""
+        return learner in self.excused.get(exercise, [])
 
     def extension(self, exercise: str, learner: str) -> dt.timedelta | None:
         """The extension granted to ``learner`` on ``exercise``, if any."""
@@ -62,7 +67,9 @@ def load(root: Path) -> Deadlines:
                           percent_per_day=float(policy.get("percent_per_day", 10)),
                           max_percent=float(policy.get("max_percent", 100)),
                           extensions={ex: {who: float(h) for who, h in people.items()}
-                                      for ex, people in data.get("extensions", {}).items()})
+                                      for ex, people in data.get("extensions", {}).items()},
+                          excused={ex: sorted(str(who) for who in people)
+                                   for ex, people in data.get("excused", {}).items()})
     except (ValueError, TypeError, AttributeError) as error:
         raise PmkitError(f"{path}: not a valid deadlines file ({error}); fix it or change it with "
                          "`pmkit deadline`") from error
@@ -76,7 +83,7 @@ def save(root: Path, deadlines: Deadlines) -> Path:
     path = Path(root) / DEADLINES
     data = {"late_policy": {"method": deadlines.method, "percent_per_day": deadlines.percent_per_day,
                             "max_percent": deadlines.max_percent},
-            "extensions": deadlines.extensions}
+            "extensions": deadlines.extensions, "excused": {k: v for k, v in deadlines.excused.items() if v}}
     return write_json_atomic(path, data)
 
 
@@ -88,6 +95,27 @@ def configure(config: Any, root: str | Path) -> Any:
     config.LatePolicy.percent_per_day = deadlines.percent_per_day
     config.LatePolicy.max_percent = deadlines.max_percent
     return config
+
+
+def roster_id(text: str, people: list[Any], option: str) -> str:
+    """The roster id that ``text`` names: an id in any case, or a full name; else a "did you mean".
+
+    ``people`` have ``id``, ``first_name`` and ``last_name``; the suggestion compares ids and names.
+    """
+    import difflib
+
+    wanted = text.strip()
+    for person in people:
+        if person.id.lower() == wanted.lower():
+            return person.id
+    names = {f"{p.first_name} {p.last_name}".strip().lower(): p.id for p in people}
+    if wanted.lower() in names:
+        return names[wanted.lower()]
+    keys = {p.id.lower(): p.id for p in people} | names
+    close = difflib.get_close_matches(wanted.lower(), list(keys), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(sorted({keys[c] for c in close}))}?" if close else \
+        "; `pmkit report` lists the roster's ids"
+    raise PmkitError(f"{option} {text!r}: no learner with that id or name on the roster{hint}")
 
 
 def parse_due(text: str) -> dt.datetime:

@@ -1,6 +1,8 @@
 """A bootcamp cohort: an nbgrader course folder with a roster, releases, submissions and a gradebook.
 
-``pmkit cohort init`` makes the folder: ``solutions`` links to this repository's sources, an
+``pmkit cohort init`` makes the folder: ``solutions`` is a copy of this repository's sources, made
+once, so editing the checkout mid-course changes no cohort's grading (``pmkit cohort solutions``
+updates it deliberately and says which exercises changed), an
 ``nbgrader_config.py`` lets nbgrader's own tools (Formgrader included) work on it, and
 ``pmkit-cohort.json`` records the gradebook's SQLAlchemy URL (SQLite by default; PostgreSQL works),
 the instructors' hub user names and nbgrader's exchange folder, through which a JupyterHub cohort
@@ -9,6 +11,7 @@ receives exercises and hands back submissions and feedback (``deploy/jupyterhub`
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -202,10 +205,10 @@ class Cohort:
         created: list[Path] = []
         try:
             root.mkdir(parents=True, exist_ok=True)
-            link = root / SOURCE_DIR
-            if not link.exists():
-                link.symlink_to(REPO_ROOT / SOURCE_DIR, target_is_directory=True)
-                created.append(link)
+            copy = root / SOURCE_DIR
+            if not copy.exists():
+                created.append(copy)
+                copy_solutions(copy)
             if exchange:
                 exchange = Path(exchange).absolute()
                 stored_exchange = str(exchange.relative_to(root)) if exchange.is_relative_to(root) else str(exchange)
@@ -225,6 +228,8 @@ class Cohort:
             for path in reversed(created):
                 if path.is_symlink() or path.is_file():
                     path.unlink(missing_ok=True)
+                elif path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
             for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):
                 if folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
@@ -253,6 +258,47 @@ class Cohort:
             except Exception:
                 book.db.rollback()
                 raise
+
+    def update_solutions(self) -> list[str]:
+        """Copy this checkout's ``solutions/`` over the cohort's, deliberately; returns the exercises that changed.
+
+        A cohort made by an older pmkit (``solutions`` a link into the checkout) gets its own copy.
+        """
+        before = solution_digests(self.solutions)
+        fresh = self.root / f".{SOURCE_DIR}.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        copy_solutions(fresh)
+        after = solution_digests(fresh)
+        old = self.root / f".{SOURCE_DIR}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if self.solutions.is_symlink():
+            self.solutions.unlink()
+        elif self.solutions.exists():
+            self.solutions.rename(old)
+        fresh.rename(self.solutions)
+        shutil.rmtree(old, ignore_errors=True)
+        return sorted(e for e in set(before) | set(after) if before.get(e) != after.get(e))
+
+    def set_instructors(self, add: list[str], remove: list[str]) -> list[str]:
+        """Add and remove instructors (hub user names) after ``init``; returns the list now stored."""
+        bad = [f"{name!r} {problem}" for name in add if (problem := id_problem(name))]
+        if bad:
+            raise PmkitError(f"instructor name(s): {'; '.join(bad)}")
+        clash = sorted({n.lower() for n in add} & {i.lower() for i in self.learner_ids()})
+        if clash:
+            raise PmkitError(f"{', '.join(clash)} is on the roster as a learner; one person, one role")
+        gone = {n.lower() for n in remove}
+        unknown = sorted(n for n in remove if n.lower() not in {i.lower() for i in self.instructors})
+        if unknown:
+            raise PmkitError(f"--remove {', '.join(unknown)}: not an instructor of this cohort "
+                             f"({', '.join(self.instructors) or 'none'})")
+        names = [i for i in self.instructors if i.lower() not in gone]
+        names += [n for n in add if n.lower() not in {i.lower() for i in names}]
+        settings = json.loads((self.root / SETTINGS).read_text(encoding="utf-8"))
+        settings["instructors"] = names
+        write_text_atomic(self.root / SETTINGS, json.dumps(settings, indent=1) + "\n")
+        self.instructors = names
+        return names
 
     def learner_ids(self) -> list[str]:
         """Every learner in the gradebook."""
@@ -335,17 +381,50 @@ class Cohort:
         self._check_exchange()
         return self._exchange_call("release feedback for", self.api.release_feedback, exercise)
 
-    def collect(self, source: Path, exercise: str) -> CollectReport:
-        """File learners' notebooks from a folder or zip as submissions (see :mod:`pmkit.cohort.collect`)."""
+    def collect(self, source: Path, exercise: str, submitted_at: list[str] | None = None) -> CollectReport:
+        """File learners' notebooks from a folder or zip as submissions (see :mod:`pmkit.cohort.collect`).
+
+        ``submitted_at`` are ``--submitted-at`` values (``LEARNER=TIME`` or a CSV), which win over file times.
+        """
+        from pmkit.cohort import deadlines
+        from pmkit.cohort.collect import parse_submitted_at
+
         self._check_exercise(exercise)
-        return file_submissions(Path(source), self.root / "submitted", exercise, self.people(),
-                                exercise_grade_ids(self.solutions))
+        people = self.people()
+        due_date = deadlines.due_dates(self.db_url).get(exercise)
+        policy = deadlines.load(self.root)
+        due = {p.id: due_date + (policy.extension(exercise, p.id) or dt.timedelta(0)) for p in people} \
+            if due_date else {}
+        return file_submissions(Path(source), self.root / "submitted", exercise, people,
+                                exercise_grade_ids(self.solutions),
+                                submitted_at=parse_submitted_at(submitted_at or [], people),
+                                due={k: v.replace(tzinfo=dt.UTC) for k, v in due.items()})
 
     def submissions(self, exercise: str) -> dict[str, Path]:
         """Learner id to submitted notebook, for every submission of ``exercise``."""
         from pmkit.grading.exercise_source import submitted_notebooks
 
         return submitted_notebooks(self.root, exercise)
+
+
+def copy_solutions(target: Path) -> None:
+    """A copy of this checkout's nbgrader sources (solutions and hidden tests), readable by the grader only."""
+    shutil.copytree(REPO_ROOT / SOURCE_DIR, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints",
+                                                                                  "__pycache__"))
+
+
+def solution_digests(folder: Path) -> dict[str, str]:
+    """Per exercise, a digest of its source files: what ``pmkit cohort solutions`` compares."""
+    import hashlib
+
+    out = {}
+    for exercise in exercise_ids(folder) if folder.exists() else []:
+        digest = hashlib.sha256()
+        for path in sorted((folder / exercise).rglob("*")):
+            if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        out[exercise] = digest.hexdigest()
+    return out
 
 
 def _write_new(path: Path, text: str) -> None:

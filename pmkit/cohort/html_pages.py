@@ -46,6 +46,21 @@ def vega_bundle() -> str:
     return vl_convert.javascript_bundle().replace("</script", "<\\/script")
 
 
+def chart_svg(chart: Any) -> str:
+    """An altair chart drawn as static SVG, for pages whose scripts do not run (JupyterLab's untrusted viewer).
+
+    vl-convert draws it offline; its SVG carries no script. A chart it cannot draw gives "" (the script
+    still draws it where scripts run).
+    """
+    import vl_convert
+
+    try:
+        svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    except Exception:  # a static copy is a fallback, never a reason to lose the page
+        return ""
+    return svg if "<script" not in svg.lower() else ""
+
+
 def chart_json(chart: Any) -> str:
     """An altair chart's spec as JSON that is safe inside a ``<script>`` element."""
     text = json.dumps(chart.to_dict(), sort_keys=True)

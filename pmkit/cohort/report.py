@@ -12,7 +12,6 @@ and each chart has its own colour scale.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,8 @@ SKILL = {"role-sort": "both", "user-stories": "JPM", "prd": "APM", "prd-vs-stori
 AT_RISK_PCT, AT_RISK_MISSING = 50.0, 2
 #: Statuses of one learner's exercise; only the first two count towards averages.
 GRADED, MISSING, FAILED, SUBMITTED, NOT_DUE = "graded", "missing", "failed", "submitted", "not due"
+#: Excused from an exercise (``pmkit deadline --excuse``): it counts for nothing, neither 0 nor a score.
+EXCUSED = "excused"
 #: The dashboard lists at most this many learners at risk; ``at-risk.csv`` has them all.
 AT_RISK_SHOWN = 500
 
@@ -107,14 +108,12 @@ def _run_records(root: Path, exercises: list[str]) -> pd.DataFrame:
     """What ``pmkit grade`` recorded per submission: its status and seconds of grading work."""
     import pandas as pd
 
+    from pmkit.runs.resume import merged
+
     rows = []
     for exercise in exercises:
-        state_file = root / ".pmkit" / f"grading-{exercise}.json"
-        try:
-            state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
-        except ValueError:
-            state = {}  # a damaged record only loses the timing column; scores come from the gradebook
-        for learner, entry in state.items():
+        # the whole run's and every shard's records; a damaged one only loses the timing column
+        for learner, entry in merged(root, exercise).items():
             if isinstance(entry, dict):
                 rows.append((learner, exercise, entry.get("status"), entry.get("seconds"), entry.get("reason", "")))
     return pd.DataFrame(rows, columns=["learner", "exercise", "run_status", "seconds", "reason"])
@@ -171,7 +170,9 @@ def _scores(root: Path, data: dict[str, pd.DataFrame], now: dt.datetime | None, 
 
     status = []
     for row in frame.itertuples():
-        if row.run_status == FAILED and pd.isna(row.raw_score):
+        if policy.is_excused(row.exercise, row.learner):
+            status.append(EXCUSED)
+        elif row.run_status == FAILED and pd.isna(row.raw_score):
             status.append(FAILED)
         elif pd.notna(row.raw_score):
             status.append(GRADED)
@@ -186,6 +187,7 @@ def _scores(root: Path, data: dict[str, pd.DataFrame], now: dt.datetime | None, 
     graded_points = frame["max_score"] - frame["awaiting_points"].fillna(0)
     frame["pct"] = (frame["score"] / graded_points.where(graded_points > 0) * 100).round(1)
     frame.loc[frame["status"] == MISSING, ["score", "pct"]] = 0.0
+    frame.loc[frame["status"] == EXCUSED, ["score", "pct"]] = float("nan")
     frame["counted"] = frame["status"].isin([GRADED, MISSING])
     frame["skill"] = frame["exercise"].map(SKILL).fillna("both")
     columns = ["learner", "exercise", "status", "score", "max_score", "pct", "raw_score", "penalty", "late",
@@ -241,7 +243,7 @@ def questions(grades: pd.DataFrame) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(columns=["exercise", "question", "kind", "graded", "avg_pct", "full_marks_pct",
-                                     "awaiting", "awaiting_points", "max_score"])
+                                     "awaiting", "awaiting_points", "max_score", "ranked"])
     done = grades[~grades["needs_manual"]].assign(
         pct=lambda g: g["score"] / g["max_score"].where(g["max_score"] > 0) * 100,
         full=lambda g: g["score"] >= g["max_score"])
@@ -254,7 +256,11 @@ def questions(grades: pd.DataFrame) -> pd.DataFrame:
     table["avg_pct"] = table["avg_pct"].round(1)
     table["full_marks_pct"] = (table.pop("full") * 100).round(1)
     table = table.astype({"graded": int, "awaiting": int}).reset_index()
-    return table.sort_values(["avg_pct", "exercise", "question"], na_position="last").reset_index(drop=True)
+    # Only questions whose answers are all graded are ranked: one blank answer scored 0 while the others
+    # await Formgrader would otherwise put a written question at the top at 0 %.
+    table["ranked"] = (table["awaiting"] == 0) & (table["graded"] > 0)
+    return table.sort_values(["ranked", "avg_pct", "exercise", "question"], ascending=[False, True, True, True],
+                             na_position="last").reset_index(drop=True)
 
 
 def exercise_summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -346,7 +352,9 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
 
     from pmkit.teach import charts
 
-    shown = table.dropna(subset=["avg_pct"]).head(top).assign(
+    ranked = table[table["ranked"]] if "ranked" in table else table
+    waiting = len(table) - len(ranked)
+    shown = ranked.dropna(subset=["avg_pct"]).head(top).assign(
         label=lambda t: t["exercise"] + " / " + t["question"])
     return charts.titled(
         alt.Chart(shown).mark_bar().encode(
@@ -357,8 +365,10 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
                             legend=alt.Legend(title="Question", orient="top")),
             tooltip=["exercise:N", "question:N", "kind:N", "avg_pct:Q", "full_marks_pct:Q", "graded:Q"]),
         title="Questions the cohort misses most",
-        description=f"The {len(shown)} questions with the lowest average score over graded answers, lowest first; "
-                    "colour says whether the question is autograded or written.",
+        description=f"The {len(shown)} questions with the lowest average score, lowest first, among questions whose "
+                    "answers are all graded; colour says whether the question is autograded or written."
+                    + (f" {waiting} question(s) with answers awaiting manual grading are not ranked yet." if waiting
+                       else ""),
         width=460)
 
 
@@ -382,12 +392,14 @@ def write(root: Path, db_url: str, out: Path | None = None, now: dt.datetime | N
     risky = people[people["at_risk"]].sort_values(["overall_pct", "learner"], na_position="first")
     risky[["learner", "overall_pct", "counted", "missing", "failed", "late", "reasons"]].to_csv(
         out / "at-risk.csv", index=False)
-    charts = [("distribution", pages.chart_json(distribution_chart(frame)), ""),
-              ("profile", pages.chart_json(profile_chart(people)), "" if profile_ready(people) else (
-                  "The APM-versus-JPM profile appears once a learner has due or graded work on both an exercise "
-                  "practising APM work and one practising JPM work; exercises that practise both roles do not "
-                  "count for either side.")),
-              ("questions", pages.chart_json(questions_chart(table)), "")]
+    profile_note = "" if profile_ready(people) else (
+        "The APM-versus-JPM profile appears once a learner has due or graded work on both an exercise "
+        "practising APM work and one practising JPM work; exercises that practise both roles do not "
+        "count for either side.")
+    charts = [(name, pages.chart_json(chart), note, "" if note else pages.chart_svg(chart))
+              for name, chart, note in (("distribution", distribution_chart(frame), ""),
+                                        ("profile", profile_chart(people), profile_note),
+                                        ("questions", questions_chart(table), ""))]
     page = pages.render(
         "dashboard.html.j2",
         learners=len(people), exercises=per_exercise.to_dict("records"),

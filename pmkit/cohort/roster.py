@@ -42,8 +42,20 @@ def id_problem(value: str) -> str:
     if len(value) > MAX_ID:
         return f"is {len(value)} characters long; ids are at most {MAX_ID} (they are login and folder names)"
     if not LEARNER_ID.match(value):
-        return "must be letters, digits, '.', '_' or '-', starting with a letter or digit"
+        accented = sorted({c for c in value if c.isalpha() and not c.isascii()})
+        if accented:
+            plain = "".join(_plain(c) for c in value)
+            return (f"has {', '.join(repr(c) for c in accented)}: an id is a login and a folder name, so it takes "
+                    f"unaccented letters a-z only (e.g. {plain!r}); names keep their accents")
+        return "must be letters a-z, digits, '.', '_' or '-', starting with a letter or digit"
     return ""
+
+
+def _plain(char: str) -> str:
+    """A letter without its accent ("é" -> "e"), for suggesting an id."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii()) or "_"
 
 
 def email_problem(value: str) -> str:
@@ -99,6 +111,7 @@ def read_roster(path: Path) -> list[Learner]:
     index = {c: header.index(c) for c in ROSTER_COLUMNS}
     learners, problems = [], []
     seen: dict[str, tuple[int, str]] = {}
+    emails: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -117,6 +130,13 @@ def read_roster(path: Path) -> list[Learner]:
             seen[learner_id.casefold()] = (line, learner_id)
         if problem := email_problem(values["email"]):
             problems.append(f"line {line}: email {values['email']!r} {problem}")
+        elif values["email"]:
+            key = values["email"].casefold()
+            if key in emails:  # an LMS matching by e-mail would give both rows' grades to one person
+                problems.append(f"line {line}: email {values['email']!r} is also on line {emails[key]} (e-mails "
+                                "compare without case); each learner needs an address of their own")
+            else:
+                emails[key] = line
         learners.append(Learner(**values))
     if problems:
         raise PmkitError(f"{path}: nothing was imported; fix these rows first:\n  " + "\n  ".join(problems))

@@ -73,6 +73,7 @@ from pmkit.exercises.outcomes import (
     _record,
     install_display_hook,
     missing_answer,
+    noted,
     partial_bundle,
     passed,
 )
@@ -709,10 +710,10 @@ def check_labelled(name: str, answers: Any, keys: Iterable[Any], *, allowed: Seq
     if blank or unknown:
         problems = ([f"{len(blank)} still unanswered: {', '.join(map(str, blank))}"] if blank else []) + (
             [f"not {' or '.join(allowed)}: {', '.join(unknown)}"] if unknown else [])
-        print(f"\u2718 {name}: {'; '.join(problems)}. Each of these scores nothing when you are graded.")
+        noted(name, f"{'; '.join(problems)}. Each of these scores nothing when you are graded.", ok=False)
         return
-    print(f"\u2714 {name}: all {len(keys)} {what}s are labelled {' or '.join(allowed)}; whether each label is "
-          "right is checked when you are graded.")
+    noted(name, f"all {len(keys)} {what}s are labelled {' or '.join(allowed)}; whether each label is right is "
+                "checked when you are graded.", ok=True)
 
 
 def check_fraction(name: str, value: Any, *, what: str = "a rate", hint: str | None = None,
@@ -730,8 +731,8 @@ def check_fraction(name: str, value: Any, *, what: str = "a rate", hint: str | N
         raise _incorrect(name, f"got {number:g}; {what} is a fraction between 0 and 1", hint)
     _record(name)
     if announce:
-        print(f"\u2714 {name}: {number:g} is a fraction between 0 and 1, as asked; whether it is right is "
-              "checked when you are graded.")
+        noted(name, f"{number:g} is a fraction between 0 and 1, as asked; whether it is right is checked when you "
+                    "are graded.", ok=True)
 
 
 def check_percent(name: str, value: Any, *, of: str, hint: str | None = None, announce: bool = True) -> None:
@@ -743,8 +744,8 @@ def check_percent(name: str, value: Any, *, of: str, hint: str | None = None, an
                                f"{number:g})", hint)
     _record(name)
     if announce:
-        print(f"\u2714 {name}: {number:g} is in per cent, as asked; whether it is right is checked when you are "
-              "graded.")
+        noted(name, f"{number:g} is in per cent, as asked; whether it is right is checked when you are graded.",
+              ok=True)
 
 
 def check_close(name: str, value: Any, expected: float, *, tolerance: float,
@@ -836,9 +837,8 @@ def check_rice_rows(name: str, frame: Any, data: Any, *, key: str = "ticket", sc
             raise _incorrect(name, f"{', '.join(map(str, filled))} had no confidence estimate, and your table gives "
                                    f"{_listing([format(rows[t]['confidence'], 'g') for t in filled])}; the "
                                    f"question says to use {fill:g} there")
-    print(f"\u2714 {name}: a score for each of the {len(tickets)} tickets, each following the RICE rule on its own "
-          "row; the scores are checked again when you are graded.")
-    _record(name)
+    noted(name, f"a score for each of the {len(tickets)} tickets, each following the RICE rule on its own row; the "
+                "scores are checked again when you are graded.", ok=True)
 
 
 def check_plan_rules(name: str, plan: Any, scored: Any, costs: Mapping[Any, Any], budget: float, *,
@@ -870,9 +870,8 @@ def check_plan_rules(name: str, plan: Any, scored: Any, costs: Mapping[Any, Any]
     if fits:
         raise _incorrect(name, f"{left:g}{unit} are left unused and {fits[0]} ({costs[fits[0]]:g}{unit}) still "
                                "fits: when a ticket does not fit, skip it and keep going down the list", hint)
-    print(f"\u2714 {name}: {len(plan)} tickets, {budget - left:g}{unit} of {budget:g}{unit}, in your score order "
-          "with nothing left out that fits; the plan is checked again when you are graded.")
-    _record(name)
+    noted(name, f"{len(plan)} tickets, {budget - left:g}{unit} of {budget:g}{unit}, in your score order with nothing "
+                "left out that fits; the plan is checked again when you are graded.", ok=True)
 
 
 def _funnel(name: str, value: Any, steps: Sequence[str]) -> dict[str, Any]:
@@ -907,8 +906,7 @@ def check_funnel_shape(name: str, value: Any, steps: Sequence[str], *, users: in
         raise _incorrect(name, f"more reach {after} ({funnel[after]:g}) than {before} ({funnel[before]:g}), but "
                                f"nobody reaches {after} without {before}: a user can send a step's event more than "
                                "once, so count distinct users, not rows", hint)
-    print(f"\u2714 {name}: the steps in funnel order, never rising; the counts are checked when you are graded.")
-    _record(name)
+    noted(name, "the steps in funnel order, never rising; the counts are checked when you are graded.", ok=True)
 
 
 def check_not_most_lost(name: str, value: Any, funnel: Any, steps: Sequence[str], *,
@@ -932,9 +930,8 @@ def check_not_most_lost(name: str, value: Any, funnel: Any, steps: Sequence[str]
         raise _incorrect(name, f"{most} is where the most users are lost ({lost[most]:g} by your funnel), but the "
                                "question asks for the largest share of the users who reached the step before it",
                          hint)
-    print(f"\u2714 {name}: one of the steps, and not merely the one that loses the most users; it is checked when "
-          "you are graded.")
-    _record(name)
+    noted(name, "one of the steps, and not merely the one that loses the most users; it is checked when you are "
+                "graded.", ok=True)
 
 
 def check_column_total(name: str, frame: Any, column: str, total: float, *, what: str,

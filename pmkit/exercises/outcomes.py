@@ -66,9 +66,11 @@ def _record(name: str) -> None:
 
 
 def passed(name: str, message: str) -> None:
-    """Print the success line of a check."""
+    """Show the success line of a check (in a learner's kernel, in the course's one look of feedback)."""
     _record(name)
-    print(f"\u2714 {name}: {message}")
+    line = f"\u2714 {name}: {message}"
+    if not _show("correct", line):
+        print(line)
 
 
 def _incorrect(name: str, problem: str, hint: str | None = None) -> Incorrect:
@@ -86,10 +88,7 @@ MESSAGE_MIME = "text/x-pmkit-message"
 
 def partial_bundle(points: float, message: str) -> dict[str, str]:
     """The output data of a partly right test cell: nbgrader reads ``text/plain`` as the cell's points."""
-    import html
-
-    return {"text/plain": f"{points:g}", MESSAGE_MIME: message,
-            "text/html": f'<pre class="pmkit-partial">{html.escape(message)}</pre>'}
+    return {"text/plain": f"{points:g}", MESSAGE_MIME: message, "text/html": feedback_html("partial", message)}
 
 
 class Partial:
@@ -150,10 +149,46 @@ def _show_check_failure(shell: Any, etype: type, value: BaseException, tb: Any, 
         value = missing_answer(missing)
         etype = NotAttempted
     if isinstance(value, NotAttempted) and not _grading():
-        print(str(value))
+        if not _show(NOT_ATTEMPTED, str(value)):
+            print(str(value))
+        return None
+    if not _grading() and _show(INCORRECT, str(value)):
+        shell._showtraceback(etype, value, [])  # the error output nbgrader and Run All need, shown above
         return None
     shell._showtraceback(etype, value, [str(value)])  # an error output with our message as its "traceback"
     return None
+
+
+def feedback_html(status: str, message: str, title: str | None = None) -> str:
+    """A check's outcome in the course's one look of feedback (symbol, word, colour), with its style sheet."""
+    from pmkit.teach import theme
+
+    return theme.style_sheet() + theme.feedback_box(status, message, title)
+
+
+def noted(name: str, message: str, *, ok: bool) -> None:
+    """A visible check's note on an answer's form, which is no verdict (a release holds no key).
+
+    ``ok``: the answer has the form asked for ("Answered", judged when graded); otherwise something to
+    fix before submitting that does not fail the cell (the graded check gives credit per item).
+    """
+    _record(name)
+    line = f"{chr(0x2714) if ok else chr(0x2718)} {name}: {message}"
+    if not _show(CORRECT if ok else INCORRECT, line, "Answered" if ok else "Fix before you submit"):
+        print(line)
+
+
+def _show(status: str, message: str, title: str | None = None) -> bool:
+    """Display a check's outcome in a learner's kernel (HTML, and the same words as text); False elsewhere."""
+    if _grading():
+        return False
+    ipython_module = sys.modules.get("IPython")
+    if ipython_module is None or ipython_module.get_ipython() is None:
+        return False
+    from IPython.display import display
+
+    display({"text/plain": message, "text/html": feedback_html(status, message, title)}, raw=True)
+    return True
 
 
 def install_display_hook() -> bool:

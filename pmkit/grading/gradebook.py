@@ -150,3 +150,21 @@ def save_autogrades(db_url: str, exercise: str, learner: str, nb: Any, *, fields
         _clamp_in(book, exercise, learner, exercise)
     if penalty is not None:
         penalty(nb, found)
+
+
+def submission_details(db_url: str, exercise: str) -> dict[str, tuple[float, float]]:
+    """Per learner with a submission of ``exercise``: its late penalty and the points awaiting manual grading."""
+    from nbgrader.api import MissingEntry
+
+    details: dict[str, tuple[float, float]] = {}
+    with gradebook(db_url) as book:
+        try:
+            submissions = book.find_assignment(exercise).submissions
+        except MissingEntry:
+            return details
+        for submission in submissions:
+            penalty = sum(float(nb.late_submission_penalty or 0) for nb in submission.notebooks)
+            waiting = sum(float(g.max_score or 0) for nb in submission.notebooks for g in nb.grades
+                          if g.needs_manual_grade)
+            details[submission.student_id] = (penalty, waiting)
+    return details

@@ -8,6 +8,7 @@ as an nbgrader config naming :class:`LatePolicy`; nbgrader's ``AssignLatePenalti
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Enum, Float
@@ -29,3 +30,39 @@ class LatePolicy(LateSubmissionPlugin):
             return super().late_submission_penalty(student_id, score, total_seconds_late)
         days = math.ceil(total_seconds_late / 86400)
         return round(score * min(self.max_percent, days * self.percent_per_day) / 100, 2)
+
+
+def reapply(db_url: str, exercise: str, extensions: dict[str, float], config: Any) -> list[tuple[str, float, float]]:
+    """Apply the due date, extensions and policy to every graded submission, without running a notebook again.
+
+    It does what nbgrader's ``AssignLatePenalties`` does at grading, so a deadline changed after grading
+    (an extension, a new due date, another policy) takes at once.
+    Returns ``(learner, old penalty, new penalty)`` for each submission whose penalty changed.
+    """
+    import datetime as dt
+
+    from pmkit.grading.gradebook import gradebook
+
+    plugin = LatePolicy(config=config)
+    changed = []
+    with gradebook(db_url) as book:
+        for submission in book.find_assignment(exercise).submissions:
+            learner = submission.student_id
+            hours = extensions.get(learner)
+            if hours:
+                submission.extension = dt.timedelta(hours=hours)
+            elif submission.extension is not None and learner in extensions:
+                submission.extension = None
+            late = submission.total_seconds_late
+            for notebook in submission.notebooks:
+                old = float(notebook.late_submission_penalty or 0.0)
+                new = None
+                if late > 0:
+                    new = plugin.late_submission_penalty(learner, notebook.score, late)
+                    if new is not None:
+                        new = min(max(0.0, float(new)), float(notebook.score))
+                notebook.late_submission_penalty = new
+                if abs((new or 0.0) - old) > 1e-9:
+                    changed.append((learner, old, float(new or 0.0)))
+        book.db.commit()
+    return changed

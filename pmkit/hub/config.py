@@ -204,6 +204,10 @@ def prepare_server(spawner: Any, hub: HubPlan) -> None:
     config_dir = home / ".jupyter"
     # The role's settings are put back at every start, so a server always runs its role's tools.
     shutil.copytree(SINGLEUSER / role, config_dir, dirs_exist_ok=True)
+    # Learner mode's style sheet as `make lab` has it (dollar amounts, one feedback box, reading width).
+    custom = REPO_ROOT / "deploy" / "lab" / role / "custom"
+    if custom.is_dir():
+        shutil.copytree(custom, config_dir / "custom", dirs_exist_ok=True)
     # The chapters, copied on the first start only: edits are the user's to keep.
     chapters = home / "course" if role == "learner" else hub.cohort / "course"
     if not chapters.exists():

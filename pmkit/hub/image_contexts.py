@@ -18,7 +18,8 @@ from pathlib import Path
 from pmkit.paths import REPO_ROOT
 
 KUBERNETES = REPO_ROOT / "deploy" / "jupyterhub" / "kubernetes"
-DOCKERFILES = {"learner": KUBERNETES / "Dockerfile", "instructor": KUBERNETES / "instructor.Dockerfile"}
+DOCKERFILES = {"learner": KUBERNETES / "Dockerfile", "instructor": KUBERNETES / "instructor.Dockerfile",
+               "grader": KUBERNETES / "grader.Dockerfile"}
 
 
 def _pattern(text: str) -> re.Pattern[str]:

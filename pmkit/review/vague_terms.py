@@ -15,7 +15,7 @@ from __future__ import annotations
 #: Subjective language: qualities nobody can test without a number or a named example.
 SUBJECTIVE = ("user-friendly", "user friendly", "easy", "easily", "easy to use", "easy-to-use", "simple", "simply",
               "intuitive", "intuitively", "nice", "good", "great", "clean", "clear", "clearly", "modern", "beautiful",
-              "attractive", "pleasant", "elegant", "sleek", "smooth", "smoothly", "seamless", "seamlessly",
+              "attractive", "pleasant", "sensible", "elegant", "sleek", "smooth", "smoothly", "seamless", "seamlessly",
               "convenient", "conveniently", "straightforward", "hassle-free", "painless", "friendly",
               "cost-effective", "cost effective", "state-of-the-art", "cutting-edge", "world-class", "best-in-class",
               "high-quality", "high quality", "top-notch", "powerful", "robust", "flexible", "reliable", "scalable")
@@ -33,7 +33,8 @@ COMPARATIVE = ("better", "best", "improved", "enhanced", "easier", "simpler", "s
                "more efficient", "more intuitive", "more relevant", "more useful", "more convenient")
 #: Loopholes and open-ended terms.
 LOOPHOLES = ("if possible", "as appropriate", "as applicable", "where applicable", "as needed", "as required",
-             "if necessary", "when necessary", "if needed", "as far as possible", "to the extent possible",
+             "if necessary", "when necessary", "if needed", "when needed",
+             "when required", "as far as possible", "to the extent possible",
              "etc", "and so on", "and more", "but not limited to", "as a minimum", "and/or")
 
 TERMS: tuple[str, ...] = SUBJECTIVE + SPEED + EFFICIENCY + COMPARATIVE + LOOPHOLES

@@ -28,5 +28,6 @@ sync tag take test text toggle track transfer translate turn type undo unlock un
 update upgrade upload use validate verify view visit vote watch withdraw write zoom
 achieve adjust arrange avoid change communicate deal determine ensure facilitate handle identify improve maintain
 accept decline deny dispute escalate hire invite
+volunteer donate prepare assemble compose inform recognise recognize skew upgrade
 have obtain perform prevent provide rearrange receive reduce remember reuse search stay support trace version
 """.split())

@@ -26,26 +26,62 @@ class LockedError(PmkitError):
 
 
 @contextlib.contextmanager
-def cohort_lock(root: Path, what: str) -> Iterator[None]:
-    """Hold the cohort's grading lock for the duration of the block, or raise LockedError naming its holder."""
+def cohort_lock(root: Path, what: str, shard: str | None = None) -> Iterator[None]:
+    """Hold the cohort's grading lock for the duration of the block, or raise LockedError naming its holder.
+
+    A whole run holds ``grade.lock`` alone. Shard ``2-of-3`` shares ``grade.lock`` with the other shards (so
+    shards run side by side, but never beside a whole run) and holds ``grade-shard-2-of-3.lock`` alone (so
+    the same shard never runs twice).
+    """
     folder = Path(root) / ".pmkit"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "grade.lock"
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    with contextlib.ExitStack() as stack:
+        if shard is None:
+            stack.enter_context(_held(folder / "grade.lock", fcntl.LOCK_EX, what, "another run is grading this "
+                                      "cohort"))
+        else:
+            stack.enter_context(_held(folder / "grade.lock", fcntl.LOCK_SH, what, "a whole (unsharded) run is "
+                                      "grading this cohort", record=False))
+            stack.enter_context(_held(folder / f"grade-shard-{shard}.lock", fcntl.LOCK_EX, what,
+                                      f"shard {shard.replace('-of-', '/')} is already running"))
+        yield
+
+
+@contextlib.contextmanager
+def prepare_lock(root: Path) -> Iterator[None]:
+    """Wait for, then hold, the lock under which one shard at a time prepares the exercise in the gradebook."""
+    folder = Path(root) / ".pmkit"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / "prepare.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(f"another run is grading this cohort ({_holder(path)}); wait for it to finish, or "
-                              "stop it, then run this again (it resumes where that one stopped)") from None
-        info = {"pid": os.getpid(), "user": _user(), "host": socket.gethostname(), "what": what,
-                "since": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, (json.dumps(info) + "\n").encode(), 0)
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def _held(path: Path, mode: int, what: str, busy: str, record: bool = True) -> Iterator[None]:
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(f"{busy} ({_holder(path)}); wait for it to finish, or stop it, then run this again "
+                              "(it resumes where that one stopped)") from None
+        if record:
+            info = {"pid": os.getpid(), "user": _user(), "host": socket.gethostname(), "what": what,
+                    "since": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}
             os.ftruncate(handle, 0)
+            os.pwrite(handle, (json.dumps(info) + "\n").encode(), 0)
+        try:
+            yield
+        finally:
+            if record:
+                os.ftruncate(handle, 0)
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         os.close(handle)

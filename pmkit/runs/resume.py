@@ -30,14 +30,37 @@ IN_PROGRESS = "in progress"
 MAX_ATTEMPTS = 3
 
 
-def state_path(root: Path, exercise: str) -> Path:
-    """Where the resume state of ``exercise`` lives in a cohort."""
-    return Path(root) / ".pmkit" / f"grading-{exercise}.json"
+def state_path(root: Path, exercise: str, shard: str | None = None) -> Path:
+    """Where the resume state of ``exercise`` lives in a cohort (shard ``2-of-3`` keeps a file of its own)."""
+    suffix = f".shard-{shard}" if shard else ""
+    return Path(root) / ".pmkit" / f"grading-{exercise}{suffix}.json"
 
 
-def load(root: Path, exercise: str) -> tuple[dict[str, dict[str, Any]], str]:
+def state_files(root: Path, exercise: str) -> list[Path]:
+    """Every resume state file of ``exercise`` (the whole run's and each shard's), oldest first."""
+    folder = Path(root) / ".pmkit"
+    found = [p for p in folder.glob(f"grading-{exercise}*.json")
+             if p.name == f"grading-{exercise}.json" or p.name.startswith(f"grading-{exercise}.shard-")]
+    return sorted(found, key=lambda p: p.stat().st_mtime)
+
+
+def merged(root: Path, exercise: str, own: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Every file's entries, a newer file's entry winning and ``own`` winning over all; damaged files are skipped."""
+    entries: dict[str, dict[str, Any]] = {}
+    files = [p for p in state_files(root, exercise) if p != own] + ([own] if own and own.exists() else [])
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(data, dict):
+            entries.update({k: v for k, v in data.items() if isinstance(v, dict)})
+    return entries
+
+
+def load(root: Path, exercise: str, shard: str | None = None) -> tuple[dict[str, dict[str, Any]], str]:
     """The state (learner to entry) and a warning when the file was damaged and set aside."""
-    path = state_path(root, exercise)
+    path = state_path(root, exercise, shard)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -83,9 +106,15 @@ def decide(entry: dict[str, Any] | None, sha: str, in_gradebook: bool, force: bo
 class ResumeState:
     """The resume state of one exercise, saved atomically after every change."""
 
-    def __init__(self, root: Path, exercise: str) -> None:
-        self.path = state_path(root, exercise)
-        self.entries, self.warning = load(root, exercise)
+    def __init__(self, root: Path, exercise: str, shard: str | None = None) -> None:
+        self.path = state_path(root, exercise, shard)
+        self.entries, self.warning = load(root, exercise, shard)
+        #: What other runs (the whole run, other shards) recorded; read to decide, never written back.
+        self.others = {k: v for k, v in merged(root, exercise, own=self.path).items() if k not in self.entries}
+
+    def previous(self, learner: str) -> dict[str, Any] | None:
+        """The last entry of ``learner``: this run's own file first, then any other run's."""
+        return self.entries.get(learner) or self.others.get(learner)
 
     def start(self, learner: str, sha: str) -> None:
         """Mark a submission as being graded, before it is dispatched."""

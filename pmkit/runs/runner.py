@@ -27,9 +27,10 @@ from typing import Any, TextIO
 from pmkit.errors import DamagedMetadata, NotebookUnreadable, PmkitError
 from pmkit.grading.engine import GradeOne
 from pmkit.operator_errors import explain, last_meaningful_line
-from pmkit.runs.lock import cohort_lock
+from pmkit.runs.lock import cohort_lock, prepare_lock
 from pmkit.runs.messages import Failed, Graded, Ready, Task
 from pmkit.runs.resume import ResumeState, decide
+from pmkit.runs.shards import Shard
 from pmkit.runs.source import GradingSource
 
 GRADED, FAILED = "graded", "failed"
@@ -127,16 +128,17 @@ class Grader:
 
     def __init__(self, source: GradingSource, exercise: str, *, workers: int = 2, cell_timeout: int = 30,
                  submission_timeout: int | None = None, force: bool = False, out: TextIO = sys.stderr,
-                 sandboxed: bool = True) -> None:
+                 sandboxed: bool = True, shard: Shard | None = None) -> None:
         self.source, self.exercise, self.force, self.out = source, exercise, force, out
+        #: Grade only this shard's learners (``--shard 2/3``); None grades everyone.
+        self.shard = shard
         self.sandboxed = sandboxed
         #: Seconds spent per stage of grading (sandboxed kernel, trusted tests, ...), summed over submissions.
         self.timings: dict[str, float] = {}
         self.workers = max(1, workers)
         self.cell_timeout = cell_timeout
         self.submission_timeout = submission_timeout or max(60, cell_timeout * 4)
-        self.resume = ResumeState(source.root, exercise)
-        self.state = self.resume.entries
+        self.resume = ResumeState(source.root, exercise, shard.label if shard else None)
 
     def _record(self, outcome: Outcome, sha: str) -> None:
         self.resume.finish(outcome.learner, sha, outcome.status, outcome.score, outcome.max_score, outcome.seconds,
@@ -150,12 +152,14 @@ class Grader:
         with gradebook(self.source.db_url) as book:
             in_book = {s.student_id for s in book.find_assignment(self.exercise).submissions}
         for learner, path in self.source.submissions(self.exercise).items():
+            if self.shard is not None and not self.shard.holds(learner):
+                continue  # another shard's learner
             refusal = self.source.refusal(learner, path)
             if refusal:
                 skipped.append(Outcome(learner, FAILED, None, None, 0.0, refusal))
                 continue
             sha = self.source.fingerprint(path)
-            previous = self.state.get(learner)
+            previous = self.resume.previous(learner)
             decision = decide(previous, sha, learner in in_book, self.force)
             if decision.grade:
                 (last if decision.why else todo).append(Task(learner, path, sha))  # suspects go last
@@ -169,7 +173,8 @@ class Grader:
 
     def run(self) -> list[Outcome]:
         """Grade under the course's lock; Ctrl-C or SIGTERM stops within seconds, keeping what was graded."""
-        with cohort_lock(self.source.root, f"grading {self.exercise}"):
+        what = f"grading {self.exercise}" + (f" (shard {self.shard})" if self.shard else "")
+        with cohort_lock(self.source.root, what, self.shard.label if self.shard else None):
             previous = signal.signal(signal.SIGTERM, _interrupt)
             try:
                 return self._run()
@@ -180,11 +185,14 @@ class Grader:
         """Grade, print progress and return every submission's outcome (skipped ones included)."""
         if self.resume.warning:
             self._print(f"warning: {self.resume.warning}")
-        for line in self.source.start(self.exercise):  # the assignment and its grade cells exist in the gradebook
-            self._print(line)
+        with prepare_lock(self.source.root):  # shards prepare one at a time; the first one creates, the rest find
+            for line in self.source.start(self.exercise):  # the assignment and its grade cells are in the gradebook
+                self._print(line)
+        if self.shard:
+            self._print(f"shard {self.shard}: grading the learners whose id falls in this shard")
         todo, outcomes = self.pending()
         total = len(todo)
-        if skipped := sum(o.status != FAILED or o.learner in self.state for o in outcomes):
+        if skipped := sum(o.status != FAILED or self.resume.previous(o.learner) is not None for o in outcomes):
             self._print(f"{skipped} unchanged submission(s) skipped (use --force to grade them again)")
         if not todo:
             return outcomes
@@ -315,19 +323,34 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def summary(outcomes: list[Outcome]) -> str:
-    """A table of every submission: status, score, time and, for failures, why."""
+def summary(outcomes: list[Outcome], details: dict[str, tuple[float, float]] | None = None) -> str:
+    """A table of every submission: status, score, time and why.
+
+    With ``details`` (learner to late penalty and points awaiting manual grading, from the gradebook) a score
+    shows its penalty, and the points that still await a person are counted.
+    """
     if not outcomes:
         return "no submissions found; file them with `pmkit collect`"
+    details = details or {}
     rows = [("learner", "status", "score", "seconds", "reason")]
     for o in sorted(outcomes, key=lambda x: x.learner):
         status = o.status + (" (unchanged)" if o.skipped else "")
         score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
-        rows.append((o.learner, status, score, f"{o.seconds:.1f}" if not o.skipped else "-", o.reason))
+        penalty, waiting = details.get(o.learner, (0.0, 0.0)) if o.status == GRADED else (0.0, 0.0)
+        notes = [o.reason] if o.reason else []
+        if penalty:
+            score += f" -{penalty:g} late"
+        if waiting:
+            notes.append(f"{waiting:g} point(s) await manual grading")
+        rows.append((o.learner, status, score, f"{o.seconds:.1f}" if not o.skipped else "-", "; ".join(notes)))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(r[i]).ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
     graded = sum(o.status == GRADED for o in outcomes)
     failed = sum(o.status == FAILED for o in outcomes)
     busy = sum(o.seconds for o in outcomes if not o.skipped)
-    lines.append(f"{graded} graded, {failed} failed; {busy:.1f} s of grading work")
+    late = sum(1 for o in outcomes if o.status == GRADED and details.get(o.learner, (0.0, 0.0))[0])
+    waiting = sum(details.get(o.learner, (0.0, 0.0))[1] for o in outcomes if o.status == GRADED)
+    extra = (f"; {late} with a late penalty" if late else "") + \
+        (f"; {waiting:g} point(s) await manual grading in Formgrader" if waiting else "")
+    lines.append(f"{graded} graded, {failed} failed{extra}; {busy:.1f} s of grading work")
     return "\n".join(lines)

@@ -91,50 +91,26 @@ def missed_deliverables(frame: pd.DataFrame) -> int:
 
 
 def recurring_reasons(frame: pd.DataFrame) -> pd.DataFrame:
-    """Escalation reasons with totals, months seen, churned sellers and churn rate, worst first.
+    """Escalation reasons with totals, months seen, churned sellers, the rate's denominator and churn rate, worst first.
 
-    Months with a missing churn figure are left out of the churn rate, not counted as zero.
+    Months with a missing churn figure are left out of the churn rate, not counted as zero, so the rate
+    divides by ``with_churn_figure`` (the escalations of months that have one), shown beside it.
     """
     known = frame.dropna(subset=["churned_sellers"])
     summary = frame.groupby("reason").agg(escalations=("escalations", "sum"), months=("month", "nunique"))
-    churn = known.groupby("reason").agg(churned=("churned_sellers", "sum"), base=("escalations", "sum"))
+    churn = known.groupby("reason").agg(with_churn_figure=("escalations", "sum"), churned=("churned_sellers", "sum"))
     summary = summary.join(churn)
-    summary["churn_rate_pct"] = (summary["churned"] / summary["base"] * 100).round(1)
-    summary = summary.drop(columns="base").sort_values(["churned", "escalations"], ascending=False)
+    summary["churn_rate_pct"] = (summary["churned"] / summary["with_churn_figure"] * 100).round(1)
+    summary = summary.sort_values(["churned", "escalations"], ascending=False)
     return summary.reset_index()
 
 
-def _pct(value: float) -> str:
-    return f"{value:+.1f}%".replace("-", "\u2212")
+def sprint_summary(frame: pd.DataFrame) -> str:
+    """Case 2's headline from the tracker, in one Markdown line that says the data is synthetic."""
+    return (f"Synthetic data: **{frame['sprint'].nunique()}** sprints, **{frame['planned'].sum()}** deliverables "
+            f"planned, **{missed_deliverables(frame)}** missed.")
 
 
-def category_finding(frame: pd.DataFrame, launch: str = LAUNCH_WEEK) -> str:
-    """Case 1's "your turn" answer, written from the data: which ticket categories fell and which rose."""
-    changes = change_by_category(frame, launch).set_index("category")["change_pct"]
-    total = before_after(frame, launch)
-    biggest = changes.idxmin()
-    fell = [f"{c} {_pct(v)}" for c, v in changes.items() if v < 0 and c != biggest]
-    rose = [f"{c} {_pct(v)}" for c, v in changes.items() if v > 0]
-    text = (f"Mostly one. {biggest.capitalize()} tickets changed by {_pct(changes[biggest])}, "
-            f"against {_pct(total.change_pct)} for all tickets.")
-    if fell:
-        text += f" The other falls were small ({', '.join(fell)})."
-    if rose:
-        text += f" Some categories even rose ({', '.join(rose)})."
-    return text + " The overall drop comes from the problem the research found."
-
-
-def escalation_finding(frame: pd.DataFrame) -> str:
-    """Case 3's "your turn" answer, written from the data: the reason to present, and why."""
-    summary = recurring_reasons(frame).set_index("reason")
-    top = summary.index[0]
-    months = frame["month"].nunique()
-    every_month = int((summary["months"] == months).sum())
-    share = summary.loc[top, "escalations"] / summary["escalations"].sum() * 100
-    rate = summary.loc[top, "churn_rate_pct"]
-    recurrence = ("every reason recurs in every month, so recurring alone does not single it out"
-                  if every_month == len(summary) else f"it recurs in {summary.loc[top, 'months']} of {months} months")
-    return (f"{top.capitalize()}: it is the most common reason ({summary.loc[top, 'escalations']} escalations, "
-            f"{share:.0f}% of all), and {rate:.1f}% of the sellers who raised it left within 90 days, "
-            f"the highest churn rate of any reason. Note that {recurrence}: what matters is "
-            "that it recurs and drives churn.")
+def stream_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Case 2: ``stream``, ``planned``, ``delivered`` summed over the sprints."""
+    return frame.groupby("stream", as_index=False)[["planned", "delivered"]].sum()

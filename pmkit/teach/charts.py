@@ -227,12 +227,12 @@ def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
         {"APM": "Associate Product Manager", "JPM": "Junior Product Manager"}),
         lines=[_wrapped(item, 40) for item in frame["item"]])
     base_ = alt.Chart(data).encode(
-        y=alt.Y("step:O", title="Through the day (order as listed; no clock times are given)",
-                axis=alt.Axis(labelExpr="'Step ' + datum.label")),
+        y=alt.Y("step:O", title="Item in the article's list (it gives no times and no order)",
+                axis=alt.Axis(labelExpr="'Item ' + datum.label")),
         x=alt.X("lane:N", title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"),
                 sort=["Associate Product Manager", "Junior Product Manager"],
                 scale=alt.Scale(paddingInner=0.04, paddingOuter=0.02)),
-        tooltip=[alt.Tooltip("lane:N", title="Role"), alt.Tooltip("step:O", title="Step"),
+        tooltip=[alt.Tooltip("lane:N", title="Role"), alt.Tooltip("step:O", title="Item"),
                  alt.Tooltip("item:N", title="Activity")])
     dots = base_.mark_circle(size=140, opacity=1).encode(
         color=alt.Color("role:N", scale=role_scale(), legend=None),
@@ -241,7 +241,7 @@ def day_timeline(frame: pd.DataFrame | None = None) -> alt.LayerChart:
                              limit=250).encode(text="lines:N")
     apm, jpm = (len(data[data["role"] == r]) for r in ("APM", "JPM"))
     return titled(alt.layer(dots, labels), title="A day in the life: APM and JPM",
-                  subtitle="Each dot is one activity from the article, in the order it lists them",
+                  subtitle="Each dot is one activity, numbered as the article lists them; no times are given",
                   description=(f"Two columns of activities, {apm} for the APM and {jpm} for the JPM, in the "
                                "order the article lists them: the APM's day is analysis, PRDs and prototype "
                                "tests; the JPM's is QA, backlog grooming, bug triage and release coordination."),
@@ -339,7 +339,7 @@ def career_map(start: str = "Junior Product Manager", max_steps: int = 4) -> alt
     labels = [alt.Chart(node_frame[rows]).mark_text(align="left", dx=-4, dy=lift, fontSize=11,
                                                     lineHeight=13).encode(x=x, y=y, text="lines:N", tooltip=tooltip)
               for rows, lift in ((one_line, -11), (~one_line, -24)) if rows.any()]
-    timings = alt.Chart(node_frame[node_frame["timing"].str.contains("month")]).mark_text(
+    timings = alt.Chart(node_frame[node_frame["timing"].str.contains("month|steps")]).mark_text(
         align="left", dx=4, dy=13, fontSize=10, fontStyle="italic", color="#555555").encode(
         x=x, y=y, text="timing:N")
     ends = sorted({r[-1]["to_role"] for r in routes})

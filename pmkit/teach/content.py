@@ -18,25 +18,42 @@ from pmkit.teach import quiz, roles
 if TYPE_CHECKING:
     import pandas as pd
 
+#: What a question asks: to apply the distinction to a new situation, or to remember what was read.
+KINDS = ("transfer", "recall")
 _ROLE = Column("decider", choices=choices(roles.ROLES))
 SCHEMAS = {
     "questions": Schema("questions.csv", (
         Column("chapter"), Column("question"), Column("position", "int"), Column("prompt"), Column("answer"),
-        Column("explanation")), key=("question",)),
+        Column("explanation"), Column("kind", choices=choices(KINDS))), key=("question",)),
     "question_options": Schema("question_options.csv", (
         Column("question"), Column("option"), Column("why_not", required=False)), key=("question", "option")),
     "scenarios": Schema("scenarios.csv", (
         Column("scenario"), Column("position", "int"), Column("situation"), _ROLE,
-        Column("decision_list", choices=choices(roles.LISTS)), Column("decision_position", "int")),
+        Column("decision_list", choices=choices(roles.LISTS)), Column("decision_position", "int"), Column("why")),
         key=("scenario",)),
     "self_assessment": Schema("self_assessment.csv", (
         Column("item"), Column("position", "int"), Column("prompt"), Column("apm_option"),
         Column("jpm_option"), Column("trait")), key=("item",)),
+    # Chapter 09: a second, labelled source for the salary figures (secondary reports; see datasets/README.md).
+    "salary_reports": Schema("salary_reports.csv", (
+        Column("report", "int"), Column("title"), Column("measure"), Column("amount", "int"), Column("area"),
+        Column("as_of"), Column("reported_by"), Column("original_source"), Column("url"), Column("read_on")),
+        key=("report",)),
+    # Chapter 12: the course's own job ads, classified by the first article's lists.
+    "job_ads": Schema("job_ads.csv", (
+        Column("ad"), Column("title"), Column("company"), Column("first_sentence"), Column("second_sentence"),
+        Column("third_sentence"), Column("role", choices=choices(roles.ROLES)), Column("deciding_sentence", "int"),
+        Column("why")), key=("ad",)),
 }
+
+#: The claim audit (issue 21): chapter wording and the article sentence behind it (test_course_claims.py).
+SCHEMAS["claims"] = Schema("claims.csv", (
+    Column("chapter"), Column("status", choices=choices(("holds", "retired"))), Column("claim"),
+    Column("source"), Column("sentence")), key=("chapter", "claim"))
 
 
 def table(name: str) -> pd.DataFrame:
-    """One course content file, validated: questions, question_options, scenarios, self_assessment."""
+    """One course content file, validated: questions, options, scenarios, self_assessment, salary_reports, job_ads."""
     return load_named(SCHEMAS, name, datasets_dir() / "course")
 
 
@@ -109,32 +126,58 @@ def _fill(text: str, values: dict[str, str], where: str) -> str:
                         hint=f"known placeholders: {', '.join(sorted(values))}") from None
 
 
+def _placements(frame: pd.DataFrame, options: pd.DataFrame) -> dict[str, int]:
+    """Where each question's right option goes: course-wide, each place in turn, so no place is favoured.
+
+    Questions are placed in course order (chapter, then position); each goes to the place that the right
+    answers of questions with as many options have used least so far (ties broken by a seed from its
+    id), never making a third right answer in a row in the same place within a chapter. APM/JPM
+    questions keep the roles' own order.
+    """
+    counts: dict[tuple[int, int], int] = {}
+    placed: dict[str, int] = {}
+    recent: dict[str, list[int]] = {}
+    for row in frame.sort_values(["chapter", "position"]).itertuples():
+        labels = list(options.loc[options["question"] == row.question, "option"])
+        if set(labels) == set(roles.ROLES) or not labels:
+            continue
+        rng = random.Random(row.question)
+        k = len(labels)
+        places = sorted(range(k), key=lambda p: (counts.get((k, p), 0), rng.random()))
+        last = recent.setdefault(row.chapter, [])
+        place = next((p for p in places if last[-2:] != [p, p]), places[0])
+        placed[row.question] = place
+        last.append(place)
+        counts[(k, place)] = counts.get((k, place), 0) + 1
+    return placed
+
+
 def questions(chapter: str) -> list[quiz.Question]:
     """The "check your understanding" questions of one chapter (e.g. ``"02"``), in order."""
-    frame = table("questions")
-    frame = frame[frame["chapter"] == chapter].sort_values("position")
+    everything = table("questions")
+    frame = everything[everything["chapter"] == chapter].sort_values("position")
     if frame.empty:
         raise KeyError(f"no questions for chapter {chapter!r}")
     options = table("question_options")
+    places = _placements(everything, options)
     values = facts()
     built: list[quiz.Question] = []
-    places: list[int] = []
     for row in frame.itertuples():
         stored = options[options["question"] == row.question].to_dict("records")
         answer = _fill(row.answer, values, "questions.csv")
-        for salt in range(20):  # the stored order puts the answer first: shuffle it, seeded by the id
-            mine = list(stored)
-            random.Random(row.question if salt == 0 else f"{row.question}#{salt}").shuffle(mine)
-            labels = tuple(_fill(o["option"], values, "question_options.csv") for o in mine)
-            place = labels.index(answer) if answer in labels else -1
-            if quiz.has_pattern([str(p) for p in (*places[-2:], place)]) is None:
-                break  # no third answer in a row in the same place
-        places.append(place)
-        if answer not in labels:
+        filled = [(_fill(o["option"], values, "question_options.csv"), o["why_not"]) for o in stored]
+        if answer not in [label for label, _ in filled]:
             raise DataError(datasets_dir() / "course" / "question_options.csv",
                             f"question {row.question!r} has no option equal to its answer {answer!r}")
-        why_not = {label: _fill(w, values, "question_options.csv")
-                   for label, w in zip(labels, (o["why_not"] for o in mine), strict=True) if isinstance(w, str)}
+        if row.question in places:
+            wrong = [o for o in filled if o[0] != answer]
+            random.Random(row.question).shuffle(wrong)
+            right = next(o for o in filled if o[0] == answer)
+            filled = [*wrong[:places[row.question]], right, *wrong[places[row.question]:]]
+        else:
+            filled.sort(key=lambda o: roles.ROLES.index(o[0]) if o[0] in roles.ROLES else len(roles.ROLES))
+        labels = tuple(label for label, _ in filled)
+        why_not = {label: _fill(w, values, "question_options.csv") for label, w in filled if isinstance(w, str)}
         built.append(quiz.Question(id=row.question, prompt=_fill(row.prompt, values, "questions.csv"),
                                    options=labels, answer=answer,
                                    explanation=_fill(row.explanation, values, "questions.csv"),
@@ -155,15 +198,13 @@ def scenario_questions() -> list[quiz.Question]:
                             f"of the {row.decider}, which does not exist")
         decision = match["item"].iloc[0]
         other = "JPM" if row.decider == "APM" else "APM"
-        focus = roles.describe(row.decider, "decision_focus").lower()
-        other_focus = roles.describe(other, "decision_focus").lower()
         built.append(quiz.Question(
             id=row.scenario, prompt=row.situation + " Who makes this call?", options=roles.ROLES,
             answer=row.decider,
-            explanation=(f"this is {quiz.article(row.decider)} decision, about {focus}. The first article's "
-                         f"example: \u201c{decision}\u201d."),
-            why_not={other: (f"This is about {focus}, which the {row.decider} decides; the {other}'s calls "
-                             f"are about {other_focus}. The first article's example: \u201c{decision}\u201d.")}))
+            explanation=(f"this is {quiz.article(row.decider)} call. {row.why} The first article's example: "
+                         f"\u201c{decision}\u201d."),
+            why_not={other: (f"This is the {row.decider}'s call, not the {other}'s. {row.why} The first "
+                             f"article's example: \u201c{decision}\u201d.")}))
     return built
 
 

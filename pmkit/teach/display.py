@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pmkit.teach import theme
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,8 +30,33 @@ HEADERS = {
     "metric_change_pct": "Change (%)",
 }
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+#: A dollar sign that no maths renderer pairs into a formula. JupyterLab's MathJax reads "$70,000–$110,000"
+#: as maths, in Markdown and in HTML output alike, and still does when Markdown writes it "\\$"; a sign alone
+#: in its own element can never be half of a pair (an entity, so the Markdown source holds no "$" either).
+DOLLAR = theme.DOLLAR
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;max-width:100%"
 _CELL_STYLE = "padding:4px 10px;vertical-align:top;white-space:normal;word-break:normal;overflow-wrap:break-word"
+
+
+def dollars(text: str) -> str:
+    """HTML or Markdown ``text`` with every ``$`` shown as a dollar sign, never as the start of a formula.
+
+    Inline code (between backticks) is left alone: it is shown verbatim, where nothing renders maths.
+    """
+    if "$" not in text:
+        return text
+    parts, last = [], 0
+    for code in _CODE_SPAN.finditer(text):
+        parts += [text[last:code.start()].replace("$", DOLLAR), code.group()]
+        last = code.end()
+    parts.append(text[last:].replace("$", DOLLAR))
+    return "".join(parts)
+
+
+def html_text(text: str) -> str:
+    """Plain ``text`` as HTML: escaped, and with its dollar signs safe from the maths renderer."""
+    return dollars(html.escape(text))
 
 
 def header(name: Any) -> str:
@@ -91,12 +118,12 @@ class Table:
         def align(i: int) -> str:
             return "right" if self.numeric[i] else "left"
 
-        head = "".join(f'<th style="{_CELL_STYLE};text-align:{align(i)}">{html.escape(h)}</th>'
+        head = "".join(f'<th style="{_CELL_STYLE};text-align:{align(i)}">{html_text(h)}</th>'
                        for i, h in enumerate(self.headers))
         body = "".join("<tr>" + "".join(
-            f'<td style="{_CELL_STYLE};text-align:{align(i)}">{html.escape(c)}</td>' for i, c in enumerate(row))
+            f'<td style="{_CELL_STYLE};text-align:{align(i)}">{html_text(c)}</td>' for i, c in enumerate(row))
             + "</tr>" for row in self.rows)
-        caption = f"<caption style=\"text-align:left;font-weight:bold\">{html.escape(self.caption)}</caption>" \
+        caption = f"<caption style=\"text-align:left;font-weight:bold\">{html_text(self.caption)}</caption>" \
             if self.caption else ""
         return (f'<table class="pmkit-table" style="{_TABLE_STYLE}">{caption}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table>")
@@ -149,10 +176,13 @@ def _capital(text: str) -> str:
 
 
 def markdown(text: str) -> Any:
-    """Prose rendered as Markdown (an ``IPython.display.Markdown``), wrapped like the chapter's own text."""
+    """Prose rendered as Markdown (an ``IPython.display.Markdown``), wrapped like the chapter's own text.
+
+    Dollar amounts ("$70,000") read as money, not as a formula (:func:`dollars`).
+    """
     from IPython.display import Markdown
 
-    return Markdown(text)
+    return Markdown(dollars(text))
 
 
 def bullets(items: Iterable[str], heading: str | None = None) -> Any:
@@ -186,7 +216,7 @@ def reveal(prompt: str, answer: str, min_chars: int = 15) -> Any:
     """
     import ipywidgets as w
 
-    label = w.HTML(f"<p><b>Your turn.</b> {html.escape(prompt)}</p>")
+    label = w.HTML(f"<p><b>Your turn.</b> {html_text(prompt)}</p>")
     box = w.Textarea(placeholder="Type your answer here, then compare it with ours.",
                      layout=w.Layout(width="100%", height="5em"))
     button = w.Button(description="Show our answer", disabled=True)
@@ -196,7 +226,7 @@ def reveal(prompt: str, answer: str, min_chars: int = 15) -> Any:
         button.disabled = len(change["new"].strip()) < min_chars
 
     def show(_: Any) -> None:
-        shown.value = f"<p><b>Our answer.</b> {html.escape(answer)}</p>"
+        shown.value = f"<p><b>Our answer.</b> {html_text(answer)}</p>"
 
     box.observe(typed, names="value")
     button.on_click(show)

@@ -4,7 +4,9 @@ The record is one JSON file outside the repository, ``$XDG_DATA_HOME/pmkit/progr
 ``~/.local/share/pmkit/progress.json``); ``PMKIT_PROGRESS`` names another file. It is the learner's
 own and only informs the learner: nothing here feeds a grade. A quiz widget records itself when it is
 made and each answer when it is clicked; ``pmkit check`` records each result. :func:`show` (and the
-``pmkit progress`` command) says what is done, what is left and the scores, with a chart.
+``pmkit progress`` command) says what is done, what is left and the scores, with a chart;
+:func:`here`, the last cell of every chapter, says which chapter of the course this is and how many of
+its checks are done, and keeps saying it as the learner answers.
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ def record_answer(key: str, question_id: str, choice: str | None, status: str) -
             entry["answers"].pop(question_id, None)
         else:
             entry["answers"][question_id] = {"choice": choice, "status": status, "at": time.time()}
+    _refresh_here(data)
 
 
 def record_check(exercise: str, score: float, max_score: float, manual_max: float = 0.0) -> None:
@@ -229,3 +232,90 @@ def show() -> None:
     table = frame.rename(columns={"kind": "Part", "name": "Name", "status": "Status", "detail": "Score"})
     display(table[["Part", "Name", "Status", "Score"]].style.hide(axis="index"))
     display(chart(frame))
+
+
+#: The "you are here" lines shown in this kernel, each with its chapter, kept current as answers arrive.
+_HERE: list[tuple[str, Any]] = []
+
+
+def _title(chapter: str) -> str:
+    """A chapter's title: the first heading of its notebook ("The JPM"), else its name in words."""
+    try:
+        cells = json.loads((REPO_ROOT / "course" / f"{chapter}.ipynb").read_text(encoding="utf-8"))["cells"]
+        first = "".join(cells[0]["source"]).splitlines()[0]
+        if first.startswith("# "):
+            return first[2:].strip()
+    except (OSError, ValueError, KeyError, IndexError):
+        pass
+    return chapter.split("-", 1)[-1].replace("-", " ").capitalize()
+
+
+def place(chapter: str) -> str:
+    """The chapter's place in the course: "Chapter 4 of 14 (03 The Junior Product Manager)."."""
+    names = chapters()
+    stem = current_chapter(chapter)
+    if stem not in names:
+        raise KeyError(f"no chapter {chapter!r}; the chapters are {', '.join(n[:2] for n in names)}")
+    return f"Chapter {names.index(stem) + 1} of {len(names)} ({stem[:2]} {_title(stem)})."
+
+
+def where(chapter: str, data: dict[str, Any] | None = None) -> str:
+    """Where a learner is, in words: "Chapter 4 of 14 (03 The JPM). Checks here: 3 of 10 answered, 2 correct."."""
+    position = place(chapter)  # raises for a chapter the course does not have
+    row = summary(data).set_index("name").loc[current_chapter(chapter)]
+    if not enabled():
+        checks = "Your checks are recorded when JupyterLab runs this chapter."
+    elif not row.out_of:
+        checks = "This chapter has no checks to answer."
+    else:
+        checks = f"Checks in this chapter: {int(row.done)} of {int(row.out_of)} answered, {int(row.score)} correct."
+    return f"{position} {checks}"
+
+
+def _here_html(chapter: str, data: dict[str, Any] | None = None) -> str:
+    from pmkit.teach import display
+
+    return (f'<p class="pmkit-here"><b>You are here:</b> {display.html_text(where(chapter, data))} '
+            f"Your whole course, chapters and exercises: run <code>pmkit progress</code> in a terminal.</p>")
+
+
+def _refresh_here(data: dict[str, Any]) -> None:
+    """Bring every "you are here" line in this kernel up to date (after an answer was recorded)."""
+    for chapter, shown in _HERE:
+        try:
+            shown.value = _here_html(chapter, data)
+        except (KeyError, ValueError):
+            continue
+
+
+def here(chapter: str) -> Any:
+    """The last cell of a chapter: "Chapter n of 14", and how many of its checks are done, kept current.
+
+    ``chapter`` is the notebook's number ("03"); JupyterLab's session names it too. The line updates
+    itself each time the learner answers a check in this chapter.
+    """
+    import ipywidgets as w
+
+    shown = w.HTML(_here_html(chapter))
+    _HERE.append((chapter, shown))
+    return _Here(shown, place(chapter))
+
+
+class _Here:
+    """The "you are here" widget, whose plain text is the chapter alone (the same in every run, for nbval)."""
+
+    def __init__(self, widget: Any, text: str) -> None:
+        self.widget, self.text = widget, text
+
+    @property
+    def value(self) -> str:
+        """The line's current HTML."""
+        return self.widget.value
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        data = self.widget._repr_mimebundle_(**kwargs)
+        data["text/plain"] = self.text
+        return data

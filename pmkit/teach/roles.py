@@ -426,10 +426,20 @@ def move_text(edge: dict[str, Any]) -> str:
     return f"{edge['from_role']} \u2192 {edge['to_role']}: " + "; ".join(detail)
 
 
+#: Tracks whose moves name a destination the second article says a JPM may reach, not a single promotion.
+DESTINATION_TRACKS = ("management", "ic")
+
+
 def timing(edge: dict[str, Any]) -> str:
-    """An edge's typical timing in words: "12–18 months", or that the articles give none."""
+    """An edge's typical timing in words: "12–18 months", that the articles give none, or that steps are not given.
+
+    The second article names the management and product-lead roles a JPM may move into, but not the steps or
+    time between, so those edges read "steps and timing not given" rather than as one promotion.
+    """
     low, high = edge.get("months_min"), edge.get("months_max")
     if low is None or high is None or low != low or high != high:  # <NA> and NaN
+        if edge.get("track") in DESTINATION_TRACKS:
+            return "steps and timing not given"
         return "timing not given"
     return f"{low}–{high} months" if low != high else f"{low} months"
 
@@ -448,3 +458,21 @@ def route_summary(route: list[dict[str, Any]]) -> str:
     ending = (" \u2014 an article says this adds managing people" if manages
               else " \u2014 neither article says this adds managing people")
     return " \u2192 ".join(parts) + ending
+
+
+def same_work_two_titles() -> str:
+    """Chapter 07's side by side, as Markdown: research and analysis on the APM's list, and a JPM doing both."""
+    apm = responsibilities("APM").set_index("position")["item"]
+    jpm = jpm_functions().set_index(["function", "position"])["item"]
+    first = [apm[1], apm[7]]
+    second = [jpm["customer_research", 1], jpm["customer_research", 2], jpm["analysis", 1]]
+    return ("**The first article, on the APM's list:**\n\n" + "".join(f"- {i}\n" for i in first)
+            + "\n**The second article, on the JPM's work:**\n\n" + "".join(f"- {i}\n" for i in second)
+            + f"\n**The first article on titles:** {describe('BOTH', 'titles')}.")
+
+
+def career_moves() -> pd.DataFrame:
+    """Every career move with a ``move`` column in words (:func:`move_text`), for chapter 09's grouped list."""
+    frame = career_paths()
+    frame["move"] = [move_text(edge) for edge in frame.to_dict("records")]
+    return frame

@@ -5,16 +5,14 @@ ipywidgets is imported only when a widget is made, to keep ``import pmkit`` chea
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pmkit.teach import quiz
+from pmkit.teach import display, quiz
 
 if TYPE_CHECKING:
     import ipywidgets
 
-_ICONS = {quiz.CORRECT: "\u2714", quiz.INCORRECT: "\u2718", quiz.NOT_ATTEMPTED: "\u2026"}
 #: Above this many characters of options, "not answered" says where to look instead of listing them all.
 _LIST_OPTIONS_UP_TO = 40
 
@@ -27,12 +25,14 @@ def _message(feedback: quiz.Feedback, options: Sequence[str] = ()) -> str:
 
 
 def feedback_html(feedback: quiz.Feedback, options: Sequence[str] = ()) -> str:
-    """Feedback as HTML: an icon and words as well as a colour, so colour is never the only cue.
+    """A quiz's or a try's feedback in the course's one look (:func:`pmkit.teach.theme.feedback_box`).
 
-    Its colours come from :func:`pmkit.teach.theme.style_sheet`, which every quiz carries.
+    A symbol and words as well as a colour, so colour is never the only cue; the message starts with
+    its own word ("Correct:", "Not quite:"). Colours come from the style sheet every quiz carries.
     """
-    return (f'<div class="pmkit-feedback pmkit-{feedback.status}" role="status">'
-            f"{_ICONS[feedback.status]} {html.escape(_message(feedback, options))}</div>")
+    from pmkit.teach import theme
+
+    return theme.feedback_box(feedback.status, _message(feedback, options), title="")
 
 
 class Quiz:
@@ -51,7 +51,7 @@ class Quiz:
         self.feedback: dict[str, ipywidgets.HTML] = {}
         rows = []
         for number, question in enumerate(self.questions, start=1):
-            prompt = w.HTML(f"<b>{number}.</b> {html.escape(question.prompt)}")
+            prompt = w.HTML(f"<b>{number}.</b> {display.html_text(question.prompt)}")
             if max(len(o) for o in question.options) <= 6:
                 buttons = w.ToggleButtons(options=list(question.options), value=None,
                                           style={"button_width": "80px"})
@@ -65,7 +65,7 @@ class Quiz:
             rows.append(w.VBox([prompt, buttons, note], layout=w.Layout(margin="0 0 10px 0")))
         self.tally = w.HTML()
         self._update_tally()
-        heading = w.HTML(f"{theme.style_sheet()}<h4>{html.escape(title)}</h4>")
+        heading = w.HTML(f"{theme.style_sheet()}<h4>{display.html_text(title)}</h4>")
         self.widget = w.VBox([heading, *rows, self.tally])
         self.widget.add_class("pmkit-quiz")
         self._progress_key = _record_quiz(self)
@@ -89,15 +89,24 @@ class Quiz:
         for question in self.questions:
             if self.choices[question.id] is change["owner"]:
                 result = quiz.grade(question, change["new"])
+                _mark_choice(change["owner"], result.status)
                 self.feedback[question.id].value = feedback_html(result, question.options)
                 _record_answer(self, question.id, change["new"], result.status)
         self._update_tally()
 
     def _update_tally(self) -> None:
-        self.tally.value = f"<p><b>Score:</b> {html.escape(self.score.message)}</p>"
+        self.tally.value = f"<p><b>Score:</b> {display.html_text(self.score.message)}</p>"
 
     def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _mark_choice(buttons: ipywidgets.DOMWidget, status: str) -> None:
+    """Tell the style sheet whether the chosen button is right, so it shows ✔ or ✘ (never ✔ for a wrong one)."""
+    for name in ("pmkit-chose-correct", "pmkit-chose-incorrect"):
+        buttons.remove_class(name)
+    if status in (quiz.CORRECT, quiz.INCORRECT):
+        buttons.add_class(f"pmkit-chose-{status}")
 
 
 def role_quiz(topic: str | None = None, per_topic: int = 2) -> Quiz:
@@ -182,9 +191,9 @@ class CareerExplorer:
     def _routes_html(start: str) -> str:
         from pmkit.teach import roles
 
-        lines = [f"<li>{html.escape(roles.route_summary(r))}</li>" for r in roles.paths_from(start)]
+        lines = [f"<li>{display.html_text(roles.route_summary(r))}</li>" for r in roles.paths_from(start)]
         routes = "route" if len(lines) == 1 else "routes"
-        return f"<p><b>{len(lines)} {routes} from {html.escape(start)}</b></p><ol>{''.join(lines)}</ol>"
+        return f"<p><b>{len(lines)} {routes} from {display.html_text(start)}</b></p><ol>{''.join(lines)}</ol>"
 
     def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
         return self.widget._repr_mimebundle_(**kwargs)
@@ -211,7 +220,7 @@ class SelfAssessment:
                                     layout=w.Layout(width="auto"))
             choice.observe(lambda _change: self._update(), names="value")
             self.choices[item.id] = choice
-            rows.append(w.VBox([w.HTML(f"<b>{number}.</b> {html.escape(item.prompt)}"), choice]))
+            rows.append(w.VBox([w.HTML(f"<b>{number}.</b> {display.html_text(item.prompt)}"), choice]))
         self.result_html = w.HTML()
         self._update()
         from pmkit.teach import theme
@@ -233,8 +242,8 @@ class SelfAssessment:
 
     def _update(self) -> None:
         first, *rest = self.result.explanation.splitlines()
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in rest)
-        self.result_html.value = f"<p><b>{html.escape(first)}</b></p><ul>{items}</ul>"
+        items = "".join(f"<li>{display.html_text(line)}</li>" for line in rest)
+        self.result_html.value = f"<p><b>{display.html_text(first)}</b></p><ul>{items}</ul>"
 
     def _repr_mimebundle_(self, **kwargs):  # noqa: ANN003, ANN202 - IPython's display protocol
         return self.widget._repr_mimebundle_(**kwargs)

@@ -52,6 +52,14 @@ def table(name: str) -> pd.DataFrame:
     return load_named(SCHEMAS, name, datasets_dir() / "course")
 
 
+def spec_duties() -> pd.DataFrame:
+    """The first article's responsibilities about specs and the backlog: PRDs, stories, backlog, sprint planning."""
+    from pmkit.teach import roles
+
+    duties = roles.responsibilities()
+    return duties[duties["item"].str.contains("PRD|user stories|backlog|sprint planning")][["role", "item"]]
+
+
 def worked_prd() -> str:
     """The worked PRD's Markdown (the course's own illustration)."""
     return (datasets_dir() / "course" / "worked_prd.md").read_text(encoding="utf-8")
@@ -85,6 +93,12 @@ def findings_table(findings: list, empty: str) -> Any:
     lines = [f"**{len(findings)} finding{'s' if len(findings) != 1 else ''}:**", ""]
     lines += [f"- \u2718 **{rule(f.criterion)}**: {_md(f.message)}" for f in findings]
     return display.markdown("\n".join(lines))
+
+
+def show_and_review(markdown: str) -> Any:
+    """A PRD and, under it, what the reviewer finds in it: one output to read from top to bottom."""
+    return display.markdown(f"{show_document(markdown).data}\n\n**What the review finds:**\n\n"
+                            f"{review_prd(markdown).data}")
 
 
 def review_prd(markdown: str) -> Any:
@@ -148,6 +162,12 @@ def show_backlog() -> Any:
                      f"{_plural(row.points, 'point')}): {_md(row.text)}")
         lines += [f"    - {_md(c)}" for c in criteria.loc[criteria["story"] == row.story, "criterion"]]
     return display.markdown("\n".join(lines))
+
+
+def show_and_review_backlog() -> Any:
+    """The worked backlog and, under it, what the story reviewer finds across all its stories."""
+    return display.markdown(f"{show_backlog().data}\n\n**What the review finds:**\n\n"
+                            f"{review_stories(list(backlog()['text'])).data}")
 
 
 def review_stories(stories: str | list[str]) -> Any:

@@ -203,7 +203,7 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     first.locator("button", has_text="JPM").click()  # the quiz order is seeded: question 1 is a JPM cell
     # The widget replaces its HTML on every answer, so assert through locators that re-query, never
     # through an element handle that may already be detached.
-    feedback = panel.locator(".pmkit-feedback")
+    feedback = panel.locator(".pmkit-quiz .pmkit-feedback")  # the quiz's, not the "Your turn" cells'
     expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)
     questions.nth(1).locator("button", has_text="APM").click()
     expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
@@ -274,14 +274,21 @@ def test_exercise_visible_tests_and_nbgrader_validate(tmp_path, browser):
         _type_into_cell(tab, answer, "adoption_rate = 1.5")
         _run_cell(tab, answer)
         output = _run_cell(tab, test).locator(".jp-OutputArea")
-        expect(output).to_contain_text("✘ adoption_rate: got 1.5, more than 1, but an adoption rate is a fraction",
-                                       timeout=30_000)
+        expect(output).to_contain_text(
+            "✘ Not yet — adoption_rate: got 1.5, more than 1, but an adoption rate is a fraction", timeout=30_000)
         expect(output).not_to_contain_text("Traceback")
+        # One look: the feedback box alone; the error output Run All needs is not a second, red copy.
+        wrong = _panel(tab).locator(".jp-Cell").nth(test)
+        expect(wrong.locator(".pmkit-feedback.pmkit-incorrect")).to_be_visible()
+        red = wrong.locator(".jp-OutputArea-output[data-mime-type*='stderr'], "
+                            ".jp-OutputArea-output[data-mime-type*='jupyter.error']")
+        assert red.count() == 1 and not red.first.is_visible()
+        _element_shot(wrong, "3-exercise-wrong-answer")
         _type_into_cell(tab, answer, "adoption_rate = 0.97")
         _run_cell(tab, answer)
         # the visible check holds no key: it says the answer has the asked form; the verdict comes when graded
         expect(_run_cell(tab, test).locator(".jp-OutputArea")).to_contain_text(
-            "✔ adoption_rate: 0.97 is a fraction between 0 and 1, as asked", timeout=30_000)
+            "✔ Answered — adoption_rate: 0.97 is a fraction between 0 and 1, as asked", timeout=30_000)
         _shot(tab, "3-exercise-tests")
         tab.keyboard.press("Control+S")
         tab.wait_for_timeout(1000)
@@ -309,8 +316,8 @@ def test_a_role_sort_group_is_checked_for_its_form_before_grading(tmp_path, brow
         _run_cell(tab, answer)
         cell = _run_cell(tab, test)
         output = cell.locator(".jp-OutputArea")
-        expect(output).to_contain_text("✘ answers (tasks 1-4): 1 still unanswered: 4; not A or J: 2='APM'",
-                                       timeout=30_000)
+        expect(output).to_contain_text(
+            "✘ Fix before you submit — answers (tasks 1-4): 1 still unanswered: 4; not A or J: 2='APM'", timeout=30_000)
         expect(output).not_to_contain_text("Traceback")
         assert cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         cell.scroll_into_view_if_needed()
@@ -318,8 +325,8 @@ def test_a_role_sort_group_is_checked_for_its_form_before_grading(tmp_path, brow
         _type_into_cell(tab, answer, "answers = dict(zip(range(1, 21), 'JAAAAJJAAJJAJJAJAJAJ'))")
         _run_cell(tab, answer)
         expect(_run_cell(tab, test).locator(".jp-OutputArea")).to_contain_text(
-            "✔ answers (tasks 1-4): all 4 tasks are labelled A or J; whether each label is right is checked when "
-            "you are graded.", timeout=30_000)
+            "✔ Answered — answers (tasks 1-4): all 4 tasks are labelled A or J; whether each label is right is "
+            "checked when you are graded.", timeout=30_000)
 
 
 def _menu_items(tab, menu: str) -> list[str]:

@@ -63,3 +63,69 @@ def test_make_lab_serves_the_welcome_chapter(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def _serve(command: list[str], tmp_path, port: int, token: str, cwd=REPO) -> subprocess.Popen:
+    """Start a server command and wait until it answers on ``port``."""
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "BROWSER": "true"}
+    sink = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=cwd)
+    deadline, status = time.monotonic() + 120, 0
+    while time.monotonic() < deadline and status != 200:
+        assert proc.poll() is None, (tmp_path / "server.log").read_text()
+        status, _ = _get(f"http://127.0.0.1:{port}/api/status?token={token}")
+        time.sleep(0.5)
+    assert status == 200, (tmp_path / "server.log").read_text()
+    return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def test_make_instructor_shows_the_whole_repository(tmp_path):
+    port, token = free_port(), "pmkit-instructor-token"
+    args = f"--port={port} --no-browser --IdentityProvider.token={token}"
+    proc = _serve(["make", "-s", "-C", str(REPO), "instructor", f"LAB_ARGS={args}"], tmp_path, port, token)
+    try:
+        status, body = _get(f"http://127.0.0.1:{port}/api/contents/?token={token}")
+        assert status == 200
+        names = {item["name"] for item in json.loads(body)["content"]}
+        assert {"course", "solutions", "exercises", "pmkit", "README.md"} <= names, names  # the root is the repo
+    finally:
+        _stop(proc)
+
+
+def test_pmkit_formgrader_opens_the_cohorts_own_gradebook(tmp_path, browser):
+    from pmkit.runs.runner import Grader
+    from tests.conftest import EX, RELEASE, SOLUTION, collect, new_cohort, offline_context
+
+    cohort = new_cohort(tmp_path / "c", ["ana", "ben"], release=[EX])
+    collect(cohort, tmp_path / "subs", {"ana": SOLUTION, "ben": RELEASE})
+    Grader(cohort.grading_source(EX), EX, workers=2, cell_timeout=20).run()
+    stray = REPO / "gradebook.db"
+    before = stray.exists()
+    port, token = free_port(), "pmkit-formgrader-token"
+    proc = _serve([str(REPO / ".venv" / "bin" / "pmkit") if (REPO / ".venv" / "bin" / "pmkit").exists() else "pmkit",
+                   "formgrader", "--cohort", str(cohort.root), "--port", str(port), "--no-browser", "--",
+                   f"--IdentityProvider.token={token}"], tmp_path, port, token)
+    try:
+        context = offline_context(browser)
+        page = context.new_page()
+        page.set_extra_http_headers({"Authorization": f"token {token}"})
+        page.goto(f"http://127.0.0.1:{port}/formgrader/?token={token}")
+        page.wait_for_load_state("networkidle")
+        from playwright.sync_api import expect
+
+        row = page.locator("tr", has_text=EX).first
+        expect(row).to_be_visible(timeout=30_000)
+        expect(row).to_contain_text("2")  # its two submissions: the cohort's gradebook, not an empty course
+        context.close()
+        assert stray.exists() == before  # no gradebook.db written into the checkout
+    finally:
+        _stop(proc)

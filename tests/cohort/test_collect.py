@@ -239,3 +239,35 @@ def test_a_missing_exchange_is_named(cohort):
     with pytest.raises(PmkitError, match=r"the exchange folder .*exchange does not exist"):
         cohort.collect_exchange(EX)
     assert Path(cohort.exchange) == cohort.root / "exchange"
+
+
+def test_accented_names_from_a_zip_without_the_utf8_flag_are_read_as_written(tmp_path, monkeypatch):
+    roster = write_roster(tmp_path / "r.csv", [("jgarcia", "José", "García"), ("olsen", "Åse", "Olsen")])
+    cohort = Cohort.init(tmp_path / "c", roster)
+    archive = tmp_path / "moodle.zip"
+    # as many zippers write: UTF-8 bytes, but not the flag that says so (Python would then read cp437)
+    monkeypatch.setattr(zipfile.ZipInfo, "_encodeFilenameFlags",
+                        lambda self: (self.filename.encode("utf-8"), self.flag_bits & ~0x800))
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("José García_12_assignsubmission_file_prd.ipynb", RELEASE.read_bytes())
+        zipped.writestr("Ase Olsen_13_assignsubmission_file_prd.ipynb", RELEASE.read_bytes())
+    monkeypatch.undo()
+    with zipfile.ZipFile(archive) as zipped:
+        assert zipped.infolist()[0].filename.startswith("Jos├⌐")  # what Python alone makes of it (cp437)
+    report = cohort.collect(archive, EX)
+    assert report.collected == ["jgarcia", "olsen"], report.lines()
+    assert "'José García' is the roster name of 'jgarcia'" in "\n".join(report.lines())
+
+
+def test_did_you_mean_compares_names_too(cohort, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(RELEASE, subs / "Jon Smith_5_assignsubmission_file_prd.ipynb")
+    report = cohort.collect(subs, EX)
+    assert "no learner 'Jon Smith' on the roster; did you mean 'jsmith'?" in "\n".join(report.lines())
+
+
+def test_an_accented_id_is_refused_with_what_to_write(tmp_path):
+    path = write_roster(tmp_path / "r.csv", [("josé", "José", "García")])
+    with pytest.raises(PmkitError, match=r"has 'é': an id is a login and a folder name.*'jose'"):
+        Cohort.init(tmp_path / "c", path)

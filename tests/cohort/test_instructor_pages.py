@@ -6,6 +6,7 @@ from disk with every request off the machine blocked, as an offline instructor w
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
@@ -16,9 +17,10 @@ import pytest
 from playwright.sync_api import expect
 
 from pmkit.cohort import feedback, report
+from pmkit.errors import PmkitError
 from pmkit.grading.gradebook import gradebook
 from tests.cohort import instructor_cohort as ic
-from tests.conftest import CHROMIUM, REPO, free_port
+from tests.conftest import CHROMIUM, REPO, copy_cohort, free_port
 
 ARTIFACTS = REPO / "test-artifacts" / "instructor"
 pytestmark = pytest.mark.slow
@@ -79,6 +81,43 @@ def test_dashboard_shows_its_heading_at_risk_table_and_three_charts_offline(writ
     assert tab.locator("#chart-profile").count() == 0
     _shot(tab, "dashboard")
     assert tab.outside_requests == []
+
+
+@browser_test
+def test_the_dashboard_is_readable_in_jupyterlabs_untrusted_html_viewer(cohort, written, tab, tmp_path):
+    """JupyterLab shows an HTML file from its file browser in a sandboxed frame where no script runs until the
+    file is trusted: the charts must be there without their script."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    port, token = free_port(), "dashboard-viewer-test"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "lab" / "instructor"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    command = [sys.executable, "-m", "jupyter", "lab", f"--port={port}", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={cohort.root}", "--allow-root"]
+    with (tmp_path / "lab.log").open("w") as sink:
+        lab = subprocess.Popen(command, cwd=cohort.root, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        tab.goto(f"http://127.0.0.1:{port}/lab/tree/reports/dashboard.html?token={token}")
+        frame = tab.frame_locator("iframe").first
+        expect(frame.locator("h1.page-title")).to_have_text("Cohort dashboard", timeout=60_000)
+        for name in ("distribution", "questions"):  # the static drawing, since the viewer runs no script
+            expect(frame.locator(f"#chart-{name} .chart-static svg").first).to_be_visible(timeout=30_000)
+        assert tab.locator("iframe").first.get_attribute("sandbox") is not None  # untrusted: scripts are off
+        _shot(tab, "dashboard-in-jupyterlab")
+    finally:
+        os.killpg(lab.pid, signal.SIGTERM)
+        lab.wait(timeout=30)
 
 
 def test_at_risk_counts_only_due_or_graded_work_and_says_why(cohort, written):
@@ -303,7 +342,9 @@ def _canvas_import(path):
         assert key, f"{row}: Canvas cannot match a row without ID, SIS User ID or SIS Login ID"
         scores = {}
         for name, cell in zip(assignments, row[5:], strict=True):
-            if cell != "":
+            if cell == "EX":  # Canvas's "excused"
+                scores[name] = "EX"
+            elif cell != "":
                 scores[name] = float(cell)
                 assert 0 <= scores[name] <= possible.get(name, float("inf")), (row, name)
         grades[key] = scores
@@ -327,19 +368,74 @@ def _moodle_import(path):
             for row in body}
 
 
-def test_canvas_export_imports_with_totals_after_penalty_and_blanks_for_work_not_due(cohort, written, tmp_path):
+def test_canvas_export_imports_final_totals_only_and_keeps_questions_out_of_the_gradebook(cohort, written, tmp_path):
     out = tmp_path / "canvas.csv"
     done = subprocess.run([sys.executable, "-m", "pmkit.cli", "export", "--lms", "canvas", "--questions", "--out",
                            str(out), "--cohort", str(cohort.root)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     possible, grades = _canvas_import(out)
-    assert possible["beta-metrics"] == 10 and possible["role-sort"] == 12
-    assert possible["beta-metrics: test-adoption"] == 2
+    # one gradebook item per exercise: no per-question column would become a Canvas assignment
+    assert possible == {"beta-metrics": 10, "prd": possible["prd"], "role-sort": 12}
     assert set(grades) == set(ic.LEARNERS)
-    assert grades["ana"]["beta-metrics"] == 5.6 and grades["eve"]["beta-metrics"] == 9.5
+    assert grades["eve"]["beta-metrics"] == 9.5  # her written answer is graded: a final total
+    # ana's and cy's written answers await Formgrader: their beta-metrics totals are partial, so blank
+    assert "beta-metrics" not in grades["ana"] and "beta-metrics" not in grades["cy"]
+    assert "total(s) with points awaiting manual grading" in done.stdout and "ana: beta-metrics" in done.stdout
     assert grades["dee"] == {"beta-metrics": 0.0}  # missing after the due date; role-sort not due: blank
     assert "role-sort" not in grades["cy"] and "prd" not in grades["ana"]
-    assert grades["eve"]["beta-metrics: answer-call"] == 2.5 and "beta-metrics: answer-call" not in grades["cy"]
+    questions = out.with_name("canvas-questions-not-for-import.csv")
+    assert "do NOT import" in done.stdout and questions.is_file()
+    rows = {(r[0], r[2]): r for r in csv.reader(questions.open(encoding="utf-8"))}
+    assert rows[("eve", "answer-call")][3] == "2.5" and rows[("cy", "answer-call")][5] == "yes"
+
+
+def test_partial_totals_only_with_allow_partial(cohort, written, tmp_path):
+    from pmkit.cohort import lms_export as export
+
+    _, grades = _canvas_import(export.write(cohort.root, cohort.db_url, "canvas", tmp_path / "a.csv",
+                                            allow_partial=True)[0])
+    assert grades["ana"]["beta-metrics"] == 5.6  # the autograded part after the late penalty, as asked
+
+
+def test_excused_learners_export_as_canvas_ex_and_moodle_blank(cohort, written, tmp_path):
+    from pmkit.cohort import lms_export as export
+
+    copy = copy_cohort(cohort.root, tmp_path / "c")
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "deadline", "beta-metrics", "--excuse", "DEE",
+                           "--cohort", str(copy.root)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "excused: dee" in done.stdout, done.stderr
+    frame = report.scores(copy.root, copy.db_url).set_index(["learner", "exercise"])
+    assert frame.loc[("dee", "beta-metrics"), "status"] == report.EXCUSED
+    assert not frame.loc[("dee", "beta-metrics"), "counted"]
+    people = report.profiles(report.scores(copy.root, copy.db_url)).set_index("learner")
+    assert "beta-metrics" not in people.loc["dee", "reasons"]  # not at risk for work he was excused from
+    table = export.rows(copy.root, copy.db_url, "canvas")
+    dee = next(r for r in table if r[2] == "dee")
+    assert dee[5 + table[0][5:].index("beta-metrics")] == "EX"
+    moodle = export.rows(copy.root, copy.db_url, "moodle")
+    dee = next(r for r in moodle if r[2] == "dee")
+    assert dee[4 + [h.removesuffix(" (Real)") for h in moodle[0][4:]].index("beta-metrics")] == ""
+
+
+def test_export_matches_learners_on_the_lms_own_ids(cohort, written, tmp_path):
+    from pmkit.cohort import lms_export as export
+
+    lms = tmp_path / "canvas-export.csv"
+    lms.write_text("Student,ID,SIS User ID,SIS Login ID,Section,Quiz 1\n"
+                   "    Points Possible,,,,,10\n"
+                   + "".join(f"\"Learner, {x.title()}\",{1000 + i},{x},{x.upper()}@EXAMPLE.ORG,A,5\n"
+                             for i, x in enumerate(ic.LEARNERS) if x != "cy"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "export", "--lms", "canvas", "--match", str(lms),
+                           "--out", str(tmp_path / "out.csv"), "--cohort", str(cohort.root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "not in the LMS's export, left out: cy" in done.stderr
+    rows = list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
+    by_id = {r[2]: r for r in rows[2:]}
+    assert by_id["ana"][1] == "1000" and by_id["ana"][3] == "ANA@EXAMPLE.ORG" and "cy" not in by_id
+    bad = tmp_path / "moodle.csv"
+    bad.write_text("First name,Surname\nA,B\n", encoding="utf-8")
+    with pytest.raises(PmkitError, match="Email address"):
+        export.write(cohort.root, cohort.db_url, "moodle", tmp_path / "m.csv", match=bad)
 
 
 def test_moodle_export_imports_by_email(cohort, written, tmp_path):
@@ -348,7 +444,8 @@ def test_moodle_export_imports_by_email(cohort, written, tmp_path):
 
     export.write(cohort.root, cohort.db_url, "moodle", out)
     grades = _moodle_import(out)
-    assert grades["ana@example.org"] == {"beta-metrics": 5.6, "role-sort": 10.0}
+    assert grades["ana@example.org"] == {}  # both her exercises have a written answer awaiting Formgrader: blank
+    assert grades["eve@example.org"]["beta-metrics"] == 9.5
     assert grades["ben@example.org"]["beta-metrics"] == 0.0 and "role-sort" not in grades["cy@example.org"]
 
 
@@ -365,8 +462,68 @@ def test_deadline_command_sets_nbgraders_due_date_and_extensions_with_clear_erro
     bad = pmkit("deadline", "prd", "--due", "next friday")
     assert bad.returncode == 2 and "2026-12-01T17:00" in bad.stderr and "Traceback" not in bad.stderr
     bad = pmkit("deadline", "prd", "--extend", "nobody=2d")
-    assert bad.returncode == 2 and "roster id" in bad.stderr
+    assert bad.returncode == 2 and "no learner with that id or name" in bad.stderr
     assert pmkit("deadline", "nope", "--due", "2030-01-01").returncode == 2
+
+
+def test_the_late_policy_is_set_once_for_the_cohort_and_retakes_graded_work(cohort, written, tmp_path):
+    copy = copy_cohort(cohort.root, tmp_path / "c")
+    done = subprocess.run([sys.executable, "-m", "pmkit.cli", "late-policy", "zero", "--cohort", str(copy.root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "late policy of the whole cohort: a late submission scores 0" in done.stdout
+    assert "beta-metrics: penalty of ana's graded submission: 1.4 -> 7 points" in done.stdout
+    moodle = subprocess.run([sys.executable, "-m", "pmkit.cli", "export", "--lms", "moodle", "--out",
+                             str(tmp_path / "m.csv"), "--cohort", str(copy.root)], capture_output=True, text=True,
+                            timeout=120)
+    assert "create each item first with its own maximum (beta-metrics 10" in moodle.stdout
+
+
+def test_a_last_name_with_a_comma_is_not_split_in_canvas(cohort, written, tmp_path):
+    from pmkit.cohort import lms_export as export
+    from pmkit.grading.gradebook import gradebook as book_at
+
+    copy = copy_cohort(cohort.root, tmp_path / "c")
+    with book_at(copy.db_url) as book:
+        book.update_or_create_student("ben", first_name="Ben", last_name="Smith, Jr.")
+    ben = next(r for r in export.rows(copy.root, copy.db_url, "canvas") if r[2] == "ben")
+    assert ben[0] == "Ben Smith, Jr."
+    ana = next(r for r in export.rows(copy.root, copy.db_url, "canvas") if r[2] == "ana")
+    assert ana[0] == "Learner, Ana"
+
+
+def test_an_extension_given_after_grading_takes_without_grading_again(cohort, written, tmp_path):
+    copy = copy_cohort(cohort.root, tmp_path / "c")
+    before = report.scores(copy.root, copy.db_url).set_index(["learner", "exercise"]).loc[("ana", "beta-metrics")]
+    assert before["late"] and before["penalty"] == 1.4
+
+    def pmkit(*args):
+        return subprocess.run([sys.executable, "-m", "pmkit.cli", *args, "--cohort", str(copy.root)],
+                              capture_output=True, text=True, timeout=300)
+
+    done = pmkit("deadline", "beta-metrics", "--extend", "ANA=2d")  # the roster id is "ana"
+    assert done.returncode == 0, done.stderr
+    assert "extension for ana: 48 hours" in done.stdout
+    assert "penalty of ana's graded submission: 1.4 -> 0" in done.stdout
+    after = report.scores(copy.root, copy.db_url).set_index(["learner", "exercise"]).loc[("ana", "beta-metrics")]
+    assert not after["late"] and after["penalty"] == 0 and after["raw_score"] == before["raw_score"]
+    regrade = pmkit("grade", "beta-metrics", "--workers", "1")
+    assert "unchanged submission(s) skipped" in regrade.stderr
+    again = report.scores(copy.root, copy.db_url).set_index(["learner", "exercise"]).loc[("ana", "beta-metrics")]
+    assert again["penalty"] == 0  # grading again does not bring the old penalty back
+    typo = pmkit("deadline", "beta-metrics", "--extend", "aan=1d")
+    assert typo.returncode == 2 and "did you mean ana" in typo.stderr
+    by_name = pmkit("deadline", "beta-metrics", "--extend", "Eve Learner=1d")
+    assert by_name.returncode == 0 and "extension for eve: 24 hours" in by_name.stdout
+
+
+def test_the_questions_missed_most_rank_only_fully_graded_questions(cohort, written):
+    table = report.questions(report._query(cohort.db_url)["grades"])
+    call = table[(table["exercise"] == "beta-metrics") & (table["question"] == "answer-call")]
+    assert call["awaiting"].iloc[0] == 2 and not call["ranked"].iloc[0]  # ana's and cy's await Formgrader
+    assert call.index[0] > table[table["ranked"]].index.max()  # listed after every ranked question
+    page = written[1].read_text(encoding="utf-8")
+    assert "(not ranked yet)" in page and "question(s) with answers awaiting manual grading are not ranked" in page
 
 
 def test_failed_and_missing_work_are_named_as_reasons():

@@ -35,6 +35,14 @@ def test_ids_that_differ_only_in_case_are_refused_at_import(tmp_path):
     assert "line 3: id 'alice' differs only in case from 'Alice' on line 2" in text
 
 
+def test_a_shared_email_is_refused_with_both_lines(tmp_path):
+    rows = ["ana,Ana,A,Team@Example.org", "ben,Ben,B,ben@example.org", "cy,Cy,C,team@example.ORG", "dee,Dee,D,",
+            "eve,Eve,E,"]
+    text = _problems(_write(tmp_path / "r.csv", HEADER + "\n".join(rows) + "\n"))
+    assert "line 4: email 'team@example.ORG' is also on line 2" in text and "nothing was imported" in text
+    assert "line 6" not in text  # e-mail is optional: two blanks are not a clash
+
+
 def test_long_ids_and_bad_emails_are_refused_with_the_reason(tmp_path):
     rows = [f"{'x' * 65},L,L,l@example.org", "ok1,A,A,a@b..com", "ok2,A,A,a..b@example.org", "ok3,A,A,a@-x.com",
             "ok4,A,A,a@localhost", "ok5,A,A,first.last+tag@mail.example.co.uk", "ok6,A,A,"]

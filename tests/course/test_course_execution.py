@@ -106,6 +106,9 @@ def test_usage_log_records_only_what_a_call_returns(tmp_path):
 # What a learner reads: full text, words for headers, no raw dumps, no prose in monospace.
 TABLE_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
 RAW_VALUES = {"True", "False", "<NA>", "NaN", "nan", "None", "NaT"}
+#: Chapters that teach pandas show its own tables (the column names a learner types, the index, NaN): there a
+#: DataFrame as pandas shows it is the lesson, not a raw dump.
+PANDAS_AS_PANDAS = {"10-pandas-for-product-work"}
 
 
 def _html_tables(nb):
@@ -126,6 +129,8 @@ def test_tables_show_full_text_with_human_headers(executed, path):
     _, results = executed
     problems = []
     for index, page in _html_tables(results[path.name]):
+        if "pmkit-table" not in page and path.stem in PANDAS_AS_PANDAS:
+            continue
         if "pmkit-table" not in page:
             problems.append(f"cell {index}: a table not shown through pmkit.teach.display (a raw DataFrame?)")
         for kind, raw in TABLE_CELL.findall(page):

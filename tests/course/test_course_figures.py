@@ -15,6 +15,7 @@ from pmkit.exercises import catalog as exercises
 from pmkit.teach import cases, roles
 from pmkit.teach import content as course
 from pmkit.teach import self_assessment as assessment
+from pmkit.teach.turns import ch04 as sort_tasks
 from tests.conftest import COURSE
 
 
@@ -28,18 +29,18 @@ def _weeks() -> bool:
 
 
 FIGURES: list[tuple[str, str, Callable[[], bool]]] = [
-    ("00", "a sixteen-task sorting exercise", lambda: len(roles.responsibilities()) == 16),
     ("00", "Nine hands-on exercises", lambda: len(course.time_budget()["exercises"]) == 9),
     ("00", "Each chapter takes 10 to 25 minutes", lambda: (
         min(course.time_budget()["chapters"].values()), max(course.time_budget()["chapters"].values())) == (10, 25)),
     ("00", "on five topics", lambda: len(roles.topics()) == 5),
     ("01", "the five comparison tables", lambda: len(roles.topics()) == 5),
+    ("01", "Ten moments", lambda: len(course.questions("01")) == 10),
     ("02", "Three short questions on the APM", lambda: len(course.questions("02")) == 3),
     ("02", "The first article names three kinds", lambda: len(roles.items("owns", "APM")) == 3),
     ("03", "Three questions on the chapter, then a job ad", lambda: len(course.questions("03")) == 4),
     ("04", "Six aspects, two roles", lambda: len(roles.comparison("responsibilities")) == 6),
     ("04", "eight apiece", lambda: _per_role(roles.responsibilities(), 8)),
-    ("04", "the sixteen responsibilities", lambda: len(roles.responsibilities()) == 16),
+    ("04", "The eight tasks below", lambda: len(sort_tasks.TASKS) == 8),
     ("04", "The two job ads and the task below", lambda: len(course.questions("04")) == 3),
     ("06", "four example decisions for each role", lambda: _per_role(roles.decisions(), 4)),
     ("06", "Eight scenarios", lambda: len(course.scenario_questions()) == 8),

@@ -6,6 +6,7 @@ The quizzes are found in the chapters' code cells themselves (``widgets.role_qui
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -13,7 +14,7 @@ import pytest
 
 from pmkit import notebooks
 from pmkit.teach import content as course
-from pmkit.teach import quiz, widgets
+from pmkit.teach import quiz, roles, widgets
 from tests.conftest import COURSE
 
 CALL = re.compile(r"\bwidgets\.(role_quiz|chapter_quiz|task_sort|scenario_quiz)\(([^)]*)\)")
@@ -44,7 +45,7 @@ MULTI = [q for q in ALL if set(q.options) != {"APM", "JPM"}]
 
 def test_the_chapters_have_quizzes():
     assert not MISSING, MISSING
-    assert len(QUIZZES) >= 12 and len(ALL) >= 60
+    assert len(QUIZZES) >= 12 and len(ALL) >= 50
 
 
 @pytest.mark.parametrize(("name", "questions"), QUIZZES, ids=[n for n, _ in QUIZZES])
@@ -67,6 +68,20 @@ def test_answer_positions_are_spread_across_the_course():
     places = Counter(q.options.index(q.answer) for q in MULTI)
     for place in range(3):
         assert places[place] >= len(MULTI) * 0.15, f"answers in position {place + 1}: {places[place]} of {len(MULTI)}"
+
+
+def _chance(place: int) -> float:
+    """The share of right answers a place would get by chance: 1/k averaged over the questions."""
+    return sum(1 / len(q.options) for q in MULTI if place < len(q.options)) / len(MULTI)
+
+
+def test_no_answer_position_is_favoured_across_the_course():
+    places = Counter(q.options.index(q.answer) for q in MULTI)
+    for place in range(max(len(q.options) for q in MULTI)):
+        share = places[place] / len(MULTI)
+        assert share <= _chance(place) + 0.05, (
+            f"the right answer is option {place + 1} in {places[place]} of {len(MULTI)} multiple-choice questions "
+            f"({share:.0%}); chance is {_chance(place):.0%}, and the course allows 5 points more")
 
 
 def test_role_answers_are_balanced():
@@ -137,3 +152,111 @@ def test_a_wrong_choice_is_quoted_when_it_is_a_phrase():
     assert f"you chose \u201c{wrong}\u201d. " in quiz.grade(q, wrong).message
     role = next(q for q in ALL if set(q.options) == {"APM", "JPM"} and q.answer == "JPM")
     assert "you chose APM. " in quiz.grade(role, "APM").message
+
+
+# What each check asks: recall of what was read, or transfer of the distinction to a new situation.
+SCENARIOS = set(course.table("scenarios")["scenario"])
+KIND = dict(zip(course.table("questions")["question"], course.table("questions")["kind"], strict=True))
+
+
+def _kind(question: quiz.Question) -> str:
+    """A chapter question's kind from the data; a scenario is transfer; a table-cell or task item is recall."""
+    if question.id in KIND:
+        return KIND[question.id]
+    return "transfer" if question.id in SCENARIOS else "recall"
+
+
+def test_at_least_two_thirds_of_the_checks_are_transfer():
+    kinds = Counter(_kind(q) for q in ALL)
+    assert kinds["transfer"] >= 2 * len(ALL) / 3, (
+        f"{kinds['transfer']} of {len(ALL)} checks are transfer items; at least two thirds must be: "
+        f"recall items are {sorted(q.id for q in ALL if _kind(q) == 'recall')}")
+
+
+# Cue words: the articles' own wording for one role, which answers a situation without understanding it.
+STOPWORDS = frozenset("a an the and or of to for in on with by from as at its it is are be that this their they "
+                      "them each any one two new what which who how not no up out into about over per own".split())
+CUE_LISTS = ("responsibilities", "decisions", "day", "influence")
+
+
+def _stems(text: str) -> list[str]:
+    """Content words, crudely stemmed so that "tests", "testing" and "test" meet."""
+    out = []
+    for word in re.findall(r"[a-z]+", text.lower().replace("\u2019", "'").replace("'s ", " ")):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        for suffix in ("ing", "ies", "es", "ed", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+                break
+        out.append(word)
+    return out
+
+
+def _phrases(text: str) -> set[str]:
+    stems = _stems(text)
+    return set(stems) | {f"{a} {b}" for a, b in itertools.pairwise(stems)}
+
+
+def cue_words() -> dict[str, str]:
+    """The articles' wording that points at one role: word pairs found on one role's side only, and words
+    found in three or more of one role's rows and none of the other's (datasets/roles/ rows)."""
+    tables = roles.all_tables()
+    items = tables["role_items"]
+    rows = [(r.role, r.item) for r in items[items["list"].isin(CUE_LISTS)].itertuples()]
+    rows += [(role, getattr(r, role.lower())) for r in tables["comparisons"].itertuples() for role in roles.ROLES]
+    words: dict[str, Counter] = {}
+    pairs: dict[str, Counter] = {}
+    for role, text in rows:
+        stems = _stems(text)
+        for word in set(stems):
+            words.setdefault(word, Counter())[role] += 1
+        for pair in {f"{a} {b}" for a, b in itertools.pairwise(stems)}:
+            pairs.setdefault(pair, Counter())[role] += 1
+    cues = {w: next(iter(c)) for w, c in words.items() if len(c) == 1 and sum(c.values()) >= 3}
+    cues.update({p: next(iter(c)) for p, c in pairs.items() if len(c) == 1})
+    return cues
+
+
+CUES = cue_words()
+
+
+def _role_asked(question: quiz.Question) -> str | None:
+    """The role a question's answer names (APM/JPM, or "The APM's list..."), or None."""
+    first = " ".join(question.answer.split()[:3])
+    named = [r for r in roles.ROLES if re.search(rf"\b{r}", first)]
+    return named[0] if len(named) == 1 else None
+
+
+def _cues_in(prompt: str, role: str) -> list[str]:
+    return sorted(c for c in _phrases(prompt) if CUES.get(c) == role)
+
+
+SITUATIONS = [q for q in ALL if _kind(q) == "transfer" and _role_asked(q)]
+@pytest.mark.parametrize("question", SITUATIONS, ids=[q.id for q in SITUATIONS])
+def test_no_situation_carries_the_articles_cue_words(question):
+    found = _cues_in(question.prompt, _role_asked(question))
+    assert not found, (f"{question.id}: the prompt uses the articles' own wording for the {_role_asked(question)}, "
+                       f"{found}: tell the situation in other words")
+
+
+def test_cue_words_come_from_the_role_data_and_can_fail():
+    assert CUES["usability test"] == "APM" and CUES["support"] == "JPM" and CUES["qa"] == "JPM"
+    assert "work" not in CUES and "product" not in CUES  # words both sides use are no cue
+    assert _cues_in("Support keeps hearing that a label confuses users.", "JPM") == ["support"]
+    assert _cues_in("Usability tests showed users hesitating.", "APM") == ["usability test"]
+    assert _cues_in("Customers who wrote in misread the label.", "JPM") == []
+    assert len(SITUATIONS) >= 15
+
+
+def test_a_suggested_ui_change_is_not_called_delivery():
+    ui = next(q for q in course.scenario_questions() if q.id == "support-ui")
+    for choice in ui.options:
+        message = quiz.grade(ui, choice).message
+        assert "about how it gets delivered" not in message and "rule of thumb does not settle it" in message
+
+
+def test_situation_feedback_gives_a_reason_not_a_list():
+    for q in [q for q in ALL if _kind(q) == "transfer"]:
+        for choice in q.options:
+            assert "is on the first article's list for" not in quiz.grade(q, choice).message, q.id

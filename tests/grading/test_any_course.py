@@ -201,7 +201,8 @@ def test_broken_and_endless_submissions_fail_alone_with_a_reason(tmp_path):
     nbformat.write(nb, endless)
     run = _pmkit("grade", ASSIGNMENT, "--course", course, "--workers", "2", "--timeout", "3",
                  "--submission-timeout", "20")
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 1, run.stdout + run.stderr  # as nbgrader autograde: a failed submission exits 1
+    assert "2 submission(s) failed (cheat, unchanged)" in run.stderr
     lines = {line.split()[0]: line for line in run.stdout.splitlines()[1:-1]}
     assert "failed" in lines["unchanged"] and "not valid JSON" in lines["unchanged"], run.stdout
     assert "failed" in lines["cheat"] and "stopped after" in lines["cheat"], run.stdout

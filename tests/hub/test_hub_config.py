@@ -92,6 +92,20 @@ def test_each_roles_server_settings_switch_the_right_nbgrader_tools(tmp_path):
     assert not any(name.startswith("@jupyter/nbgrader") for name in lab("instructor"))
 
 
+def test_hub_learners_get_learner_modes_style_sheet(cohort, tmp_path):
+    from types import SimpleNamespace
+
+    plan = hub.plan(cohort.root)
+    learner = next(name for name, role in ((u, plan.role(u)) for u in plan.users) if role == "learner")
+    spawner = SimpleNamespace(user=SimpleNamespace(name=learner), default_url="", environment={})
+    hub.prepare_server(spawner, plan)
+    sheet = plan.home(learner) / ".jupyter" / "custom" / "custom.css"
+    assert sheet.read_text(encoding="utf-8") == (hub.REPO_ROOT / "deploy/lab/learner/custom/custom.css").read_text(
+        encoding="utf-8")
+    hook = (hub.HUB_DIR / "kubernetes" / "start-pmkit.sh").read_text(encoding="utf-8")
+    assert "/opt/pmkit/deploy/lab/$role/custom/." in hook  # the Kubernetes image's start hook does the same
+
+
 def test_helm_values_carry_the_roster_and_the_kubernetes_hook_uses_them(cohort, tmp_path):
     plan = hub.plan(cohort.root)
     out = tmp_path / "roster-values.json"

@@ -213,3 +213,60 @@ def test_sub_bullets_belong_to_the_metric_above():
 def test_yaml_front_matter_is_metadata():
     text = "---\ntitle: Saved searches\ngoal: more visits\nstatus: draft\n---\n## Problem\nSlow.\n"
     assert prd.parse(text).sections == {"problem": "Slow."}
+
+
+@pytest.mark.parametrize(("line", "target"), [
+    ("Weekly active teams: 10+ by Q3", "10+"), ("Checklist completion: 70%+ within 60 days", "70%+"),
+    ("Time to first report: 2\u20133 minutes by launch", "2\u20133 minutes"),
+    ("Support tickets: no more than 5 per week by Q2", "no more than 5"),
+    ("Rating \u2265 4.5 stars by June 2026", "\u2265 4.5 stars"), ("Referrals: 1 in 5 new users by Q4", "1 in 5"),
+])
+def test_targets_in_the_forms_people_write(line, target):
+    assert prd.metrics_in(f"- {line}")[0].target == target
+
+
+def test_escaped_and_parenthesised_headings_and_inner_labels():
+    """'\\## Problem' (exported escaped), '1) Summary', '(MVP)' qualifiers; bold labels inside a section stay in it."""
+    parsed = prd.parse("# Title\n\n\\## Problem\nTeams wait.\n\n1) Summary\n\n## Non-Goals (MVP)\n- No app\n\n"
+                       "## Goal & success metrics\n**Goal:** more teams.\n\n| Metric | Target |\n|---|---|\n"
+                       "| Activation | \u2265 35% |\n\n**Rationale:** leading indicator.\n\n## Hypothesis\nIf we ...\n")
+    assert parsed.sections["problem"].startswith("Teams wait")
+    assert "scope" not in parsed.sections and parsed.sections["non_goals"] == "- No app"
+    assert [m.name for m in parsed.metrics] == ["Activation"] and parsed.metrics[0].target == "\u2265 35%"
+    assert "If we" not in parsed.sections["metrics"]
+
+
+def test_sub_headings_that_belong_to_their_section():
+    """'Performance requirements' under 'Success metrics' are metrics; 'Metrics' under 'Monitoring' are not."""
+    parsed = prd.parse("# T\n\n## Success Metrics\n\n### Performance Requirements\n- [ ] Token checks <2ms p99\n\n"
+                       "## Monitoring\n### Metrics\n- Error rates per endpoint\n\n## Non-goals\n- SAML\n")
+    assert [m.name for m in parsed.metrics] == ["Token checks"] and parsed.metrics[0].target == "<2ms"
+    assert "requirements" not in parsed.sections and "Error rates" in parsed.sections["launch"]
+
+
+def test_numbered_sub_sections_stay_with_their_ancestor():
+    """'## 6.8 Enterprise layer' and its '### 6.8.7 SLA metrics' go on with '## 6. Feature specifications'."""
+    parsed = prd.parse("# T\n\n## 6. Feature Specifications\n- Sync\n\n## 6.8 Enterprise Layer\n\n"
+                       "### 6.8.7 SLA / Reliability Metrics\n- Uptime 99.7%\n\n## 8. Success Metrics\n"
+                       "- Update success rate: >99% by Q4\n")
+    assert [m.name for m in parsed.metrics] == ["Update success rate"]
+    assert "Uptime" in parsed.sections["requirements"]
+
+
+def test_dated_success_lists_and_second_tables():
+    """Items under 'Week 1 success' take that timeframe; a second table's header row is no metric."""
+    parsed = prd.parse("# T\n\n## Problem\nx\n\n## Success indicators\n\n### Week 1 Success\n- \u2705 Zero crashes\n"
+                       "\n### Month 1 Success\n- \U0001f4c8 50+ active users\n\n| Metric | Target |\n|---|---|\n"
+                       "| Activation | 40% |\n\n| Guardrail | Limit |\n|---|---|\n| Refunds | < 2% |\n\n"
+                       "- Impact of onboarding emails on retention\n")
+    metrics = {m.name: (m.target, m.timeframe) for m in parsed.metrics}
+    assert metrics["crashes"] == ("Zero", "Week 1") and metrics["active users"] == ("50+", "Month 1")
+    assert set(metrics) == {"crashes", "active users", "Activation", "Refunds"} and metrics["Refunds"][0] == "< 2%"
+
+
+def test_list_item_labels_open_their_section():
+    """'- **Out of scope:**' with its sub-items, inside an overview, is the non-goals section."""
+    parsed = prd.parse("# T\n\n## 1. Overview\n- **Scope:** backend only\n- **Out of scope:**\n  - Frontends\n"
+                       "  - Billing\n- **Purpose:** copy trades\n\n## 2. Requirements\n- Ingest signals\n")
+    assert parsed.sections["scope"] == "backend only" and "Billing" in parsed.sections["non_goals"]
+    assert "copy trades" in parsed.sections["problem"] and "Frontends" not in parsed.sections["problem"]

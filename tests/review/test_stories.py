@@ -253,3 +253,51 @@ def test_every_real_backlog_is_reviewed_without_an_exception():
     assert encodings == {"utf-8": 19, "cp1252": 3}
     assert set(criteria) == set(stories.CRITERIA)  # every criterion fires somewhere in real backlogs
     assert criteria["well_formed"] < 0.02 * total  # real stories are nearly all recognised
+
+
+def _found(backlog):
+    return {(f.index, f.criterion) for f in stories.review(backlog)}
+
+
+def test_uniform_in_statement_backlogs_and_near_misses():
+    """'The system shall' backlogs have a template too; 'Ad a' and 'so it will' are near-misses of the usual one."""
+    shall = ["The system shall export the ledger.", "The system shall email the invoice.",
+             "The system should archive old invoices.", "As a clerk, I want to print a receipt, so that I can file it."]
+    assert {(2, "uniform"), (3, "uniform")} <= _found(shall)
+    assert (0, "uniform") not in _found(shall)
+    near = ["As a buyer, I want to pay by card, so that I can check out.",
+            "As a buyer, I want to save my address, so that I type it once.",
+            "Ad a buyer, I want to track my parcel, so that I know when it arrives.",
+            "As a buyer, I want to rate a seller, so it will help other buyers."]
+    found = _found(near)
+    assert {(2, "uniform"), (3, "uniform")} <= found and (2, "well_formed") not in found
+
+
+def test_job_story_is_named_as_such():
+    finding = next(f for f in stories.review(["When I travel, I want to see local prices, so I can budget."])
+                   if f.criterion == "well_formed")
+    assert "job story" in finding.message
+
+
+@pytest.mark.parametrize(("text", "atomic"), [
+    ("As a member, I want to manage my team, including inviting, editing and removing members.", True),
+    ("As a user, I want to walk the map and be informed about nearby events.", True),
+    ("As an owner, I want to be sure that backups are checked, and that I can restore one.", True),
+    ("As a volunteer, I want to sign up and volunteer for a shift.", True),
+    ("As a recruiter, I want to extend an ad by visiting the site and updating the posting.", False),
+    ("As a developer, I want to visit the site and add a post.", False),
+    ("As a developer, I want to build and test the app in one command.", False),
+    ("As a trainer, I want to be sure that no one can submit twice and skew my results.", False),
+    ("As an admin, I want the system to recognize/categorize each document.", False),
+])
+def test_atomic_classes(text, atomic):
+    assert ("atomic" in _criteria(text)) is atomic
+
+
+@pytest.mark.parametrize("text", [
+    'As a user, I want to save a draft, like "As a writer, I want to keep my work", so that I do not lose it.',
+    "As a user, I want to save a draft, so that I do not lose it. Owner: Dana",
+    "As a user, I want to link files, for example File A to File B, so that I can find related data.",
+])
+def test_minimal_unlabelled_extra_content(text):
+    assert "minimal" in _criteria(text)

@@ -79,3 +79,12 @@ def test_explorer_redraws_on_a_new_start():
     assert explorer.chart.spec["title"]["text"] == "Career moves from Associate Product Manager"
     assert "1 route from Associate Product Manager" in explorer.routes.value
     assert "12–18 months" in explorer.routes.value
+
+
+def test_a_jpm_to_director_line_is_a_destination_not_one_promotion():
+    """The second article names director and product-lead roles a JPM may reach, not the steps between."""
+    route = next(r for r in roles.paths_from("Junior Product Manager") if r[-1]["to_role"] == "Director of Product")
+    assert len(route) == 1 and roles.timing(route[0]) == "steps and timing not given"
+    assert "steps and timing not given" in roles.route_summary(route)
+    apm = roles.paths_from("Associate Product Manager")[0]
+    assert roles.timing(apm[1]) == "timing not given"  # a rung of the APM ladder is one move

@@ -72,3 +72,13 @@ def test_bad_case_file_names_file_and_line(data_copy):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(Exception, match=r"support_tickets\.csv, line 6, column 'tickets'"):
         cases.table("support_tickets")
+
+
+def test_case3_churn_rate_shows_its_denominator():
+    """The rate divides by the escalations of months with a churn figure, and the table shows that number."""
+    frame = cases.table("escalations")
+    top = cases.recurring_reasons(frame).set_index("reason").loc["payout delay"]
+    known = frame[(frame["reason"] == "payout delay") & frame["churned_sellers"].notna()]
+    assert top["with_churn_figure"] == known["escalations"].sum() < top["escalations"]
+    assert top["churn_rate_pct"] == round(top["churned"] / top["with_churn_figure"] * 100, 1)
+    assert top["churn_rate_pct"] != round(top["churned"] / top["escalations"] * 100, 1)  # 35.1, not 31.8

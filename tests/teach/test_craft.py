@@ -141,3 +141,16 @@ def test_the_role_rows_the_new_chapters_cite_still_say_what_the_prose_says():
     apm_day = roles.day_in_the_life("APM")
     assert "analytics" in apm_day[apm_day["position"] == 1]["item"].iloc[0]  # chapter 10's opening
     assert len(roles.jpm_functions("analysis")) >= 1 and len(roles.jpm_functions("user_stories")) >= 2
+
+
+def test_one_cell_shows_a_document_with_its_review():
+    shown = craft.show_and_review(craft.draft_prd()).data
+    assert shown.startswith(">") and "**What the review finds:**" in shown and "metric without target" in shown
+    backlog = craft.show_and_review_backlog().data
+    assert "**S1**" in backlog and "No problems found against the six criteria." in backlog
+
+
+def test_spec_duties_are_both_roles_lines_about_specs_and_the_backlog():
+    duties = craft.spec_duties()
+    assert duties.groupby("role").size().to_dict() == {"APM": 2, "JPM": 2}
+    assert duties["item"].str.contains("PRD").any() and duties["item"].str.contains("user stories").any()

@@ -125,3 +125,41 @@ def test_show_in_a_kernel_gives_words_a_table_and_a_chart(store, tmp_path, monke
     assert "role-sort" in outputs[1]["data"]["text/html"] and "best 8 of 8 points" in outputs[1]["data"]["text/html"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs[2:])
     assert not any(o.get("output_type") == "error" or o.get("name") == "stderr" for o in outputs)
+
+
+def test_each_chapter_ends_by_saying_where_the_learner_is(store):
+    import nbformat
+
+    chapters = sorted((REPO / "course").glob("[0-9][0-9]-*.ipynb"))
+    assert len(chapters) == 14
+    for path in chapters:
+        last = nbformat.read(path, as_version=4).cells[-1]
+        assert last.cell_type == "code" and f'progress.here("{path.name[:2]}")' in last.source, path.name
+        if path.name[:2] in ("00", "13"):
+            assert "pmkit progress" in last.source, path.name
+    quiz = widgets.chapter_quiz("03")
+    shown = progress.here("03")
+    total = len(quiz.questions)
+    assert "Chapter 4 of 14 (03 " in shown.value
+    assert f"Checks in this chapter: 0 of {total} answered, 0 correct." in shown.value
+    assert "<code>pmkit progress</code>" in shown.value
+    wrong = next(o for o in quiz.questions[1].options if o != quiz.questions[1].answer)
+    quiz.answer(quiz.questions[0].id, quiz.questions[0].answer)  # the line follows the learner's answers
+    quiz.answer(quiz.questions[1].id, wrong)
+    assert f"Checks in this chapter: 2 of {total} answered, 1 correct." in shown.value
+    assert progress.where("00").startswith("Chapter 1 of 14 (00 Welcome")
+    with pytest.raises(KeyError, match="no chapter '99'"):
+        progress.where("99")
+
+
+def test_a_kernel_that_records_nothing_says_so_instead_of_zero(monkeypatch):
+    monkeypatch.delenv("PMKIT_PROGRESS", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert progress.where("10").endswith("Your checks are recorded when JupyterLab runs this chapter.")
+
+
+def test_the_line_reads_the_same_as_text_in_every_run(store):
+    shown = progress.here("05")
+    assert repr(shown) == progress.place("05") == shown._repr_mimebundle_()["text/plain"]
+    assert progress.place("05").startswith("Chapter 6 of 14 (05 ") and "answered" not in repr(shown)
+    assert "application/vnd.jupyter.widget-view+json" in shown._repr_mimebundle_()  # the live line

@@ -4,6 +4,11 @@
 FROM quay.io/jupyter/minimal-notebook:python-3.11
 
 USER root
+# `pmkit grade` in an instructor's terminal runs each learner's notebook in a bubblewrap sandbox
+# (grading at scale runs as a Job instead: grader.Dockerfile, grading-job.yaml).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends bubblewrap util-linux \
+ && rm -rf /var/lib/apt/lists/*
 COPY --chown=${NB_UID}:${NB_GID} . /opt/pmkit
 RUN test -d /opt/pmkit/solutions
 USER ${NB_UID}

@@ -1,0 +1,198 @@
+"""Chapter 11's turns: check each case's headline against its (synthetic) data with a few lines of pandas."""
+
+from __future__ import annotations
+
+from pmkit.teach.turns import CORRECT, INCORRECT, NOT_ATTEMPTED, PARTIAL, Example, Idea, Mistake, Turn, as_number
+
+
+def _near(value: object, target: float, tolerance: float) -> bool:
+    """True when ``value`` reads as a number within ``tolerance`` of ``target`` (never raises)."""
+    number = as_number(value)
+    return number is not None and abs(number - target) <= tolerance
+
+
+def _weekly_change() -> float:
+    """Case 1: the change in weekly tickets after the launch, in per cent, from datasets/cases/."""
+    from pmkit.teach import cases
+
+    return cases.before_after(cases.table("support_tickets")).change_pct
+
+
+def _biggest_drop() -> str:
+    """Case 1: the ticket category whose weekly count fell most."""
+    from pmkit.teach import cases
+
+    return str(cases.change_by_category(cases.table("support_tickets"))["category"].iloc[0])
+
+
+def _payout_churn(known_only: bool = True) -> float:
+    """Case 3: the share of payout-delay escalations whose seller left, over months with a churn figure."""
+    from pmkit.teach import cases
+
+    rows = cases.table("escalations")
+    rows = rows[rows["reason"] == "payout delay"]
+    base = rows.dropna(subset=["churned_sellers"]) if known_only else rows
+    return round(float(rows["churned_sellers"].sum() / base["escalations"].sum() * 100), 1)
+
+
+def _top_reason() -> str:
+    """Case 3: the reason the data singles out (most sellers lost, then most escalations)."""
+    from pmkit.teach import cases
+
+    return str(cases.recurring_reasons(cases.table("escalations"))["reason"].iloc[0])
+
+
+TURNS = (
+    Turn(
+        name="case1-weekly-change",
+        chapter="11",
+        kind="number",
+        expected=_weekly_change,
+        tolerance=0.1,
+        why="Tickets per week fell from 80 before the launch to 56 after it, a change of -30.0 %: the "
+            "synthetic data matches the article's 'dropped by 30%'.",
+        hint="Per week before = tickets before the launch divided by the number of weeks before; the same after. "
+             "The change in per cent is (after - before) / before * 100, negative for a drop.",
+        solution="`change_pct = (per_week_after - per_week_before) / per_week_before * 100`, which is -30.0.",
+        mistakes=(
+            Mistake(lambda v: _near(v, 30.0, 0.1),
+                    "the size is right but the sign is not: tickets fell, so the change is negative."),
+            Mistake(lambda v: _near(v, -0.30, 0.002),
+                    "that is a fraction; multiply by 100 to give it in per cent."),
+            Mistake(lambda v: _near(v, -60.4, 0.1),
+                    "that is the permissions tickets alone; the headline is about all tickets."),
+        ),
+        examples=(
+            Example(-30.0, CORRECT),
+            Example("-30%", CORRECT),
+            Example(30.0, INCORRECT),
+            Example(-0.3, INCORRECT),
+            Example(-60.4, INCORRECT),
+            Example("thirty", INCORRECT),
+            Example(..., NOT_ATTEMPTED),
+        ),
+    ),
+    Turn(
+        name="case1-category",
+        chapter="11",
+        kind="label",
+        expected=_biggest_drop,
+        why="Permissions tickets fell by about 60 % a week while the other categories moved by a few per cent "
+            "or even rose: the overall drop comes from the problem the research found.",
+        hint="Look at the change column of the table you built: one category fell far more than the rest. "
+             "What did the other categories do?",
+        solution='`category = "permissions"`, `because = "permissions fell by about 60 % while the others '
+                 'barely moved or rose, so the drop is mostly one kind of ticket"`.',
+        needs_reason=True,
+        ideas=(Idea("what the other categories did: they barely moved, or rose",
+                    (r"\bothers?\b", r"\brest\b", r"\bbarely", r"\bhardly", r"\bslight", r"\bsmall",
+                     r"\blittle\b", r"\brose\b", r"went up", r"increas", r"\bonly\b", r"\bmostly\b",
+                     r"\bflat\b", r"did(n'?t| not) (fall|drop|change) much", r"\ba few (per ?cent|%)", r"\balmost all",
+                     r"\bmost of the drop", r"moved (only )?a (few|little)")),),
+        mistakes=(Mistake(lambda v: str(v).strip().lower() in {"all", "every", "everything", "all of them"},
+                          "not every kind of ticket fell: reporting and other tickets rose, and billing and "
+                          "integrations barely moved."),),
+        examples=(
+            Example("permissions", CORRECT, because="It fell by 60% while the others barely moved or rose."),
+            Example("Permissions", CORRECT, because="Mostly one kind: reporting and other tickets even went up."),
+            Example("permissions", PARTIAL),
+            Example("permissions", PARTIAL, because="The research was about it."),
+            Example("billing", INCORRECT),
+            Example("all", INCORRECT),
+            Example(..., NOT_ATTEMPTED),
+        ),
+    ),
+    Turn(
+        name="case2-credit",
+        chapter="11",
+        kind="text",
+        expected=None,
+        why="The article credits the JPM's attention to detail (design handoffs coordinated, sprints tracked, "
+            "onboarding documentation written): delivery precision, the strength the first article gives "
+            "the JPM.",
+        hint="Read case 2's outcome row: what does the article say 'helped the release go live'? Then ask "
+             "which role's strength that is in chapter 08's influence table.",
+        solution="*The article credits the JPM's attention to detail; that is delivery precision, the JPM's "
+                 "strength.*",
+        ideas=(
+            Idea("what the article credits: the JPM's attention to detail (coordination, tracking, documentation)",
+                 (r"attention to detail", r"detail", r"\bcareful", r"\bmeticulous", r"\bprecis",
+                  r"\btrack(ed|ing)? (the )?sprints", r"handoffs?")),
+            Idea("whose strength it is: the JPM's delivery (execution) side",
+                 (r"\bjpm", r"junior", r"deliver", r"\bexecut", r"\bcoordinat")),
+        ),
+        misreads=((Idea("that the release went well because of a product decision or strategy",
+                        (r"\bstrateg", r"decided what to build", r"\bvision", r"\broadmap")),
+                   "the article credits how the release was carried out, not a decision about what to build."),),
+        examples=(
+            Example("Their attention to detail, which is the JPM's delivery strength.", CORRECT),
+            Example("Careful coordination of handoffs and tracked sprints: a junior PM's execution precision.",
+                    CORRECT),
+            Example("Attention to detail.", PARTIAL),
+            Example("A clear product strategy from the APM.", INCORRECT),
+            Example("Luck.", INCORRECT),
+            Example(..., NOT_ATTEMPTED),
+        ),
+    ),
+    Turn(
+        name="case3-churn-rate",
+        chapter="11",
+        kind="number",
+        expected=_payout_churn,
+        tolerance=0.1,
+        why="105 sellers left out of the 299 payout-delay escalations in months that have a churn figure: "
+            "35.1 %. The months with no figure are unknown, not zero, so their escalations stay out of the "
+            "denominator too.",
+        hint="Keep only the payout-delay rows, then drop the rows whose churned_sellers is missing "
+             "(`dropna(subset=[\"churned_sellers\"])`) before you add up the escalations you divide by.",
+        solution='`known = payout.dropna(subset=["churned_sellers"])` and '
+                 '`churn_rate = known["churned_sellers"].sum() / known["escalations"].sum() * 100`, which '
+                 'is 35.1.',
+        mistakes=(
+            Mistake(lambda v: _near(v, _payout_churn(known_only=False), 0.1),
+                    "you divided by all 330 escalations, including months with no churn figure; churn in "
+                    "those months is unknown, not zero, so leave their escalations out of the denominator."),
+            Mistake(lambda v: _near(v, _payout_churn() / 100, 0.002),
+                    "that is a fraction; multiply by 100 to give it in per cent."),
+        ),
+        examples=(
+            Example(35.1, CORRECT),
+            Example("35.1%", CORRECT),
+            Example(31.8, INCORRECT),
+            Example(31.818181, INCORRECT),
+            Example(0.351, INCORRECT),
+            Example(105, INCORRECT),
+            Example(..., NOT_ATTEMPTED),
+        ),
+    ),
+    Turn(
+        name="case3-present",
+        chapter="11",
+        kind="label",
+        expected=_top_reason,
+        why="Payout delay is the most common reason (about half of all escalations) and loses the most sellers, "
+            "at the highest churn rate; every reason recurs every month, so recurring alone does not single "
+            "it out.",
+        hint="Sort the reasons by sellers lost and by churn rate: one reason leads on both, and on "
+             "escalations too.",
+        solution='`reason = "payout delay"`, `because = "it is the most common escalation and has the highest '
+                 'churn: about a third of the sellers who raised it left"`.',
+        needs_reason=True,
+        ideas=(Idea("why: it loses the most sellers (the highest churn), not only that it is frequent",
+                    (r"churn", r"\bleft\b", r"\bleave", r"\blost\b", r"\blos(e|es|ing) (the most |more )?sellers",
+                     r"sellers (who )?(left|leave|quit)", r"\bquit", r"\bstopped selling", r"\d+ ?% of (the )?sellers",
+                     r"per ?cent of (the )?sellers")),),
+        mistakes=(Mistake("fees", "fees has a high churn rate but few escalations and few sellers lost; payout "
+                                  "delay loses far more sellers."),),
+        examples=(
+            Example("payout delay", CORRECT, because="It is the most common and has the highest churn rate."),
+            Example("Payout delay", CORRECT, because="About a third of the sellers who raised it left within 90 days."),
+            Example("payout delay", PARTIAL, because="It has the most escalations."),
+            Example("payout delay", PARTIAL, because="49% of escalations are about it."),
+            Example("payout delay", CORRECT, because="35% of sellers who escalated it quit, far above the rest."),
+            Example("fees", INCORRECT),
+            Example("search ranking", INCORRECT),
+            Example(..., NOT_ATTEMPTED),
+        ),
+    ),
+)

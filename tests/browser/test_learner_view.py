@@ -1,0 +1,162 @@
+"""What a learner sees in JupyterLab at 1280 px, offline: money as money, readable lines, honest marks, one look.
+
+One learner-mode lab (`make lab`) serves every test here; each test runs a chapter in a fresh tab that can
+reach only the loopback server. Screenshots go to ``test-artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_browser import (
+    ARTIFACTS,
+    Lab,
+    _element_shot,
+    _open,
+    _panel,
+    _run_all,
+    _run_cell,
+    _type_into_cell,
+    pytestmark,  # noqa: F401 - the browser tests' marks and Chromium skip
+)
+from tests.conftest import COURSE
+
+#: The reading width asked for: about 80 characters a line; 92-116 was too long.
+LINE_CHARS = (60, 90)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    served = Lab("learner", tmp_path_factory.mktemp("learner-view"))
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def chapter_01(lab, browser):
+    """Chapter 01 after Run All, in a 1280 px tab that can reach only this machine."""
+    from tests.conftest import offline_context
+
+    context = offline_context(browser)
+    tab = context.new_page()
+    tab.outside_requests = context.outside_requests
+    _open(tab, lab, "course/01-at-a-glance.ipynb")
+    _run_all(tab)
+    _panel(tab).locator(".pmkit-quiz").first.wait_for(timeout=60_000)
+    yield tab
+    context.close()
+
+
+def test_dollar_amounts_read_as_money_not_as_a_formula(chapter_01):
+    panel = _panel(chapter_01)
+    line = panel.locator(".jp-OutputArea-output", has_text="Yearly ranges:").first
+    line.wait_for(timeout=30_000)
+    text = line.inner_text()
+    assert "$70,000\u2013$110,000" in text and "$60,000" in text, text
+    assert panel.locator("mjx-container").count() == 0  # nothing on the page was typeset as maths
+    _element_shot(line, "learner-view-dollars")
+    assert chapter_01.outside_requests == []
+
+
+def _chars_per_line(locator) -> float:
+    """A paragraph's characters per rendered line: its text over its height in lines."""
+    chars, height, line_height = locator.evaluate(
+        "e => [e.textContent.replace(/\\s+/g, ' ').trim().length, e.getBoundingClientRect().height,"
+        " parseFloat(getComputedStyle(e).lineHeight)]")
+    lines = round(height / line_height)
+    assert lines >= 3, (chars, height, line_height)  # long enough to measure its full lines
+    return chars / lines
+
+
+def test_prose_lines_are_about_80_characters_at_1280_px(chapter_01):
+    assert chapter_01.viewport_size["width"] == 1280
+    panel = _panel(chapter_01)
+    paragraphs = panel.locator(".jp-MarkdownCell .jp-RenderedMarkdown > p")
+    longest = max(range(paragraphs.count()), key=lambda i: len(paragraphs.nth(i).inner_text()))
+    measured = _chars_per_line(paragraphs.nth(longest))
+    print(f"\nchapter 01's longest paragraph: {measured:.0f} characters a line at 1280 px")
+    assert LINE_CHARS[0] <= measured <= LINE_CHARS[1], measured
+
+
+def test_a_wrong_toggle_choice_is_marked_with_a_cross_and_a_right_one_with_a_tick(chapter_01):
+    from pmkit.teach import widgets
+
+    panel = _panel(chapter_01)
+    questions = panel.locator(".pmkit-quiz .widget-toggle-buttons")
+    feedback = panel.locator(".pmkit-quiz .pmkit-feedback")
+    first, second = widgets.role_quiz().questions[:2]  # the chapter's quiz, as the kernel builds it
+    wrong = next(o for o in second.options if o != second.answer)
+    questions.nth(0).locator("button", has_text=first.answer).click()
+    questions.nth(1).locator("button", has_text=wrong).click()
+    expect(feedback.nth(1)).to_contain_text("Not quite", timeout=30_000)
+    expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)
+    marks = [questions.nth(i).locator("button.mod-active").evaluate(
+        "e => getComputedStyle(e, '::before').content") for i in (0, 1)]
+    assert "\u2714" in marks[0] and "\u2718" not in marks[0], marks
+    assert "\u2718" in marks[1] and "\u2714" not in marks[1], marks  # the wrong choice: never a tick
+    assert feedback.nth(1).inner_text().startswith("\u2718")
+    _element_shot(panel.locator(".pmkit-quiz").first, "learner-view-quiz-right-and-wrong")
+
+
+def test_feedback_wraps_between_words_at_a_readable_width(chapter_01):
+    box = _panel(chapter_01).locator(".pmkit-quiz .pmkit-feedback").first
+    style = box.evaluate("e => [getComputedStyle(e).wordBreak, getComputedStyle(e).overflowWrap,"
+                         " e.getBoundingClientRect().width, parseFloat(getComputedStyle(e).fontSize)]")
+    assert style[:2] == ["normal", "break-word"], style
+    assert style[2] <= 44 * style[3], style  # at most the 42em reading width plus its padding
+
+
+def _cell_index(notebook: str, cell_id: str) -> int:
+    return [c.id for c in nbformat.read(COURSE / notebook, as_version=4).cells].index(cell_id)
+
+
+def test_chapter_10_try_wrong_then_right_and_where_you_are(lab, browser):
+    """Chapter 10's first try answered wrongly, then rightly: one look of feedback; the screenshots for the note."""
+    from tests.conftest import offline_context
+
+    notebook = "10-pandas-for-product-work.ipynb"
+    context = offline_context(browser, height=900)
+    tab = context.new_page()
+    try:
+        _open(tab, lab, f"course/{notebook}")
+        _run_all(tab)
+        panel = _panel(tab)
+        assert panel.locator(".jp-OutputArea-output", has_text="Hint for").count() == 0  # no hint on Run All
+        printed = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stdout'] > pre")
+        style = printed.first.evaluate("e => [getComputedStyle(e).wordBreak, getComputedStyle(e).overflowWrap,"
+                                       " getComputedStyle(e).maxWidth]")
+        assert style[:2] == ["normal", "break-word"] and style[2].endswith("px"), style  # words stay whole
+        where = panel.locator(".pmkit-here").first
+        expect(where).to_contain_text("Chapter 11 of 14 (10 ", timeout=30_000)
+        expect(where).to_contain_text("pmkit progress")
+        expect(where).to_contain_text("Checks in this chapter: 0 of")
+        quiz = panel.locator(".pmkit-quiz").first
+        quiz.scroll_into_view_if_needed()
+        quiz.locator(".widget-radio-box label, .widget-toggle-buttons button").first.click()
+        expect(where).to_contain_text("Checks in this chapter: 1 of", timeout=30_000)  # it follows the answers
+        index = _cell_index(notebook, "try-filter")
+        _type_into_cell(tab, index, 'team_export = len(requests[requests["plan"] == "team"])\n'
+                                    'tries.check("team_export", team_export)')
+        cell = _run_cell(tab, index)
+        box = cell.locator(".pmkit-feedback")
+        expect(box).to_contain_text("\u2718 Not yet: team_export: that is every request from team-plan customers",
+                                    timeout=30_000)
+        assert "pmkit-incorrect" in box.get_attribute("class")
+        _element_shot(cell, "ch10-try-wrong")
+        _type_into_cell(tab, index, 'team_export = len(requests[(requests["plan"] == "team") & '
+                                    '(requests["topic"] == "export")])\ntries.check("team_export", team_export)')
+        cell = _run_cell(tab, index)
+        expect(cell.locator(".pmkit-feedback")).to_contain_text("\u2714 Correct: team_export is right.",
+                                                                timeout=30_000)
+        _element_shot(cell, "ch10-try-right")
+        hint = _cell_index(notebook, "hint-filter")
+        _type_into_cell(tab, hint, 'tries.hint("team_export")')
+        shown = _run_cell(tab, hint)
+        expect(shown.locator(".jp-OutputArea")).to_contain_text("Hint for team_export", timeout=30_000)
+        _element_shot(shown, "ch10-hint-on-request")
+        assert context.outside_requests == []
+    finally:
+        context.close()
+    assert (ARTIFACTS / "ch10-try-wrong.png").exists() and (ARTIFACTS / "ch10-try-right.png").exists()
