@@ -260,14 +260,14 @@ def markdown_answer(exercise: str, cell_id: str, *, starter: str = "YOUR ANSWER 
     session = os.environ.get("JPY_SESSION_NAME")
     candidates = [Path(session)] if session else []
     candidates += [here / f"{exercise}.ipynb", *sorted(here.glob("*.ipynb"))]
+    from pmkit import notebooks
+
     for path in candidates:
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             continue
-        for cell in notebook.get("cells", []) if isinstance(notebook, dict) else []:
-            if isinstance(cell, dict) and cell.get("id") == cell_id and cell.get("cell_type") == "markdown":
-                source = cell.get("source", "")
-                text = "".join(source) if isinstance(source, list) else str(source)
-                return None if text.strip() in ("", starter) else text
+        cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
+        if notebooks.markdown_cell(cells, cell_id) is not None:
+            return notebooks.markdown_answer(cells, cell_id, starter)
     return None

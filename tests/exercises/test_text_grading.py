@@ -1,0 +1,93 @@
+"""The text exercises graded for real: careful learners' answers that the course itself teaches score full marks.
+
+Each case is the released notebook with a learner's answer typed in, graded by the real engine (nbgrader,
+a sandboxed kernel, the trusted runner); the expected scores are per test cell. One course serves all.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from pmkit.grading.engine import GradingCourse
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    with GradingCourse(tmp_path_factory.mktemp("text-course")) as grading_course:
+        yield grading_course
+
+
+def _release(exercise: str) -> nbformat.NotebookNode:
+    return nbformat.read(REPO / "exercises" / exercise / f"{exercise}.ipynb", as_version=4)
+
+
+def _grade(course, tmp_path, exercise: str, nb: nbformat.NotebookNode, learner: str = "careful"):
+    path = tmp_path / f"{learner}.ipynb"
+    nbformat.write(nb, path)
+    result = course.grade(exercise, learner, path)
+    return {c.grade_id: c for c in result.cells if c.autograded}
+
+
+def _answer(exercise: str, **cells: str) -> nbformat.NotebookNode:
+    nb = _release(exercise)
+    for cell in nb.cells:
+        if cell.id in cells:
+            cell.source = cells[cell.id]
+    return nb
+
+
+PRD = """# Receipt preview in approvals
+
+## Problem
+Approvers open each receipt in a new tab: approving takes a median of 40 seconds, and finance re-checks 30% of
+approvals by hand.
+
+## Users
+Team leads at companies of 10 to 200 people who approve ten or more expenses a week.
+
+## Goals
+Approvers judge an expense without leaving the approval screen.
+
+## Success metrics
+- Median time to approve an expense: from 40 s to 15 s within 30 days of launch
+- Share of approvals re-checked by finance: from 30% to 10% by end of Q3
+
+## MVP scope
+Inline preview of image and PDF receipts.
+
+## Non-goals
+Multi-currency expenses and mileage claims.
+
+## Requirements
+1. P0: show the receipt next to the expense without a page load
+2. P1: zoom receipt images to 200%
+3. P2: remember each approver's preview size
+
+## Risks
+Faster approvals could mean careless ones: audit a 5% sample.
+
+## Launch and monitoring
+Beta to 10% of companies for two weeks; watch approval time daily.
+"""
+
+
+# --- prd: the grader reads the written answer, not a variable the learner's code can set ------------------------
+
+def test_a_prd_set_in_code_with_the_markdown_untouched_scores_as_blank(course, tmp_path):
+    nb = _release("prd")
+    at = next(i for i, c in enumerate(nb.cells) if c.id == "read-prd") + 1
+    nb.cells.insert(at, new_code_cell(f"prd_text = {PRD!r}"))
+    cells = _grade(course, tmp_path, "prd", nb, "setter")
+    assert {g: c.score for g, c in cells.items()} == {"test-structure": 0, "test-metrics": 0}
+    assert {c.status for c in cells.values()} == {"not_attempted"}
+
+
+def test_the_same_prd_written_in_its_markdown_cell_scores_full(course, tmp_path):
+    cells = _grade(course, tmp_path, "prd", _answer("prd", **{"answer-prd": PRD}), "writer")
+    assert {g: c.score for g, c in cells.items()} == {"test-structure": 4, "test-metrics": 3}, \
+        {g: c.message for g, c in cells.items()}
