@@ -188,11 +188,12 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
     ],
     "prd": [
         (1, ("prd_text",), "one '## ' heading per section: Problem, Users, Goals, Success metrics, MVP scope, "
-            "Non-goals, Requirements (each with P0, P1 or P2), Risks, Launch and monitoring. Save, then run the "
-            "cell under your PRD.", ("answer-prd",)),
+            "Non-goals, Requirements (one per line, each with P0, P1 or P2), Risks, Launch and monitoring. Save, then "
+            "run the cell under your PRD.", ("answer-prd",)),
         (2, ("prd_text",), "one metric per line under Success metrics, each starting from the scenario's "
             "baseline (40 s to approve, 30% re-checked), with a target and a timeframe: 'Median time to approve: "
-            "from 40 s to 15 s within 30 days of launch'.",
+            "from 40 s to 15 s within 30 days of launch' ('40 s \u2192 15 s by day 30' or a table with a Baseline "
+            "column say the same).",
          ("answer-prd",)),
     ],
     "user-stories": [

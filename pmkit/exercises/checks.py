@@ -104,8 +104,6 @@ __all__ = [
     "partial_bundle", "passed", "plain", "score_labels", "score_labels_digest", "table", "want_part",
 ]
 
-_PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
-_BASELINE = re.compile(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", re.I)
 _compile, _IGNORECASE, _PATTERN = re.compile, re.I, re.Pattern
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -532,19 +530,79 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
     passed(name, "no problems found.")
 
 
+#: A priority as a requirement states it: P0-P3 anywhere, MoSCoW and high/medium/low words as a label only
+#: (at the start, "Must:", "Should have -", or in brackets "(Must)"), never a modal verb in a sentence.
+_PRIORITY_CODE = re.compile(r"\bP[0-3]\b", re.I)
+_PRIORITY_LABEL = re.compile(
+    r"^(?:\W*)(?P<label>must|should|could|won'?t|high|medium|low)(?:[- ]have)?(?:\s+priority)?\s*(?:[:\u2013\u2014-]|$)"
+    r"|[(\[](?P<bracketed>must|should|could|won'?t|high|medium|low)(?:[- ]have)?(?:\s+priority)?[)\]]", re.I)
+_REQUIREMENT_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)]|[A-Za-z]?\d+[:.)]|R\d+\s*[:.)-])\s+(?P<text>\S.*)$")
+
+
+def _priority_of(text: str) -> str | None:
+    """The priority a line gives (P1, Must, High ...), or None."""
+    text = _flat(str.replace(str.replace(text, "*", ""), "_", " "))
+    code = _PRIORITY_CODE.search(text)
+    if code:
+        return str.upper(code.group())
+    label = _PRIORITY_LABEL.search(text)
+    return str.capitalize(label.group("label") or label.group("bracketed")) if label else None
+
+
+def prioritised_requirements(section: str) -> list[tuple[str, str]]:
+    """Each requirement of a requirements section with its priority, each once: (text, priority).
+
+    A requirement is a list item, a table row or a line; its priority is on it ("P0: \u2026", "(Must)",
+    a Priority column) or on the sub-heading it sits under ("### P1", "Should have:"). Words such as
+    "must" inside a sentence are not priorities, so "P0: the preview must load" is one requirement.
+    """
+    lines = str.split(section, "\n")
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines
+            if line.strip().startswith("|") and not re.fullmatch(r"\|?[\s:|-]+\|?", line.strip())]
+    found = []
+    if len(rows) >= 2:
+        column = next((i for i, h in enumerate(rows[0]) if re.search(r"priorit|moscow|\bp\b|rank", h, re.I)), None)
+        for row in rows[1:]:
+            priority = _priority_of(row[column]) if column is not None and column < len(row) else None
+            priority = priority or next((p for cell in row if (p := _priority_of(cell))), None)
+            if priority:
+                found.append((" | ".join(row), priority))
+    group = None
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("|"):
+            continue
+        item = _REQUIREMENT_ITEM.match(line)
+        text = item.group("text") if item else re.sub(r"^#+\s*", "", stripped)
+        own = _priority_of(text)
+        heading = stripped.startswith("#") or (own is not None and not item and
+                                               re.fullmatch(r"[\W_]*\w+(?:[- ]have)?(?:\s+priority)?[\W_]*"
+                                                            r"(?:\([^)]*\))?[\W_]*", text) is not None)
+        if heading:
+            group = own
+            continue
+        if own or group:
+            found.append((_flat(text), own or group))
+    return found
+
+
 def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
-    """Check that a PRD's requirements section gives at least ``minimum`` requirements a priority."""
+    """Check that a PRD's requirements section gives at least ``minimum`` requirements a priority, each counted once."""
     from pmkit.review import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
                                      "run the cell under it")
     check_type(name, text, str)
     requirements = prd_review.parse(_as_plain(name, text)).sections.get("requirements", "")
-    found = _PRIORITY.findall(requirements)
+    found = prioritised_requirements(requirements)
+    shown = "; ".join(f"{priority}: \u201c{_clip(_PRIORITY_CODE.sub('', req).strip(' :-'), 40)}\u201d"
+                      for req, priority in found[:6])
     if len(found) < minimum:
-        raise _incorrect(name, f"{len(found)} prioritised requirement(s) found; give at least {minimum} "
-                               "requirements a priority (P0, P1, P2 or must/should/could)")
-    passed("requirements", f"{len(found)} prioritised requirements.")
+        raise _incorrect(name, f"{len(found)} prioritised requirement(s) found"
+                               + (f" ({shown})" if found else "")
+                               + f"; give at least {minimum} requirements a priority, one requirement per line or "
+                                 "list item (P0, P1, P2, or Must/Should/Could as a label: \u201cMust: \u2026\u201d)")
+    passed("requirements", f"{len(found)} prioritised requirements ({shown}).")
 
 
 #: A metric's "from … to …" span: "from 40 s to", "from about a third (30%) to", "from 40 to 15 seconds".
@@ -564,11 +622,24 @@ def _quantity(number: str, unit: str) -> tuple[float, str]:
     return float(number), "s" if str.startswith(str.lower(unit), "s") else "%"
 
 
-def _starts_from(text: str) -> list[tuple[float, str]]:
-    """The quantities a metric's text starts from ("from 40 s to 15 s" starts from (40.0, "s")).
+_UNIT = r"(?:%|per\s*cent\b|percent\b|s\b|secs?\b|seconds?\b)"
+#: "30% \u2192 10%", "40 s to 15 s", "40 -> 15 seconds": a start and an end, one of them with a unit.
+_PAIR = re.compile(rf"(?<![\w.,])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{_UNIT})?\s*\)?\s*(?:\u2192|->|=>|\u21d2|\u279d|"
+                   rf"\bdown\s+to\b|\bto\b)\s*(?:about\s+|around\s+|~\s*|under\s+|below\s+)?"
+                   rf"(?P<b>\d+(?:\.\d+)?)\s*(?P<ub>{_UNIT})?", re.I)
+#: "(baseline 40 s)", "baseline: 30%", "today 40 s", "down from 40 s": a baseline named as one.
+_NAMED_START = re.compile(rf"\b(?:baseline|today|currently|current|now|was|from|starting\s+point)\b\s*"
+                          rf"(?:is\s+|of\s+|at\s+|[:=\u2013-]\s*)?(?:about\s+|around\s+|roughly\s+|~\s*)?"
+                          rf"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{_UNIT})?", re.I)
+#: A table column that holds where each metric starts.
+_START_COLUMN = re.compile(r"\b(?:baseline|current|today|now|from|start\w*|before|was)\b", re.I)
 
-    The start's unit may come later in the span ("from 40 to 15 seconds"), and a number in brackets
-    counts ("from about a third (30%) to 10%").
+
+def _starts_from(text: str) -> list[tuple[float, str]]:
+    """The quantities a metric's text starts from ("from 40 s to 15 s" and "40 s \u2192 15 s" start from (40.0, "s")).
+
+    A start's unit may come later ("from 40 to 15 seconds", "(baseline 40): 15 s"), a number in brackets
+    counts ("from about a third (30%) to 10%"), and a baseline may be named ("(baseline 40 s): 15 s").
     """
     starts = []
     for span in _FROM_TO.finditer(text):
@@ -578,29 +649,67 @@ def _starts_from(text: str) -> list[tuple[float, str]]:
         later = [m.group("unit") for m in [*numbers, *_NUMBER_UNIT.finditer(span.group("end"))] if m.group("unit")]
         if later:
             starts += [_quantity(m.group("number"), m.group("unit") or later[0]) for m in numbers]
-    return starts
+    for pair in _PAIR.finditer(text):
+        unit = pair.group("ua") or pair.group("ub")
+        if unit:
+            starts.append(_quantity(pair.group("a"), unit))
+    for named in _NAMED_START.finditer(text):
+        unit = named.group("u") or next((m.group("unit") for m in _NUMBER_UNIT.finditer(text, named.end())
+                                         if m.group("unit")), None)
+        if unit:
+            starts.append(_quantity(named.group("n"), unit))
+    return list(dict.fromkeys(starts))
+
+
+def _table_starts(section: str) -> dict[str, list[tuple[float, str]]]:
+    """Where each row of a metrics table starts, from its Baseline (Current, Today, From \u2026) column.
+
+    Keyed by the row as the reviewer writes a table metric's text (its cells joined by " | ").
+    """
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.split("\n")
+            if line.strip().startswith("|") and not re.fullmatch(r"\|?[\s:|-]+\|?", line.strip())]
+    if len(rows) < 2:
+        return {}
+    column = next((i for i, h in enumerate(rows[0]) if _START_COLUMN.search(h)), None)
+    if column is None:
+        return {}
+    found = {}
+    for row in rows[1:]:
+        if column < len(row):
+            units = [m.group("unit") for cell in row for m in _NUMBER_UNIT.finditer(cell) if m.group("unit")]
+            found[" | ".join(row)] = [_quantity(m.group("number"), m.group("unit") or units[0])
+                                      for m in _NUMBER_UNIT.finditer(row[column]) if m.group("unit") or units]
+    return found
 
 
 def check_metric_baselines(name: str, text: Any, *, minimum: int = 2,
                            baselines: Mapping[str, str] | None = None) -> None:
-    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s").
+    """Check that at least ``minimum`` success metrics state a baseline, in any form the course teaches.
 
-    ``baselines`` maps what a scenario measures to the baseline it states ({"the median time to
-    approve": "40 s"}): each must start some metric, so a PRD that invents its baselines is incorrect.
+    "from 40 s to 15 s", "40 s to 15 s", "30% \u2192 10%", "(baseline 40 s): 15 s" and a table's Baseline
+    column all state one. ``baselines`` maps what a scenario measures to the baseline it states ({"the
+    median time to approve": "40 s"}): each must start some metric, so a PRD that invents its baselines
+    is incorrect.
     """
     from pmkit.review import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
                                      "run the cell under it")
     check_type(name, text, str)
-    metrics = prd_review.parse(_as_plain(name, text)).metrics
-    based = [m for m in metrics if _BASELINE.search(m.text)]
+    parsed = prd_review.parse(_as_plain(name, text))
+    metrics, table = parsed.metrics, _table_starts(parsed.sections.get("metrics", ""))
+    starts_of = [table.get(m.text) or _starts_from(m.text) for m in metrics]
+    based = [m for m, starts in zip(metrics, starts_of, strict=True) if starts]
     if len(based) < minimum:
-        raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start; give at least "
-                               f"{minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d",
+        without = [m.name for m, starts in zip(metrics, starts_of, strict=True) if not starts]
+        which = f" ({_listing([_clip(n, 40) for n in without[:4]])} {'has' if len(without) == 1 else 'have'} none)" \
+            if without else ""
+        raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start{which}; give at "
+                               f"least {minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d, "
+                               "\u201c30% \u2192 10%\u201d or a Baseline column in a metrics table",
                          "the scenario gives the median time to approve and the share of approvals re-checked")
     wanted = dict(plain(baselines or {}))
-    starts = [start for m in metrics for start in _starts_from(m.text)]
+    starts = [start for found in starts_of for start in found]
     missing = []
     for what, quantity in dict.items(wanted):
         found = _QUANTITY.match(quantity)

@@ -91,3 +91,34 @@ def test_the_same_prd_written_in_its_markdown_cell_scores_full(course, tmp_path)
     cells = _grade(course, tmp_path, "prd", _answer("prd", **{"answer-prd": PRD}), "writer")
     assert {g: c.score for g, c in cells.items()} == {"test-structure": 4, "test-metrics": 3}, \
         {g: c.message for g, c in cells.items()}
+
+
+# --- prd: the baseline forms, goal headings, timeframes and priorities the course itself uses -------------------
+
+#: Chapter 05's own arrow form, "by day 60", a natural goals heading and three requirements whose sentences say
+#: "must" and "should" (three priorities, not five).
+CAREFUL_PRD = (PRD.replace("## Goals", "## What we want to achieve")
+               .replace("from 40 s to 15 s within 30 days of launch", "40 s \u2192 15 s by day 60")
+               .replace("from 30% to 10% by end of Q3", "30% \u2192 10% by end of Q3")
+               .replace("1. P0: show the receipt next to the expense without a page load",
+                        "1. P0: the receipt must show next to the expense without a page load")
+               .replace("2. P1: zoom receipt images to 200%", "2. P1: approvers should be able to zoom to 200%"))
+#: "40 s to 15 s" without "from", and a baseline named in brackets.
+NAMED_PRD = (PRD.replace("from 40 s to 15 s within 30 days of launch", "40 s to 15 s within 30 days of launch")
+             .replace("Share of approvals re-checked by finance: from 30% to 10% by end of Q3",
+                      "Share of approvals re-checked by finance (baseline 30%): 10% by end of Q3"))
+#: A KPI table with a Baseline column.
+TABLE_PRD = PRD.replace(
+    "- Median time to approve an expense: from 40 s to 15 s within 30 days of launch\n"
+    "- Share of approvals re-checked by finance: from 30% to 10% by end of Q3\n",
+    "| Metric | Baseline | Target | Timeframe |\n|---|---|---|---|\n"
+    "| Median time to approve | 40 s | 15 s | 30 days after launch |\n"
+    "| Share of approvals re-checked | 30% | 10% | end of Q3 |\n")
+
+
+@pytest.mark.parametrize("written", [CAREFUL_PRD, NAMED_PRD, TABLE_PRD], ids=["arrows-day-60", "named", "table"])
+def test_every_form_the_course_teaches_scores_full(course, tmp_path, written):
+    assert written != PRD
+    cells = _grade(course, tmp_path, "prd", _answer("prd", **{"answer-prd": written}))
+    assert {g: c.score for g, c in cells.items()} == {"test-structure": 4, "test-metrics": 3}, \
+        {g: c.message for g, c in cells.items()}
