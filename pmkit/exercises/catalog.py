@@ -183,7 +183,7 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
          ("answer-sort",)),
         (2, ("export_stories",), "three stories, one action each, said in the 'I want …' part: export the log "
             "as CSV; limit the export to a date range; limit it to one approver. Each as 'As an admin, I want …, so "
-            "that …', with no 'and', brackets or vague words such as 'quickly'.",
+            "that …', with no 'and' or brackets, and no vague words such as 'quickly' in what it asks for.",
          ("answer-translate",)),
     ],
     "prd": [
@@ -200,7 +200,8 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
         (1, ("stories",), "one story per thing the brief asks for, said in its 'I want …' part: save a search, "
             "name a saved search, get an email about new matches, turn those emails off, and (as a recruiter) see "
             "how many seekers saved a search matching my ad. 'As a <role>, I want <one action>, so that "
-            "<benefit>.', with no 'and', brackets or vague words.", ("answer-stories",)),
+            "<benefit>.', with no 'and' or brackets, and no vague words in the 'I want …' part (the benefit may "
+            "say it in the user's words).", ("answer-stories",)),
         (2, ("stories", "criteria"), "{1: ['Given …, when …, then …'], 2: [...], …}: one key per story, counting "
             "from 1, each criterion naming a context, an action and a result you can observe, in that story's "
             "words (the saved search, the email…).",

@@ -497,16 +497,36 @@ def check_columns(name: str, frame: Any, columns: Sequence[str], *, min_rows: in
     passed(name, f"has the columns {', '.join(columns)}.")
 
 
+def _vague_in_want(index: int, story: str) -> list[Any]:
+    """The reviewer's vague-wording finding for what a story asks for (its "I want \u2026" part) only."""
+    action = want_part(story)[0]
+    if not action:
+        return []
+    found = [f for f in story_review.review([f"As a user, I want to {action}."]) if f.criterion == "unambiguous"]
+    return [story_review.Finding(index, f.criterion, str.replace(f.message, "Story 1:",
+                                                                   f"Story {index + 1} (in what it asks for):", 1))
+            for f in found]
+
+
 def check_stories(name: str, stories: Any, *, min_count: int = 5, criteria: Sequence[str] | None = None,
-                  starter: Any = None) -> None:
-    """Check a list of user stories: enough of them, and no findings on ``criteria`` (default: all)."""
+                  starter: Any = None, vague_in: str = "story") -> None:
+    """Check a list of user stories: enough of them, and no findings on ``criteria`` (default: all).
+
+    With ``vague_in="want"`` vague words count only in what a story asks for (its "I want \u2026" part,
+    which the team builds and tests), not in its role or its "so that \u2026" benefit, the user's reason in
+    the user's words ("so that my inbox stays clean").
+    """
     check_answered(name, stories, starter, "write your stories in the list")
-    check_type(name, stories, (list, tuple), '["As a …, I want …, so that …", …]')
+    check_type(name, stories, (list, tuple), '["As a \u2026, I want \u2026, so that \u2026", \u2026]')
     written = [s for s in _as_plain(name, stories) if type(s) is str and s.strip()]
     if len(written) < min_count:
         raise _incorrect(name, f"has {len(written)} stories, at least {min_count} are needed")
     wanted = set(criteria or story_review.CRITERIA)
     findings = [f for f in story_review.review(written) if f.criterion in wanted]
+    if vague_in == "want" and "unambiguous" in wanted:
+        findings = [f for f in findings if f.criterion != "unambiguous"]
+        findings += [f for i, story in enumerate(written) for f in _vague_in_want(i, story)]
+        findings = sorted(findings, key=lambda f: -1 if f.index is None else f.index)
     if findings:
         lines = "\n".join(f"  - {f.message}" for f in findings[:8])
         more = f"\n  (and {len(findings) - 8} more)" if len(findings) > 8 else ""

@@ -122,3 +122,33 @@ def test_every_form_the_course_teaches_scores_full(course, tmp_path, written):
     cells = _grade(course, tmp_path, "prd", _answer("prd", **{"answer-prd": written}))
     assert {g: c.score for g, c in cells.items()} == {"test-structure": 4, "test-metrics": 3}, \
         {g: c.message for g, c in cells.items()}
+
+
+# --- user-stories and prd-vs-stories: vague words count in what a story asks for, not in its benefit -------------
+
+BENEFIT_STORIES = '''stories = [
+    "As a job seeker, I want to save my current search, so that my inbox stays clean.",
+    "As a job seeker, I want to name a saved search, so that I can easily tell my searches apart.",
+    "As a job seeker, I want to get a daily email with new matching jobs, so that I do not miss openings.",
+    "As a job seeker, I want to turn off the emails for a saved search, so that I only get alerts I need.",
+    "As a recruiter, I want to see how many seekers saved a search matching my ad, so that I can judge demand.",
+]'''
+CRITERIA = '''criteria = {
+    1: ["Given I have searched for jobs, when I click Save search, then the search appears in My searches."],
+    2: ["Given a saved search, when I rename it to 'Remote data jobs', then My searches shows that name."],
+    3: ["Given a saved search, when a new matching job is posted, then I get one email listing it."],
+    4: ["Given alerts are on for a saved search, when I switch them off, then I receive no more emails for it."],
+    5: ["Given my ad matches 12 saved searches, when I open the ad's statistics, then I see 12 seekers."],
+}'''
+
+
+def test_a_vague_word_in_a_benefit_costs_nothing_and_in_the_want_part_says_where(course, tmp_path):
+    cells = _grade(course, tmp_path, "user-stories",
+                   _answer("user-stories", **{"answer-stories": BENEFIT_STORIES, "answer-criteria": CRITERIA}))
+    assert {g: c.score for g, c in cells.items()} == {"test-stories": 4, "test-criteria": 3}, \
+        {g: c.message for g, c in cells.items()}
+    vague = BENEFIT_STORIES.replace("I want to name a saved search", "I want to easily name a saved search")
+    cells = _grade(course, tmp_path, "user-stories",
+                   _answer("user-stories", **{"answer-stories": vague, "answer-criteria": CRITERIA}), "vague")
+    assert cells["test-stories"].score == 0
+    assert "Story 2 (in what it asks for): vague wording \u201ceasily\u201d" in cells["test-stories"].message

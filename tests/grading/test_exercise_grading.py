@@ -57,11 +57,12 @@ OFF_TOPIC_SPLIT = (
     "    'As an admin, I want to export the audit log as a CSV file, so that auditors get it.',\n"
     "    'As an admin, I want to update my profile photo, so that approvers recognise me.',\n"
     "    'As an admin, I want to invite an approver, so that expenses get approved.',\n]")
-#: A right split but for one vague word, which the visible check reviews as strictly as the hidden one.
+#: A right split but for one vague word in what a story asks for, which the visible check reviews as strictly
+#: as the hidden one (a vague word in a benefit is the user's own words and is not checked).
 VAGUE_SPLIT = (
     "export_stories = [\n"
     "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
-    "    'As an admin, I want to filter the export by date range, so that I quickly send one period.',\n"
+    "    'As an admin, I want to quickly filter the export by date range, so that I send one period.',\n"
     "    'As an admin, I want to filter the export by approver, so that I review one approver.',\n]")
 FULL_PRD = '''
 ## Problem
