@@ -152,3 +152,14 @@ def test_a_vague_word_in_a_benefit_costs_nothing_and_in_the_want_part_says_where
                    _answer("user-stories", **{"answer-stories": vague, "answer-criteria": CRITERIA}), "vague")
     assert cells["test-stories"].score == 0
     assert "Story 2 (in what it asks for): vague wording \u201ceasily\u201d" in cells["test-stories"].message
+
+
+# --- prd-vs-stories: half a point per snippet, as role-sort gives per task; the feedback names the snippet -------
+
+def test_eleven_of_twelve_snippets_right_earns_eleven_halves_and_names_the_wrong_one(course, tmp_path):
+    eleven = ("placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'B', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', "
+              "11: 'P', 12: 'P'}")
+    cells = _grade(course, tmp_path, "prd-vs-stories", _answer("prd-vs-stories", **{"answer-sort": eleven}))
+    sort = cells["test-sort"]
+    assert (sort.score, sort.max_score) == (5.5, 6)
+    assert "1 labelled wrongly: 5" in sort.message and "0.5 per snippet" in sort.message, sort.message

@@ -123,22 +123,23 @@ WRONG = {
          {"test-structure": 4, "test-metrics": 0}),
     ],
     "prd-vs-stories": [
+        # half a point per snippet: guessing by alternating places 7 of 12 right
         ({"answer-sort": "placement = {n: 'P' if n % 2 else 'B' for n in range(1, 13)}  # guessing by alternating",
           "answer-translate": SPLIT_APPROVER_ROLE},
-         {"test-sort": 0, "test-translate": 3}),
+         {"test-sort": 3.5, "test-translate": 3}),
         ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'P', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', 11: 'P', 12: 'P'}",
           "answer-translate": "export_stories = [\n"
                               "    'As an admin, I want to export the audit log as CSV, so that auditors get it.',\n"
                               "    'As an admin, I want to filter the export by date range, so that I send one period.',\n"
                               "    'As an admin, I want to name the exported file, so that I can find it again.',\n]"},
-         {"test-sort": 4, "test-translate": 0}),
-        # snippet 5, the feature-level story, put in the backlog; two stories that name no filter
+         {"test-sort": 6, "test-translate": 0}),
+        # snippet 5, the feature-level story, put in the backlog (11 of 12 right); two stories that name no filter
         ({"answer-sort": "placement = {1: 'P', 2: 'P', 3: 'B', 4: 'B', 5: 'B', 6: 'B', 7: 'B', 8: 'P', 9: 'P', 10: 'B', 11: 'P', 12: 'P'}",
           "answer-translate": OFF_TOPIC_SPLIT},
-         {"test-sort": 0, "test-translate": 0}),
+         {"test-sort": 5.5, "test-translate": 0}),
         ({"answer-sort": "placement = {n: 'B' if n % 2 else 'P' for n in range(1, 13)}  # the other alternation",
           "answer-translate": VAGUE_SPLIT},
-         {"test-sort": 0, "test-translate": 0}),
+         {"test-sort": 2.5, "test-translate": 0}),
     ],
     "onboarding-funnel": [
         ({"answer-funnel": "funnel = events.dropna(subset=['reached_at']).groupby('step')['user_id'].count().reindex(STEPS)",
