@@ -169,11 +169,12 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
     ],
     "role-sort": [
         (n, (f"answers (tasks {4 * n - 3}-{4 * n})",), "ask what the task decides. Choosing what the product should "
-            "do or become, and judging whether it worked, is APM work (PRDs, MVP scope, beta metrics, analytics, "
-            "prototype tests, presenting findings); making agreed work happen is JPM work (stories, backlog, "
-            "capacity, QA dates, bugs and support, customer updates, process). Careful: what a task touches can "
-            "mislead. Ask who makes the decision in it, and whether the decision is about what to build or about "
-            "carrying out what was agreed.", ("answer-sort",), range(4 * n - 3, 4 * n + 1))
+            "do or become, and judging whether it worked, is APM work (PRDs, MVP scope, beta metrics, presenting "
+            "findings); making agreed work happen is JPM work (stories, backlog, capacity, QA dates, bugs and "
+            "support, customer updates, process). Customer research and the analysis of a launched product go "
+            "either way: the first article gives them to the APM, the second to the JPM, so either label is "
+            "right. Careful: what a task touches can mislead. Ask who makes the decision in it, and whether the "
+            "decision is about what to build or about carrying out what was agreed.", ("answer-sort",), range(4 * n - 3, 4 * n + 1))
         for n in range(1, 6)
     ],
     "prd-vs-stories": [

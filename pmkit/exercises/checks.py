@@ -299,10 +299,25 @@ def check_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *,
     passed(name, f"all {len(expected)} labels are right.")
 
 
+def _accepted(value: Any) -> list[Any]:
+    """The labels (or digests) a key accepts: one, or several where the course accepts more than one."""
+    return list(value) if type(value) in (list, tuple) else [value]
+
+
+def _why(wrong: Sequence[Any], reasons: Mapping[Any, str] | None, what: str) -> str:
+    """One line per wrong item that has a reason: the reason in a sentence of its own."""
+    reasons = dict(plain(reasons or {}))
+    return "".join(f"\n  - {what} {k}: {reasons[k]}" for k in wrong if k in reasons)
+
+
 def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *,
                   points: float, starter: str, allowed: Sequence[str] | None, hint: str | None,
-                  normalise: Callable[[Any], str], what: str) -> Partial | None:
-    """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none."""
+                  normalise: Callable[[Any], str], what: str,
+                  reasons: Mapping[Any, str] | None = None) -> Partial | None:
+    """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none.
+
+    ``reasons`` gives, per key, why its label is what it is: each wrongly labelled key's reason is shown.
+    """
     if not keys:
         raise ValueError(f"{name}: a per-item check needs at least one item in its key")
     check_type(name, answers, Mapping, "{1: 'A', 2: 'J'}")
@@ -328,30 +343,38 @@ def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[
         problems.append(f"not {' or '.join(allowed or ())}: {shown}")
     earned = len(keys) - len(wrong) - len(unanswered) - len(unknown)
     each = points / len(keys)
+    why = _why(wrong, reasons, what)
     if earned == 0:
-        raise _incorrect(name, "; ".join(problems) + f" (0 of {points:g} points)", hint)
+        raise _incorrect(name, "; ".join(problems) + f" (0 of {points:g} points){why}", hint)
     _record(name)
     message = (f"\u2718 {name}: incorrect for {len(keys) - earned} of {len(keys)} ({'; '.join(problems)}). "
-               f"Partial credit: {earned * each:g} of {points:g} points, {each:g} per {what}."
+               f"Partial credit: {earned * each:g} of {points:g} points, {each:g} per {what}.{why}"
                + (f"\nHint: {hint}" if hint else ""))
     return Partial(earned * each, points, message)
 
 
-def score_labels(name: str, answers: Any, expected: Mapping[Any, str], *, points: float, starter: str = "?",
+def score_labels(name: str, answers: Any, expected: Mapping[Any, Any], *, points: float, starter: str = "?",
                  allowed: Sequence[str] | None = None, hint: str | None = None,
-                 normalise: Callable[[Any], str] = _upper, what: str = "item") -> Partial | None:
-    """Like :func:`check_labels`, with credit per key: leave the result as the test cell's last value."""
+                 normalise: Callable[[Any], str] = _upper, what: str = "item",
+                 reasons: Mapping[Any, str] | None = None) -> Partial | None:
+    """Like :func:`check_labels`, with credit per key: leave the result as the test cell's last value.
+
+    A key may accept several labels (a list: ``{8: ["A", "J"]}``); ``reasons`` says why, per key, and
+    the reason of each wrongly labelled key is shown.
+    """
     expected = dict(plain(expected))
-    return _score_labels(name, answers, list(expected), lambda k, v: normalise(v) == normalise(expected[k]),
-                         points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
+    return _score_labels(name, answers, list(expected),
+                         lambda k, v: normalise(v) in [normalise(e) for e in _accepted(expected[k])],
+                         points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what,
+                         reasons=reasons)
 
 
-def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, str], *, salt: str, points: float,
+def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, Any], *, salt: str, points: float,
                         starter: str = "?", allowed: Sequence[str] | None = None, hint: str | None = None,
                         normalise: Callable[[Any], str] = _upper, what: str = "item") -> Partial | None:
     """:func:`score_labels` against per-key digests from :func:`label_digests` (for visible tests)."""
     return _score_labels(name, answers, list(expected),
-                         lambda k, v: digest(_item_text(v), f"{salt}:{k}") == expected[k],
+                         lambda k, v: digest(_item_text(v), f"{salt}:{k}") in _accepted(expected[k]),
                          points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
 
 

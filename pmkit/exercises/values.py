@@ -165,9 +165,14 @@ def _rounded(value: Any, decimals: int | None) -> Any:
 def label_digests(labels: Mapping[Any, Any], salt: str, decimals: int | None = None) -> dict[Any, str]:
     """One digest per key (the key is part of the salt), so a check can say which items are wrong.
 
-    With ``decimals``, numbers are rounded first (the check rounds the learner's the same way).
+    With ``decimals``, numbers are rounded first (the check rounds the learner's the same way). A key that
+    accepts several labels (a list) gets a list of digests, one per accepted label.
     """
-    return {k: digest(_item_text(_rounded(v, decimals)), f"{salt}:{k}") for k, v in dict.items(dict(plain(labels)))}
+    def one(k: Any, v: Any) -> str:
+        return digest(_item_text(_rounded(v, decimals)), f"{salt}:{k}")
+
+    return {k: [one(k, each) for each in v] if type(v) in (list, tuple) else one(k, v)
+            for k, v in dict.items(dict(plain(labels)))}
 
 
 def _is_blank(value: Any) -> bool:

@@ -163,3 +163,20 @@ def test_eleven_of_twelve_snippets_right_earns_eleven_halves_and_names_the_wrong
     sort = cells["test-sort"]
     assert (sort.score, sort.max_score) == (5.5, 6)
     assert "1 labelled wrongly: 5" in sort.message and "0.5 per snippet" in sort.message, sort.message
+
+
+# --- role-sort: where the two articles disagree either label is right; a wrong label gets its reason ------------
+
+#: The key with tasks 8, 9 and 12 labelled JPM, as chapter 07 teaches from the second article, and task 3 wrong.
+JPM_READING = "answers = dict(zip(range(1, 21), 'JAJAAJJJJJJJJJAJAJAJ'))\nanswers[3] = 'A'"
+
+
+def test_the_second_articles_reading_scores_full_and_a_wrong_task_is_told_why(course, tmp_path):
+    cells = _grade(course, tmp_path, "role-sort", _answer("role-sort", **{"answer-sort": JPM_READING}))
+    assert {g: c.score for g, c in cells.items()} == {"test-tasks-1-4": 1.5, "test-tasks-5-8": 2,
+                                                      "test-tasks-9-12": 2, "test-tasks-13-16": 2,
+                                                      "test-tasks-17-20": 2}, {g: c.message for g, c in cells.items()}
+    message = cells["test-tasks-1-4"].message
+    assert "1 labelled wrongly: 3" in message
+    assert "task 3: moving tickets because an engineer is ill changes when agreed work gets done" in message
+    assert "on the list" not in message and "list" not in message.split("task 3:")[1].split("\n")[0]
