@@ -81,6 +81,7 @@ from pmkit.exercises.values import (
     _show,
     _type_name,
     _upper,
+    _whole,
     as_plain,
     check_answered,
     digest,
@@ -100,6 +101,7 @@ __all__ = [
     "check_equal", "check_items_digest", "check_label_format", "check_labels", "check_labels_digest",
     "check_members", "check_metric_baselines", "check_number", "check_number_digest", "check_order",
     "check_prd", "check_priorities", "check_stories", "check_type", "content_words", "digest",
+    "distinct_counts", "prioritised_requirements", "ranked", "score_each", "score_items", "top_keys",
     "install_display_hook", "label_digests", "missing_answer", "model_solution", "number_digest", "pairs",
     "partial_bundle", "passed", "plain", "score_labels", "score_labels_digest", "table", "want_part",
 ]
@@ -313,7 +315,8 @@ def _why(wrong: Sequence[Any], reasons: Mapping[Any, str] | None, what: str) -> 
 def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *,
                   points: float, starter: str, allowed: Sequence[str] | None, hint: str | None,
                   normalise: Callable[[Any], str], what: str,
-                  reasons: Mapping[Any, str] | None = None) -> Partial | None:
+                  reasons: Mapping[Any, str] | None = None, wrongly: str = "labelled wrongly",
+                  labels: str = "labels", shown: Callable[[Any], str] | None = None) -> Partial | None:
     """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none.
 
     ``reasons`` gives, per key, why its label is what it is: each wrongly labelled key's reason is shown.
@@ -331,11 +334,11 @@ def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[
                and normalise(v) not in allowed_set]
     wrong = [k for k, v in given.items() if k not in unanswered and k not in unknown and not right(k, v)]
     if not unanswered and not unknown and not wrong:
-        passed(name, f"all {len(keys)} labels are right.")
+        passed(name, f"all {len(keys)} {labels} are right.")
         return None
     problems = []
     if wrong:
-        problems.append(f"{len(wrong)} labelled wrongly: {', '.join(map(str, wrong))}")
+        problems.append(f"{len(wrong)} {wrongly}: {', '.join(map(shown or str, wrong))}")
     if unanswered:
         problems.append(f"{len(unanswered)} still unanswered: {', '.join(map(str, unanswered))}")
     if unknown:
@@ -376,6 +379,78 @@ def score_labels_digest(name: str, answers: Any, expected: Mapping[Any, Any], *,
     return _score_labels(name, answers, list(expected),
                          lambda k, v: digest(_item_text(v), f"{salt}:{k}") in _accepted(expected[k]),
                          points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what)
+
+
+def score_items(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *, points: float,
+                what: str = "item", hint: str | None = None, shown: Callable[[Any], str] | None = None
+                ) -> Partial | None:
+    """Credit per item of a dict answer (a Series of counts, a ranked list as {1: …, 2: …}): ``right(key, value)``.
+
+    Each item earns ``points / len(keys)``; the feedback names each wrong or missing item (``shown(key)``
+    says how), so an answer with independent parts is never all or nothing.
+    """
+    return _score_labels(name, answers, list(plain(keys)), right, points=points, starter="?", allowed=None,
+                         hint=hint, normalise=_item_text, what=what, wrongly="wrong", labels=f"{what}s",
+                         shown=shown)
+
+
+def score_each(name: str, given: Any, expected: Mapping[Any, Any], *, points: float, own: Mapping[Any, Any] | None = None,
+               salt: str | None = None, what: str = "item", hint: str | None = None) -> Partial | None:
+    """Credit per key of a dict answer: right when it equals the expected value, or the learner's ``own``.
+
+    ``expected`` holds values, or with ``salt`` per-key digests (:func:`label_digests`, for visible tests).
+    ``own`` is what the learner's earlier answer implies (their own counts, their own ranking): a value
+    that follows correctly from an earlier mistake is not marked wrong a second time.
+    """
+    given = _as_plain(name, given)
+    check_type(name, given, dict)
+    expected, own = dict(plain(expected)), dict(plain(own or {}))
+
+    def right(key: Any, value: Any) -> bool:
+        if salt is not None:
+            good = digest(_item_text(value), f"{salt}:{key}") in _accepted(expected[key])
+        else:
+            good = _same(value, expected[key])
+        return good or (key in own and _same(value, own[key]))
+
+    return score_items(name, given, list(expected), right, points=points, what=what, hint=hint)
+
+
+def distinct_counts(frame: Any, group: str, item: str) -> dict[Any, int]:
+    """How many distinct ``item`` values each ``group`` has in a table (a learner's, as plain data); {} if unusable."""
+    try:
+        columns = plain(frame)
+    except (TypeError, RecursionError):
+        return {}
+    if type(columns) is not dict or type(columns.get(group)) is not list or type(columns.get(item)) is not list:
+        return {}
+    seen: dict[Any, set[str]] = {}
+    for key, value in zip(columns[group], columns[item], strict=False):
+        if type(key) in (str, int, float, bool):
+            seen.setdefault(key, set()).add(_canonical(value))
+    return {key: len(values) for key, values in dict.items(seen)}
+
+
+def top_keys(counts: Any, size: int) -> dict[int, Any]:
+    """The ``size`` keys with the largest values of a learner's counts, as {1: first, …}; {} if unusable."""
+    try:
+        counts = _whole(plain(counts))
+    except (TypeError, RecursionError):
+        return {}
+    if type(counts) is not dict or not all(type(v) in (int, float) for v in dict.values(counts)):
+        return {}
+    order = sorted(dict.items(counts), key=lambda pair: -pair[1])
+    return {place: key for place, (key, _) in enumerate(order[:size], start=1)}
+
+
+def ranked(name: str, value: Any, size: int) -> dict[int, Any]:
+    """A learner's ranked list as {1: first, 2: second, …} for :func:`score_items`; missing places are None."""
+    check_answered(name, value, [], f"list {size} items, the first one first")
+    check_type(name, value, (list, tuple), "['a', 'b', 'c']")
+    items = list(_as_plain(name, value))
+    if len(items) != size:
+        raise _incorrect(name, f"has {len(items)} items, expected {size}")
+    return {place: items[place - 1] for place in range(1, size + 1)}
 
 
 def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: str = "") -> None:

@@ -56,7 +56,8 @@ WRONG_VISIBLE = {
         # counts notes, not customers, under the right themes
         "answer-counts": lambda: _solution_code("interview-synthesis", "answer-themes").replace("theme_of", "right_theme")
         + "\ncustomers_per_theme = coded['theme'].value_counts()",
-        "answer-top": "top_three = ['reporting', 'onboarding', 'permissions']",
+        # neither the right ranking nor the one the notes' counts above give
+        "answer-top": "top_three = ['pricing', 'reporting', 'onboarding']",
     },
     "beta-metrics": {
         "answer-adoption": "adoption_rate = events.loc[events['event'] == 'feature_used', 'user_id'].nunique() / events['user_id'].nunique()",
@@ -104,11 +105,13 @@ VISIBLE_CASES = [
 
 #: Test cells that give credit per item: the points the wrong answer above earns, the items it gets wrong, the
 #: items in all, the cell's points and what an item is (role-sort all "A": two APM tasks in each group of four,
-#: one in tasks 13 to 16; prd-vs-stories guessed by alternating: 7 of 12 snippets right).
+#: one in tasks 13 to 16; prd-vs-stories guessed by alternating: 7 of 12 snippets right; interview-synthesis below).
 PER_ITEM = {"role-sort": {cell: (points, round(4 - points * 2), 4, 2, "task") for cell, points in (
                 ("test-tasks-1-4", 1), ("test-tasks-5-8", 1), ("test-tasks-9-12", 1), ("test-tasks-13-16", 0.5),
                 ("test-tasks-17-20", 1))},
-            "prd-vs-stories": {"test-sort": (3.5, 5, 12, 6, "snippet")}}
+            "prd-vs-stories": {"test-sort": (3.5, 5, 12, 6, "snippet")},
+            # notes counted instead of customers: right only for integrations and pricing
+            "interview-synthesis": {"test-counts": (1, 3, 5, 2.5, "theme")}}
 
 
 def _solution_code(exercise, cell_id):

@@ -180,3 +180,36 @@ def test_the_second_articles_reading_scores_full_and_a_wrong_task_is_told_why(co
     assert "1 labelled wrongly: 3" in message
     assert "task 3: moving tickets because an engineer is ill changes when agreed work gets done" in message
     assert "on the list" not in message and "list" not in message.split("task 3:")[1].split("\n")[0]
+
+
+# --- interview-synthesis: the cascade gives credit per part, and a slip in question 1 is not charged again -------
+
+def _solution(exercise: str, cell_id: str) -> str:
+    nb = nbformat.read(REPO / "solutions" / exercise / f"{exercise}.ipynb", as_version=4)
+    source = next(c.source for c in nb.cells if c.id == cell_id)
+    return source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0] + source.split("### END SOLUTION")[1]
+
+
+def test_counts_that_follow_from_a_passing_coding_with_one_slip_score_full(course, tmp_path):
+    # "charts" left out of the reporting words: one of twenty notes coded wrongly, 95% right
+    themes = _solution("interview-synthesis", "answer-themes").replace('"report", "exports", "charts"',
+                                                                        '"report", "exports"')
+    assert themes != _solution("interview-synthesis", "answer-themes")
+    nb = _answer("interview-synthesis", **{
+        "answer-themes": themes, "answer-counts": _solution("interview-synthesis", "answer-counts"),
+        "answer-top": _solution("interview-synthesis", "answer-top")})
+    cells = _grade(course, tmp_path, "interview-synthesis", nb)
+    assert {g: c.score for g, c in cells.items()} == {"test-themes": 3, "test-counts": 2.5, "test-top": 1.5}, \
+        {g: c.message for g, c in cells.items()}
+
+
+def test_one_wrong_count_and_one_wrong_place_cost_half_a_point_each_and_are_named(course, tmp_path):
+    nb = _answer("interview-synthesis", **{
+        "answer-themes": _solution("interview-synthesis", "answer-themes"),
+        "answer-counts": _solution("interview-synthesis", "answer-counts") + "\ncustomers_per_theme['pricing'] = 4",
+        "answer-top": "top_three = ['onboarding', 'integrations', 'permissions']"})
+    cells = _grade(course, tmp_path, "interview-synthesis", nb, "slips")
+    assert {g: c.score for g, c in cells.items()} == {"test-themes": 3, "test-counts": 2, "test-top": 0.5}, \
+        {g: c.message for g, c in cells.items()}
+    assert "1 wrong: pricing" in cells["test-counts"].message
+    assert "2 wrong: 2, 3" in cells["test-top"].message and "0.5 per place" in cells["test-top"].message
