@@ -179,8 +179,8 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
     ],
     "prd-vs-stories": [
         (1, ("placement",), "ask what each snippet is for. Why, for whom, what success means, what is in or out, "
-            "what comes first and what could go wrong: the APM's PRD. Something the team can estimate, build, test "
-            "or fix in a sprint: the JPM's backlog. A story about the whole feature's need can sit in a PRD.",
+            "what comes first and what could go wrong: the PRD. Something the team can estimate, build, test "
+            "or fix in a sprint: the backlog. A story about the whole feature's need can sit in a PRD.",
          ("answer-sort",)),
         (2, ("export_stories",), "three stories, one action each, said in the 'I want …' part: export the log "
             "as CSV; limit the export to a date range; limit it to one approver. Each as 'As an admin, I want …, so "
