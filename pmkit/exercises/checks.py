@@ -40,7 +40,6 @@ from builtins import (  # noqa: UP029
     list,
     map,
     max,
-    min,
     next,
     range,
     set,
@@ -82,10 +81,12 @@ from pmkit.exercises.values import (
     _canonical,
     _clip,
     _is_blank,
+    _item_text,
     _same,
     _show,
     _type_name,
     _upper,
+    _whole,
     as_plain,
     check_answered,
     pairs,
@@ -103,12 +104,11 @@ __all__ = [
     "check_items_close", "check_label_format", "check_labelled", "check_labels", "check_members",
     "check_metric_baselines", "check_not_most_lost", "check_number", "check_order", "check_percent",
     "check_plan_rules", "check_prd", "check_priorities", "check_rice_rows", "check_stories", "check_type",
-    "content_words", "install_display_hook", "missing_answer", "model_solution", "pairs", "partial_bundle",
-    "passed", "plain", "score_labels", "table", "want_part"
+    "content_words", "distinct_counts", "install_display_hook", "missing_answer", "model_solution", "pairs",
+    "partial_bundle", "passed", "plain", "prioritised_requirements", "ranked", "score_each", "score_items",
+    "score_labels", "table", "top_keys", "want_part"
 ]
 
-_PRIORITY = re.compile(r"\b(?:P[0-3]|must|should|could|won't|high|medium|low)\b", re.I)
-_BASELINE = re.compile(r"\bfrom\b[^.;]*?\d[^.;]*?\bto\b", re.I)
 _compile, _IGNORECASE, _PATTERN = re.compile, re.I, re.Pattern
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -237,11 +237,28 @@ def check_coverage(name: str, texts: Any, topics: Mapping[str, Sequence[Any]], *
 
 
 
+def _accepted(value: Any) -> list[Any]:
+    """The labels a key accepts: one, or several where the course accepts more than one."""
+    return list(value) if type(value) in (list, tuple) else [value]
+
+
+def _why(wrong: Sequence[Any], reasons: Mapping[Any, str] | None, what: str) -> str:
+    """One line per wrong item that has a reason: the reason in a sentence of its own."""
+    reasons = dict(plain(reasons or {}))
+    return "".join(f"\n  - {what} {k}: {reasons[k]}" for k in wrong if k in reasons)
+
+
 def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *,
                   points: float, starter: str, allowed: Sequence[str] | None, hint: str | None,
                   normalise: Callable[[Any], str], what: str,
+                  reasons: Mapping[Any, str] | None = None, wrongly: str = "labelled wrongly",
+                  labels: str = "labels", shown: Callable[[Any], str] | None = None,
                   why: Mapping[Any, Mapping[str, str]] | None = None) -> Partial | None:
-    """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none."""
+    """Per-key credit: None when every label is right, :class:`Partial` when some are, Incorrect when none.
+
+    ``reasons`` gives, per key, why its label is what it is: each wrongly labelled key's reason is shown.
+    ``why`` explains a common wrong label per key ({"education": {"verify_email": "loses the most …"}}).
+    """
     if not keys:
         raise ValueError(f"{name}: a per-item check needs at least one item in its key")
     check_type(name, answers, Mapping, "{1: 'A', 2: 'J'}")
@@ -255,15 +272,15 @@ def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[
                and normalise(v) not in allowed_set]
     wrong = [k for k, v in given.items() if k not in unanswered and k not in unknown and not right(k, v)]
     if not unanswered and not unknown and not wrong:
-        passed(name, f"all {len(keys)} labels are right.")
+        passed(name, f"all {len(keys)} {labels} are right.")
         return None
     problems = []
-    reasons = {k: {normalise(label): text for label, text in dict.items(dict(plain(v)))}
-               for k, v in dict.items(dict(plain(why or {})))}
+    common = {k: {normalise(label): text for label, text in dict.items(dict(plain(v)))}
+              for k, v in dict.items(dict(plain(why or {})))}
     if wrong:
-        problems.append(f"{len(wrong)} labelled wrongly: {', '.join(map(str, wrong))}")
-        explained = [f"{k}: {_show(given[k], 30)} {reasons[k][normalise(given[k])]}" for k in wrong
-                     if normalise(given[k]) in reasons.get(k, {})]
+        problems.append(f"{len(wrong)} {wrongly}: {', '.join(map(shown or str, wrong))}")
+        explained = [f"{k}: {_show(given[k], 30)} {common[k][normalise(given[k])]}" for k in wrong
+                     if normalise(given[k]) in common.get(k, {})]
         if explained:
             problems.append("; ".join(explained))
     if unanswered:
@@ -273,29 +290,102 @@ def _score_labels(name: str, answers: Any, keys: Sequence[Any], right: Callable[
         problems.append(f"not {' or '.join(allowed or ())}: {shown}")
     earned = len(keys) - len(wrong) - len(unanswered) - len(unknown)
     each = points / len(keys)
+    why = _why(wrong, reasons, what)
     if earned == 0:
-        raise _incorrect(name, "; ".join(problems) + f" (0 of {points:g} points)", hint)
+        raise _incorrect(name, "; ".join(problems) + f" (0 of {points:g} points){why}", hint)
     _record(name)
     message = (f"\u2718 {name}: incorrect for {len(keys) - earned} of {len(keys)} ({'; '.join(problems)}). "
-               f"Partial credit: {earned * each:g} of {points:g} points, {each:g} per {what}."
+               f"Partial credit: {earned * each:g} of {points:g} points, {each:g} per {what}.{why}"
                + (f"\nHint: {hint}" if hint else ""))
     return Partial(earned * each, points, message)
 
 
-def score_labels(name: str, answers: Any, expected: Mapping[Any, str], *, points: float, starter: str = "?",
+def score_labels(name: str, answers: Any, expected: Mapping[Any, Any], *, points: float, starter: str = "?",
                  allowed: Sequence[str] | None = None, hint: str | None = None,
                  normalise: Callable[[Any], str] = _upper, what: str = "item",
+                 reasons: Mapping[Any, str] | None = None,
                  why: Mapping[Any, Mapping[str, str]] | None = None) -> Partial | None:
     """Like :func:`check_labels`, with credit per key: leave the result as the test cell's last value.
 
-    ``why`` explains a common wrong label per key ({"education": {"verify_email": "loses the most …"}}).
+    A key may accept several labels (a list: ``{8: ["A", "J"]}``); ``reasons`` says why, per key, and
+    the reason of each wrongly labelled key is shown. ``why`` explains a common wrong label per key
+    ({"education": {"verify_email": "loses the most …"}}).
     """
     expected = dict(plain(expected))
-    return _score_labels(name, answers, list(expected), lambda k, v: normalise(v) == normalise(expected[k]),
+    return _score_labels(name, answers, list(expected),
+                         lambda k, v: normalise(v) in [normalise(e) for e in _accepted(expected[k])],
                          points=points, starter=starter, allowed=allowed, hint=hint, normalise=normalise, what=what,
-                         why=why)
+                         reasons=reasons, why=why)
 
 
+
+
+def score_items(name: str, answers: Any, keys: Sequence[Any], right: Callable[[Any, Any], bool], *, points: float,
+                what: str = "item", hint: str | None = None, shown: Callable[[Any], str] | None = None
+                ) -> Partial | None:
+    """Credit per item of a dict answer (a Series of counts, a ranked list as {1: …, 2: …}): ``right(key, value)``.
+
+    Each item earns ``points / len(keys)``; the feedback names each wrong or missing item (``shown(key)``
+    says how), so an answer with independent parts is never all or nothing.
+    """
+    return _score_labels(name, answers, list(plain(keys)), right, points=points, starter="?", allowed=None,
+                         hint=hint, normalise=_item_text, what=what, wrongly="wrong", labels=f"{what}s",
+                         shown=shown)
+
+
+def score_each(name: str, given: Any, expected: Mapping[Any, Any], *, points: float,
+               own: Mapping[Any, Any] | None = None, what: str = "item", hint: str | None = None) -> Partial | None:
+    """Credit per key of a dict answer: right when it equals the expected value, or the learner's ``own``.
+
+    ``expected`` holds values (hidden tests only: a release holds no key, not even a digest). ``own`` is
+    what the learner's earlier answer implies (their own counts, their own ranking): a value that follows
+    correctly from an earlier mistake is not marked wrong a second time.
+    """
+    given = _as_plain(name, given)
+    check_type(name, given, dict)
+    expected, own = dict(plain(expected)), dict(plain(own or {}))
+
+    def right(key: Any, value: Any) -> bool:
+        return _same(value, expected[key]) or (key in own and _same(value, own[key]))
+
+    return score_items(name, given, list(expected), right, points=points, what=what, hint=hint)
+
+
+def distinct_counts(frame: Any, group: str, item: str) -> dict[Any, int]:
+    """How many distinct ``item`` values each ``group`` has in a table (a learner's, as plain data); {} if unusable."""
+    try:
+        columns = plain(frame)
+    except (TypeError, RecursionError):
+        return {}
+    if type(columns) is not dict or type(columns.get(group)) is not list or type(columns.get(item)) is not list:
+        return {}
+    seen: dict[Any, set[str]] = {}
+    for key, value in zip(columns[group], columns[item], strict=False):
+        if type(key) in (str, int, float, bool):
+            seen.setdefault(key, set()).add(_canonical(value))
+    return {key: len(values) for key, values in dict.items(seen)}
+
+
+def top_keys(counts: Any, size: int) -> dict[int, Any]:
+    """The ``size`` keys with the largest values of a learner's counts, as {1: first, …}; {} if unusable."""
+    try:
+        counts = _whole(plain(counts))
+    except (TypeError, RecursionError):
+        return {}
+    if type(counts) is not dict or not all(type(v) in (int, float) for v in dict.values(counts)):
+        return {}
+    order = sorted(dict.items(counts), key=lambda pair: -pair[1])
+    return {place: key for place, (key, _) in enumerate(order[:size], start=1)}
+
+
+def ranked(name: str, value: Any, size: int) -> dict[int, Any]:
+    """A learner's ranked list as {1: first, 2: second, …} for :func:`score_items`; missing places are None."""
+    check_answered(name, value, [], f"list {size} items, the first one first")
+    check_type(name, value, (list, tuple), "['a', 'b', 'c']")
+    items = list(_as_plain(name, value))
+    if len(items) != size:
+        raise _incorrect(name, f"has {len(items)} items, expected {size}")
+    return {place: items[place - 1] for place in range(1, size + 1)}
 
 
 def check_type(name: str, value: Any, kind: type | tuple[type, ...], example: str = "") -> None:
@@ -458,16 +548,36 @@ def check_columns(name: str, frame: Any, columns: Sequence[str], *, min_rows: in
     passed(name, f"has the columns {', '.join(columns)}.")
 
 
+def _vague_in_want(index: int, story: str) -> list[Any]:
+    """The reviewer's vague-wording finding for what a story asks for (its "I want \u2026" part) only."""
+    action = want_part(story)[0]
+    if not action:
+        return []
+    found = [f for f in story_review.review([f"As a user, I want to {action}."]) if f.criterion == "unambiguous"]
+    return [story_review.Finding(index, f.criterion, str.replace(f.message, "Story 1:",
+                                                                   f"Story {index + 1} (in what it asks for):", 1))
+            for f in found]
+
+
 def check_stories(name: str, stories: Any, *, min_count: int = 5, criteria: Sequence[str] | None = None,
-                  starter: Any = None) -> None:
-    """Check a list of user stories: enough of them, and no findings on ``criteria`` (default: all)."""
+                  starter: Any = None, vague_in: str = "story") -> None:
+    """Check a list of user stories: enough of them, and no findings on ``criteria`` (default: all).
+
+    With ``vague_in="want"`` vague words count only in what a story asks for (its "I want \u2026" part,
+    which the team builds and tests), not in its role or its "so that \u2026" benefit, the user's reason in
+    the user's words ("so that my inbox stays clean").
+    """
     check_answered(name, stories, starter, "write your stories in the list")
-    check_type(name, stories, (list, tuple), '["As a …, I want …, so that …", …]')
+    check_type(name, stories, (list, tuple), '["As a \u2026, I want \u2026, so that \u2026", \u2026]')
     written = [s for s in _as_plain(name, stories) if type(s) is str and s.strip()]
     if len(written) < min_count:
         raise _incorrect(name, f"has {len(written)} stories, at least {min_count} are needed")
     wanted = set(criteria or story_review.CRITERIA)
     findings = [f for f in story_review.review(written) if f.criterion in wanted]
+    if vague_in == "want" and "unambiguous" in wanted:
+        findings = [f for f in findings if f.criterion != "unambiguous"]
+        findings += [f for i, story in enumerate(written) for f in _vague_in_want(i, story)]
+        findings = sorted(findings, key=lambda f: -1 if f.index is None else f.index)
     if findings:
         lines = "\n".join(f"  - {f.message}" for f in findings[:8])
         more = f"\n  (and {len(findings) - 8} more)" if len(findings) > 8 else ""
@@ -491,19 +601,79 @@ def check_prd(name: str, text: Any, *, criteria: Iterable[str] = ("missing:",), 
     passed(name, "no problems found.")
 
 
+#: A priority as a requirement states it: P0-P3 anywhere, MoSCoW and high/medium/low words as a label only
+#: (at the start, "Must:", "Should have -", or in brackets "(Must)"), never a modal verb in a sentence.
+_PRIORITY_CODE = re.compile(r"\bP[0-3]\b", re.I)
+_PRIORITY_LABEL = re.compile(
+    r"^(?:\W*)(?P<label>must|should|could|won'?t|high|medium|low)(?:[- ]have)?(?:\s+priority)?\s*(?:[:\u2013\u2014-]|$)"
+    r"|[(\[](?P<bracketed>must|should|could|won'?t|high|medium|low)(?:[- ]have)?(?:\s+priority)?[)\]]", re.I)
+_REQUIREMENT_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)]|[A-Za-z]?\d+[:.)]|R\d+\s*[:.)-])\s+(?P<text>\S.*)$")
+
+
+def _priority_of(text: str) -> str | None:
+    """The priority a line gives (P1, Must, High ...), or None."""
+    text = _flat(str.replace(str.replace(text, "*", ""), "_", " "))
+    code = _PRIORITY_CODE.search(text)
+    if code:
+        return str.upper(code.group())
+    label = _PRIORITY_LABEL.search(text)
+    return str.capitalize(label.group("label") or label.group("bracketed")) if label else None
+
+
+def prioritised_requirements(section: str) -> list[tuple[str, str]]:
+    """Each requirement of a requirements section with its priority, each once: (text, priority).
+
+    A requirement is a list item, a table row or a line; its priority is on it ("P0: \u2026", "(Must)",
+    a Priority column) or on the sub-heading it sits under ("### P1", "Should have:"). Words such as
+    "must" inside a sentence are not priorities, so "P0: the preview must load" is one requirement.
+    """
+    lines = str.split(section, "\n")
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines
+            if line.strip().startswith("|") and not re.fullmatch(r"\|?[\s:|-]+\|?", line.strip())]
+    found = []
+    if len(rows) >= 2:
+        column = next((i for i, h in enumerate(rows[0]) if re.search(r"priorit|moscow|\bp\b|rank", h, re.I)), None)
+        for row in rows[1:]:
+            priority = _priority_of(row[column]) if column is not None and column < len(row) else None
+            priority = priority or next((p for cell in row if (p := _priority_of(cell))), None)
+            if priority:
+                found.append((" | ".join(row), priority))
+    group = None
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("|"):
+            continue
+        item = _REQUIREMENT_ITEM.match(line)
+        text = item.group("text") if item else re.sub(r"^#+\s*", "", stripped)
+        own = _priority_of(text)
+        heading = stripped.startswith("#") or (own is not None and not item and
+                                               re.fullmatch(r"[\W_]*\w+(?:[- ]have)?(?:\s+priority)?[\W_]*"
+                                                            r"(?:\([^)]*\))?[\W_]*", text) is not None)
+        if heading:
+            group = own
+            continue
+        if own or group:
+            found.append((_flat(text), own or group))
+    return found
+
+
 def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
-    """Check that a PRD's requirements section gives at least ``minimum`` requirements a priority."""
+    """Check that a PRD's requirements section gives at least ``minimum`` requirements a priority, each counted once."""
     from pmkit.review import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
                                      "run the cell under it")
     check_type(name, text, str)
     requirements = prd_review.parse(_as_plain(name, text)).sections.get("requirements", "")
-    found = _PRIORITY.findall(requirements)
+    found = prioritised_requirements(requirements)
+    shown = "; ".join(f"{priority}: \u201c{_clip(_PRIORITY_CODE.sub('', req).strip(' :-'), 40)}\u201d"
+                      for req, priority in found[:6])
     if len(found) < minimum:
-        raise _incorrect(name, f"{len(found)} prioritised requirement(s) found; give at least {minimum} "
-                               "requirements a priority (P0, P1, P2 or must/should/could)")
-    passed("requirements", f"{len(found)} prioritised requirements.")
+        raise _incorrect(name, f"{len(found)} prioritised requirement(s) found"
+                               + (f" ({shown})" if found else "")
+                               + f"; give at least {minimum} requirements a priority, one requirement per line or "
+                                 "list item (P0, P1, P2, or Must/Should/Could as a label: \u201cMust: \u2026\u201d)")
+    passed("requirements", f"{len(found)} prioritised requirements ({shown}).")
 
 
 #: A metric's "from … to …" span: "from 40 s to", "from about a third (30%) to", "from 40 to 15 seconds".
@@ -523,11 +693,24 @@ def _quantity(number: str, unit: str) -> tuple[float, str]:
     return float(number), "s" if str.startswith(str.lower(unit), "s") else "%"
 
 
-def _starts_from(text: str) -> list[tuple[float, str]]:
-    """The quantities a metric's text starts from ("from 40 s to 15 s" starts from (40.0, "s")).
+_UNIT = r"(?:%|per\s*cent\b|percent\b|s\b|secs?\b|seconds?\b)"
+#: "30% \u2192 10%", "40 s to 15 s", "40 -> 15 seconds": a start and an end, one of them with a unit.
+_PAIR = re.compile(rf"(?<![\w.,])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{_UNIT})?\s*\)?\s*(?:\u2192|->|=>|\u21d2|\u279d|"
+                   rf"\bdown\s+to\b|\bto\b)\s*(?:about\s+|around\s+|~\s*|under\s+|below\s+)?"
+                   rf"(?P<b>\d+(?:\.\d+)?)\s*(?P<ub>{_UNIT})?", re.I)
+#: "(baseline 40 s)", "baseline: 30%", "today 40 s", "down from 40 s": a baseline named as one.
+_NAMED_START = re.compile(rf"\b(?:baseline|today|currently|current|now|was|from|starting\s+point)\b\s*"
+                          rf"(?:is\s+|of\s+|at\s+|[:=\u2013-]\s*)?(?:about\s+|around\s+|roughly\s+|~\s*)?"
+                          rf"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{_UNIT})?", re.I)
+#: A table column that holds where each metric starts.
+_START_COLUMN = re.compile(r"\b(?:baseline|current|today|now|from|start\w*|before|was)\b", re.I)
 
-    The start's unit may come later in the span ("from 40 to 15 seconds"), and a number in brackets
-    counts ("from about a third (30%) to 10%").
+
+def _starts_from(text: str) -> list[tuple[float, str]]:
+    """The quantities a metric's text starts from ("from 40 s to 15 s" and "40 s \u2192 15 s" start from (40.0, "s")).
+
+    A start's unit may come later ("from 40 to 15 seconds", "(baseline 40): 15 s"), a number in brackets
+    counts ("from about a third (30%) to 10%"), and a baseline may be named ("(baseline 40 s): 15 s").
     """
     starts = []
     for span in _FROM_TO.finditer(text):
@@ -537,29 +720,67 @@ def _starts_from(text: str) -> list[tuple[float, str]]:
         later = [m.group("unit") for m in [*numbers, *_NUMBER_UNIT.finditer(span.group("end"))] if m.group("unit")]
         if later:
             starts += [_quantity(m.group("number"), m.group("unit") or later[0]) for m in numbers]
-    return starts
+    for pair in _PAIR.finditer(text):
+        unit = pair.group("ua") or pair.group("ub")
+        if unit:
+            starts.append(_quantity(pair.group("a"), unit))
+    for named in _NAMED_START.finditer(text):
+        unit = named.group("u") or next((m.group("unit") for m in _NUMBER_UNIT.finditer(text, named.end())
+                                         if m.group("unit")), None)
+        if unit:
+            starts.append(_quantity(named.group("n"), unit))
+    return list(dict.fromkeys(starts))
+
+
+def _table_starts(section: str) -> dict[str, list[tuple[float, str]]]:
+    """Where each row of a metrics table starts, from its Baseline (Current, Today, From \u2026) column.
+
+    Keyed by the row as the reviewer writes a table metric's text (its cells joined by " | ").
+    """
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.split("\n")
+            if line.strip().startswith("|") and not re.fullmatch(r"\|?[\s:|-]+\|?", line.strip())]
+    if len(rows) < 2:
+        return {}
+    column = next((i for i, h in enumerate(rows[0]) if _START_COLUMN.search(h)), None)
+    if column is None:
+        return {}
+    found = {}
+    for row in rows[1:]:
+        if column < len(row):
+            units = [m.group("unit") for cell in row for m in _NUMBER_UNIT.finditer(cell) if m.group("unit")]
+            found[" | ".join(row)] = [_quantity(m.group("number"), m.group("unit") or units[0])
+                                      for m in _NUMBER_UNIT.finditer(row[column]) if m.group("unit") or units]
+    return found
 
 
 def check_metric_baselines(name: str, text: Any, *, minimum: int = 2,
                            baselines: Mapping[str, str] | None = None) -> None:
-    """Check that at least ``minimum`` success metrics state a baseline ("from 40 s to 15 s").
+    """Check that at least ``minimum`` success metrics state a baseline, in any form the course teaches.
 
-    ``baselines`` maps what a scenario measures to the baseline it states ({"the median time to
-    approve": "40 s"}): each must start some metric, so a PRD that invents its baselines is incorrect.
+    "from 40 s to 15 s", "40 s to 15 s", "30% \u2192 10%", "(baseline 40 s): 15 s" and a table's Baseline
+    column all state one. ``baselines`` maps what a scenario measures to the baseline it states ({"the
+    median time to approve": "40 s"}): each must start some metric, so a PRD that invents its baselines
+    is incorrect.
     """
     from pmkit.review import prd as prd_review
 
     check_answered(name, text, None, "write your PRD in its Markdown cell, save the notebook (Ctrl+S) and "
                                      "run the cell under it")
     check_type(name, text, str)
-    metrics = prd_review.parse(_as_plain(name, text)).metrics
-    based = [m for m in metrics if _BASELINE.search(m.text)]
+    parsed = prd_review.parse(_as_plain(name, text))
+    metrics, table = parsed.metrics, _table_starts(parsed.sections.get("metrics", ""))
+    starts_of = [table.get(m.text) or _starts_from(m.text) for m in metrics]
+    based = [m for m, starts in zip(metrics, starts_of, strict=True) if starts]
     if len(based) < minimum:
-        raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start; give at least "
-                               f"{minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d",
+        without = [m.name for m, starts in zip(metrics, starts_of, strict=True) if not starts]
+        which = f" ({_listing([_clip(n, 40) for n in without[:4]])} {'has' if len(without) == 1 else 'have'} none)" \
+            if without else ""
+        raise _incorrect(name, f"{len(based)} of {len(metrics)} metric(s) state where they start{which}; give at "
+                               f"least {minimum} a baseline from the scenario, e.g. \u201cfrom 40 s to 15 s\u201d, "
+                               "\u201c30% \u2192 10%\u201d or a Baseline column in a metrics table",
                          "the scenario gives the median time to approve and the share of approvals re-checked")
     wanted = dict(plain(baselines or {}))
-    starts = [start for m in metrics for start in _starts_from(m.text)]
+    starts = [start for found in starts_of for start in found]
     missing = []
     for what, quantity in dict.items(wanted):
         found = _QUANTITY.match(quantity)

@@ -439,3 +439,40 @@ def test_check_equal_names_the_keys_that_differ_and_the_mistake_a_value_comes_fr
         checks.check_equal("funnel", {"c": 2, "a": 9, "b": 5}, {"a": 9, "b": 6, "c": 2})
     with pytest.raises(checks.Incorrect, match="got .*: you counted rows"):
         checks.check_equal("funnel", {"a": 9, "b": 7}, {"a": 9, "b": 6}, near=[({"a": 9, "b": 7}, "you counted rows")])
+
+
+def test_baselines_in_every_form_the_course_teaches():
+    scenario = {"the median time to approve": "40 s", "the share of approvals re-checked": "30%"}
+    forms = [
+        "- Median time to approve: 40 s \u2192 15 s by day 60\n- Re-checked: 30% -> 10% by end of Q3",
+        "- Median time to approve: 40 s to 15 s within 30 days\n- Re-checked: 30% to 10% by end of Q3",
+        "- Median time to approve (baseline 40 s): 15 s within 30 days\n- Re-checked (baseline: 30%): 10% by Q3",
+        "| KPI | Baseline | Target | By |\n|---|---|---|---|\n| Time to approve | 40 s | 15 s | day 60 |\n"
+        "| Re-checked | 30% | 10% | end of Q3 |",
+    ]
+    for form in forms:
+        checks.check_metric_baselines("prd_text", f"## Success metrics\n{form}\n", baselines=scenario)
+    with pytest.raises(checks.Incorrect, match=r"0 of 2 metric\(s\) state where they start \(Time and Re-checked "
+                                               r"have none\)"):
+        checks.check_metric_baselines("prd_text", "## Success metrics\n- Time: 15 s by day 60\n"
+                                                   "- Re-checked: 10% by Q3\n", baselines=scenario)
+    assert checks._starts_from("within 30 days to 15 s") == []
+
+
+def test_day_n_is_a_timeframe_and_what_we_want_to_achieve_is_the_goals():
+    from pmkit.review import prd
+
+    assert prd.metrics_in("- Time to approve: 40 s to 15 s by day 60")[0].timeframe == "by day 60"
+    for heading in ("What we want to achieve", "What we're trying to achieve", "Purpose"):
+        assert prd.sections_of(heading) == ("goals",), heading
+
+
+def test_priorities_count_requirements_not_words(capsys):
+    three = ("## Requirements\n- P0: the preview must load inline and should show PDFs\n"
+             "- P1: zoom must reach 200%\n- P2: remember the preview size (low effort)\n")
+    checks.check_priorities("prd_text", three, minimum=3)
+    assert "3 prioritised requirements (P0:" in capsys.readouterr().out
+    grouped = "## Requirements\n### Must have\n- Inline preview\n- Zoom\n### Could have\n- Remember size\n"
+    assert [p for _, p in checks.prioritised_requirements(grouped.split("\n", 1)[1])] == ["Must", "Must", "Could"]
+    with pytest.raises(checks.Incorrect, match=r"1 prioritised requirement\(s\) found \(P0: "):
+        checks.check_priorities("prd_text", "## Requirements\n- P0: preview, zoom and size, which must load\n")

@@ -83,3 +83,26 @@ def test_the_interview_report_counts_the_customers_in_the_notes():
     notes = exercises.load_data("interview_notes")
     assert f"I interviewed {notes['customer'].nunique()} customers" in _written("interview-synthesis",
                                                                                   "answer-report")
+
+
+def test_no_backlog_criterion_tests_a_rule_the_model_prd_lists_as_a_requirement():
+    """prd-vs-stories keys its acceptance criterion "backlog": the prd model answer must not list its rule."""
+    from pmkit.exercises import checks
+    from pmkit.review import prd, stories
+
+    nb = nbformat.read(REPO / "solutions" / "prd-vs-stories" / "prd-vs-stories.ipynb", as_version=4)
+    source = next(c.source for c in nb.cells if c.id == "answer-sort")
+    namespace: dict = {}
+    exec(source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""), namespace)
+    snippets = exercises.load_data("snippets").set_index("snippet")["text"]
+    model = next(c.source for c in nbformat.read(REPO / "solutions" / "prd" / "prd.ipynb", as_version=4).cells
+                 if c.id == "answer-prd")
+    requirements = [checks.content_words(text) for text, _ in
+                    checks.prioritised_requirements(prd.parse(model).sections["requirements"])]
+    assert len(requirements) == 4
+    criteria = {n: stories.parse_criterion(snippets[n]) for n, place in namespace["placement"].items() if place == "B"}
+    tested = {n: checks.content_words(c.then) for n, c in criteria.items() if c is not None}
+    assert tested, "the backlog snippets hold an acceptance criterion"
+    for n, result in tested.items():
+        for words in requirements:
+            assert len(result & words) * 2 < len(result), (n, snippets[n], sorted(result & words))

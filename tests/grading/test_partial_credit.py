@@ -141,3 +141,19 @@ def test_all_right_and_all_wrong_score_full_and_zero_through_the_runner(runner):
     wrong = {r["grade_id"]: r for r in runner.run(_answers({1: "J", 2: "A", 3: "J", 4: "A"}, 0.0))}
     assert wrong["per-task"]["status"] == "incorrect"
     assert determine_grade(_graded(wrong["per-task"])) == (0, 2.0)
+
+
+def test_a_key_may_accept_two_labels_and_each_wrong_label_gets_its_reason():
+    key = {1: "A", 2: ["A", "J"], 3: "J", 4: "J"}
+    reasons = {1: "choosing the beta's metrics decides how success is judged.", 3: "it moves agreed work."}
+    for either in ("A", "J"):
+        assert checks.score_labels("answers", {1: "A", 2: either, 3: "J", 4: "J"}, key, points=2) is None
+    partial = checks.score_labels("answers", {1: "J", 2: "J", 3: "J", 4: "J"}, key, points=2, what="task",
+                                  reasons=reasons)
+    assert partial.points == 1.5
+    assert "\n  - task 1: choosing the beta's metrics decides how success is judged." in partial.message
+    assert "task 3:" not in partial.message  # only wrong tasks are explained
+    assert checks.score_labels("answers", {1: "J", 2: "A", 3: "J", 4: "J"}, key, points=2).points == 1.5
+    with pytest.raises(checks.Incorrect, match=r"task 1: choosing"):
+        checks.score_labels("answers", {1: "J", 2: "X", 3: "A", 4: "A"}, key, points=2, allowed=["A", "J"],
+                            what="task", reasons=reasons)
