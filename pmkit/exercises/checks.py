@@ -1168,11 +1168,18 @@ def check_column_total(name: str, frame: Any, column: str, total: float, *, what
                                "all: each of them belongs to exactly one group", hint)
 
 
-def check_at_most(name: str, counts: Any, limit: float, *, what: str, hint: str | None = None) -> None:
-    """Check that no count is above ``limit`` (e.g. no theme has more customers than were interviewed)."""
+def check_at_most(name: str, counts: Any, limit: float, *, what: str, hint: str | None = None,
+                  strict: bool = True) -> None:
+    """Check that no count is above ``limit`` (e.g. no theme has more customers than were interviewed).
+
+    With ``strict=False`` (a cell with credit per item, where other counts may still be right) a count
+    over the limit is a note to fix before submitting, not a failed cell.
+    """
     counts = _as_plain(name, counts)
     check_type(name, counts, dict)
     over = [f"{k} ({v:g})" for k, v in dict.items(counts) if type(v) in (int, float) and v > limit]
     if over:
-        raise _incorrect(name, f"{_listing(over)} {'is' if len(over) == 1 else 'are'} more than the {limit:g} "
-                               f"{what} in the data", hint)
+        problem = f"{_listing(over)} {'is' if len(over) == 1 else 'are'} more than the {limit:g} {what} in the data"
+        if strict:
+            raise _incorrect(name, problem, hint)
+        noted(name, problem + (f": {hint}" if hint else ""), ok=False)

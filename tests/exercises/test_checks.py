@@ -476,3 +476,12 @@ def test_priorities_count_requirements_not_words(capsys):
     assert [p for _, p in checks.prioritised_requirements(grouped.split("\n", 1)[1])] == ["Must", "Must", "Could"]
     with pytest.raises(checks.Incorrect, match=r"1 prioritised requirement\(s\) found \(P0: "):
         checks.check_priorities("prd_text", "## Requirements\n- P0: preview, zoom and size, which must load\n")
+
+
+def test_a_count_over_the_data_fails_or_is_a_note_where_credit_is_per_item(capsys):
+    with pytest.raises(checks.Incorrect, match="reporting \\(24\\) is more than the 18 customers interviewed"):
+        checks.check_at_most("counts", {"reporting": 24, "pricing": 5}, 18, what="customers interviewed")
+    checks.check_at_most("counts", {"reporting": 24, "pricing": 5}, 18, what="customers interviewed", strict=False,
+                         hint="count distinct customers, not notes")
+    assert "\u2718 counts: reporting (24) is more than the 18 customers interviewed in the data: count distinct" \
+        in capsys.readouterr().out

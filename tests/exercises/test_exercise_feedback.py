@@ -107,7 +107,8 @@ VISIBLE_CASES = [
 #: item (a wrong label there costs its share, not the cell): the note is a printed line starting with a cross.
 NOTED = {("role-sort", c) for c in ("test-tasks-1-4", "test-tasks-5-8", "test-tasks-9-12", "test-tasks-13-16",
                                     "test-tasks-17-20")} | {("prd-vs-stories", "test-sort"),
-                                                            ("onboarding-funnel", "test-segments")}
+                                                            ("onboarding-funnel", "test-segments"),
+                                                            ("interview-synthesis", "test-counts")}
 
 
 def _solution_code(exercise, cell_id):
