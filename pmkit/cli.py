@@ -83,7 +83,8 @@ def _cmd_notebooks_clean(args: argparse.Namespace) -> int:
     return 1 if (dirty and args.check) else 0
 
 
-_ICONS = {"correct": "\u2714", "incorrect": "\u2718", "not_attempted": "\u2026", "manual": "\u270e"}
+_ICONS = {"correct": "\u2714", "partial": "\u25d0", "incorrect": "\u2718",
+          "not_attempted": "\u2026", "manual": "\u270e"}
 
 
 def _check_sources() -> tuple[Path, bool]:

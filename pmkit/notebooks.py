@@ -121,6 +121,32 @@ def is_test_cell(cell: Any) -> bool:
         and not meta.get("task")
 
 
+def markdown_cell(cells: Any, cell_id: str) -> dict[str, Any] | None:
+    """The Markdown cell whose nbgrader grade id (else cell id) is ``cell_id``, in a list of JSON or nbformat cells."""
+    markdown = [c for c in (cells if isinstance(cells, list) else []) if isinstance(c, dict)
+                and c.get("cell_type") == "markdown"]
+
+    def grade_id(cell: dict[str, Any]) -> Any:
+        meta = cell.get("metadata")
+        nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+        return nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+
+    return next((c for c in markdown if grade_id(c) == cell_id), None) or \
+        next((c for c in markdown if c.get("id") == cell_id), None)
+
+
+def markdown_answer(cells: Any, cell_id: str, starter: str = "YOUR ANSWER HERE") -> str | None:
+    """The text of the Markdown answer cell ``cell_id`` (see :func:`markdown_cell`); None if absent, blank or unchanged.
+
+    One reading for the learner's kernel (the notebook as last saved) and for the grader (the submitted
+    notebook itself, never a value the learner's kernel hands over), so both see the same answer.
+    """
+    cell = markdown_cell(cells, cell_id)
+    source = cell.get("source", "") if cell is not None else ""
+    text = "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) else str(source)
+    return None if text.strip() in ("", starter) else text
+
+
 def execution_problems(nb: Any) -> list[str]:
     """Timeouts and dead kernels in an executed notebook, worth a note beside its score."""
     notes = []

@@ -1,8 +1,8 @@
 """The graded exercises: their data, the checks their test cells call, and the feedback those give.
 
-Holds ``catalog`` (each exercise's data, constants, questions and visible keys), ``checks`` (the
+Holds ``catalog`` (each exercise's data, constants and questions), ``checks`` (the
 check kinds test cells call) and what the checks are built on: ``outcomes`` (correct, incorrect, not
-attempted, partial), ``values`` (answers as plain values, digests) and ``hints`` (hints and model
+attempted, partial), ``values`` (answers as plain values) and ``hints`` (hints and model
 solutions). May import ``pmkit``'s core, ``review`` and ``teach``; never grading,
 runs or cohorts. Flow: a test cell loads data from ``catalog`` -> calls a ``checks`` function on the
 learner's plain answers -> gets correct, incorrect (with where and a hint), partial or not attempted.

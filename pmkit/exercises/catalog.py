@@ -24,6 +24,7 @@ def role_sort_tasks() -> dict[int, str]:
 
 
 FUNNEL_STEPS = ("signup", "verify_email", "create_workspace", "invite_teammate", "first_project")
+FUNNEL_SEGMENTS = ("self-serve", "sales-led", "education")
 #: Engineering capacity of the backlog exercise's sprint, in person-days.
 CAPACITY = 30
 TRIAGE_AREAS = ("login", "billing", "performance", "data-export", "notifications")
@@ -32,9 +33,9 @@ THEMES = ("onboarding", "integrations", "reporting", "pricing", "permissions")
 
 SCHEMAS = {
     "onboarding_events": Schema("onboarding_events.csv", (
-        Column("user_id"), Column("segment", choices=choices(["self-serve", "sales-led", "education"])),
+        Column("user_id"), Column("segment", choices=choices(FUNNEL_SEGMENTS)),
         Column("step", choices=choices(FUNNEL_STEPS)), Column("reached_at", "datetime", required=False)),
-        key=("user_id", "step")),
+        min_rows=1000),
     "backlog": Schema("backlog.csv", (
         Column("ticket"), Column("title"), Column("type", choices=choices(["bug", "feature", "tech-debt"])),
         Column("reach", "int"), Column("impact", "float"), Column("confidence", "float", required=False),
@@ -169,37 +170,40 @@ QUESTIONS: dict[str, list[tuple[Any, ...]]] = {
     ],
     "role-sort": [
         (n, (f"answers (tasks {4 * n - 3}-{4 * n})",), "ask what the task decides. Choosing what the product should "
-            "do or become, and judging whether it worked, is APM work (PRDs, MVP scope, beta metrics, analytics, "
-            "prototype tests, presenting findings); making agreed work happen is JPM work (stories, backlog, "
-            "capacity, QA dates, bugs and support, customer updates, process). Careful: what a task touches can "
-            "mislead. Ask who makes the decision in it, and whether the decision is about what to build or about "
-            "carrying out what was agreed.", ("answer-sort",), range(4 * n - 3, 4 * n + 1))
+            "do or become, and judging whether it worked, is APM work (PRDs, MVP scope, beta metrics, presenting "
+            "findings); making agreed work happen is JPM work (stories, backlog, capacity, QA dates, bugs and "
+            "support, customer updates, process). Customer research and the analysis of a launched product go "
+            "either way: the first article gives them to the APM, the second to the JPM, so either label is "
+            "right. Careful: what a task touches can mislead. Ask who makes the decision in it, and whether the "
+            "decision is about what to build or about carrying out what was agreed.", ("answer-sort",), range(4 * n - 3, 4 * n + 1))
         for n in range(1, 6)
     ],
     "prd-vs-stories": [
         (1, ("placement",), "ask what each snippet is for. Why, for whom, what success means, what is in or out, "
-            "what comes first and what could go wrong: the APM's PRD. Something the team can estimate, build, test "
-            "or fix in a sprint: the JPM's backlog. A story about the whole feature's need can sit in a PRD.",
+            "what comes first and what could go wrong: the PRD. Something the team can estimate, build, test "
+            "or fix in a sprint: the backlog. A story about the whole feature's need can sit in a PRD.",
          ("answer-sort",)),
         (2, ("export_stories",), "three stories, one action each, said in the 'I want …' part: export the log "
             "as CSV; limit the export to a date range; limit it to one approver. Each as 'As an admin, I want …, so "
-            "that …', with no 'and', brackets or vague words such as 'quickly'.",
+            "that …', with no 'and' or brackets, and no vague words such as 'quickly' in what it asks for.",
          ("answer-translate",)),
     ],
     "prd": [
         (1, ("prd_text",), "one '## ' heading per section: Problem, Users, Goals, Success metrics, MVP scope, "
-            "Non-goals, Requirements (each with P0, P1 or P2), Risks, Launch and monitoring. Save, then run the "
-            "cell under your PRD.", ("answer-prd",)),
+            "Non-goals, Requirements (one per line, each with P0, P1 or P2), Risks, Launch and monitoring. Save, then "
+            "run the cell under your PRD.", ("answer-prd",)),
         (2, ("prd_text",), "one metric per line under Success metrics, each starting from the scenario's "
             "baseline (40 s to approve, 30% re-checked), with a target and a timeframe: 'Median time to approve: "
-            "from 40 s to 15 s within 30 days of launch'.",
+            "from 40 s to 15 s within 30 days of launch' ('40 s \u2192 15 s by day 30' or a table with a Baseline "
+            "column say the same).",
          ("answer-prd",)),
     ],
     "user-stories": [
         (1, ("stories",), "one story per thing the brief asks for, said in its 'I want …' part: save a search, "
             "name a saved search, get an email about new matches, turn those emails off, and (as a recruiter) see "
             "how many seekers saved a search matching my ad. 'As a <role>, I want <one action>, so that "
-            "<benefit>.', with no 'and', brackets or vague words.", ("answer-stories",)),
+            "<benefit>.', with no 'and' or brackets, and no vague words in the 'I want …' part (the benefit may "
+            "say it in the user's words).", ("answer-stories",)),
         (2, ("stories", "criteria"), "{1: ['Given …, when …, then …'], 2: [...], …}: one key per story, counting "
             "from 1, each criterion naming a context, an action and a result you can observe, in that story's "
             "words (the saved search, the email…).",
@@ -223,31 +227,6 @@ def questions(exercise: str) -> tuple[Question, ...]:
     return tuple(Question(exercise, *entry) for entry in QUESTIONS[exercise])
 
 
-VISIBLE_KEYS = Path(__file__).with_name("visible_keys.json")
-
-
-@cache
-def _visible_keys() -> dict[str, Any]:
-    return json.loads(VISIBLE_KEYS.read_text(encoding="utf-8"))
-
-
-def visible_key(exercise: str, name: str) -> Any:
-    """The salted digest (or per-item digests) a visible test compares with; never the answer itself."""
-    key = _visible_keys()[exercise][name]
-    if isinstance(key, dict):
-        items = [(int(k) if k.isdigit() else k, v) for k, v in key.items()]
-        return dict(sorted(items) if all(isinstance(k, int) for k, _ in items) else items)
-    return key
-
-
-def store_visible_key(exercise: str, name: str, key: Any) -> None:
-    """Write one visible key into ``visible_keys.json`` (for maintainers changing an exercise)."""
-    keys = json.loads(VISIBLE_KEYS.read_text(encoding="utf-8")) if VISIBLE_KEYS.exists() else {}
-    keys.setdefault(exercise, {})[name] = {str(k): v for k, v in key.items()} if isinstance(key, dict) else key
-    VISIBLE_KEYS.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    _visible_keys.cache_clear()
-
-
 def markdown_answer(exercise: str, cell_id: str, *, starter: str = "YOUR ANSWER HERE") -> str | None:
     """The text of a Markdown answer cell, read from the notebook as last saved (None if not found or unchanged).
 
@@ -260,14 +239,14 @@ def markdown_answer(exercise: str, cell_id: str, *, starter: str = "YOUR ANSWER 
     session = os.environ.get("JPY_SESSION_NAME")
     candidates = [Path(session)] if session else []
     candidates += [here / f"{exercise}.ipynb", *sorted(here.glob("*.ipynb"))]
+    from pmkit import notebooks
+
     for path in candidates:
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             continue
-        for cell in notebook.get("cells", []) if isinstance(notebook, dict) else []:
-            if isinstance(cell, dict) and cell.get("id") == cell_id and cell.get("cell_type") == "markdown":
-                source = cell.get("source", "")
-                text = "".join(source) if isinstance(source, list) else str(source)
-                return None if text.strip() in ("", starter) else text
+        cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
+        if notebooks.markdown_cell(cells, cell_id) is not None:
+            return notebooks.markdown_answer(cells, cell_id, starter)
     return None

@@ -35,6 +35,8 @@ from typing import Any
 from pmkit.exercises.hints import ATTEMPTED, answers_of
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not_attempted"
+#: A test cell whose answer is partly right: some of its points, and a message saying which items are wrong.
+PARTIAL = "partial"
 
 
 class CheckFailed(AssertionError):
@@ -96,6 +98,8 @@ class Partial:
     learner reads the message (HTML in JupyterLab); nbgrader reads the number (``text/plain``).
     """
 
+    status = PARTIAL
+
     def __init__(self, points: float, out_of: float, message: str) -> None:
         """``points`` of ``out_of`` earned; ``message`` says what is wrong and where."""
         self.points, self.out_of, self.message = float(points), float(out_of), message
@@ -155,14 +159,26 @@ def _show_check_failure(shell: Any, etype: type, value: BaseException, tb: Any, 
     return None
 
 
-def feedback_html(status: str, message: str) -> str:
+def feedback_html(status: str, message: str, title: str | None = None) -> str:
     """A check's outcome in the course's one look of feedback (symbol, word, colour), with its style sheet."""
     from pmkit.teach import theme
 
-    return theme.style_sheet() + theme.feedback_box(status, message)
+    return theme.style_sheet() + theme.feedback_box(status, message, title)
 
 
-def _show(status: str, message: str) -> bool:
+def noted(name: str, message: str, *, ok: bool) -> None:
+    """A visible check's note on an answer's form, which is no verdict (a release holds no key).
+
+    ``ok``: the answer has the form asked for ("Answered", judged when graded); otherwise something to
+    fix before submitting that does not fail the cell (the graded check gives credit per item).
+    """
+    _record(name)
+    line = f"{chr(0x2714) if ok else chr(0x2718)} {name}: {message}"
+    if not _show(CORRECT if ok else INCORRECT, line, "Answered" if ok else "Fix before you submit"):
+        print(line)
+
+
+def _show(status: str, message: str, title: str | None = None) -> bool:
     """Display a check's outcome in a learner's kernel (HTML, and the same words as text); False elsewhere."""
     if _grading():
         return False
@@ -171,7 +187,7 @@ def _show(status: str, message: str) -> bool:
         return False
     from IPython.display import display
 
-    display({"text/plain": message, "text/html": feedback_html(status, message)}, raw=True)
+    display({"text/plain": message, "text/html": feedback_html(status, message, title)}, raw=True)
     return True
 
 

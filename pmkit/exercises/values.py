@@ -1,8 +1,8 @@
-"""A learner's answer as plain values, and the salted digests visible tests compare them with.
+"""A learner's answer as plain values, read with trusted code.
 
 :func:`plain` turns an answer into str, int, float, bool, None, list, tuple and dict with trusted
-code, so a learner's object never brings its own ``__eq__``; :func:`digest` lets a release hold a
-key's fingerprint instead of the key in clear text.
+code, so a learner's object never brings its own ``__eq__``. No key, and no digest of one, is made
+here: a digest over a few possible answers is inverted by trying them all.
 """
 
 from __future__ import annotations
@@ -128,15 +128,8 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=repr)
 
 
-def digest(value: Any, salt: str) -> str:
-    """A salted digest of ``value``'s plain form: visible tests compare with it, never with the key."""
-    text = f"{salt}\x00{_canonical(plain(value))}"
-    return hashlib.sha256(str.encode(text, "utf-8")).hexdigest()[:16]
 
 
-def number_digest(value: float, salt: str, decimals: int) -> str:
-    """The digest of a number rounded to ``decimals`` places (see :func:`check_number_digest`)."""
-    return digest(f"{round(float(value), decimals):.{decimals}f}", salt)
 
 
 def _whole(value: Any) -> Any:
@@ -156,18 +149,6 @@ def _item_text(value: Any) -> str:
     return _upper(value) if type(value) is str else _canonical(value)
 
 
-def _rounded(value: Any, decimals: int | None) -> Any:
-    if decimals is None or type(value) not in (int, float) or value != value:
-        return value
-    return f"{round(float(value), decimals):.{decimals}f}"
-
-
-def label_digests(labels: Mapping[Any, Any], salt: str, decimals: int | None = None) -> dict[Any, str]:
-    """One digest per key (the key is part of the salt), so a check can say which items are wrong.
-
-    With ``decimals``, numbers are rounded first (the check rounds the learner's the same way).
-    """
-    return {k: digest(_item_text(_rounded(v, decimals)), f"{salt}:{k}") for k, v in dict.items(dict(plain(labels)))}
 
 
 def _is_blank(value: Any) -> bool:

@@ -26,6 +26,8 @@ MAX_PAYLOAD = 4_000_000
 MAX_DEPTH = 24
 MAX_ITEMS = 400_000
 _DIRECTIVE = re.compile(r"^\s*#\s*answers\s*:\s*(.*)$")
+#: "# from markdown: prd_text = answer-prd": the test reads ``prd_text`` as the text of that Markdown answer cell.
+_FROM_MARKDOWN = re.compile(r"^\s*#\s*from\s+markdown\s*:\s*(?P<name>\w+)\s*=\s*(?P<cell>[\w-]+)\s*$", re.I)
 _BUILTINS = frozenset(dir(builtins))
 
 
@@ -64,6 +66,21 @@ def answer_names(test_source: str, trusted: set[str] | frozenset[str] = frozense
               if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
     skip = own | set(trusted) | _BUILTINS
     return list(dict.fromkeys(n for n in loaded if n not in skip))
+
+
+def markdown_names(test_source: str) -> dict[str, str]:
+    """The names a test cell reads from a Markdown answer cell (name -> cell id), from its leading comment lines.
+
+    The grader takes those from the submitted notebook itself, never from the learner's kernel, so code
+    that sets the variable cannot stand in for the written answer.
+    """
+    found = {}
+    for line in test_source.lstrip("\n").splitlines():
+        if not line.lstrip().startswith("#"):
+            break
+        if match := _FROM_MARKDOWN.match(line):
+            found[match.group("name")] = match.group("cell")
+    return found
 
 
 # --- the export step: runs inside the learner's kernel, so it must be self-contained ---------------

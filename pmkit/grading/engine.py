@@ -72,7 +72,7 @@ class CellResult:
     grade_id: str
     score: float | None
     max_score: float
-    status: str  # correct, incorrect, not_attempted, manual
+    status: str  # correct, partial, incorrect, not_attempted, manual
     message: str
 
     @property
@@ -111,7 +111,7 @@ class SubmissionResult:
 
 def graded_cell_outcome(cell: Any) -> tuple[str, str]:
     """Read a test cell's outputs: our checks' messages, or the error's last line for anything else."""
-    from pmkit.exercises.checks import MESSAGE_MIME
+    from pmkit.exercises.checks import MESSAGE_MIME, PARTIAL
 
     printed = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
     for output in cell.get("outputs", []):
@@ -124,7 +124,7 @@ def graded_cell_outcome(cell: Any) -> tuple[str, str]:
                 continue
             if partial < float(maximum):
                 message = "".join(data.get(MESSAGE_MIME, "")) or f"\u2718 {partial:g} of {maximum:g} points."
-                return "incorrect", message
+                return (PARTIAL if partial > 0 else "incorrect"), message
         if output.get("output_type") == "error":
             ename, evalue = output.get("ename", ""), output.get("evalue", "")
             if ename == "NotAttempted":
@@ -147,6 +147,13 @@ class TestCell:
     grade_id: str
     source: str  # from the source notebook, hidden tests included
     names: tuple[str, ...]  # the learner's values it reads
+    markdown: tuple[tuple[str, str], ...] = ()  # (name, cell id): read from the submitted notebook, not the kernel
+
+    @property
+    def kernel_names(self) -> list[str]:
+        """The names the learner's kernel hands over: all but those read from Markdown answer cells."""
+        from_markdown = {name for name, _ in self.markdown}
+        return [name for name in self.names if name not in from_markdown]
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,8 @@ class ExerciseSpec:
                     known |= answers.defined_names(cell.source)
                 except SyntaxError as error:
                     raise PmkitError(f"{path}: test cell {meta.get('grade_id')}: not valid Python: {error}") from None
-                tests.append(TestCell(meta["grade_id"], cell.source, tuple(names)))
+                markdown = tuple(answers.markdown_names(cell.source).items())
+                tests.append(TestCell(meta["grade_id"], cell.source, tuple(names), markdown))
             elif not meta.get("solution") and not meta.get("grade") and not meta.get("task"):
                 setup.append(cell.source)
                 known |= answers.defined_names(cell.source)
@@ -327,6 +335,7 @@ class GradingCourse:
         """
         import time
 
+        from pmkit import notebooks
         from pmkit.grading import answers, sandbox
 
         started = time.perf_counter()
@@ -338,7 +347,7 @@ class GradingCourse:
         for index, cell in enumerate(run_nb.cells):
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             if is_test_cell(cell) and grade_id in tests:
-                cell.source = answers.export_source(grade_id, list(tests[grade_id].names))
+                cell.source = answers.export_source(grade_id, tests[grade_id].kernel_names)
                 exports[index] = grade_id
         runner = self.runner(exercise)  # before the kernel: the runner never shares a moment with learner code
         prepared = time.perf_counter()
@@ -353,12 +362,16 @@ class GradingCourse:
         for index, grade_id in exports.items():
             payloads = [o.get("data", {}).get(answers.MIME) for o in run_nb.cells[index].get("outputs", [])
                         if o.get("output_type") == "display_data" and answers.MIME in o.get("data", {})]
+            written = {name: notebooks.markdown_answer(nb.cells, cell_id) for name, cell_id in tests[grade_id].markdown}
+            if written and not tests[grade_id].kernel_names:  # nothing to take from the kernel: it need not answer
+                sent[grade_id] = written
+                continue
             if not payloads:
                 problems[grade_id] = ("\u2718 your notebook did not hand over its answers for this question "
                                       "(something in it stopped the grader's step from running)")
                 continue
             try:
-                sent[grade_id] = answers.parse_payload(payloads[-1], list(tests[grade_id].names))
+                sent[grade_id] = {**answers.parse_payload(payloads[-1], tests[grade_id].kernel_names), **written}
             except answers.AnswerError as error:
                 problems[grade_id] = f"\u2718 {error}"
         outcomes = {r["grade_id"]: r for r in runner.run(sent, timeout=self.submission_timeout)}

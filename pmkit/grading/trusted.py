@@ -109,14 +109,15 @@ def _partial_credit(values: list[Any]) -> tuple[float, str] | None:
     """The lowest partial credit among a test cell's checks (a visible and a hidden one may both give one).
 
     Only :class:`pmkit.exercises.outcomes.Partial` counts, never a bare number a test happens to end with; a
-    ``Partial`` worth the cell's full points is no partial credit.
+    ``Partial`` worth the cell's full points is no partial credit. Of equally low ones the last speaks: the
+    hidden test, which may say more (why each wrong item is wrong) than the visible check before it.
     """
     from pmkit.exercises.outcomes import Partial
 
     partials = [v for v in values if isinstance(v, Partial) and not v.points >= v.out_of]
     if not partials:
         return None
-    lowest = min(partials, key=lambda partial: partial.points)
+    lowest = min(reversed(partials), key=lambda partial: partial.points)
     return lowest.points, lowest.message
 
 

@@ -31,7 +31,8 @@ _HEADINGS: tuple[tuple[str | None, str], ...] = (
                 r"north star|signals?|measurement"),
     ("requirements", r"(?:functional |non[- ]functional |product |technical )?requirements?|user stories|"
                      r"must[- ]haves?|functional spec|specifications?|priorities|moscow|acceptance criteria"),
-    ("goals", r"(?:desired |expected |user |business )*outcomes?|goals?|objectives?|aims?|okrs?"),
+    ("goals", r"(?:desired |expected |user |business )*outcomes?|goals?|objectives?|aims?|okrs?|purpose|"
+              r"what we(?:'re| are| will)? (?:\w+ ){0,2}(?:achieve|accomplish)|achiev\w*"),
     (None, r"user interface|user experience|ux|ui|design|wireframes?|mock-?ups?|open questions|questions|faq|"
            r"appendix|glossary|references|changelog|revision history|approvals?|stakeholders"),
     ("problem", r"problem(?: statement)?|background|context|motivation|"
@@ -77,6 +78,7 @@ _TIMEFRAME = re.compile(
     rf"|\b(?:by|before|until|in)\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|{_MONTHS}|fy\d{{2,4}}|"
     rf"\d{{4}}-\d{{2}}(?:-\d{{2}})?|20\d\d)(?:\s+\d{{1,2}}(?!\d))?(?:,?\s+\d{{4}})?\b"
     rf"|\b(?:by|at|before|until)\s+(?:the\s+)?(?:launch|ga|release|beta|eoy|eoq|eom)\b"
+    rf"|\b(?:by|on|at|before|until|in)\s+(?:the\s+end\s+of\s+)?(?:day|week|month|sprint)\s+\d+\b"
     rf"|\b(?:q[1-4]|h[12])\s+\d{{4}}\b"
     rf"|\b(?:end of|by the end of)\s+(?:the\s+)?(?:quarter|year|month|beta|pilot|trial|q[1-4]|h[12]|20\d\d)\b",
     re.I)

@@ -60,15 +60,24 @@ def test_checks_return_none_so_nbgrader_never_reads_partial_credit():
     assert checks.check_label_format("a", {1: "A"}, [1]) is None
     assert checks.check_labels("a", {1: "A"}, {1: "A"}) is None
     assert checks.check_equal("a", 1, 1) is None
+    # the checks that hold no key, which visible tests end with
+    assert checks.check_fraction("a", 0.5) is None and checks.check_percent("a", -12.5, of="x") is None
+    assert checks.check_labelled("a", {1: "A"}, [1], allowed=["A"]) is None
+    assert checks.check_funnel_shape("a", {"s": 2, "t": 1}, ["s", "t"]) is None
+    assert checks.check_not_most_lost("a", "t", None, ["s", "t"]) is None
+    assert checks.check_close("a", 1, 1, tolerance=0) is None and checks.check_items_close("a", {1: 1}, {1: 1},
+                                                                                            tolerance=0) is None
+    assert checks.check_rice_rows("a", {"ticket": ["A"], "rice": [1.0]}, {"ticket": ["A"], "confidence": [1.0]}) is None
+    assert checks.check_plan_rules("a", ["A"], None, {"A": 1}, 1) is None
 
 
-def test_check_members():
+def test_check_members_names_the_items_missing_extra_or_out_of_place():
     checks.check_members("plan", ["b", "a"], ["a", "b"])
-    with pytest.raises(checks.Incorrect, match="1 expected item\\(s\\) missing; 1 item\\(s\\) that should not"):
+    with pytest.raises(checks.Incorrect, match="missing: b; should not be there: c"):
         checks.check_members("plan", ["a", "c"], ["a", "b"])
-    with pytest.raises(checks.Incorrect, match="order differs from position 2"):
-        checks.check_members("plan", ["a", "c", "b"], ["a", "b", "c"], ordered=True)
-    with pytest.raises(checks.Incorrect, match="appear twice"):
+    with pytest.raises(checks.Incorrect, match=r"order differs from position 2 on: c \(effort 3\) is there, where b "):
+        checks.check_members("plan", ["a", "c", "b"], ["a", "b", "c"], ordered=True, about={"c": "effort 3"})
+    with pytest.raises(checks.Incorrect, match="more than once: a"):
         checks.check_members("plan", ["a", "a"], ["a"])
 
 
@@ -160,36 +169,7 @@ def test_checks_keep_the_builtins_of_import_time():
             "try:\n    checks.check_members('plan', ['a', 'c'], ['a', 'b'])\n"
             "except checks.Incorrect as e:\n    print('INCORRECT', e)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert "INCORRECT" in done.stdout and "1 expected item" in done.stdout, done.stdout + done.stderr
-
-
-def test_digest_checks_judge_correctness_without_the_key(capsys):
-    key = checks.digest("invite_teammate", "funnel:worst")
-    checks.check_digest("worst_step", "invite_teammate", key, salt="funnel:worst")
-    assert "\u2714 worst_step: correct." in capsys.readouterr().out
-    with pytest.raises(checks.Incorrect, match="'verify_email' is not right\nHint: shares"):
-        checks.check_digest("worst_step", "verify_email", key, salt="funnel:worst", hint="shares")
-    with pytest.raises(checks.NotAttempted):
-        checks.check_digest("worst_step", None, key, salt="funnel:worst")
-    rate = checks.number_digest(0.9734, "beta:adoption", 3)
-    checks.check_number_digest("adoption_rate", 0.97345, rate, salt="beta:adoption", decimals=3)
-    with pytest.raises(checks.Incorrect, match=r"got 0\.5"):
-        checks.check_number_digest("adoption_rate", 0.5, rate, salt="beta:adoption", decimals=3)
-    with pytest.raises(checks.Incorrect, match="expected a number, got a str"):
-        checks.check_number_digest("adoption_rate", "0.97", rate, salt="beta:adoption", decimals=3)
-    change = checks.number_digest(-17.16, "beta:tickets", 1)
-    with pytest.raises(checks.Incorrect, match="a fraction; give it in per cent"):
-        checks.check_number_digest("ticket_change_pct", -0.1716, change, salt="beta:tickets", decimals=1, percent=True)
-
-
-def test_label_digests_say_which_labels_are_wrong():
-    keys = checks.label_digests({1: "A", 2: "J", 3: "A"}, "sort")
-    assert "A" not in "".join(keys.values()) or len(set(keys.values())) == 3
-    checks.check_labels_digest("answers", {1: "a", 2: "J", 3: "A"}, keys, salt="sort", allowed=["A", "J"])
-    with pytest.raises(checks.Incorrect, match="2 of 3 labelled wrongly: 1, 3"):
-        checks.check_labels_digest("answers", {1: "J", 2: "J", 3: "J"}, keys, salt="sort", allowed=["A", "J"])
-    with pytest.raises(checks.NotAttempted):
-        checks.check_labels_digest("answers", {1: "?", 2: "?", 3: "?"}, keys, salt="sort")
+    assert "INCORRECT" in done.stdout and "missing: b" in done.stdout, done.stdout + done.stderr
 
 
 def test_answers_line_names_the_learner_variables():
@@ -355,3 +335,153 @@ def test_story_checks_keep_the_builtins_of_import_time():
             "    try:\n        call()\n    except checks.Incorrect as e:\n        print('INCORRECT', e)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout.count("INCORRECT") == 2, done.stdout + done.stderr
+
+
+def test_a_rate_given_in_per_cent_is_told_so_without_any_key():
+    with pytest.raises(checks.Incorrect, match=r"got 97, more than 1, but an adoption rate is a fraction between 0 "
+                                               r"and 1: if 97 is a per cent, give 0\.97"):
+        checks.check_fraction("adoption_rate", 97.0, what="an adoption rate")
+    with pytest.raises(checks.Incorrect, match="is a fraction between 0 and 1"):
+        checks.check_fraction("adoption_rate", -0.2)
+    with pytest.raises(checks.NotAttempted):
+        checks.check_fraction("adoption_rate", None)
+    assert checks.check_fraction("adoption_rate", 0.97, announce=False) is None
+
+
+def test_a_change_given_as_a_fraction_is_told_its_scale_not_called_wrong():
+    """-0.1716 is a right fraction (-17.16 %): the message says so and asks for per cent, with the number."""
+    with pytest.raises(checks.Incorrect) as caught:
+        checks.check_percent("ticket_change_pct", -0.1716, of="the control group's tickets per day")
+    assert str(caught.value) == (
+        "\u2718 ticket_change_pct: got -0.1716: as a fraction of the control group's tickets per day that is a "
+        "change of -17.16 %, but the question asks for per cent, so multiply by 100 (-17.16, not -0.1716)")
+    assert checks.check_percent("ticket_change_pct", -17.16, of="x", announce=False) is None
+
+
+def test_check_close_names_the_common_mistake_a_number_comes_from(capsys):
+    near = [(17.164, "the sign is wrong"), (-20.7, "you divided by the beta group's average")]
+    checks.check_close("change", -17.2, -17.164, tolerance=0.1, near=near)
+    assert "\u2714 change: -17.2 is right." in capsys.readouterr().out
+    with pytest.raises(checks.Incorrect, match="got 17.16: the sign is wrong"):
+        checks.check_close("change", 17.16, -17.164, tolerance=0.1, near=near)
+    with pytest.raises(checks.Incorrect, match="got -20.71: you divided by the beta"):
+        checks.check_close("change", -20.71, -17.164, tolerance=0.1, near=near)
+    with pytest.raises(checks.Incorrect, match=r"not the expected value \(to within 0.1\)"):
+        checks.check_close("change", -30, -17.164, tolerance=0.1, near=near)
+
+
+def test_scores_rounded_to_one_decimal_are_right_and_wrong_ones_are_named():
+    expected = {"PM-1": 253.846153, "PM-2": 149.333333, "PM-3": 12.0, "PM-4": 53.75}
+    checks.check_items_close("rice", {"PM-1": 253.8, "PM-2": 149.3, "PM-3": 12, "PM-4": round(53.75, 1)}, expected,
+                             tolerance=0.05)
+    expected.pop("PM-4")
+    with pytest.raises(checks.Incorrect, match=r"1 of 3 scores wrong: PM-2 \(you: 298.7\)"):
+        checks.check_items_close("rice", {"PM-1": 253.8, "PM-2": 298.7, "PM-3": 12}, expected, tolerance=0.05,
+                                 what="scores")
+    with pytest.raises(checks.Incorrect, match="1 missing: PM-3"):
+        checks.check_items_close("rice", {"PM-1": 253.8, "PM-2": 149.3}, expected, tolerance=0.05)
+
+
+def test_labels_are_checked_by_form_only_and_partly_answered_is_a_note(capsys):
+    checks.check_labelled("answers", {1: "a", 2: "J"}, [1, 2], allowed=["A", "J"], what="task")
+    assert "all 2 tasks are labelled A or J; whether each label is right" in capsys.readouterr().out
+    checks.check_labelled("answers", {1: "A", 2: "?", 3: "APM"}, [1, 2, 3], allowed=["A", "J"])
+    assert "1 still unanswered: 2; not A or J: 3='APM'" in capsys.readouterr().out
+    with pytest.raises(checks.NotAttempted):
+        checks.check_labelled("answers", {1: "?", 2: "?"}, [1, 2], allowed=["A", "J"])
+    with pytest.raises(checks.Incorrect, match="every ticket is labelled 'billing'"):
+        checks.check_labelled("area", {1: "billing", 2: "billing", 3: "billing"}, [1, 2, 3],
+                              allowed=["billing", "login"], what="ticket", varied=True)
+
+
+def test_a_funnel_of_events_rises_and_is_told_to_count_users():
+    steps = ["signup", "verify", "invite"]
+    checks.check_funnel_shape("funnel", {"signup": 10, "verify": 8, "invite": 8.0}, steps)
+    with pytest.raises(checks.Incorrect, match="more reach verify \\(12\\) than signup \\(10\\).*count distinct users"):
+        checks.check_funnel_shape("funnel", {"signup": 10, "verify": 12, "invite": 3}, steps)
+    with pytest.raises(checks.Incorrect, match="expected \\['signup', 'verify', 'invite'\\] in that order"):
+        checks.check_funnel_shape("funnel", {"verify": 8, "signup": 10, "invite": 3}, steps)
+    funnel = {"signup": 100, "verify": 60, "invite": 20}  # 40 lost (40 %) into verify, 40 lost (67 %) into invite
+    with pytest.raises(checks.Incorrect, match="verify is where the most users are lost"):
+        checks.check_not_most_lost("worst", "verify", {"signup": 100, "verify": 50, "invite": 20}, steps)
+    checks.check_not_most_lost("worst", "invite", funnel, steps)
+    checks.check_not_most_lost("worst", "invite", None, steps)  # no usable funnel: no verdict from it
+
+
+def test_rice_rows_follow_the_rule_on_the_learners_own_rows():
+    data = {"ticket": ["A", "B"], "reach": [100, 50], "impact": [1, 2], "confidence": [1.0, None], "effort": [2, 5]}
+    right = {**data, "confidence": [1.0, 0.5], "rice": [50.0, 10.0]}
+    checks.check_rice_rows("rice", right, data)
+    checks.check_rice_rows("rice", {**data, "rice": [50.04, 10.0]}, data)  # confidence left empty counts as 0.5
+    with pytest.raises(checks.Incorrect, match="no score for B"):
+        checks.check_rice_rows("rice", {**data, "rice": [50.0, None]}, data)
+    with pytest.raises(checks.Incorrect, match="B had no confidence estimate, and your table gives 1"):
+        checks.check_rice_rows("rice", {**data, "confidence": [1.0, 1.0], "rice": [50.0, 20.0]}, data)
+    with pytest.raises(checks.Incorrect, match="not reach × impact × confidence ÷ effort of their own row: B"):
+        checks.check_rice_rows("rice", {**data, "rice": [50.0, 20.0]}, data)
+
+
+def test_a_plan_follows_its_own_scores_and_leaves_nothing_out_that_fits():
+    costs = {"A": 3, "B": 2, "C": 1}
+    scored = {"ticket": ["A", "B", "C"], "rice": [30.0, 20.0, 10.0]}
+    checks.check_plan_rules("plan", ["A", "B"], scored, costs, 5)
+    with pytest.raises(checks.Incorrect, match="B \\(score 20\\) comes after C"):
+        checks.check_plan_rules("plan", ["C", "B"], scored, costs, 5)
+    with pytest.raises(checks.Incorrect, match="2 are left unused and B \\(2\\) still fits"):
+        checks.check_plan_rules("plan", ["A"], scored, costs, 5)
+    with pytest.raises(checks.Incorrect, match="over the capacity"):
+        checks.check_plan_rules("plan", ["A", "B", "C"], scored, costs, 5)
+    checks.check_plan_rules("plan", ["A", "B"], None, costs, 5)  # no usable scores: the order is not judged
+
+
+def test_check_equal_names_the_keys_that_differ_and_the_mistake_a_value_comes_from():
+    with pytest.raises(checks.Incorrect, match=r"1 of 3 wrong: b \(you: 5\)$"):
+        checks.check_equal("funnel", {"c": 2, "a": 9, "b": 5}, {"a": 9, "b": 6, "c": 2})
+    with pytest.raises(checks.Incorrect, match="got .*: you counted rows"):
+        checks.check_equal("funnel", {"a": 9, "b": 7}, {"a": 9, "b": 6}, near=[({"a": 9, "b": 7}, "you counted rows")])
+
+
+def test_baselines_in_every_form_the_course_teaches():
+    scenario = {"the median time to approve": "40 s", "the share of approvals re-checked": "30%"}
+    forms = [
+        "- Median time to approve: 40 s \u2192 15 s by day 60\n- Re-checked: 30% -> 10% by end of Q3",
+        "- Median time to approve: 40 s to 15 s within 30 days\n- Re-checked: 30% to 10% by end of Q3",
+        "- Median time to approve (baseline 40 s): 15 s within 30 days\n- Re-checked (baseline: 30%): 10% by Q3",
+        "| KPI | Baseline | Target | By |\n|---|---|---|---|\n| Time to approve | 40 s | 15 s | day 60 |\n"
+        "| Re-checked | 30% | 10% | end of Q3 |",
+    ]
+    for form in forms:
+        checks.check_metric_baselines("prd_text", f"## Success metrics\n{form}\n", baselines=scenario)
+    with pytest.raises(checks.Incorrect, match=r"0 of 2 metric\(s\) state where they start \(Time and Re-checked "
+                                               r"have none\)"):
+        checks.check_metric_baselines("prd_text", "## Success metrics\n- Time: 15 s by day 60\n"
+                                                   "- Re-checked: 10% by Q3\n", baselines=scenario)
+    assert checks._starts_from("within 30 days to 15 s") == []
+
+
+def test_day_n_is_a_timeframe_and_what_we_want_to_achieve_is_the_goals():
+    from pmkit.review import prd
+
+    assert prd.metrics_in("- Time to approve: 40 s to 15 s by day 60")[0].timeframe == "by day 60"
+    for heading in ("What we want to achieve", "What we're trying to achieve", "Purpose"):
+        assert prd.sections_of(heading) == ("goals",), heading
+
+
+def test_priorities_count_requirements_not_words(capsys):
+    three = ("## Requirements\n- P0: the preview must load inline and should show PDFs\n"
+             "- P1: zoom must reach 200%\n- P2: remember the preview size (low effort)\n")
+    checks.check_priorities("prd_text", three, minimum=3)
+    assert "3 prioritised requirements (P0:" in capsys.readouterr().out
+    grouped = "## Requirements\n### Must have\n- Inline preview\n- Zoom\n### Could have\n- Remember size\n"
+    assert [p for _, p in checks.prioritised_requirements(grouped.split("\n", 1)[1])] == ["Must", "Must", "Could"]
+    with pytest.raises(checks.Incorrect, match=r"1 prioritised requirement\(s\) found \(P0: "):
+        checks.check_priorities("prd_text", "## Requirements\n- P0: preview, zoom and size, which must load\n")
+
+
+def test_a_count_over_the_data_fails_or_is_a_note_where_credit_is_per_item(capsys):
+    with pytest.raises(checks.Incorrect, match="reporting \\(24\\) is more than the 18 customers interviewed"):
+        checks.check_at_most("counts", {"reporting": 24, "pricing": 5}, 18, what="customers interviewed")
+    checks.check_at_most("counts", {"reporting": 24, "pricing": 5}, 18, what="customers interviewed", strict=False,
+                         hint="count distinct customers, not notes")
+    assert "\u2718 counts: reporting (24) is more than the 18 customers interviewed in the data: count distinct" \
+        in capsys.readouterr().out

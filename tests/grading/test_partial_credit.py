@@ -34,6 +34,14 @@ def test_each_wrong_unanswered_or_unknown_label_costs_its_share():
     assert bundle["text/plain"] == "0.5" and bundle[checks.MESSAGE_MIME] == partial.message
 
 
+def test_a_common_wrong_label_is_explained_where_it_is_named():
+    partial = checks.score_labels("worst_by_segment", {"a": "x", "b": "y", "c": "y"}, {"a": "x", "b": "x", "c": "x"},
+                                  points=3, what="segment", why={"b": {"y": "loses the most users, not the largest "
+                                                                            "share"}})
+    assert partial.points == 1 and partial.status == "partial"
+    assert "2 labelled wrongly: b, c; b: 'y' loses the most users, not the largest share" in partial.message
+
+
 def test_none_right_is_incorrect_and_none_answered_is_not_attempted():
     with pytest.raises(checks.Incorrect, match=r"4 labelled wrongly: 1, 2, 3, 4 \(0 of 2 points\)"):
         checks.score_labels("answers", {1: "J", 2: "A", 3: "J", 4: "A"}, KEY, points=2)
@@ -48,14 +56,6 @@ def test_a_learner_label_is_html_escaped_where_it_is_shown():
                                   allowed=["A", "J"])
     html = partial._repr_mimebundle_()["text/html"]
     assert "<script>" not in html and "&lt;script&gt;" in html
-
-
-def test_the_digest_version_gives_the_same_credit_without_the_key():
-    digests = checks.label_digests(KEY, "sort")
-    for given in ({1: "A", 2: "J", 3: "A", 4: "J"}, {1: "J", 2: "J", 3: "A", 4: "J"}, {1: "J", 2: "?", 3: "A", 4: "X"}):
-        clear = checks.score_labels("answers", given, KEY, points=2, allowed=["A", "J"])
-        hidden = checks.score_labels_digest("answers", given, digests, salt="sort", points=2, allowed=["A", "J"])
-        assert repr(clear) == repr(hidden) and getattr(clear, "message", None) == getattr(hidden, "message", None)
 
 
 def _graded(outcome, points=2):
@@ -80,11 +80,11 @@ def test_every_per_item_check_is_worth_its_cells_points():
     found = 0
     for path in sorted((REPO / "solutions").glob("*/*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            for call in re.findall(r"score_labels(?:_digest)?\((?:[^()]|\([^()]*\))*\)", cell.source):
+            for call in re.findall(r"score_labels\((?:[^()]|\([^()]*\))*\)", cell.source):
                 found += 1
                 points = float(re.search(r"points=([\d.]+)", call).group(1))
                 assert points == cell.metadata["nbgrader"]["points"], (path.name, cell.id, call)
-    assert found >= 10  # role-sort: a visible and a hidden check in each of five cells
+    assert found >= 6  # role-sort's five hidden checks and onboarding-funnel's segments
 
 
 def test_scores_outside_the_cells_points_are_kept_within_them():
@@ -126,7 +126,8 @@ def test_the_trusted_runner_carries_partial_credit_to_nbgrader(runner):
     cell = _graded(per_task)
     assert determine_grade(cell) == (1.5, 2.0)  # nbgrader's own reading of the graded cell
     status, message = graded_cell_outcome(cell)
-    assert status == "incorrect" and message.startswith("\u2718 answers: incorrect for 1 of 4 (1 labelled wrongly: 3)")
+    assert status == checks.PARTIAL == "partial"  # a status of its own, distinct from incorrect
+    assert message.startswith("\u2718 answers: incorrect for 1 of 4 (1 labelled wrongly: 3)")
     # a number a hidden test happens to end with is not partial credit: only a check's Partial is
     assert results["bare-number"]["status"] == "correct" and "score" not in results["bare-number"]
     assert results["twice"]["status"] == "partial" and results["twice"]["score"] == 1.0
@@ -140,3 +141,19 @@ def test_all_right_and_all_wrong_score_full_and_zero_through_the_runner(runner):
     wrong = {r["grade_id"]: r for r in runner.run(_answers({1: "J", 2: "A", 3: "J", 4: "A"}, 0.0))}
     assert wrong["per-task"]["status"] == "incorrect"
     assert determine_grade(_graded(wrong["per-task"])) == (0, 2.0)
+
+
+def test_a_key_may_accept_two_labels_and_each_wrong_label_gets_its_reason():
+    key = {1: "A", 2: ["A", "J"], 3: "J", 4: "J"}
+    reasons = {1: "choosing the beta's metrics decides how success is judged.", 3: "it moves agreed work."}
+    for either in ("A", "J"):
+        assert checks.score_labels("answers", {1: "A", 2: either, 3: "J", 4: "J"}, key, points=2) is None
+    partial = checks.score_labels("answers", {1: "J", 2: "J", 3: "J", 4: "J"}, key, points=2, what="task",
+                                  reasons=reasons)
+    assert partial.points == 1.5
+    assert "\n  - task 1: choosing the beta's metrics decides how success is judged." in partial.message
+    assert "task 3:" not in partial.message  # only wrong tasks are explained
+    assert checks.score_labels("answers", {1: "J", 2: "A", 3: "J", 4: "J"}, key, points=2).points == 1.5
+    with pytest.raises(checks.Incorrect, match=r"task 1: choosing"):
+        checks.score_labels("answers", {1: "J", 2: "X", 3: "A", 4: "A"}, key, points=2, allowed=["A", "J"],
+                            what="task", reasons=reasons)
