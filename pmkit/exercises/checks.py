@@ -640,13 +640,14 @@ def prioritised_requirements(section: str) -> list[tuple[str, str]]:
                 found.append((" | ".join(row), priority))
     group = None
     for line in lines:
+        line = line[:_LINE]  # a requirement is a line: its first characters are plenty, and the scan stays short
         stripped = line.strip()
         if not stripped or stripped.startswith("|"):
             continue
         item = _REQUIREMENT_ITEM.match(line)
         text = item.group("text") if item else re.sub(r"^#+\s*", "", stripped)
         own = _priority_of(text)
-        heading = stripped.startswith("#") or (own is not None and not item and
+        heading = stripped.startswith("#") or (own is not None and not item and len(text) <= 60 and
                                                re.fullmatch(r"[\W_]*\w+(?:[- ]have)?(?:\s+priority)?[\W_]*"
                                                             r"(?:\([^)]*\))?[\W_]*", text) is not None)
         if heading:
@@ -685,6 +686,8 @@ _NUMBER_UNIT = re.compile(r"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|pe
                           r"secs?\b|seconds?\b)?", re.I)
 
 
+#: How much of one line (a metric, a requirement) the checks read.
+_LINE = 600
 _QUANTITY = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)\s*$")
 
 
@@ -693,15 +696,15 @@ def _quantity(number: str, unit: str) -> tuple[float, str]:
     return float(number), "s" if str.startswith(str.lower(unit), "s") else "%"
 
 
-_UNIT = r"(?:%|per\s*cent\b|percent\b|s\b|secs?\b|seconds?\b)"
+_UNIT = r"(?:%|per\s{0,2}cent\b|percent\b|s\b|secs?\b|seconds?\b)"
 #: "30% \u2192 10%", "40 s to 15 s", "40 -> 15 seconds": a start and an end, one of them with a unit.
-_PAIR = re.compile(rf"(?<![\w.,])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>{_UNIT})?\s*\)?\s*(?:\u2192|->|=>|\u21d2|\u279d|"
-                   rf"\bdown\s+to\b|\bto\b)\s*(?:about\s+|around\s+|~\s*|under\s+|below\s+)?"
-                   rf"(?P<b>\d+(?:\.\d+)?)\s*(?P<ub>{_UNIT})?", re.I)
+_PAIR = re.compile(rf"(?<![\w.,])(?P<a>\d+(?:\.\d+)?)\s{{0,3}}(?P<ua>{_UNIT})?\s{{0,3}}\)?\s{{0,3}}(?:\u2192|->|=>|"
+                   rf"\u21d2|\u279d|\bdown\s{{1,3}}to\b|\bto\b)\s{{0,3}}(?:(?:about|around|under|below)\s{{1,3}}|~\s?)?"
+                   rf"(?P<b>\d+(?:\.\d+)?)\s{{0,3}}(?P<ub>{_UNIT})?", re.I)
 #: "(baseline 40 s)", "baseline: 30%", "today 40 s", "down from 40 s": a baseline named as one.
-_NAMED_START = re.compile(rf"\b(?:baseline|today|currently|current|now|was|from|starting\s+point)\b\s*"
-                          rf"(?:is\s+|of\s+|at\s+|[:=\u2013-]\s*)?(?:about\s+|around\s+|roughly\s+|~\s*)?"
-                          rf"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>{_UNIT})?", re.I)
+_NAMED_START = re.compile(rf"\b(?:baseline|today|currently|current|now|was|from|starting\s{{1,3}}point)\b\s{{0,3}}"
+                          rf"(?:(?:is|of|at)\s{{1,3}}|[:=\u2013-]\s{{0,3}})?(?:(?:about|around|roughly)\s{{1,3}}|~\s?)?"
+                          rf"(?P<n>\d+(?:\.\d+)?)\s{{0,3}}(?P<u>{_UNIT})?", re.I)
 #: A table column that holds where each metric starts.
 _START_COLUMN = re.compile(r"\b(?:baseline|current|today|now|from|start\w*|before|was)\b", re.I)
 
@@ -712,7 +715,7 @@ def _starts_from(text: str) -> list[tuple[float, str]]:
     A start's unit may come later ("from 40 to 15 seconds", "(baseline 40): 15 s"), a number in brackets
     counts ("from about a third (30%) to 10%"), and a baseline may be named ("(baseline 40 s): 15 s").
     """
-    starts = []
+    text, starts = text[:_LINE], []  # a metric is a line: its first characters are plenty, and the scan stays short
     for span in _FROM_TO.finditer(text):
         numbers = list(_NUMBER_UNIT.finditer(span.group("start")))
         if not numbers:

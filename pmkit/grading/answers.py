@@ -23,6 +23,8 @@ from pmkit.errors import PmkitError
 MIME = "text/x-pmkit-answers"
 #: Largest answers payload one test cell may send, in characters of JSON.
 MAX_PAYLOAD = 4_000_000
+#: Longest written (Markdown) answer a test reads, in characters: a one-page PRD is a few thousand.
+MAX_WRITTEN = 100_000
 MAX_DEPTH = 24
 MAX_ITEMS = 400_000
 _DIRECTIVE = re.compile(r"^\s*#\s*answers\s*:\s*(.*)$")

@@ -363,6 +363,10 @@ class GradingCourse:
             payloads = [o.get("data", {}).get(answers.MIME) for o in run_nb.cells[index].get("outputs", [])
                         if o.get("output_type") == "display_data" and answers.MIME in o.get("data", {})]
             written = {name: notebooks.markdown_answer(nb.cells, cell_id) for name, cell_id in tests[grade_id].markdown}
+            if any(text is not None and len(text) > answers.MAX_WRITTEN for text in written.values()):
+                problems[grade_id] = (f"\u2718 your written answer is too long to grade (over {answers.MAX_WRITTEN:,} "
+                                      "characters); shorten it and save the notebook again")
+                continue
             if written and not tests[grade_id].kernel_names:  # nothing to take from the kernel: it need not answer
                 sent[grade_id] = written
                 continue

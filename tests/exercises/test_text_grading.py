@@ -213,3 +213,9 @@ def test_one_wrong_count_and_one_wrong_place_cost_half_a_point_each_and_are_name
         {g: c.message for g, c in cells.items()}
     assert "1 wrong: pricing" in cells["test-counts"].message
     assert "2 wrong: 2, 3" in cells["test-top"].message and "0.5 per place" in cells["test-top"].message
+
+
+def test_a_written_answer_too_long_to_grade_is_told_so(course, tmp_path):
+    cells = _grade(course, tmp_path, "prd", _answer("prd", **{"answer-prd": PRD + "x" * 100_001}), "long")
+    assert {g: c.score for g, c in cells.items()} == {"test-structure": 0, "test-metrics": 0}
+    assert all("too long to grade" in c.message for c in cells.values())
