@@ -36,6 +36,13 @@ from pmkit.grading.releases import wrong_exercise
 from pmkit.notebooks import MAX_NOTEBOOK_BYTES
 
 _CHUNK = 1024 * 1024
+#: A zip member that expands more than this many times its compressed size is a zip bomb, whatever the
+#: size cap: notebook JSON packs about 3 to 10 times, plots (base64 PNG) hardly at all.
+MAX_RATIO = 100
+#: Members this small are never bombs, however well they pack (an empty notebook packs 30 times).
+BOMB_FLOOR = 1024 * 1024
+#: The command-line option that raises the size cap, named in every refusal over it.
+SIZE_OPTION = "--max-notebook-mb"
 #: nbgrader's default ``timestamp_format``; ``nbgrader.utils.parse_utc`` reads it back.
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 
@@ -65,6 +72,7 @@ class Candidate:
     #: Where ``time`` comes from; a Canvas bulk download's member dates are the download's, not a submission's.
     time_source: str = "the file's modification time"
     lms: str = ""  # "canvas" for a member of Canvas's bulk download
+    packed: int | None = None  # its compressed size in a zip, to tell a zip bomb from a big notebook
 
 
 @dataclass(frozen=True)
@@ -218,8 +226,12 @@ def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
             problem = "is a symbolic link inside the zip; links are not filed"
         elif info.flag_bits & 0x1:
             problem = "is encrypted in the zip; download the submissions again without a password"
+        elif info.file_size > BOMB_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            problem = (f"expands {info.file_size // max(info.compress_size, 1):,} times in the zip (a notebook "
+                       f"expands at most about {MAX_RATIO} times; a zip bomb?); not filed")
         yield Candidate(name, info.file_size, when, lambda i=info: archive.open(i), problem,
-                        time_source="the date of the zip member", lms="canvas" if canvas else "")
+                        time_source="the date of the zip member", lms="canvas" if canvas else "",
+                        packed=info.compress_size)
 
 
 def _now() -> dt.datetime:
@@ -395,16 +407,24 @@ def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people
         if note:
             report.notes.append(f"{item.name}: {note}")
         if item.size > max_bytes:
-            report.refused.append(f"{item.name}: {_mb(item.size)} is over the {_mb(max_bytes)} limit for a notebook "
-                                  "(a zip bomb or huge outputs); ask the learner to clear outputs and resubmit")
+            report.refused.append(f"{item.name}: {_mb(item.size)} is over the {_mb(max_bytes)} limit for a notebook; "
+                                  f"if it is a real notebook (many plots), collect again with {SIZE_OPTION} "
+                                  f"{_raise_to(item.size)} (and grade with the same), or ask the learner to clear "
+                                  "outputs and resubmit")
             continue
         found.setdefault(learner, []).append(item)
     for learner, items in sorted(found.items()):
         items.sort(key=lambda i: i.time, reverse=True)  # newest first; a tie keeps the source's order
         for rank, item in enumerate(items):
             time = submission_time(item, learner, submitted_at, due)
-            if _file_one(item, learner, submitted / learner / exercise, exercise, grade_ids, max_bytes, report,
-                         time):
+            try:
+                settled = _file_one(item, learner, submitted / learner / exercise, exercise, grade_ids, max_bytes,
+                                    report, time)
+            except Exception as error:  # one file's failure is that file's reason, never the run's
+                report.refused.append(f"{item.name}: could not be filed ({type(error).__name__}: "
+                                      f"{str(error)[:200]}); nothing of it was filed")
+                continue
+            if settled:
                 if learner in report.collected or learner in report.unchanged:
                     report.times.append(f"{learner}: {_when(time.when) if time.when else 'no time'} ({time.source})")
                 for other in items[rank + 1:]:
@@ -440,6 +460,10 @@ def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_
                 if problem:
                     report.refused.append(f"{item.name}: {problem}")
                     return False
+                unreadable = _unreadable(tmp, max_bytes)
+                if unreadable:  # filed all the same: it is the learner's submission, and grading records why
+                    report.notes.append(f"{item.name}: filed for {learner}, but it {unreadable}; it will fail "
+                                        "grading until the learner submits a notebook")
                 if notebook.is_file() and file_digest(notebook) == digest:
                     report.unchanged.append(learner)
                 else:
@@ -462,6 +486,18 @@ def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_
         return True
 
 
+def _unreadable(path: Path, max_bytes: int) -> str:
+    """Why a filed file is not a notebook (the one safe reader's reason), or ''."""
+    from pmkit.errors import NotebookUnreadable
+    from pmkit.notebooks import read
+
+    try:
+        read(path, max_bytes=max_bytes)
+    except NotebookUnreadable as error:
+        return error.reason
+    return ""
+
+
 def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
     """Stream the file into ``tmp`` (at most ``max_bytes``); return its sha256 and a problem, if any."""
     digest = hashlib.sha256()
@@ -471,7 +507,10 @@ def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
             while chunk := source.read(_CHUNK):
                 written += len(chunk)
                 if written > max_bytes:
-                    return "", (f"holds more than the {_mb(max_bytes)} limit for a notebook (a zip bomb?); "
+                    return "", (f"holds more than the {_mb(max_bytes)} limit for a notebook; if it is a real "
+                                f"notebook, collect again with a larger {SIZE_OPTION}; not filed")
+                if item.packed is not None and written > BOMB_FLOOR and written > MAX_RATIO * max(item.packed, 1):
+                    return "", (f"expands more than {MAX_RATIO} times its size in the zip (a zip bomb?); "
                                 "not filed")
                 digest.update(chunk)
                 out.write(chunk)
@@ -484,6 +523,11 @@ def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
             return "", f"cannot be read ({error.strerror or error})"
         raise
     return digest.hexdigest(), ""
+
+
+def _raise_to(size: int) -> int:
+    """The whole number of MB that lets a file of ``size`` bytes in."""
+    return -(-size // (1024 * 1024))
 
 
 def _mb(size: int) -> str:
