@@ -696,6 +696,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; errors pmkit understands are printed without a traceback."""
     args = build_parser().parse_args(argv)
+    import logging
+
+    # nbgrader logs a traceback for every database error it then raises; pmkit explains the error itself.
+    logging.getLogger("tornado.application").setLevel(logging.CRITICAL)
     try:
         return args.func(args)
     except PmkitError as exc:
