@@ -310,12 +310,15 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
 
     cohort = _cohort(args)
     cohort._check_exercise(args.exercise)
-    written = feedback.generate(cohort.root, cohort.db_url, args.exercise)
+    problems: list[str] = []
+    written = feedback.generate(cohort.root, cohort.db_url, args.exercise, problems)
     print(f"wrote {len(written)} feedback page(s) under {cohort.root / 'feedback'}")
+    for line in problems:
+        print(f"pmkit: {line}", file=sys.stderr)
     if args.exchange:
         cohort.release_feedback(args.exercise)
         print(f"returned them through the exchange {cohort.exchange}; each learner fetches only their own")
-    return 0
+    return 1 if problems else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
