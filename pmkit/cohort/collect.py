@@ -34,6 +34,7 @@ from pmkit.files import file_digest, temp_beside, write_text_atomic
 from pmkit.grading.exercise_source import read_timestamp
 from pmkit.grading.releases import wrong_exercise
 from pmkit.notebooks import MAX_NOTEBOOK_BYTES
+from pmkit.textio import printable
 
 _CHUNK = 1024 * 1024
 #: A zip member that expands more than this many times its compressed size is a zip bomb, whatever the
@@ -104,7 +105,13 @@ class CollectReport:
         return bool(self.refused or self.unknown)
 
     def lines(self) -> list[str]:
-        """A human-readable account, one line per group and one per file that needs a word."""
+        """A human-readable account, one line per group and one per file that needs a word.
+
+        File names are the learners' own, so every line is printed with control characters escaped.
+        """
+        return [printable(line) for line in self._lines()]
+
+    def _lines(self) -> list[str]:
         out = [f"collected {len(self.collected)}: {', '.join(self.collected) or '-'}"]
         for label, items in (("unchanged (already filed)", self.unchanged),
                              ("unknown learner ids (not in the roster, not filed)", self.unknown),
@@ -285,19 +292,19 @@ class Matcher:
         """The learner id a file belongs to (or None) and a note: how it matched, or a "did you mean"."""
         parts = [p for p in Path(name).parts if p not in ("", ".")]
         keys: list[str] = []
-        for part in parts:
-            moodle = _MOODLE.match(part)
-            if moodle:
-                keys.append(moodle["name"])
-        canvas = _CANVAS.match(parts[-1])
-        if canvas and not keys:
-            keys.append(canvas["login"])
+        record = self._moodle_record(parts)
         stem = self._stem(parts[-1])
-        folders = [p for p in parts[:-1] if not _MOODLE.match(p) and p.casefold() != self.exercise.casefold()]
-        if stem.casefold() == self.exercise.casefold() or stem.casefold() in ("submission", "notebook"):
-            keys.extend(reversed(folders[-1:]))  # one folder per learner: alice/prd.ipynb
-        elif not keys:
-            keys.append(stem)
+        if record is not None:  # Moodle's own record of whose submission it is; nothing inside it names anyone
+            keys.append(record[1]["name"])
+        else:
+            canvas = _CANVAS.match(parts[-1])
+            if canvas:
+                keys.append(canvas["login"])
+            folders = [p for p in parts[:-1] if p.casefold() != self.exercise.casefold()]
+            if stem.casefold() == self.exercise.casefold() or stem.casefold() in ("submission", "notebook"):
+                keys.extend(reversed(folders[-1:]))  # one folder per learner: alice/prd.ipynb
+            elif not keys:
+                keys.append(stem)
         for key in keys:
             found = self._lookup(key)
             if found:
@@ -313,6 +320,48 @@ class Matcher:
                  for i in self.by_name[n] if i not in near]  # a misspelt name ("Jon Smith") finds its learner
         hint = f"; did you mean {' or '.join(repr(i) for i in near[:3])}?" if near else ""
         return None, f"{name}: no learner {key!r} on the roster{hint}"
+
+    @staticmethod
+    def _moodle_record(parts: list[str]) -> tuple[int, re.Match[str]] | None:
+        """The outermost part of a path that is Moodle's ``<Full Name>_<participant id>_assignsubmission_…``."""
+        for index, part in enumerate(parts):
+            record = _MOODLE.match(part)
+            if record:
+                return index, record
+        return None
+
+    def participant(self, name: str) -> str | None:
+        """The Moodle participant id a file's path carries (Moodle's record, not the learner's), or None."""
+        found = self._moodle_record([p for p in Path(name).parts if p not in ("", ".")])
+        return found[1]["number"] if found else None
+
+    def moodle_conflict(self, name: str) -> str:
+        """Why a file in one Moodle participant's submission but named for another learner is refused, or ''.
+
+        Moodle writes ``<Full Name>_<participant id>_assignsubmission_file_``; everything after it (the
+        file's own name, folders inside the submission) is the learner's choice and never says whose it is.
+        """
+        parts = [p for p in Path(name).parts if p not in ("", ".")]
+        found = self._moodle_record(parts)
+        if found is None:
+            return ""
+        index, record = found
+        owner = self._lookup(record["name"])
+        claims = set()
+        for piece in [record["rest"], *parts[index + 1:]]:
+            if not piece:
+                continue
+            inner = _MOODLE.match(piece)
+            for key in ([inner["name"]] if inner else []) + [self._stem(piece)]:
+                if key and (claim := self._lookup(key)):
+                    claims.add(claim[0])
+        others = sorted(claims - {owner[0] if owner else ""})
+        if not others:
+            return ""
+        whose = f"{owner[0]}'s" if owner else f"{record['name']!r}'s (not on the roster)"
+        return (f"is inside {whose} Moodle submission (participant {record['number']}) but is named for "
+                f"{', '.join(others)}; a name the learner chose never files a notebook under another learner, so "
+                "it was not filed (check the submission in Moodle)")
 
     def _stem(self, base: str) -> str:
         stem = base[: -len(".ipynb")] if base.lower().endswith(".ipynb") else base
@@ -399,6 +448,10 @@ def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people
         if not base.lower().endswith(".ipynb"):
             report.not_notebooks.append(item.name)
             continue
+        conflict = matcher.moodle_conflict(item.name)
+        if conflict:
+            report.refused.append(f"{item.name}: {conflict}")
+            continue
         learner, note = matcher.match(item.name)
         if learner is None:
             report.unknown.append(item.name)
@@ -413,6 +466,14 @@ def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people
                                   "outputs and resubmit")
             continue
         found.setdefault(learner, []).append(item)
+    for learner, items in list(found.items()):  # two Moodle participants taken for one learner: whose is it?
+        participants = sorted({p for item in items if (p := matcher.participant(item.name))})
+        if len(participants) > 1:
+            del found[learner]
+            for item in items:
+                report.refused.append(f"{item.name}: Moodle participants {' and '.join(participants)} both match "
+                                      f"{learner!r}; nothing was filed for {learner} (check in Moodle who is who, "
+                                      "then collect their files by the learner's id)")
     for learner, items in sorted(found.items()):
         items.sort(key=lambda i: i.time, reverse=True)  # newest first; a tie keeps the source's order
         for rank, item in enumerate(items):

@@ -372,6 +372,17 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
         width=460)
 
 
+def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell made safe for a spreadsheet (no CSV injection from names or reasons)."""
+    from pmkit.textio import spreadsheet_safe
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = [spreadsheet_safe(v) if isinstance(v, str) else v for v in safe[column]]
+    return safe
+
+
 def write(root: Path, db_url: str, out: Path | None = None, now: dt.datetime | None = None) -> tuple[Path, Path]:
     """Write ``reports/gradebook.csv`` and ``reports/dashboard.html`` (plus ``questions.csv``, ``at-risk.csv``)."""
     from pmkit.cohort import deadlines

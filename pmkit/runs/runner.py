@@ -33,6 +33,7 @@ from pmkit.runs.messages import Failed, Graded, Ready, Task
 from pmkit.runs.resume import ResumeState, decide
 from pmkit.runs.shards import Shard
 from pmkit.runs.source import GradingSource
+from pmkit.textio import printable
 
 GRADED, FAILED = "graded", "failed"
 
@@ -337,8 +338,8 @@ class Grader:
         filled = int(width * done / total)
         result = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.status == GRADED
                   else f"FAILED: {outcome.reason[:70]}")
-        self._print(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.learner:<12} "
-                    f"{result} ({outcome.seconds:.1f} s)")
+        self._print(printable(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.learner:<12} "
+                              f"{result} ({outcome.seconds:.1f} s)"))  # folder names and reasons: escaped
 
 
 def _interrupt(signum: int, frame: Any) -> None:
@@ -376,4 +377,4 @@ def summary(outcomes: list[Outcome], details: dict[str, tuple[float, float]] | N
     extra = (f"; {late} with a late penalty" if late else "") + \
         (f"; {waiting:g} point(s) await manual grading in Formgrader" if waiting else "")
     lines.append(f"{graded} graded, {failed} failed{extra}; {busy:.1f} s of grading work")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # folder names and reasons: no terminal escapes
