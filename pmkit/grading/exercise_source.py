@@ -9,6 +9,7 @@ then reads submissions from ``submitted/``, grades each in a worker with the eng
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,11 +86,17 @@ class ExerciseSource:
         return submitted_notebooks(self.root, exercise)
 
     def refusal(self, learner: str, path: Path) -> str | None:
-        """Not on the roster, or over the size limit (a zip bomb is never loaded into a kernel)."""
+        """Not on the roster, not a regular file, or over the size limit (a zip bomb is never loaded into a kernel)."""
         if learner not in self.roster:
             return (f"submitted/{learner}/ is not on the roster: add them with `pmkit cohort roster`, or remove "
                     "the folder; not graded")
-        size = path.stat().st_size
+        try:
+            info = path.lstat()
+        except OSError as error:
+            return f"{path.name} cannot be read ({error.strerror or error}); not graded"
+        if not stat.S_ISREG(info.st_mode):  # a link could point at anything the grader may read: never followed
+            return f"{path.name} is not a regular file (a folder or a symbolic link); not graded"
+        size = info.st_size
         if size > self.max_bytes:
             return (f"{size / 2**20:.0f} MB is over the {self.max_bytes / 2**20:g} MB limit for a notebook; "
                     f"not graded (a real notebook that big: grade with --max-notebook-mb {-(-size // 2**20)})")

@@ -106,3 +106,19 @@ def test_every_command_that_takes_an_exercise_refuses_an_unknown_one(graded_pair
         assert done.returncode == 2, (command, done.stdout, done.stderr)
         assert "no exercise named 'nosuch'; choose one of" in done.stderr and EX in done.stderr, command
         assert "wrote 0" not in done.stdout
+
+
+def test_a_submitted_link_or_folder_is_refused_by_the_pending_scan(graded_pair_copy):
+    from pmkit.runs.runner import FAILED, Grader
+
+    cohort = graded_pair_copy
+    bob = cohort.root / "submitted" / "bob" / EX / f"{EX}.ipynb"
+    bob.unlink()
+    bob.symlink_to(SOLUTION)  # what nbgrader's exchange could hand over: a link to the answer key
+    outcomes = {o.learner: o for o in Grader(cohort.grading_source(EX), EX, workers=1, cell_timeout=5).run()}
+    assert outcomes["bob"].status == FAILED and "not a regular file" in outcomes["bob"].reason
+    assert outcomes["alice"].skipped and outcomes["alice"].score == 7
+    bob.unlink()
+    bob.mkdir()  # a folder where the notebook should be
+    outcomes = {o.learner: o for o in Grader(cohort.grading_source(EX), EX, workers=1, cell_timeout=5).run()}
+    assert outcomes["bob"].status == FAILED and "not a regular file" in outcomes["bob"].reason
