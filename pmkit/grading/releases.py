@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pmkit.errors import PmkitError
-from pmkit.notebooks import load_json
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES, load_json
 
 
 def exercise_grade_ids(solutions: Path) -> dict[str, set[str]]:
@@ -69,8 +69,8 @@ def submission_problem(path: Path, exercise: str, grade_ids: dict[str, set[str]]
 
 def notebook_grade_ids(path: Path) -> set[str] | None:
     """The grade ids of a learner's notebook's cells, or None when it is not a notebook (read safely: any file)."""
-    try:
-        data: Any = load_json(path)
+    try:  # its size was capped by the caller (collect, grade, check), so it is read whole, but always safely
+        data: Any = load_json(path, max_bytes=max(MAX_NOTEBOOK_BYTES, path.stat().st_size))
     except (PmkitError, OSError):  # NotebookUnreadable is one
         return None
     cells = data.get("cells") if isinstance(data, dict) else None
