@@ -352,7 +352,7 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
 
     from pmkit.teach import charts
 
-    ranked = table[table["ranked"]] if "ranked" in table else table
+    ranked = table[table["ranked"].astype(bool)] if "ranked" in table else table  # empty: still a row mask
     waiting = len(table) - len(ranked)
     shown = ranked.dropna(subset=["avg_pct"]).head(top).assign(
         label=lambda t: t["exercise"] + " / " + t["question"])
