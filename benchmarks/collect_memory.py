@@ -2,8 +2,8 @@
 
 Builds a zip whose one member, ``zoey.ipynb``, unpacks to SIZE_MB megabytes of spaces (about 1 MB
 compressed), then files it in a fresh interpreter each way and prints peak resident memory and wall
-time side by side. pmkit refuses the member at its 20 MB cap without holding it; reading it whole
-holds all of it.
+time side by side. pmkit refuses the member unread, as it expands over 100 times its packed size (a
+zip that lies about its sizes is cut off at the size cap while streaming); reading it whole holds all of it.
 
     python benchmarks/collect_memory.py [SIZE_MB]      # default 1024
 """

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmkit import __version__
-from pmkit.errors import PmkitError
+from pmkit.errors import DamagedMetadata, PmkitError
 
 if TYPE_CHECKING:
     from pmkit.grading.engine import SubmissionResult
@@ -113,6 +113,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if exercise not in known:
         raise PmkitError(f"{path}: {exercise!r} is not one of the course's exercises ({', '.join(known)}); "
                          "keep the notebook's name, or say which it is with --exercise")
+    from pmkit import notebooks
+    from pmkit.grading.releases import exercise_grade_ids, other_exercise
+
+    notebooks.read(path)  # anything that is not a notebook is refused here, naming the file and why
+    grade_ids = exercise_grade_ids(sources)
+    other = other_exercise(path, exercise, grade_ids)
+    if other:
+        raise PmkitError(f"{path}: this is the {other!r} exercise's notebook, not {exercise!r}; check it with "
+                         f"`pmkit check {path} --exercise {other}`, or open exercises/{exercise}/{exercise}.ipynb "
+                         f"for {exercise!r}")
     if not args.no_sandbox:
         from pmkit.grading import sandbox
 
@@ -123,7 +133,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from pmkit.grading.sandbox import local_kernels
 
         local_kernels(course.api.config)
-        result = course.grade(exercise, "me", path)
+        try:
+            result = course.grade(exercise, "me", path)
+        except DamagedMetadata:
+            raise PmkitError(_damaged_reason(path, exercise, grade_ids)) from None
     present = _grade_ids(path)
     width = max(len(c.grade_id) for c in result.cells)
     for cell in result.cells:
@@ -147,12 +160,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _grade_ids(path: Path) -> set[str] | None:
-    """The grade ids of a notebook's cells, or None when it cannot be read as JSON."""
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
-    except (ValueError, OSError, AttributeError):
-        return None
+    """The grade ids of a notebook's cells, or None when it cannot be read as a notebook."""
+    from pmkit.grading.releases import notebook_grade_ids
+
+    return notebook_grade_ids(path)
+
+
+def _damaged_reason(path: Path, exercise: str, grade_ids: dict[str, set[str]]) -> str:
+    """Why nbgrader could not restore a learner's notebook's metadata, and what the learner can do about it."""
+    from pmkit.grading.engine import RELEASE_DIR
+    from pmkit.grading.releases import unknown_cells
+
+    release = f"{RELEASE_DIR}/{exercise}/{exercise}.ipynb"
+    unknown = unknown_cells(path, exercise, grade_ids)
+    if unknown:
+        return (f"{path}: this notebook is from an older release of {exercise!r} (its graded cell(s) "
+                f"{', '.join(unknown)} are not in the current one); copy your answers into the current {release} "
+                "(get it again from your instructor or the course) and check that")
+    return (f"{path}: its grading cells were edited, deleted or copied in from elsewhere, so it cannot be graded "
+            f"as {exercise!r}; copy your answers into a fresh {release} and check that")
 
 
 def _remember_check(exercise: str, result: SubmissionResult) -> None:
@@ -248,7 +274,8 @@ def _cmd_collect(args: argparse.Namespace) -> int:
         raise PmkitError("give either a folder or zip of notebooks, or --exchange to collect hub submissions")
     cohort = _cohort(args)
     report = cohort.collect_exchange(args.exercise) if args.exchange else \
-        cohort.collect(Path(args.path), args.exercise, submitted_at=args.submitted_at)
+        cohort.collect(Path(args.path), args.exercise, submitted_at=args.submitted_at,
+                       max_bytes=args.max_notebook_mb * 2**20)
     print("\n".join(report.lines()))
     if report.failed:
         print("pmkit: some files were not filed (listed above); fix them and collect again", file=sys.stderr)
@@ -264,7 +291,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     if args.course or is_plain_course(Path(args.cohort)):  # a plain nbgrader course, not a cohort folder
         source = PlainCourse(Path(args.course or args.cohort), db_url=args.db)
     else:
-        source = _cohort(args).grading_source(args.exercise)
+        source = _cohort(args).grading_source(args.exercise, args.max_notebook_mb * 2**20)
     shard = shard_from_environment(args.shard)
     grader = Grader(source, args.exercise, workers=args.workers or available_cpus(), cell_timeout=args.timeout,
                     submission_timeout=args.submission_timeout, force=args.force, sandboxed=not args.no_sandbox,
@@ -283,12 +310,16 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     from pmkit.cohort import feedback
 
     cohort = _cohort(args)
-    written = feedback.generate(cohort.root, cohort.db_url, args.exercise)
+    cohort._check_exercise(args.exercise)
+    problems: list[str] = []
+    written = feedback.generate(cohort.root, cohort.db_url, args.exercise, problems)
     print(f"wrote {len(written)} feedback page(s) under {cohort.root / 'feedback'}")
+    for line in problems:
+        print(f"pmkit: {line}", file=sys.stderr)
     if args.exchange:
         cohort.release_feedback(args.exercise)
         print(f"returned them through the exchange {cohort.exchange}; each learner fetches only their own")
-    return 0
+    return 1 if problems else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -472,6 +503,17 @@ def _command(group: Any, func: Callable[[argparse.Namespace], int], name: str, c
     return parser
 
 
+def _size_option(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--max-notebook-mb``: the size cap on a learner's notebook, the same for collect and grade."""
+    from pmkit.notebooks import MAX_NOTEBOOK_BYTES
+
+    default = MAX_NOTEBOOK_BYTES // 2**20
+    parser.add_argument("--max-notebook-mb", type=_positive, default=default, metavar="MB",
+                        help=f"the largest notebook to {verb}, in MB (default {default}); raise it for notebooks "
+                             "with many plots, and give collect and grade the same value. A zip member that expands "
+                             "over 100 times its packed size is refused as a zip bomb whatever this is")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="pmkit", description="Tools for the APM vs JPM course.")
@@ -548,6 +590,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "a CSV with columns id,submitted_at; wins over the files' own times. A Canvas bulk "
                               "download's file dates are the download's, so pmkit never uses them: it reads "
                               "Canvas's _LATE mark instead")
+    _size_option(collect, "file")
 
     grade = _command(commands, _cmd_grade, "grade",
                      help="autograde every new or changed submission in parallel",
@@ -566,6 +609,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--submission-timeout", type=_positive, default=None,
                        help="seconds a whole submission may take before it is stopped (default 4x --timeout)")
     grade.add_argument("--force", action="store_true", help="grade unchanged submissions again")
+    _size_option(grade, "grade")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run learners' notebooks without the sandbox (unsafe: their code runs as you, with the "
                             "cohort folder in reach); only where bubblewrap cannot run")
@@ -656,6 +700,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; errors pmkit understands are printed without a traceback."""
     args = build_parser().parse_args(argv)
+    import logging
+
+    # nbgrader logs a traceback for every database error it then raises; pmkit explains the error itself.
+    logging.getLogger("tornado.application").setLevel(logging.CRITICAL)
     try:
         return args.func(args)
     except PmkitError as exc:

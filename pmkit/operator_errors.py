@@ -52,6 +52,8 @@ def explain(error: BaseException, db_url: str | None = None) -> str | None:
     if name in ("OperationalError", "DatabaseError", "InvalidEntry", "PendingRollbackError", "ProgrammingError") \
             or "sqlalchemy" in type(error).__module__ or "sqlite3" in type(error).__module__:
         lowered = text.lower()
+        if "disk is full" in lowered:
+            return f"the disk holding the gradebook{where} is full; free some space and run this again"
         if "database is locked" in lowered:
             return (f"the gradebook{where} is locked by another program (Formgrader, a second pmkit or nbgrader "
                     "command); wait for it to finish, or stop it, then run this again")
@@ -68,7 +70,8 @@ def explain(error: BaseException, db_url: str | None = None) -> str | None:
     if isinstance(error, OSError):
         target = f" {error.filename}" if error.filename else ""
         if error.errno == errno.ENOSPC:
-            return f"the disk is full (writing{target}); free some space and run this again: nothing done is lost"
+            return (f"the disk is full{f' (writing{target})' if target else ''}; free some space and run this "
+                    "again: nothing done is lost")
         if error.errno == errno.EROFS:
             return f"the folder is on a read-only file system (writing{target}); run this where pmkit may write"
         if error.errno in (errno.EACCES, errno.EPERM):

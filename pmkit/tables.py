@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -191,6 +191,17 @@ def load_named(schemas: Mapping[str, Schema], name: str, folder: Path) -> pd.Dat
     if name not in schemas:
         raise KeyError(f"no data set named {name!r} in {folder.name}/; choose one of: {', '.join(sorted(schemas))}")
     return load(schemas[name], folder)
+
+
+def with_row_counts(schemas: Mapping[str, Schema], rows: Mapping[str, int]) -> dict[str, Schema]:
+    """``schemas`` with each file's generated row count as its minimum, so a truncated file is refused by name.
+
+    Every schema must have a count: a data set added without one fails here, not silently later.
+    """
+    missing = sorted(set(schemas) - set(rows))
+    if missing:
+        raise KeyError(f"no row count for {', '.join(missing)}; add the generated count beside the schemas")
+    return {name: replace(schema, min_rows=max(schema.min_rows, rows[name])) for name, schema in schemas.items()}
 
 
 def choices(values: Sequence[str]) -> frozenset[str]:

@@ -7,6 +7,7 @@ report it instead of failing on the first accented character.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,3 +59,28 @@ def read_bytes(path: str | Path, what: str = "file") -> bytes:
 def read_text(path: str | Path) -> Decoded:
     """Read a text file whatever its encoding; a missing file is a PmkitError naming it."""
     return decode(read_bytes(path, "text file"))
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP's CSV injection list: = + - @ tab CR), and LF.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def spreadsheet_safe(cell: object) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs: a formula's first character is escaped with ``'``.
+
+    OWASP's advice for CSV injection; plain numbers (a negative score included) are left as numbers.
+    """
+    text = "" if cell is None else str(cell)
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def printable(name: str) -> str:
+    """A learner-supplied name made safe to print on a terminal (control, bidi and escape characters escaped).
+
+    Shown as ``\\xNN`` / ``\\uNNNN``, so a file name can never move the cursor, recolour or rewrite the screen.
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)

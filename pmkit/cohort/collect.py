@@ -34,8 +34,16 @@ from pmkit.files import file_digest, temp_beside, write_text_atomic
 from pmkit.grading.exercise_source import read_timestamp
 from pmkit.grading.releases import wrong_exercise
 from pmkit.notebooks import MAX_NOTEBOOK_BYTES
+from pmkit.textio import printable
 
 _CHUNK = 1024 * 1024
+#: A zip member that expands more than this many times its compressed size is a zip bomb, whatever the
+#: size cap: notebook JSON packs about 3 to 10 times, plots (base64 PNG) hardly at all.
+MAX_RATIO = 100
+#: Members this small are never bombs, however well they pack (an empty notebook packs 30 times).
+BOMB_FLOOR = 1024 * 1024
+#: The command-line option that raises the size cap, named in every refusal over it.
+SIZE_OPTION = "--max-notebook-mb"
 #: nbgrader's default ``timestamp_format``; ``nbgrader.utils.parse_utc`` reads it back.
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 
@@ -65,6 +73,7 @@ class Candidate:
     #: Where ``time`` comes from; a Canvas bulk download's member dates are the download's, not a submission's.
     time_source: str = "the file's modification time"
     lms: str = ""  # "canvas" for a member of Canvas's bulk download
+    packed: int | None = None  # its compressed size in a zip, to tell a zip bomb from a big notebook
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,13 @@ class CollectReport:
         return bool(self.refused or self.unknown)
 
     def lines(self) -> list[str]:
-        """A human-readable account, one line per group and one per file that needs a word."""
+        """A human-readable account, one line per group and one per file that needs a word.
+
+        File names are the learners' own, so every line is printed with control characters escaped.
+        """
+        return [printable(line) for line in self._lines()]
+
+    def _lines(self) -> list[str]:
         out = [f"collected {len(self.collected)}: {', '.join(self.collected) or '-'}"]
         for label, items in (("unchanged (already filed)", self.unchanged),
                              ("unknown learner ids (not in the roster, not filed)", self.unknown),
@@ -218,8 +233,12 @@ def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
             problem = "is a symbolic link inside the zip; links are not filed"
         elif info.flag_bits & 0x1:
             problem = "is encrypted in the zip; download the submissions again without a password"
+        elif info.file_size > BOMB_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            problem = (f"expands {info.file_size // max(info.compress_size, 1):,} times in the zip (a notebook "
+                       f"expands at most about {MAX_RATIO} times; a zip bomb?); not filed")
         yield Candidate(name, info.file_size, when, lambda i=info: archive.open(i), problem,
-                        time_source="the date of the zip member", lms="canvas" if canvas else "")
+                        time_source="the date of the zip member", lms="canvas" if canvas else "",
+                        packed=info.compress_size)
 
 
 def _now() -> dt.datetime:
@@ -273,19 +292,19 @@ class Matcher:
         """The learner id a file belongs to (or None) and a note: how it matched, or a "did you mean"."""
         parts = [p for p in Path(name).parts if p not in ("", ".")]
         keys: list[str] = []
-        for part in parts:
-            moodle = _MOODLE.match(part)
-            if moodle:
-                keys.append(moodle["name"])
-        canvas = _CANVAS.match(parts[-1])
-        if canvas and not keys:
-            keys.append(canvas["login"])
+        record = self._moodle_record(parts)
         stem = self._stem(parts[-1])
-        folders = [p for p in parts[:-1] if not _MOODLE.match(p) and p.casefold() != self.exercise.casefold()]
-        if stem.casefold() == self.exercise.casefold() or stem.casefold() in ("submission", "notebook"):
-            keys.extend(reversed(folders[-1:]))  # one folder per learner: alice/prd.ipynb
-        elif not keys:
-            keys.append(stem)
+        if record is not None:  # Moodle's own record of whose submission it is; nothing inside it names anyone
+            keys.append(record[1]["name"])
+        else:
+            canvas = _CANVAS.match(parts[-1])
+            if canvas:
+                keys.append(canvas["login"])
+            folders = [p for p in parts[:-1] if p.casefold() != self.exercise.casefold()]
+            if stem.casefold() == self.exercise.casefold() or stem.casefold() in ("submission", "notebook"):
+                keys.extend(reversed(folders[-1:]))  # one folder per learner: alice/prd.ipynb
+            elif not keys:
+                keys.append(stem)
         for key in keys:
             found = self._lookup(key)
             if found:
@@ -301,6 +320,48 @@ class Matcher:
                  for i in self.by_name[n] if i not in near]  # a misspelt name ("Jon Smith") finds its learner
         hint = f"; did you mean {' or '.join(repr(i) for i in near[:3])}?" if near else ""
         return None, f"{name}: no learner {key!r} on the roster{hint}"
+
+    @staticmethod
+    def _moodle_record(parts: list[str]) -> tuple[int, re.Match[str]] | None:
+        """The outermost part of a path that is Moodle's ``<Full Name>_<participant id>_assignsubmission_…``."""
+        for index, part in enumerate(parts):
+            record = _MOODLE.match(part)
+            if record:
+                return index, record
+        return None
+
+    def participant(self, name: str) -> str | None:
+        """The Moodle participant id a file's path carries (Moodle's record, not the learner's), or None."""
+        found = self._moodle_record([p for p in Path(name).parts if p not in ("", ".")])
+        return found[1]["number"] if found else None
+
+    def moodle_conflict(self, name: str) -> str:
+        """Why a file in one Moodle participant's submission but named for another learner is refused, or ''.
+
+        Moodle writes ``<Full Name>_<participant id>_assignsubmission_file_``; everything after it (the
+        file's own name, folders inside the submission) is the learner's choice and never says whose it is.
+        """
+        parts = [p for p in Path(name).parts if p not in ("", ".")]
+        found = self._moodle_record(parts)
+        if found is None:
+            return ""
+        index, record = found
+        owner = self._lookup(record["name"])
+        claims = set()
+        for piece in [record["rest"], *parts[index + 1:]]:
+            if not piece:
+                continue
+            inner = _MOODLE.match(piece)
+            for key in ([inner["name"]] if inner else []) + [self._stem(piece)]:
+                if key and (claim := self._lookup(key)):
+                    claims.add(claim[0])
+        others = sorted(claims - {owner[0] if owner else ""})
+        if not others:
+            return ""
+        whose = f"{owner[0]}'s" if owner else f"{record['name']!r}'s (not on the roster)"
+        return (f"is inside {whose} Moodle submission (participant {record['number']}) but is named for "
+                f"{', '.join(others)}; a name the learner chose never files a notebook under another learner, so "
+                "it was not filed (check the submission in Moodle)")
 
     def _stem(self, base: str) -> str:
         stem = base[: -len(".ipynb")] if base.lower().endswith(".ipynb") else base
@@ -387,6 +448,10 @@ def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people
         if not base.lower().endswith(".ipynb"):
             report.not_notebooks.append(item.name)
             continue
+        conflict = matcher.moodle_conflict(item.name)
+        if conflict:
+            report.refused.append(f"{item.name}: {conflict}")
+            continue
         learner, note = matcher.match(item.name)
         if learner is None:
             report.unknown.append(item.name)
@@ -395,16 +460,32 @@ def _file_all(items: Iterator[Candidate], submitted: Path, exercise: str, people
         if note:
             report.notes.append(f"{item.name}: {note}")
         if item.size > max_bytes:
-            report.refused.append(f"{item.name}: {_mb(item.size)} is over the {_mb(max_bytes)} limit for a notebook "
-                                  "(a zip bomb or huge outputs); ask the learner to clear outputs and resubmit")
+            report.refused.append(f"{item.name}: {_mb(item.size)} is over the {_mb(max_bytes)} limit for a notebook; "
+                                  f"if it is a real notebook (many plots), collect again with {SIZE_OPTION} "
+                                  f"{_raise_to(item.size)} (and grade with the same), or ask the learner to clear "
+                                  "outputs and resubmit")
             continue
         found.setdefault(learner, []).append(item)
+    for learner, items in list(found.items()):  # two Moodle participants taken for one learner: whose is it?
+        participants = sorted({p for item in items if (p := matcher.participant(item.name))})
+        if len(participants) > 1:
+            del found[learner]
+            for item in items:
+                report.refused.append(f"{item.name}: Moodle participants {' and '.join(participants)} both match "
+                                      f"{learner!r}; nothing was filed for {learner} (check in Moodle who is who, "
+                                      "then collect their files by the learner's id)")
     for learner, items in sorted(found.items()):
         items.sort(key=lambda i: i.time, reverse=True)  # newest first; a tie keeps the source's order
         for rank, item in enumerate(items):
             time = submission_time(item, learner, submitted_at, due)
-            if _file_one(item, learner, submitted / learner / exercise, exercise, grade_ids, max_bytes, report,
-                         time):
+            try:
+                settled = _file_one(item, learner, submitted / learner / exercise, exercise, grade_ids, max_bytes,
+                                    report, time)
+            except Exception as error:  # one file's failure is that file's reason, never the run's
+                report.refused.append(f"{item.name}: could not be filed ({type(error).__name__}: "
+                                      f"{str(error)[:200]}); nothing of it was filed")
+                continue
+            if settled:
                 if learner in report.collected or learner in report.unchanged:
                     report.times.append(f"{learner}: {_when(time.when) if time.when else 'no time'} ({time.source})")
                 for other in items[rank + 1:]:
@@ -440,6 +521,10 @@ def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_
                 if problem:
                     report.refused.append(f"{item.name}: {problem}")
                     return False
+                unreadable = _unreadable(tmp, max_bytes)
+                if unreadable:  # filed all the same: it is the learner's submission, and grading records why
+                    report.notes.append(f"{item.name}: filed for {learner}, but it {unreadable}; it will fail "
+                                        "grading until the learner submits a notebook")
                 if notebook.is_file() and file_digest(notebook) == digest:
                     report.unchanged.append(learner)
                 else:
@@ -462,6 +547,18 @@ def _file_one(item: Candidate, learner: str, target: Path, exercise: str, grade_
         return True
 
 
+def _unreadable(path: Path, max_bytes: int) -> str:
+    """Why a filed file is not a notebook (the one safe reader's reason), or ''."""
+    from pmkit.errors import NotebookUnreadable
+    from pmkit.notebooks import read
+
+    try:
+        read(path, max_bytes=max_bytes)
+    except NotebookUnreadable as error:
+        return error.reason
+    return ""
+
+
 def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
     """Stream the file into ``tmp`` (at most ``max_bytes``); return its sha256 and a problem, if any."""
     digest = hashlib.sha256()
@@ -471,7 +568,10 @@ def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
             while chunk := source.read(_CHUNK):
                 written += len(chunk)
                 if written > max_bytes:
-                    return "", (f"holds more than the {_mb(max_bytes)} limit for a notebook (a zip bomb?); "
+                    return "", (f"holds more than the {_mb(max_bytes)} limit for a notebook; if it is a real "
+                                f"notebook, collect again with a larger {SIZE_OPTION}; not filed")
+                if item.packed is not None and written > BOMB_FLOOR and written > MAX_RATIO * max(item.packed, 1):
+                    return "", (f"expands more than {MAX_RATIO} times its size in the zip (a zip bomb?); "
                                 "not filed")
                 digest.update(chunk)
                 out.write(chunk)
@@ -484,6 +584,11 @@ def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
             return "", f"cannot be read ({error.strerror or error})"
         raise
     return digest.hexdigest(), ""
+
+
+def _raise_to(size: int) -> int:
+    """The whole number of MB that lets a file of ``size`` bytes in."""
+    return -(-size // (1024 * 1024))
 
 
 def _mb(size: int) -> str:

@@ -166,8 +166,11 @@ def build(root: Path, db_url: str, exercise: str, learner: str, notebook: str | 
                         generated=f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
 
 
-def generate(root: Path, db_url: str, exercise: str) -> list[Path]:
-    """Write ``feedback/<learner>/<exercise>/<exercise>.html`` for every submission graded in the gradebook."""
+def generate(root: Path, db_url: str, exercise: str, problems: list[str] | None = None) -> list[Path]:
+    """Write ``feedback/<learner>/<exercise>/<exercise>.html`` for every submission graded in the gradebook.
+
+    With ``problems``, a page that cannot be built is that learner's line there, and the others are written.
+    """
     from nbgrader.api import MissingEntry
 
     root = Path(root)
@@ -180,7 +183,13 @@ def generate(root: Path, db_url: str, exercise: str) -> list[Path]:
     for learner in learners:
         if not (root / "autograded" / learner / exercise / f"{exercise}.ipynb").is_file():
             continue  # failed or never graded: no page rather than a misleading one
-        page = build(root, db_url, exercise, learner)
+        try:
+            page = build(root, db_url, exercise, learner)
+        except Exception as error:  # one learner's page never stops the others'
+            if problems is None:
+                raise
+            problems.append(f"{learner}: no feedback page ({type(error).__name__}: {str(error)[:200]})")
+            continue
         target = root / "feedback" / learner / exercise / f"{exercise}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page, encoding="utf-8")

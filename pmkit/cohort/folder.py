@@ -26,6 +26,7 @@ from pmkit.grading.gradebook import check_db_url, gradebook
 from pmkit.grading.nbgrader_course import COHORT_SETTINGS as SETTINGS
 from pmkit.grading.nbgrader_course import CONFIG_FILE
 from pmkit.grading.releases import exercise_grade_ids
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES
 from pmkit.paths import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class Cohort:
         """Nbgrader's API on the cohort folder (releases, the exchange)."""
         return self.engine.api
 
-    def grading_source(self, exercise: str) -> ExerciseSource:
+    def grading_source(self, exercise: str, max_bytes: int = MAX_NOTEBOOK_BYTES) -> ExerciseSource:
         """What the grading run needs to grade ``exercise`` here, as data: roster, submissions, deadlines.
 
         The run then goes down the layers only (runs -> grading); nothing in it calls back into the cohort.
@@ -174,7 +175,8 @@ class Cohort:
         policy = deadlines.load(self.root)
         return ExerciseSource(
             engine=self.engine, exercise=exercise, roster=frozenset(self.learner_ids()),
-            extensions=dict(policy.extensions.get(exercise, {})), late_config=deadlines.configure(Config(), self.root))
+            extensions=dict(policy.extensions.get(exercise, {})), late_config=deadlines.configure(Config(), self.root),
+            max_bytes=max_bytes)
 
     @classmethod
     def init(cls, root: Path, roster: Path, db_url: str | None = None, instructors: tuple[str, ...] = (),
@@ -381,10 +383,12 @@ class Cohort:
         self._check_exchange()
         return self._exchange_call("release feedback for", self.api.release_feedback, exercise)
 
-    def collect(self, source: Path, exercise: str, submitted_at: list[str] | None = None) -> CollectReport:
+    def collect(self, source: Path, exercise: str, submitted_at: list[str] | None = None,
+                max_bytes: int = MAX_NOTEBOOK_BYTES) -> CollectReport:
         """File learners' notebooks from a folder or zip as submissions (see :mod:`pmkit.cohort.collect`).
 
-        ``submitted_at`` are ``--submitted-at`` values (``LEARNER=TIME`` or a CSV), which win over file times.
+        ``submitted_at`` are ``--submitted-at`` values (``LEARNER=TIME`` or a CSV), which win over file times;
+        ``max_bytes`` is the largest notebook filed (``--max-notebook-mb``); zip bombs are refused whatever it is.
         """
         from pmkit.cohort import deadlines
         from pmkit.cohort.collect import parse_submitted_at
@@ -396,7 +400,7 @@ class Cohort:
         due = {p.id: due_date + (policy.extension(exercise, p.id) or dt.timedelta(0)) for p in people} \
             if due_date else {}
         return file_submissions(Path(source), self.root / "submitted", exercise, people,
-                                exercise_grade_ids(self.solutions),
+                                exercise_grade_ids(self.solutions), max_bytes,
                                 submitted_at=parse_submitted_at(submitted_at or [], people),
                                 due={k: v.replace(tzinfo=dt.UTC) for k, v in due.items()})
 

@@ -20,6 +20,9 @@ writes them to a separate analytics file beside it.
 with the LMS's own identifiers (Canvas's numeric ``ID`` and its ``Student`` name), matched on the
 roster id (``SIS User ID``) or the e-mail (``SIS Login ID``), as PrairieLearn does. Learners the LMS
 does not list are left out and named.
+
+A cell that a spreadsheet would take for a formula (a name starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return) is escaped with a leading ``'``, as OWASP advises against CSV injection.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from pmkit.errors import PmkitError
+from pmkit.textio import spreadsheet_safe
 
 LMS = ("canvas", "moodle")
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -151,6 +155,11 @@ def _lms_ids(path: Path, lms: str) -> dict[str, dict[str, str]]:
     return keyed
 
 
+def _safe(rows: list[list[str]]) -> list[list[str]]:
+    """Rows with every cell a spreadsheet would run as a formula escaped: a name is never a formula."""
+    return [[spreadsheet_safe(cell) for cell in row] for row in rows]
+
+
 def write(root: Path, db_url: str, lms: str, out: Path, questions: bool = False, section: str = "",
           allow_partial: bool = False, match: Path | None = None) -> tuple[Path, Path | None, Export]:
     """Write the import file, and the per-question analytics file beside it when asked.
@@ -164,10 +173,10 @@ def write(root: Path, db_url: str, lms: str, out: Path, questions: bool = False,
         raise PmkitError(f"{out} is a folder; give a file name such as {out / (lms + '-grades.csv')}")
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8-sig" if lms == "canvas" else "utf-8", newline="") as sink:
-        csv.writer(sink).writerows(export.rows)
+        csv.writer(sink).writerows(_safe(export.rows))
     analytics = None
     if questions:
         analytics = out.with_name(f"{out.stem}-questions-not-for-import.csv")
         with analytics.open("w", encoding="utf-8", newline="") as sink:
-            csv.writer(sink).writerows(export.question_rows)
+            csv.writer(sink).writerows(_safe(export.question_rows))
     return out, analytics, export

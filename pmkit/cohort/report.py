@@ -352,7 +352,7 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
 
     from pmkit.teach import charts
 
-    ranked = table[table["ranked"]] if "ranked" in table else table
+    ranked = table[table["ranked"].astype(bool)] if "ranked" in table else table  # empty: still a row mask
     waiting = len(table) - len(ranked)
     shown = ranked.dropna(subset=["avg_pct"]).head(top).assign(
         label=lambda t: t["exercise"] + " / " + t["question"])
@@ -370,6 +370,17 @@ def questions_chart(table: pd.DataFrame, top: int = 15) -> alt.Chart:
                     + (f" {waiting} question(s) with answers awaiting manual grading are not ranked yet." if waiting
                        else ""),
         width=460)
+
+
+def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell made safe for a spreadsheet (no CSV injection from names or reasons)."""
+    from pmkit.textio import spreadsheet_safe
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = [spreadsheet_safe(v) if isinstance(v, str) else v for v in safe[column]]
+    return safe
 
 
 def write(root: Path, db_url: str, out: Path | None = None, now: dt.datetime | None = None) -> tuple[Path, Path]:

@@ -58,6 +58,20 @@ def _plain(char: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii()) or "_"
 
 
+#: What no name holds: markup (a page that printed it unescaped would run it) and control characters.
+_NOT_IN_NAMES = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def name_problem(value: str) -> str:
+    """Why ``value`` cannot be a first or last name, or "" when it can: names are plain text."""
+    found = _NOT_IN_NAMES.search(value)
+    if found is None:
+        return ""
+    if found.group() in "<>":
+        return "holds markup ('<' or '>'); names are plain text, write it without them"
+    return f"holds a control character ({found.group().encode('unicode_escape').decode()}); remove it"
+
+
 def email_problem(value: str) -> str:
     """Why ``value`` is not an e-mail address, or "" when it is one (or empty: e-mail is optional)."""
     if not value:
@@ -128,6 +142,9 @@ def read_roster(path: Path) -> list[Learner]:
             problems.append(f"line {line}: id {learner_id!r} {same} line {first_line}")
         else:
             seen[learner_id.casefold()] = (line, learner_id)
+        for column in ("first_name", "last_name"):
+            if problem := name_problem(values[column]):
+                problems.append(f"line {line}: {column} {textio.printable(values[column][:80])!r} {problem}")
         if problem := email_problem(values["email"]):
             problems.append(f"line {line}: email {values['email']!r} {problem}")
         elif values["email"]:

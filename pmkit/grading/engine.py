@@ -238,6 +238,8 @@ class GradingCourse:
         self.cell_timeout = cell_timeout
         self.submission_timeout = submission_timeout or max(120, cell_timeout * 4)
         self.timings: dict[str, float] = {}
+        #: The largest submitted notebook read (None: :data:`pmkit.notebooks.MAX_NOTEBOOK_BYTES`).
+        self.max_bytes: int | None = None
         self._api: Any = None
         self._generated: set[str] = set()
         self._runners: dict[str, Any] = {}
@@ -325,7 +327,8 @@ class GradingCourse:
         """The submission with nbgrader's read-only cells, test cells and metadata restored from the gradebook."""
         from pmkit import notebooks
 
-        return sanitise(notebooks.read(notebook), resources(exercise, learner, self.db_url), notebook)
+        return sanitise(notebooks.read(notebook, max_bytes=self.max_bytes), resources(exercise, learner, self.db_url),
+                        notebook)
 
     def autograde(self, exercise: str, learner: str, notebook: Path) -> Any:
         """Grade one notebook and return the graded notebook, built from trusted data only.
@@ -441,7 +444,8 @@ GradeOne = Callable[[str, Path], tuple[str, "dict[str, float] | None"]]
 
 
 def exercise_worker(solutions: Path, exercise: str, *, cell_timeout: int, sandboxed: bool,
-                    submission_timeout: float | None) -> tuple[GradeOne, Callable[[], None]]:
+                    submission_timeout: float | None, max_bytes: int | None = None
+                    ) -> tuple[GradeOne, Callable[[], None]]:
     """Inside a grading worker: a private course that grades ``exercise``; returns ``grade_one`` and ``close``.
 
     The worker itself never runs learner code: each notebook runs in a sandboxed kernel and its
@@ -454,6 +458,7 @@ def exercise_worker(solutions: Path, exercise: str, *, cell_timeout: int, sandbo
     inner = max(10.0, submission_timeout - 3) if submission_timeout else None  # report it before the kill
     course = GradingCourse(solutions=Path(solutions), sandboxed=sandboxed, cell_timeout=cell_timeout,
                            submission_timeout=inner)
+    course.max_bytes = max_bytes
     local_kernels(course.api.config)  # Unix sockets: no TCP warnings, nothing on the network
 
     def grade_one(learner: str, path: Path) -> tuple[str, dict[str, float] | None]:

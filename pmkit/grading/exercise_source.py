@@ -9,6 +9,7 @@ then reads submissions from ``submitted/``, grades each in a worker with the eng
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class ExerciseSource:
     roster: frozenset[str]
     extensions: dict[str, float] = field(default_factory=dict)
     late_config: Any = None
+    max_bytes: int = MAX_NOTEBOOK_BYTES  # the largest notebook graded (``pmkit grade --max-notebook-mb``)
 
     @property
     def root(self) -> Path:
@@ -84,14 +86,20 @@ class ExerciseSource:
         return submitted_notebooks(self.root, exercise)
 
     def refusal(self, learner: str, path: Path) -> str | None:
-        """Not on the roster, or over the size limit (a zip bomb is never loaded into a kernel)."""
+        """Not on the roster, not a regular file, or over the size limit (a zip bomb is never loaded into a kernel)."""
         if learner not in self.roster:
             return (f"submitted/{learner}/ is not on the roster: add them with `pmkit cohort roster`, or remove "
                     "the folder; not graded")
-        size = path.stat().st_size
-        if size > MAX_NOTEBOOK_BYTES:
-            return (f"{size / 2**20:.0f} MB is over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit for a notebook; "
-                    "not graded")
+        try:
+            info = path.lstat()
+        except OSError as error:
+            return f"{path.name} cannot be read ({error.strerror or error}); not graded"
+        if not stat.S_ISREG(info.st_mode):  # a link could point at anything the grader may read: never followed
+            return f"{path.name} is not a regular file (a folder or a symbolic link); not graded"
+        size = info.st_size
+        if size > self.max_bytes:
+            return (f"{size / 2**20:.0f} MB is over the {self.max_bytes / 2**20:g} MB limit for a notebook; "
+                    f"not graded (a real notebook that big: grade with --max-notebook-mb {-(-size // 2**20)})")
         return None
 
     def fingerprint(self, path: Path) -> str:
@@ -102,7 +110,7 @@ class ExerciseSource:
                     submission_timeout: float) -> tuple[GradeOne, Callable[[], None]]:
         """A private grading course in the worker, built from the folder's sources."""
         return exercise_worker(self.engine.solutions.resolve(), exercise, cell_timeout=cell_timeout,
-                               sandboxed=sandboxed, submission_timeout=submission_timeout)
+                               sandboxed=sandboxed, submission_timeout=submission_timeout, max_bytes=self.max_bytes)
 
     def save_graded(self, exercise: str, learner: str, payload: str) -> tuple[float, float, str]:
         """Write an autograded notebook into the folder and its scores into the gradebook.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import multiprocessing as mp
 import os
 import signal
@@ -32,6 +33,7 @@ from pmkit.runs.messages import Failed, Graded, Ready, Task
 from pmkit.runs.resume import ResumeState, decide
 from pmkit.runs.shards import Shard
 from pmkit.runs.source import GradingSource
+from pmkit.textio import printable
 
 GRADED, FAILED = "graded", "failed"
 
@@ -48,6 +50,16 @@ class Outcome:
     reason: str = ""
     skipped: bool = False
     retry: bool = False  # a failure the run caused (killed worker, time limit): the next run tries again
+
+
+class DiskFull(PmkitError):
+    """The disk filled up while a result was saved: the run stops (no later save could succeed), resumably."""
+
+
+def _disk_full(error: BaseException) -> bool:
+    """True for a full disk or quota, whether the OS or SQLite ("database or disk is full") says it."""
+    return (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or \
+        "disk is full" in str(error).lower()
 
 
 class GradingInterrupted(PmkitError):
@@ -255,6 +267,12 @@ class Grader:
                         outcomes.append(outcome)
                         done += 1
                         self._progress(done, total, outcome)
+        except DiskFull:
+            for worker in pool:
+                worker.kill()
+            with contextlib.suppress(OSError):  # the state file stays whole either way (atomic writes)
+                self.resume.abandon([w.task.learner for w in pool if w.task] + [t.learner for t in queue])
+            raise
         except KeyboardInterrupt:
             for worker in pool:
                 worker.kill()
@@ -280,6 +298,12 @@ class Grader:
         try:
             score, maximum, note = self.source.save_graded(self.exercise, message.learner, message.payload)
         except Exception as error:  # a damaged result or a gradebook hiccup must not end the others' grading
+            if _disk_full(error):  # but a full disk ends every save after it: stop, keeping what was saved
+                with contextlib.suppress(OSError):
+                    self.resume.abandon([message.learner])
+                raise DiskFull(f"the disk is full: {message.learner}'s grades could not be saved in "
+                               f"{self.source.root}; free some space and run the same command again: the grades "
+                               "saved so far are kept and the rest are graded then") from None
             reason = explain(error, self.source.db_url) or f"its grades could not be saved: {error}"[:300]
             with contextlib.suppress(Exception):
                 self.source.save_failed(self.exercise, message.learner, reason)
@@ -318,8 +342,8 @@ class Grader:
         filled = int(width * done / total)
         result = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.status == GRADED
                   else f"FAILED: {outcome.reason[:70]}")
-        self._print(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.learner:<12} "
-                    f"{result} ({outcome.seconds:.1f} s)")
+        self._print(printable(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.learner:<12} "
+                              f"{result} ({outcome.seconds:.1f} s)"))  # folder names and reasons: escaped
 
 
 def _interrupt(signum: int, frame: Any) -> None:
@@ -357,4 +381,4 @@ def summary(outcomes: list[Outcome], details: dict[str, tuple[float, float]] | N
     extra = (f"; {late} with a late penalty" if late else "") + \
         (f"; {waiting:g} point(s) await manual grading in Formgrader" if waiting else "")
     lines.append(f"{graded} graded, {failed} failed{extra}; {busy:.1f} s of grading work")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # folder names and reasons: no terminal escapes

@@ -143,10 +143,42 @@ def test_unsafe_and_broken_files_are_refused_by_name(cohort, tmp_path):
     archive.write_bytes(bytes(data))
     report = cohort.collect(archive, EX)
     refused = "\n".join(report.refused)
-    assert "jsmith.ipynb: 30.0 MB is over the 20.0 MB limit" in refused
+    assert "jsmith.ipynb: expands 1,028 times in the zip" in refused and "a zip bomb?" in refused
     assert "Chen.Wei.ipynb: is a symbolic link inside the zip" in refused
     assert "farah.ipynb: is damaged in the zip" in refused
     assert report.collected == [] and not _filed(cohort, "jsmith").exists()
+
+
+def _plots_notebook(path: Path, megabytes: int) -> Path:
+    """The release with ``megabytes`` of embedded PNG output: big, legitimate and incompressible."""
+    import base64
+    import json
+
+    nb = json.loads(RELEASE.read_text(encoding="utf-8"))
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    picture = base64.b64encode(os.urandom(megabytes * 3 * 2**18)).decode()  # 3/4 MB of bytes per MB of base64
+    code["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {"image/png": picture}}]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_the_size_cap_is_an_option_the_refusal_names_and_bombs_stay_refused(cohort, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    _plots_notebook(subs / "zoey.ipynb", 21)
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(subs / "zoey.ipynb", "zoey.ipynb")
+        zipped.writestr("farah.ipynb", b" " * (30 * 1024 * 1024))  # a bomb stays one, whatever the cap
+    refused = pmkit_cli("collect", archive, "--exercise", EX, "--cohort", cohort.root)
+    assert refused.returncode == 1 and "zoey.ipynb: 21.0 MB is over the 20.0 MB limit" in refused.stdout
+    assert "--max-notebook-mb 22" in refused.stdout and not _filed(cohort, "zoey").exists()
+    raised = pmkit_cli("collect", archive, "--exercise", EX, "--cohort", cohort.root, "--max-notebook-mb", "40")
+    assert "collected 1: zoey" in raised.stdout, raised.stdout + raised.stderr
+    assert "farah.ipynb: expands" in raised.stdout and "zip bomb" in raised.stdout and raised.returncode == 1
+    assert _filed(cohort, "zoey").stat().st_size > 21 * 2**20 and not _filed(cohort, "farah").exists()
+    helped = pmkit_cli("collect", "--help").stdout + pmkit_cli("grade", "--help").stdout
+    assert helped.count("--max-notebook-mb MB") >= 2 and " ".join(helped.split()).count("in MB (default 20)") == 2
 
 
 def test_a_zip_that_lies_about_its_sizes_is_cut_off(cohort, tmp_path, monkeypatch):

@@ -54,3 +54,34 @@ def test_broken_notebook_is_named(tmp_path):
     done = _check(path)
     assert done.returncode == 2
     assert f"{path}: not a readable notebook" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_another_exercises_notebook_is_named_with_what_to_do(tmp_path):
+    path = tmp_path / "beta-metrics.ipynb"
+    shutil.copy(REPO / "exercises" / "role-sort" / "role-sort.ipynb", path)
+    done = _check(path)
+    assert done.returncode == 2 and "metadata is damaged" not in done.stderr
+    assert "this is the 'role-sort' exercise's notebook, not 'beta-metrics'" in done.stderr
+    assert "--exercise role-sort" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_older_release_is_named_with_what_to_do(tmp_path):
+    nb = nbformat.read(REPO / "exercises" / "beta-metrics" / "beta-metrics.ipynb", as_version=4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test-adoption")
+    test.metadata.nbgrader.grade_id = "test-adoption-2025"  # what an earlier release called this test cell
+    path = tmp_path / "beta-metrics.ipynb"
+    nbformat.write(nb, path)
+    done = _check(path)
+    assert done.returncode == 2 and "metadata is damaged" not in done.stderr, done.stderr
+    assert "from an older release of 'beta-metrics'" in done.stderr and "test-adoption-2025" in done.stderr
+    assert "copy your answers into the current exercises/beta-metrics/beta-metrics.ipynb" in done.stderr
+
+
+@pytest.mark.parametrize("content", [b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", b"\xff\xfe{}",
+                                     b'{"nbformat": 4, "cells": [], "cells": []}', b"[1, 2]"])
+def test_any_file_is_refused_by_name_never_a_traceback(tmp_path, content):
+    path = tmp_path / "beta-metrics.ipynb"
+    path.write_bytes(content)
+    done = _check(path)
+    assert done.returncode == 2 and done.stderr.startswith(f"pmkit: {path}: "), done.stderr
+    assert "Traceback" not in done.stderr

@@ -198,3 +198,25 @@ def test_check_names_a_missing_path_and_never_passes_a_missing_test_cell(tmp_pat
     done = _pmkit("check", tmp_path / f"{EX}.ipynb")
     line = next(x for x in done.stdout.splitlines() if "test-tickets" in x)
     assert done.returncode == 1 and "\u2714" not in line and "missing from your notebook" in line, done.stdout
+
+
+def test_a_disk_that_fills_while_grades_are_saved_is_one_sentence_and_resumes(template, tmp_path):
+    import os
+
+    with tmpfs(tmp_path / "disk", "40m") as mount:
+        shutil.copytree(template, mount / "cohort", symlinks=True, ignore=shutil.ignore_patterns("autograded"))
+        free = os.statvfs(mount)
+        # Leave 12 KB: the lock and the resume state fit, a graded notebook (about 20 KB) does not.
+        (mount / "fill").write_bytes(b"\0" * (free.f_bavail * free.f_frsize - 12 * 1024))
+        full = _pmkit("grade", EX, "--cohort", mount / "cohort", "--workers", "1", "--force")
+        assert full.returncode == 2, full.stdout + full.stderr
+        assert "Traceback" not in full.stderr and "Rolling back" not in full.stderr, full.stderr
+        assert full.stderr.count("\n") == 1 and full.stderr.startswith("pmkit: the disk is full"), full.stderr
+        assert "run the same command again" in full.stderr
+        state = json.loads((mount / "cohort" / ".pmkit" / f"grading-{EX}.json").read_text(encoding="utf-8"))
+        assert all(entry["status"] in (IN_PROGRESS, GRADED) for entry in state.values())
+        (mount / "fill").unlink()
+        again = _pmkit("grade", EX, "--cohort", mount / "cohort", "--workers", "1")
+        assert again.returncode == 0, again.stderr
+        scores = {line.split()[0]: line.split()[2] for line in again.stdout.splitlines()[1:3]}
+        assert scores == {"alice": "7/7", "bob": "0/7"}, again.stdout

@@ -192,3 +192,19 @@ def test_data_check_covers_every_data_set_and_lists_every_broken_file(data_copy)
     assert "3 of " in done.stderr and "data files are broken" in done.stderr
     for shipped in ("cases/support_tickets.csv", "exercises/beta_events.csv", "course/scenarios.csv"):
         assert f"ok  {shipped}" in done.stdout
+
+
+@pytest.mark.parametrize("folder", ["exercises", "cases"])
+def test_data_check_refuses_every_truncated_exercise_and_case_file_by_name(data_copy, folder):
+    from tests.conftest import pmkit_cli
+
+    for path in sorted((data_copy.parent / folder).glob("*.csv")):
+        original = path.read_text(encoding="utf-8")
+        lines = original.splitlines(keepends=True)
+        path.write_text("".join(lines[: max(2, len(lines) // 2)]), encoding="utf-8")  # cut at a line boundary
+        done = pmkit_cli("data", "check")
+        assert done.returncode == 2, (path.name, done.stdout)
+        assert f"{path}: has " in done.stderr and "looks truncated" in done.stderr, done.stderr
+        assert "1 of " in done.stderr
+        path.write_text(original, encoding="utf-8")
+    assert pmkit_cli("data", "check").returncode == 0
