@@ -312,8 +312,11 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     cohort = _cohort(args)
     cohort._check_exercise(args.exercise)
     problems: list[str] = []
-    written = feedback.generate(cohort.root, cohort.db_url, args.exercise, problems)
+    failed: list[str] = []
+    written = feedback.generate(cohort.root, cohort.db_url, args.exercise, problems, failed)
     print(f"wrote {len(written)} feedback page(s) under {cohort.root / 'feedback'}")
+    if failed:
+        print(f"{len(failed)} of them say grading failed and why, with no score: {', '.join(failed)}")
     for line in problems:
         print(f"pmkit: {line}", file=sys.stderr)
     if args.exchange:

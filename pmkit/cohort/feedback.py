@@ -16,6 +16,7 @@ answers show the instructor's score and comment, or "awaiting grading" until For
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 from dataclasses import dataclass, field
@@ -166,10 +167,24 @@ def build(root: Path, db_url: str, exercise: str, learner: str, notebook: str | 
                         generated=f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
 
 
-def generate(root: Path, db_url: str, exercise: str, problems: list[str] | None = None) -> list[Path]:
+def failed_page(root: Path, db_url: str, exercise: str, learner: str, reason: str) -> str:
+    """The page of a submission whose grading failed: that it has no score, why, and what to do."""
+    from pmkit.cohort import html_pages as pages
+
+    name = learner
+    with contextlib.suppress(Exception), gradebook(db_url) as book:
+        student = book.find_student(learner)
+        name = " ".join(x for x in (student.first_name, student.last_name) if x) or learner
+    return pages.render("feedback_failed.html.j2", exercise=exercise, learner=learner, name=name,
+                        reason=clean_text(reason, 2000), generated=f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+
+
+def generate(root: Path, db_url: str, exercise: str, problems: list[str] | None = None,
+             failed: list[str] | None = None) -> list[Path]:
     """Write ``feedback/<learner>/<exercise>/<exercise>.html`` for every submission graded in the gradebook.
 
     With ``problems``, a page that cannot be built is that learner's line there, and the others are written.
+    A submission whose grading failed gets a page that says so and why (its learner is added to ``failed``).
     """
     from nbgrader.api import MissingEntry
 
@@ -182,7 +197,7 @@ def generate(root: Path, db_url: str, exercise: str, problems: list[str] | None 
     written = []
     for learner in learners:
         if not (root / "autograded" / learner / exercise / f"{exercise}.ipynb").is_file():
-            continue  # failed or never graded: no page rather than a misleading one
+            continue  # failed (below) or never graded: no page rather than a misleading one
         try:
             page = build(root, db_url, exercise, learner)
         except Exception as error:  # one learner's page never stops the others'
@@ -199,6 +214,21 @@ def generate(root: Path, db_url: str, exercise: str, problems: list[str] | None 
             if source.is_file():
                 shutil.copy2(source, target.parent / name)
         written.append(target)
+    for reason_file in sorted((root / "autograded").glob(f"*/{exercise}/FAILED.txt")):
+        learner = reason_file.parent.parent.name
+        if (reason_file.parent / f"{exercise}.ipynb").is_file():
+            continue
+        reason = reason_file.read_text(encoding="utf-8", errors="replace").strip()
+        target = root / "feedback" / learner / exercise / f"{exercise}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(failed_page(root, db_url, exercise, learner, reason), encoding="utf-8")
+        for name in ("timestamp.txt", "submission_secret.txt"):  # so a hub learner can fetch it too
+            source = root / "submitted" / learner / exercise / name
+            if source.is_file():
+                shutil.copy2(source, target.parent / name)
+        written.append(target)
+        if failed is not None:
+            failed.append(learner)
     return written
 
 

@@ -23,6 +23,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 
@@ -42,6 +43,11 @@ class OfflineHTMLExporter(HTMLExporter):
 
         environment = super()._create_environment()
         environment.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), environment.loader])
+        # nbconvert's own cleaner escapes table heads and bodies, so a pandas table reads as HTML source;
+        # pmkit's allowlist keeps tables as tables and still lets nothing run.
+        from pmkit.safe_html import clean
+
+        environment.filters["clean_html"] = clean
         return environment
 
     @pass_context
@@ -52,12 +58,53 @@ class OfflineHTMLExporter(HTMLExporter):
         return clean(super().markdown2html(context, source))
 
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> Any:
-        """Render with the names and ids Formgrader passes escaped: its template prints them as they are."""
+        """Render with the names and ids Formgrader passes escaped: its template prints them as they are.
+
+        A learner's HTML output loses its ``<style>`` blocks first (a pandas table brings one): the sanitiser
+        would otherwise show the CSS as text above the table, and a learner's style is never wanted here.
+        """
+        import copy
+        import re
+
+        nb = copy.deepcopy(nb)
+        for cell in nb.get("cells", []):
+            for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+                data = output.get("data") if isinstance(output, dict) else None
+                if isinstance(data, dict) and isinstance(data.get("text/html"), (str, list)):
+                    text = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+                    data["text/html"] = re.sub(r"(?is)<style\b[^>]*>.*?</style\s*>", "", text)
         resources = dict(resources or {})
         for key in _TEXT_RESOURCES:
             if isinstance(resources.get(key), str):
                 resources[key] = html.escape(resources[key], quote=True)
         return super().from_notebook_node(nb, resources, **kw)
+
+
+#: Formgrader's score columns, which show nbgrader's score before any late penalty, and the label they get.
+SCORE_HEADINGS = {">Score</th>": ">Score before late penalty</th>",
+                  ">Overall Score</th>": ">Overall score before late penalty</th>"}
+
+
+class RawScoreLabels(jinja2.BaseLoader):
+    """A Jinja2 loader that labels Formgrader's score columns as the score before the late penalty.
+
+    nbgrader's Formgrader shows a submission's points without its late penalty (7/10 where the feedback
+    page and the report say 6.3/10); the column says so, rather than look like a second, different grade.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, Any, Any]:
+        """The template's source with its score headings labelled."""
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        for heading, labelled in SCORE_HEADINGS.items():
+            source = source.replace(heading, labelled)
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        """The inner loader's templates."""
+        return self.inner.list_templates()
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
@@ -74,5 +121,6 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     settings["nbgrader_exporter"] = OfflineHTMLExporter(config=exporter.config, sanitize_html=True)
     if settings.get("nbgrader_jinja2_env") is not None:  # its list pages print ids and names as they are
         settings["nbgrader_jinja2_env"].autoescape = True
+        settings["nbgrader_jinja2_env"].loader = RawScoreLabels(settings["nbgrader_jinja2_env"].loader)
     serverapp.log.info("pmkit.cohort.formgrader: Formgrader pages load no MathJax from the network and run no "
                        "learner script")

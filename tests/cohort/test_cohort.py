@@ -20,7 +20,7 @@ from pmkit.cohort.folder import Cohort, read_roster
 from pmkit.errors import PmkitError
 from pmkit.grading.gradebook import gradebook
 from pmkit.runs.runner import FAILED, GRADED, Grader, summary
-from tests.conftest import EX, RELEASE, REPO, SOLUTION, hidden_lines, new_cohort, pmkit_cli, write_roster
+from tests.conftest import EX, RELEASE, REPO, SOLUTION, copy_cohort, hidden_lines, new_cohort, pmkit_cli, write_roster
 from tests.conftest import with_answers as _with
 
 pytestmark = pytest.mark.slow
@@ -263,3 +263,14 @@ def test_cli_runs_the_whole_flow_and_takes_a_db_url(tmp_path):
     assert pmkit("report", "--cohort", tmp_path / "c").returncode == 0
     assert pmkit("grade", "--help").stdout.count("--workers") == 2
     assert "not a cohort folder" in pmkit("grade", EX, "--cohort", tmp_path).stderr
+
+
+def test_a_failed_submission_gets_a_feedback_page_that_says_why(graded, tmp_path):
+    cohort, *_ = graded
+    copy = copy_cohort(cohort.root, tmp_path / "copy")
+    done = pmkit_cli("feedback", EX, "--cohort", copy.root)
+    assert done.returncode == 0, done.stderr
+    assert "say grading failed and why, with no score: " in done.stdout and "carol" in done.stdout
+    page = (copy.root / "feedback" / "carol" / EX / f"{EX}.html").read_text(encoding="utf-8")
+    assert "could not be graded" in page and "not valid JSON" in page and "Restart and Run All" in page
+    assert "alice" not in done.stdout.split("with no score:")[1]  # a graded learner gets her usual page

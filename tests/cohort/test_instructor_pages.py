@@ -296,6 +296,9 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
         tab.wait_for_timeout(500)  # an image's onerror fires once its (failed) load ends
         assert tab.evaluate("window.__pwned") is None
         assert tab.locator("#notebook svg, #notebook script, #notebook img[onerror]").count() == 0
+        # a data exercise's pandas output reads as a table, not as its HTML source and CSS
+        expect(tab.locator("#notebook table.dataframe").first).to_be_visible()
+        assert ".dataframe tbody" not in tab.locator("#notebook").first.inner_text()
         expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
         assert _manual_score(cohort, "cy") is None
         # Formgrader shows each autograded score as a placeholder once the page has loaded the grades.
@@ -312,6 +315,8 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
             tab.wait_for_load_state("networkidle")
             if page == "manage_students":
                 expect(tab.locator("body")).to_contain_text(NAME_ATTACK, timeout=30_000)  # the name, as typed
+            if page == "manage_students/cy":  # nbgrader's score is before the late penalty, and says so
+                expect(tab.locator("th", has_text="Overall score before late penalty")).to_be_visible(timeout=30_000)
             assert tab.evaluate("window.__pwned") is None, page
         text = "\n".join(errors)
         assert "MathJax is not defined" not in text, text
