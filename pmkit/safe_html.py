@@ -31,8 +31,13 @@ ATTRIBUTES = {
 PROTOCOLS = frozenset({"http", "https", "mailto", "data"})
 
 
+#: Tags a learner's HTML *output* keeps (Formgrader's rendering of code cells): no headings, so a displayed
+#: "<h1>100/100</h1>" can never pose as the page's own, yet a pandas table stays a table.
+OUTPUT_TAGS = TAGS - {"h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+
+
 @functools.cache
-def _cleaner() -> Any:
+def _cleaner(tags: frozenset[str] = TAGS) -> Any:
     import bleach
 
     def attribute_ok(tag: str, name: str, value: str) -> bool:
@@ -43,10 +48,15 @@ def _cleaner() -> Any:
             return name == "src" and lowered.startswith("data:image/") and not lowered.startswith("data:image/svg")
         return True
 
-    return bleach.Cleaner(tags=TAGS, attributes=attribute_ok, protocols=PROTOCOLS, strip=False,
+    return bleach.Cleaner(tags=tags, attributes=attribute_ok, protocols=PROTOCOLS, strip=False,
                           strip_comments=True)
 
 
 def clean(html: str) -> str:
     """``html`` with only allowlisted, attribute-safe markup left; every other tag escaped into visible text."""
     return _cleaner().clean(str(html))
+
+
+def clean_output(html: str) -> str:
+    """A learner's HTML output made inert like :func:`clean`, with no headings either (:data:`OUTPUT_TAGS`)."""
+    return _cleaner(OUTPUT_TAGS).clean(str(html))

@@ -48,3 +48,11 @@ def test_a_pandas_table_stays_a_plain_table():
     out = clean(pd.DataFrame({"role": ["APM", "JPM"], "years": [0, 1]}).to_html())
     assert out.count("<tr>") == 3 and "<th>role</th>" in out and "<td>APM</td>" in out
     assert "style" not in out and "border" not in out
+
+def test_an_output_keeps_its_table_but_no_heading_posing_as_the_page():
+    from pmkit.safe_html import clean_output
+
+    pandas = '<table class="dataframe"><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    assert clean_output(pandas) == pandas
+    fake = '<script>document.body.innerHTML="<h1>100/100</h1>"</script>'
+    assert "<h1>" not in clean_output(fake) and "&lt;h1&gt;100/100" in clean_output(fake)

@@ -45,9 +45,9 @@ class OfflineHTMLExporter(HTMLExporter):
         environment.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), environment.loader])
         # nbconvert's own cleaner escapes table heads and bodies, so a pandas table reads as HTML source;
         # pmkit's allowlist keeps tables as tables and still lets nothing run.
-        from pmkit.safe_html import clean
+        from pmkit.safe_html import clean_output
 
-        environment.filters["clean_html"] = clean
+        environment.filters["clean_html"] = clean_output
         return environment
 
     @pass_context

@@ -58,7 +58,7 @@ SCHEMAS = {
 #: Data rows of each file as ``datasets/generate.py`` writes it (seeded): fewer is a truncated file. Regenerating
 #: with fewer rows on purpose means lowering the count here too.
 SCHEMAS = with_row_counts(SCHEMAS, {
-    "onboarding_events": 6099, "backlog": 25, "beta_events": 5593, "beta_tickets": 56, "triage_tickets": 38,
+    "onboarding_events": 13029, "backlog": 25, "beta_events": 5593, "beta_tickets": 56, "triage_tickets": 38,
     "interview_notes": 74, "snippets": 12, "role_tasks": 20})
 
 

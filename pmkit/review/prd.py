@@ -31,7 +31,7 @@ _HEADINGS: tuple[tuple[str | None, str], ...] = (
                 r"north star|signals?|measurement"),
     ("requirements", r"(?:functional |non[- ]functional |product |technical )?requirements?|user stories|"
                      r"must[- ]haves?|functional spec|specifications?|priorities|moscow|acceptance criteria"),
-    ("goals", r"(?:desired |expected |user |business )*outcomes?|goals?|objectives?|aims?|okrs?|purpose|"
+    ("goals", r"(?:desired |expected |user |business )*outcomes?|goals?|objectives?|aims?|okrs?|"
               r"what we(?:'re| are| will)? (?:\w+ ){0,2}(?:achieve|accomplish)|achiev\w*"),
     (None, r"user interface|user experience|ux|ui|design|wireframes?|mock-?ups?|open questions|questions|faq|"
            r"appendix|glossary|references|changelog|revision history|approvals?|stakeholders"),

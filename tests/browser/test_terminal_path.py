@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -32,7 +33,10 @@ def _request(url: str, method: str = "GET") -> dict:
 
 
 async def _ask_terminal(base: str, token: str, name: str, command: str, until: str, timeout: float = 60) -> str:
-    """Type ``command`` into terminal ``name`` and return what it prints up to the line ``until``."""
+    """Type ``command`` into terminal ``name`` and return what it prints up to a match of the pattern ``until``.
+
+    The pattern must not match the command's own echo, which may arrive in pieces (under load it often does).
+    """
     from tornado.websocket import websocket_connect
 
     ws = await websocket_connect(f"{base.replace('http', 'ws')}/terminals/websocket/{name}?token={token}")
@@ -51,7 +55,7 @@ async def _ask_terminal(base: str, token: str, name: str, command: str, until: s
             if not sent:  # the first prompt (or two quiet seconds) means the shell has started
                 ws.write_message(json.dumps(["stdin", command + "\r"]))
                 sent = True
-            if until in seen.split(command, 1)[-1]:
+            if re.search(until, seen.replace(command, "")):
                 return seen
         raise AssertionError(f"no {until!r} from the terminal in {timeout} s; it printed:\n{seen[-2000:]}")
     finally:
@@ -85,7 +89,7 @@ def test_the_lab_terminal_finds_pmkit_without_the_venv_on_path(tmp_path, mode):
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.5)
         name = _request(f"{base}/api/terminals?token={token}", method="POST")["name"]
-        printed = asyncio.run(_ask_terminal(base, token, name, "command -v pmkit; echo FOUND-$?", "FOUND-"))
+        printed = asyncio.run(_ask_terminal(base, token, name, "command -v pmkit; echo FOUND-$?", r"FOUND-\d"))
         after = printed.split("FOUND-$?", 1)[-1]
         assert "FOUND-0" in after, printed[-2000:]
         assert str(VENV_BIN / "pmkit") in after, printed[-2000:]

@@ -98,7 +98,10 @@ def test_init_imports_the_roster_into_the_gradebook(graded):
     with gradebook(cohort.db_url) as book:
         assert book.find_student("alice").email == "alice@example.org"
     assert (cohort.root / "nbgrader_config.py").is_file()
-    assert (cohort.root / "solutions").resolve() == (REPO / "solutions").resolve()
+    from pmkit.cohort.folder import solution_digests  # the cohort's own copy of the answer key, not a link
+
+    assert not (cohort.root / "solutions").is_symlink()
+    assert solution_digests(cohort.root / "solutions") == solution_digests(REPO / "solutions")
 
 
 def test_collect_reports_unknown_duplicates_and_non_notebooks(graded, tmp_path):

@@ -75,7 +75,9 @@ def test_a_cohort_of_broken_files_changes_no_one_elses_result(graded_pair_copy, 
     assert "appears twice" in table["m-duplicate-keys"] and "too large" in table["m-huge-float"]
 
     fed = pmkit_cli("feedback", EX, "--cohort", cohort.root)
-    assert fed.returncode == 0 and "wrote 2 feedback page(s)" in fed.stdout, fed.stdout + fed.stderr
+    failed = sorted(x for x, row in table.items() if row.split()[1] == "failed")
+    assert fed.returncode == 0 and f"wrote {2 + len(failed)} feedback page(s)" in fed.stdout, fed.stdout + fed.stderr
+    assert f"say grading failed and why, with no score: {', '.join(failed)}" in fed.stdout  # a page each says why
     reported = pmkit_cli("report", "--cohort", cohort.root)
     assert reported.returncode == 0 and "Traceback" not in reported.stderr, reported.stderr
 

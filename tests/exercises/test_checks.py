@@ -463,7 +463,7 @@ def test_day_n_is_a_timeframe_and_what_we_want_to_achieve_is_the_goals():
     from pmkit.review import prd
 
     assert prd.metrics_in("- Time to approve: 40 s to 15 s by day 60")[0].timeframe == "by day 60"
-    for heading in ("What we want to achieve", "What we're trying to achieve", "Purpose"):
+    for heading in ("What we want to achieve", "What we're trying to achieve"):
         assert prd.sections_of(heading) == ("goals",), heading
 
 

@@ -7,6 +7,7 @@ control group per sandbox, so the test is skipped, saying why, where this machin
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def test_memory_held_in_memfds_is_capped_and_the_notebook_stopped_with_a_reason(
 
 
 def _groups() -> set[Path]:
-    return {p for folder in _group_parents() for p in folder.glob("pmkit-*")}
+    """This process's sandbox control groups (another test worker's sandboxes may be running beside it)."""
+    return {p for folder in _group_parents() for p in folder.glob(f"pmkit-{os.getpid()}-*")}
 
 
 def _holders() -> list[str]:

@@ -25,10 +25,15 @@ def _answer_lines() -> set[str]:
     import nbformat
 
     lines: set[str] = set()
+    shown: list[str] = []  # a hidden line that the visible tests already hold gives nothing away
     for path in SOLUTIONS:
         for cell in nbformat.read(path, as_version=4).cells:
-            hidden = cell.source.partition("### BEGIN HIDDEN TESTS")[2].partition("### END HIDDEN TESTS")[0]
+            before, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")
+            hidden, _, after = rest.partition("### END HIDDEN TESTS")
             lines |= {line.strip() for line in hidden.splitlines() if len(line.strip()) > 25}
+            shown.append(before + after)
+    visible = "\n".join(shown)
+    lines = {line for line in lines if line not in visible}
     assert len(lines) > 20
     return lines
 
