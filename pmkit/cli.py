@@ -377,12 +377,7 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
     if args.due or args.clear:
         deadlines.set_due(cohort.db_url, args.exercise, None if args.clear else deadlines.parse_due(args.due))
     policy = deadlines.load(cohort.root)
-    if args.late_policy:
-        policy.method = args.late_policy.replace("-", "_")
-    if args.percent_per_day is not None:
-        policy.percent_per_day = args.percent_per_day
-    if args.max_percent is not None:
-        policy.max_percent = args.max_percent
+    policy_changed = policy.set_policy(args.late_policy, args.percent_per_day, args.max_percent)
     people = cohort.people()
     for grant in args.extend or []:
         learner, sep, length = grant.partition("=")
@@ -396,7 +391,6 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
             excused = set(policy.excused.get(args.exercise, []))
             policy.excused[args.exercise] = sorted(excused | {learner} if excuse else excused - {learner})
     deadlines.save(cohort.root, policy)
-    policy_changed = args.late_policy or args.percent_per_day is not None or args.max_percent is not None
     config = deadlines.configure(Config(), cohort.root)
     changed = [(learner, old, new, exercise)
                for exercise in (sorted(deadlines.due_dates(cohort.db_url)) if policy_changed else [args.exercise])
@@ -426,12 +420,7 @@ def _cmd_late_policy(args: argparse.Namespace) -> int:
 
     cohort = _cohort(args)
     policy = deadlines.load(cohort.root)
-    if args.method:
-        policy.method = args.method.replace("-", "_")
-    if args.percent_per_day is not None:
-        policy.percent_per_day = args.percent_per_day
-    if args.max_percent is not None:
-        policy.max_percent = args.max_percent
+    policy.set_policy(args.method, args.percent_per_day, args.max_percent)
     deadlines.save(cohort.root, policy)
     print(f"late policy of the whole cohort: {policy.describe()}")
     config = deadlines.configure(Config(), cohort.root)

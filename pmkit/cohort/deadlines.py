@@ -45,6 +45,17 @@ class Deadlines:
                     f"at most {self.max_percent:g}%")
         return "no penalty for late submissions (they are marked late)"
 
+    def set_policy(self, method: str | None = None, percent_per_day: float | None = None,
+                   max_percent: float | None = None) -> bool:
+        """Apply the late-policy options a command was given (None leaves one as it is); True if any was given."""
+        if method:
+            self.method = method.replace("-", "_")
+        if percent_per_day is not None:
+            self.percent_per_day = percent_per_day
+        if max_percent is not None:
+            self.max_percent = max_percent
+        return bool(method) or percent_per_day is not None or max_percent is not None
+
     def is_excused(self, exercise: str, learner: str) -> bool:
         """True when ``learner`` is excused from ``exercise`` (joined later, a medical note): it counts for nothing."""
         return learner in self.excused.get(exercise, [])
