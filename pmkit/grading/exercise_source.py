@@ -139,8 +139,14 @@ class ExerciseSource:
                 "; ".join(notes)
 
     def save_failed(self, exercise: str, learner: str, reason: str) -> None:
-        """No stale grades: drop this learner's automatic scores (an instructor's grades and comments stay)."""
+        """No stale grades: drop this learner's automatic scores (an instructor's grades and comments stay).
+
+        A folder of someone not on the roster is left alone: they have no gradebook entry and no feedback.
+        """
         from pmkit.grading.regrade import record_failure
+
+        if learner not in self.roster:
+            return
 
         record_failure(self.db_url, exercise, learner, self.root / "autograded" / learner / exercise, [exercise],
                        reason)

@@ -167,7 +167,9 @@ class Grader:
             if self.shard is not None and not self.shard.holds(learner):
                 continue  # another shard's learner
             refusal = self.source.refusal(learner, path)
-            if refusal:
+            if refusal:  # recorded like a failed grade, so the report and the feedback page say why
+                self.source.save_failed(self.exercise, learner, refusal)
+                self.resume.finish(learner, "", FAILED, None, None, 0.0, refusal)
                 skipped.append(Outcome(learner, FAILED, None, None, 0.0, refusal))
                 continue
             sha = self.source.fingerprint(path)
@@ -204,7 +206,7 @@ class Grader:
             self._print(f"shard {self.shard}: grading the learners whose id falls in this shard")
         todo, outcomes = self.pending()
         total = len(todo)
-        if skipped := sum(o.status != FAILED or self.resume.previous(o.learner) is not None for o in outcomes):
+        if skipped := sum(o.skipped for o in outcomes):
             self._print(f"{skipped} unchanged submission(s) skipped (use --force to grade them again)")
         if not todo:
             return outcomes

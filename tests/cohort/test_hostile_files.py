@@ -75,11 +75,11 @@ def test_a_cohort_of_broken_files_changes_no_one_elses_result(graded_pair_copy, 
     assert "appears twice" in table["m-duplicate-keys"] and "too large" in table["m-huge-float"]
 
     fed = pmkit_cli("feedback", EX, "--cohort", cohort.root)
-    # every submission whose grading ran and failed gets a page saying why (one refused before grading, by its
-    # size, has no grading record to show)
-    failed = sorted(x for x, row in table.items() if row.split()[1] == "failed"
-                    and (cohort.root / "autograded" / x / EX / "FAILED.txt").is_file())
-    assert len(failed) >= len(kinds) - 2
+    # every failed submission gets a page saying why, the one refused by its size before grading included
+    failed = sorted(x for x, row in table.items() if row.split()[1] == "failed")
+    assert all((cohort.root / "autograded" / x / EX / "FAILED.txt").is_file() for x in failed), failed
+    assert "m-huge-string" in failed and len(failed) == len(kinds)
+    assert "over the 20 MB limit" in _page(cohort.root, "m-huge-string")
     assert fed.returncode == 0 and f"wrote {2 + len(failed)} feedback page(s)" in fed.stdout, fed.stdout + fed.stderr
     assert f"say grading failed and why, with no score: {', '.join(failed)}" in fed.stdout  # a page each says why
     reported = pmkit_cli("report", "--cohort", cohort.root)
@@ -93,8 +93,8 @@ def test_a_cohort_of_broken_files_changes_no_one_elses_result(graded_pair_copy, 
         for column in ("status", "score", "max_score", "percent"):
             if column in theirs[learner]:
                 assert mine[learner][column] == theirs[learner][column], (learner, column)
-    for learner in kinds:  # refused before grading (over the size cap): never graded, so "submitted"
-        assert mine[learner]["status"] == ("submitted" if learner == "m-huge-string" else "failed"), mine[learner]
+    for learner in kinds:  # refused before grading (over the size cap) is a failure too, with its reason
+        assert mine[learner]["status"] == "failed", mine[learner]
 
 
 @pytest.mark.parametrize("kind", ["deep", "invalid-utf8", "duplicate-keys", "a-list", "huge-string"])
