@@ -11,8 +11,9 @@ import contextlib
 import os
 import shutil
 import socket
+import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,56 @@ def free_port(consecutive: int = 1) -> int:
             continue
         return port
     raise RuntimeError(f"no {consecutive} consecutive free ports on 127.0.0.1")
+
+
+def start_server(command: Sequence[str], *, port: int, token: str, log: Path, env: dict[str, str] | None = None,
+                 cwd: Path | None = None, timeout: float = 120) -> subprocess.Popen:
+    """Start a Jupyter server command in its own process group, its output in ``log``, and return once
+    ``/api/status`` on ``port`` answers 200; a server that exits or stays silent fails with the end of its log."""
+    import time
+    import urllib.request
+
+    with log.open("w") as sink:
+        proc = subprocess.Popen(list(map(str, command)), stdout=sink, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env, cwd=cwd, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api/status?token={token}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as answer:
+                if answer.status == 200:
+                    return proc
+        except OSError:
+            pass
+        time.sleep(0.5)
+    exited = proc.poll()
+    stop_server(proc)
+    why = f"exited with {exited}" if exited is not None else f"did not answer 200 in {timeout:.0f} s"
+    raise AssertionError(f"{' '.join(map(str, command))} {why}:\n{log.read_text()[-3000:]}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by :func:`start_server` and everything it started (its process group)."""
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@contextlib.contextmanager
+def serve_until_ready(command: Sequence[str], **start) -> Iterator[subprocess.Popen]:
+    """A Jupyter server that answers on its port for the ``with`` block, stopped after it (see :func:`start_server`)."""
+    proc = start_server(command, **start)
+    try:
+        yield proc
+    finally:
+        stop_server(proc)
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -22,7 +20,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CHROMIUM, REPO, block_outside, free_port
+from tests.conftest import CHROMIUM, REPO, block_outside, free_port, start_server, stop_server
 
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -61,31 +59,14 @@ class Lab:
         self.progress = tmp / "progress.json"
         env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
                "PMKIT_PROGRESS": str(self.progress), **(env or {})}
-        with self.log.open("w") as sink:
-            self.proc = subprocess.Popen(make, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        self.proc = start_server(make, port=self.port, token=self.token, log=self.log, env=env)
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                with urllib.request.urlopen(f"{self.base}/api/status?token={self.token}", timeout=3) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError(f"JupyterLab did not answer 200 in time:\n{self.log.read_text()[-3000:]}")
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path}?token={self.token}"
 
     def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        stop_server(self.proc)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,12 @@ reach only the loopback server. Screenshots go to ``test-artifacts/browser/``.
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
 import nbformat
 import pytest
 from playwright.sync_api import expect
@@ -160,3 +166,128 @@ def test_chapter_10_try_wrong_then_right_and_where_you_are(lab, browser):
     finally:
         context.close()
     assert (ARTIFACTS / "ch10-try-wrong.png").exists() and (ARTIFACTS / "ch10-try-right.png").exists()
+
+
+# --- three worked cells, answered wrongly then rightly: the screenshots the issue asked for --------------------
+
+@dataclass(frozen=True)
+class WorkedCell:
+    """A "# Your turn" cell, a wrong answer from its turn's own examples, and the words that name that mistake.
+
+    ``wrong`` is ``(status, value, because)`` of an example in the turn's own list; ``*_code`` is what the
+    learner types for the answer where it is not simply the example's value (pandas that computes it).
+    """
+
+    notebook: str
+    cell: str
+    turn: str
+    wrong: tuple[str, Any, Any]
+    names_mistake: str
+    wrong_code: str | None = None
+    right_code: str | None = None
+
+
+WORKED = (
+    # The right label with no reason: the partial answer the issue names.
+    WorkedCell("01-at-a-glance.ipynb", "ad-try", "glance-ad", ("partial", "APM", None), "now say why in `because`"),
+    WorkedCell("06-decision-making.ipynb", "who-try", "decide-who", ("incorrect", "JPM", "It is about capacity."),
+               "no planned work is being reordered, dated or tested here"),
+    # The rate over every payout-delay escalation, months with no churn figure included.
+    WorkedCell("11-case-studies.ipynb", "try-churn", "case3-churn-rate", ("incorrect", 31.8, None),
+               "you divided by all 330 escalations",
+               wrong_code='payout["churned_sellers"].sum() / payout["escalations"].sum() * 100',
+               right_code='known["churned_sellers"].sum() / known["escalations"].sum() * 100'),
+)
+
+
+def _example(turn, status: str, value: Any = None, because: Any = None):
+    """The turn's own example with this status (and this value and reason, where given): the framework's list."""
+    found = [e for e in turn.examples if e.status == status
+             and (value is None or (e.value, e.because) == (value, because))]
+    assert found, f"turn {turn.name} lists no {status} example {value!r} (because={because!r})"
+    return found[0]
+
+
+def _answered(source: str, code: dict[str, str]) -> str:
+    """The cell's own source with each ``name = ...`` line's ``...`` replaced, as a learner fills it in."""
+    lines = []
+    for line in source.splitlines():
+        name = re.match(r"(\w+) = \.\.\.", line)
+        if name and name[1] in code:
+            line = f"{name[1]} = {code[name[1]]}" + line[name.end():]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _typed(value: Any) -> str:
+    """A value as a learner writes it in a cell ("APM", 31.8); None (no reason given) leaves the ``...``."""
+    return "..." if value is None else json.dumps(value)
+
+
+def _pandas_value(chapter: str, expression: str) -> float:
+    """What ``expression`` gives on chapter 11's payout-delay rows, computed here as the kernel computes it."""
+    from pmkit.teach import cases
+
+    assert chapter == "11", chapter
+    escalations = cases.table("escalations")
+    payout = escalations[escalations["reason"] == "payout delay"]
+    known = payout.dropna(subset=["churned_sellers"])
+    return float(eval(expression, {}, {"payout": payout, "known": known}))  # the test's own expression
+
+
+def _visible_feedback(cell, status: str, message: str) -> str:
+    """Wait for the cell's feedback box to say ``message``; check it is alone, unclipped, with no error under it."""
+    box = cell.locator(".pmkit-feedback")
+    expect(box).to_contain_text(message, timeout=60_000)
+    assert box.count() == 1 and f"pmkit-{status}" in box.get_attribute("class")
+    assert cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    whole = box.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight")
+    assert whole, "the feedback box clips its text"
+    return box.inner_text()
+
+
+@pytest.mark.parametrize("worked", WORKED, ids=[w.turn for w in WORKED])
+def test_a_worked_cell_answered_wrongly_then_rightly_shows_what_is_wrong_then_correct(lab, browser, worked):
+    """In a learner's lab: a mistake a learner makes gets "Not yet" or "Partly right" naming it, then "Correct"."""
+    from pmkit.teach import turns
+    from tests.conftest import offline_context
+
+    turn = turns.find(worked.turn)
+    wrong = _example(turn, *worked.wrong)
+    right = _example(turn, turns.CORRECT)
+    if worked.wrong_code:  # the pandas the learner types gives the example's value, as the kernel will compute it
+        assert math.isclose(_pandas_value(turn.chapter, worked.wrong_code), wrong.value, abs_tol=turn.tolerance)
+        assert math.isclose(_pandas_value(turn.chapter, worked.right_code), right.value, abs_tol=turn.tolerance)
+    source = _cell_source(worked.notebook, worked.cell)
+    variable = re.search(rf'check\("{turn.name}", (\w+)', source)[1]  # the cell's answer variable
+    index = _cell_index(worked.notebook, worked.cell)
+    context = offline_context(browser, height=900)
+    tab = context.new_page()
+    try:
+        _open(tab, lab, f"course/{worked.notebook}")
+        _run_all(tab)
+        for step, example, code in ((1, wrong, worked.wrong_code), (2, right, worked.right_code)):
+            expected = turns.evaluate(turn.name, example.value, example.because)
+            assert expected.status == example.status, (example, expected)
+            _type_into_cell(tab, index, _answered(source, {variable: code or _typed(example.value),
+                                                           "because": _typed(example.because)}))
+            cell = _run_cell(tab, index)
+            scroller = cell.locator(".cm-scroller")
+            assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), "the typed answer runs off the cell"
+            shown = _visible_feedback(cell, example.status, expected.message)
+            if step == 1:
+                look = "\u2718 Not yet: " if example.status == turns.INCORRECT else "\u25D1 Partly right: "
+                assert shown.startswith(look), shown
+                assert worked.names_mistake in shown, shown
+            else:
+                assert shown.startswith("\u2714 Correct. ") and turn.why in shown, shown
+            _element_shot(cell, f"{turn.chapter}-{turn.name}-{step}-{'wrong' if step == 1 else 'right'}")
+        assert context.outside_requests == []
+    finally:
+        context.close()
+    for step in ("1-wrong", "2-right"):
+        assert (ARTIFACTS / f"{turn.chapter}-{turn.name}-{step}.png").exists()
+
+
+def _cell_source(notebook: str, cell_id: str) -> str:
+    return next(c.source for c in nbformat.read(COURSE / notebook, as_version=4).cells if c.id == cell_id)

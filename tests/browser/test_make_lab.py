@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
-import time
 import urllib.request
 
 import pytest
 
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, serve_until_ready
 
 pytestmark = pytest.mark.slow
 
@@ -25,23 +22,18 @@ def _get(url: str) -> tuple[int, bytes]:
         return 0, b""
 
 
+def _env(tmp_path) -> dict[str, str]:
+    """The server's environment: its own runtime folder, and no browser opened."""
+    return {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "BROWSER": "true"}
+
+
 def test_make_lab_serves_the_welcome_chapter(tmp_path):
     port, token = free_port(), "pmkit-test-token"
     log = tmp_path / "lab.log"
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "BROWSER": "true"}
     args = f"--port={port} --no-browser --IdentityProvider.token={token}"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(["make", "-s", "-C", str(REPO), "lab", f"LAB_ARGS={args}"], stdout=sink,
-                                stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    try:
+    with serve_until_ready(["make", "-s", "-C", REPO, "lab", f"LAB_ARGS={args}"], port=port, token=token, log=log,
+                           env=_env(tmp_path)):
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        status = 0
-        while time.monotonic() < deadline and status != 200:
-            assert proc.poll() is None, log.read_text()
-            status, _ = _get(f"{base}/api/status?token={token}")
-            time.sleep(0.5)
-        assert status == 200, log.read_text()
         text = log.read_text()
         # The page JupyterLab opens in the browser is the welcome chapter (the file named on its
         # command line); the server writes that redirect page to its runtime folder.
@@ -56,49 +48,17 @@ def test_make_lab_serves_the_welcome_chapter(tmp_path):
         assert json.loads(body)["content"]["cells"][0]["source"].startswith("# Welcome")
         # Bound to loopback only: the server reports 127.0.0.1, never all interfaces.
         assert "0.0.0.0" not in text and "http://127.0.0.1" in text
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def _serve(command: list[str], tmp_path, port: int, token: str, cwd=REPO) -> subprocess.Popen:
-    """Start a server command and wait until it answers on ``port``."""
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "BROWSER": "true"}
-    sink = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=cwd)
-    deadline, status = time.monotonic() + 120, 0
-    while time.monotonic() < deadline and status != 200:
-        assert proc.poll() is None, (tmp_path / "server.log").read_text()
-        status, _ = _get(f"http://127.0.0.1:{port}/api/status?token={token}")
-        time.sleep(0.5)
-    assert status == 200, (tmp_path / "server.log").read_text()
-    return proc
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def test_make_instructor_shows_the_whole_repository(tmp_path):
     port, token = free_port(), "pmkit-instructor-token"
     args = f"--port={port} --no-browser --IdentityProvider.token={token}"
-    proc = _serve(["make", "-s", "-C", str(REPO), "instructor", f"LAB_ARGS={args}"], tmp_path, port, token)
-    try:
+    with serve_until_ready(["make", "-s", "-C", REPO, "instructor", f"LAB_ARGS={args}"], port=port, token=token,
+                           log=tmp_path / "server.log", env=_env(tmp_path)):
         status, body = _get(f"http://127.0.0.1:{port}/api/contents/?token={token}")
         assert status == 200
         names = {item["name"] for item in json.loads(body)["content"]}
         assert {"course", "solutions", "exercises", "pmkit", "README.md"} <= names, names  # the root is the repo
-    finally:
-        _stop(proc)
 
 
 def test_pmkit_formgrader_opens_the_cohorts_own_gradebook(tmp_path, browser):
@@ -111,10 +71,11 @@ def test_pmkit_formgrader_opens_the_cohorts_own_gradebook(tmp_path, browser):
     stray = REPO / "gradebook.db"
     before = stray.exists()
     port, token = free_port(), "pmkit-formgrader-token"
-    proc = _serve([str(REPO / ".venv" / "bin" / "pmkit") if (REPO / ".venv" / "bin" / "pmkit").exists() else "pmkit",
-                   "formgrader", "--cohort", str(cohort.root), "--port", str(port), "--no-browser", "--",
-                   f"--IdentityProvider.token={token}"], tmp_path, port, token)
-    try:
+    pmkit = REPO / ".venv" / "bin" / "pmkit"
+    command = [pmkit if pmkit.exists() else "pmkit", "formgrader", "--cohort", cohort.root, "--port", port,
+               "--no-browser", "--", f"--IdentityProvider.token={token}"]
+    with serve_until_ready(command, port=port, token=token, log=tmp_path / "server.log", env=_env(tmp_path),
+                           cwd=REPO):
         context = offline_context(browser)
         page = context.new_page()
         page.set_extra_http_headers({"Authorization": f"token {token}"})
@@ -127,5 +88,3 @@ def test_pmkit_formgrader_opens_the_cohorts_own_gradebook(tmp_path, browser):
         expect(row).to_contain_text("2")  # its two submissions: the cohort's gradebook, not an empty course
         context.close()
         assert stray.exists() == before  # no gradebook.db written into the checkout
-    finally:
-        _stop(proc)

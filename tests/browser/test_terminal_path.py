@@ -11,8 +11,6 @@ import asyncio
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -20,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, serve_until_ready
 
 pytestmark = pytest.mark.slow
 VENV_BIN = Path(sys.prefix) / "bin"
@@ -70,36 +68,16 @@ def test_the_lab_terminal_finds_pmkit_without_the_venv_on_path(tmp_path, mode):
            "HOME": str(tmp_path / "home"), "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "lab" / mode),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
     (tmp_path / "home").mkdir()
-    log = tmp_path / "lab.log"
     root = ["--allow-root"] if os.getuid() == 0 else []
-    with log.open("w") as sink:
-        proc = subprocess.Popen([str(VENV_BIN / "jupyter"), "lab", "--no-browser", f"--port={port}",
-                                 "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-                                 f"--ServerApp.root_dir={REPO}", *root], stdout=sink, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+    command = [VENV_BIN / "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}", *root]
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                _request(f"{base}/api/status?token={token}")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.5)
+    with serve_until_ready(command, port=port, token=token, log=tmp_path / "lab.log", env=env):
         name = _request(f"{base}/api/terminals?token={token}", method="POST")["name"]
         printed = asyncio.run(_ask_terminal(base, token, name, "command -v pmkit; echo FOUND-$?", r"FOUND-\d"))
         after = printed.split("FOUND-$?", 1)[-1]
         assert "FOUND-0" in after, printed[-2000:]
         assert str(VENV_BIN / "pmkit") in after, printed[-2000:]
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def test_the_terminal_command_puts_the_folder_first_after_the_login_shell_start_up():

@@ -20,7 +20,14 @@ from pmkit.cohort import feedback, report
 from pmkit.errors import PmkitError
 from pmkit.grading.gradebook import gradebook
 from tests.cohort import instructor_cohort as ic
-from tests.conftest import CHROMIUM, REPO, copy_cohort, free_port, hidden_lines
+from tests.conftest import (
+    CHROMIUM,
+    REPO,
+    copy_cohort,
+    free_port,
+    hidden_lines,
+    serve_until_ready,
+)
 
 ARTIFACTS = REPO / "test-artifacts" / "instructor"
 pytestmark = pytest.mark.slow
@@ -88,26 +95,13 @@ def test_the_dashboard_is_readable_in_jupyterlabs_untrusted_html_viewer(cohort, 
     """JupyterLab shows an HTML file from its file browser in a sandboxed frame where no script runs until the
     file is trusted: the charts must be there without their script."""
     import os
-    import signal
-    import time
-    import urllib.request
 
     port, token = free_port(), "dashboard-viewer-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "lab" / "instructor"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     command = [sys.executable, "-m", "jupyter", "lab", f"--port={port}", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={cohort.root}", "--allow-root"]
-    with (tmp_path / "lab.log").open("w") as sink:
-        lab = subprocess.Popen(command, cwd=cohort.root, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serve_until_ready(command, port=port, token=token, log=tmp_path / "lab.log", env=env, cwd=cohort.root):
         tab.goto(f"http://127.0.0.1:{port}/lab/tree/reports/dashboard.html?token={token}")
         frame = tab.frame_locator("iframe").first
         expect(frame.locator("h1.page-title")).to_have_text("Cohort dashboard", timeout=60_000)
@@ -115,9 +109,6 @@ def test_the_dashboard_is_readable_in_jupyterlabs_untrusted_html_viewer(cohort, 
             expect(frame.locator(f"#chart-{name} .chart-static svg").first).to_be_visible(timeout=30_000)
         assert tab.locator("iframe").first.get_attribute("sandbox") is not None  # untrusted: scripts are off
         _shot(tab, "dashboard-in-jupyterlab")
-    finally:
-        os.killpg(lab.pid, signal.SIGTERM)
-        lab.wait(timeout=30)
 
 
 def test_at_risk_counts_only_due_or_graded_work_and_says_why(cohort, written):
@@ -253,9 +244,7 @@ def test_report_csv_has_every_learner_and_exercise(written):
 def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, tmp_path):
     """An instructor's server as the hub starts it, opened with no network: Formgrader's page works."""
     import os
-    import signal
     import time
-    import urllib.request
 
     port, token = free_port(), "formgrader-offline-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(REPO / "deploy" / "jupyterhub" / "singleuser" / "instructor"),
@@ -263,69 +252,59 @@ def test_formgrader_grades_offline_with_no_mathjax_error(cohort, written, tab, t
     command = [sys.executable, "-m", "jupyter", "server", f"--port={port}", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={cohort.root}", "--allow-root"]
     log = tmp_path / "server.log"
-    with log.open("w") as sink:
-        server = subprocess.Popen(command, cwd=cohort.root, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
     saved = _written_grade(cohort, "cy")
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=3):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        with gradebook(cohort.db_url) as book:
-            notebook_id = book.find_submission_notebook("beta-metrics", "beta-metrics", "cy").id
-        _set_name(cohort, "cy", NAME_ATTACK, "Learner")  # a name with markup (an older roster, Formgrader's form)
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        # The page's own AJAX calls need the token too (a URL token authenticates only the page itself).
-        tab.set_extra_http_headers({"Authorization": f"token {token}"})
-        tab.goto(f"http://127.0.0.1:{port}/formgrader/submissions/{notebook_id}/?token={token}")
-        tab.wait_for_load_state("networkidle")
-        expect(tab.locator("#notebook").first).to_contain_text("Question 4", timeout=30_000)
-        assert tab.title() != "PWNED"  # cy's displayed <script> did not run in the instructor's page
-        expect(tab.locator("h1", has_text="100/100")).to_have_count(0)  # shown as text, never as markup
-        # cy's Markdown answer and name: shown as the characters typed, nothing of them run
-        expect(tab.locator("#notebook").first).to_contain_text("cy-markdown-marker")
-        expect(tab.locator("#notebook").first).to_contain_text("<script>window.__pwned=2</script>")
-        expect(tab.locator("#notebook").first).to_contain_text('<svg onload="window.__pwned=3">')
-        assert NAME_ATTACK in (tab.locator("a.name-shown").first.text_content() or "")
-        tab.wait_for_timeout(500)  # an image's onerror fires once its (failed) load ends
-        assert tab.evaluate("window.__pwned") is None
-        assert tab.locator("#notebook svg, #notebook script, #notebook img[onerror]").count() == 0
-        # a data exercise's pandas output reads as a table, not as its HTML source and CSS
-        expect(tab.locator("#notebook table.dataframe").first).to_be_visible()
-        assert ".dataframe tbody" not in tab.locator("#notebook").first.inner_text()
-        expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
-        assert _manual_score(cohort, "cy") is None
-        # Formgrader shows each autograded score as a placeholder once the page has loaded the grades.
-        expect(tab.locator("input.score").first).to_have_attribute("placeholder", re.compile(r"\d"), timeout=30_000)
-        tab.locator("input.score").last.fill("2")  # manual grading through the page reaches the gradebook
-        tab.locator("input.score").last.press("Tab")
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and _manual_score(cohort, "cy") != 2:
-            time.sleep(0.5)
-        assert _manual_score(cohort, "cy") == 2
-        _shot(tab, "formgrader-offline")
-        for page in ("manage_students", "gradebook/beta-metrics/beta-metrics", "manage_students/cy"):
-            tab.goto(f"http://127.0.0.1:{port}/formgrader/{page}?token={token}")  # Formgrader's own list pages
+        with serve_until_ready(command, port=port, token=token, log=log, env=env, cwd=cohort.root):
+            with gradebook(cohort.db_url) as book:
+                notebook_id = book.find_submission_notebook("beta-metrics", "beta-metrics", "cy").id
+            _set_name(cohort, "cy", NAME_ATTACK, "Learner")  # a name with markup (an older roster, Formgrader's form)
+            errors: list[str] = []
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            # The page's own AJAX calls need the token too (a URL token authenticates only the page itself).
+            tab.set_extra_http_headers({"Authorization": f"token {token}"})
+            tab.goto(f"http://127.0.0.1:{port}/formgrader/submissions/{notebook_id}/?token={token}")
             tab.wait_for_load_state("networkidle")
-            if page == "manage_students":
-                expect(tab.locator("body")).to_contain_text(NAME_ATTACK, timeout=30_000)  # the name, as typed
-            if page == "manage_students/cy":  # nbgrader's score is before the late penalty, and says so
-                expect(tab.locator("th", has_text="Overall score before late penalty")).to_be_visible(timeout=30_000)
-            assert tab.evaluate("window.__pwned") is None, page
-        text = "\n".join(errors)
-        assert "MathJax is not defined" not in text, text
-        assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
-        assert "pmkit.cohort.formgrader" in log.read_text()
+            expect(tab.locator("#notebook").first).to_contain_text("Question 4", timeout=30_000)
+            assert tab.title() != "PWNED"  # cy's displayed <script> did not run in the instructor's page
+            expect(tab.locator("h1", has_text="100/100")).to_have_count(0)  # shown as text, never as markup
+            # cy's Markdown answer and name: shown as the characters typed, nothing of them run
+            expect(tab.locator("#notebook").first).to_contain_text("cy-markdown-marker")
+            expect(tab.locator("#notebook").first).to_contain_text("<script>window.__pwned=2</script>")
+            expect(tab.locator("#notebook").first).to_contain_text('<svg onload="window.__pwned=3">')
+            assert NAME_ATTACK in (tab.locator("a.name-shown").first.text_content() or "")
+            tab.wait_for_timeout(500)  # an image's onerror fires once its (failed) load ends
+            assert tab.evaluate("window.__pwned") is None
+            assert tab.locator("#notebook svg, #notebook script, #notebook img[onerror]").count() == 0
+            # a data exercise's pandas output reads as a table, not as its HTML source and CSS
+            expect(tab.locator("#notebook table.dataframe").first).to_be_visible()
+            assert ".dataframe tbody" not in tab.locator("#notebook").first.inner_text()
+            expect(tab.locator("input.score").last).to_be_visible()  # the grading form is there, ready to use
+            assert _manual_score(cohort, "cy") is None
+            # Formgrader shows each autograded score as a placeholder once the page has loaded the grades.
+            expect(tab.locator("input.score").first).to_have_attribute("placeholder", re.compile(r"\d"), timeout=30_000)
+            tab.locator("input.score").last.fill("2")  # manual grading through the page reaches the gradebook
+            tab.locator("input.score").last.press("Tab")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and _manual_score(cohort, "cy") != 2:
+                time.sleep(0.5)
+            assert _manual_score(cohort, "cy") == 2
+            _shot(tab, "formgrader-offline")
+            for page in ("manage_students", "gradebook/beta-metrics/beta-metrics", "manage_students/cy"):
+                tab.goto(f"http://127.0.0.1:{port}/formgrader/{page}?token={token}")  # Formgrader's own list pages
+                tab.wait_for_load_state("networkidle")
+                if page == "manage_students":
+                    expect(tab.locator("body")).to_contain_text(NAME_ATTACK, timeout=30_000)  # the name, as typed
+                if page == "manage_students/cy":  # nbgrader's score is before the late penalty, and says so
+                    before_penalty = tab.locator("th", has_text="Overall score before late penalty")
+                    expect(before_penalty).to_be_visible(timeout=30_000)
+                assert tab.evaluate("window.__pwned") is None, page
+            text = "\n".join(errors)
+            assert "MathJax is not defined" not in text, text
+            assert not [url for url in tab.outside_requests if "127.0.0.1" not in url], tab.outside_requests
+            assert "pmkit.cohort.formgrader" in log.read_text()
     finally:
         _set_name(cohort, "cy", "Cy", "Learner")
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         # The module's cohort is shared: leave cy's written grade as it was, once the page can save no more
         # (leaving the page saves its score fields again, and marks the answer graded).
         _set_written_grade(cohort, "cy", *saved)

@@ -289,7 +289,7 @@ def evaluate(name: str, value: Any, because: Any = None) -> Feedback:
         return Feedback(name, INCORRECT, f"Not yet: {_generic(turn, value)} {ask_hint}")
     if turn.needs_reason or turn.ideas:
         if blank(because):
-            return Feedback(name, PARTIAL, "Partly done: the answer is right; now say why in `because` "
+            return Feedback(name, PARTIAL, "Partly right: the answer is right; now say why in `because` "
                                            "and run the cell again.")
         wrong = _misread(turn, str(because))
         missing = _missing(turn, str(because))
