@@ -61,6 +61,7 @@ def test_make_instructor_shows_the_whole_repository(tmp_path):
         assert {"course", "solutions", "exercises", "pmkit", "README.md"} <= names, names  # the root is the repo
 
 
+@pytest.mark.browser
 def test_pmkit_formgrader_opens_the_cohorts_own_gradebook(tmp_path, browser):
     from pmkit.runs.runner import Grader
     from tests.conftest import EX, RELEASE, SOLUTION, collect, new_cohort, offline_context
