@@ -247,7 +247,8 @@ def show_quality_examples() -> Any:
     parts, last = [theme.style_sheet()], None
     for criterion, version, text, findings in _examples():
         if criterion != last:
-            parts.append(("</ul>" if last else "") + f"<p><b>{display.html_text(rule(criterion))}</b></p><ul>")
+            parts.append(("</ul>" if last else "") + f"<p><b>{display.html_text(rule(criterion))}</b></p>"
+                         f'<ul style="max-width: {theme.READING_WIDTH}">')  # about 80 characters a line
             last = criterion
         # The story is shown just above its box, which need not say "Story 8" (its place in the backlog).
         findings = [dataclasses.replace(f, message=_STORY_PREFIX.sub("", f.message)) for f in findings]
