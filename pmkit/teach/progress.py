@@ -128,6 +128,24 @@ def record_answer(key: str, question_id: str, choice: str | None, status: str) -
     _refresh_here(data)
 
 
+def asked(data: dict[str, Any] | None = None) -> set[str]:
+    """The ids of every question this learner has answered, or was last shown, in any recorded quiz.
+
+    Empty when recording is off (test kernels). A quiz that draws its questions uses it to ask other ones.
+    """
+    if data is None and not enabled():
+        return set()
+    data = load() if data is None else data
+    ids: set[str] = set()
+    for entry in data["quizzes"].values():
+        if not isinstance(entry, dict):
+            continue
+        answers, shown = entry.get("answers"), entry.get("questions")
+        ids.update(str(i) for i in (answers if isinstance(answers, dict) else {}))
+        ids.update(str(i) for i in (shown if isinstance(shown, list) else []))
+    return ids
+
+
 def record_check(exercise: str, score: float, max_score: float, manual_max: float = 0.0) -> None:
     """Remember a ``pmkit check`` result: the latest and the best autograded score of the exercise."""
     with _editing() as data:

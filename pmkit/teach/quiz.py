@@ -103,13 +103,18 @@ def _sentence_case(text: str) -> str:
     return text
 
 
+def role_question_id(row: Mapping[str, str], role: str) -> str:
+    """The id of the question that asks about ``role``'s side of a comparison row ("daily:Meetings:APM")."""
+    return f"{row['topic']}:{row['aspect']}:{role}"
+
+
 def role_question(row: Mapping[str, str], role: str) -> Question:
     """A question from one comparison row: which role does the ``role`` side describe."""
     other = "JPM" if role == "APM" else "APM"
     value, other_value = row[role.lower()], row[other.lower()]
     aspect = _sentence_case(str(row["aspect"]))
     return Question(
-        id=f"{row['topic']}:{row['aspect']}:{role}",
+        id=role_question_id(row, role),
         prompt=f"{row['aspect']}: \u201c{value}\u201d. APM or JPM?",
         options=("APM", "JPM"),
         answer=role,

@@ -109,13 +109,38 @@ def _mark_choice(buttons: ipywidgets.DOMWidget, status: str) -> None:
         buttons.add_class(f"pmkit-chose-{status}")
 
 
-def role_quiz(topic: str | None = None, per_topic: int = 2) -> Quiz:
-    """A "which role?" quiz drawn from the comparison tables: ``per_topic`` rows of each topic."""
+def role_quiz(topic: str | None = None, per_topic: int = 2, seed: int | str | None = None) -> Quiz:
+    """A "which role?" quiz: ``per_topic`` rows of each topic's comparison table, drawn at random from all rows.
+
+    Rows this learner has not been asked yet (per the progress file, when it records) come first, so
+    running the cell again asks other rows; ``seed`` makes the draw repeatable (tests).
+    """
+    import random
+
     from pmkit.teach import roles
 
+    if isinstance(per_topic, bool) or not isinstance(per_topic, int) or per_topic < 1:
+        raise ValueError(f"per_topic must be a whole number of at least 1; got {per_topic!r}")
     frame = roles.comparison(topic)
-    rows = frame.groupby("topic", sort=False).head(per_topic).to_dict("records")
+    draw = random.Random(seed)
+    asked = _asked()
+    rows = []
+    for _, table in frame.groupby("topic", sort=False):
+        records = table.to_dict("records")
+        draw.shuffle(records)
+        records.sort(key=lambda row: any(quiz.role_question_id(row, r) in asked for r in roles.ROLES))
+        rows += sorted(records[:per_topic], key=lambda row: row["position"])  # the table's order
     return Quiz(quiz.role_questions(rows), title="Check your understanding: which role is it?")
+
+
+def _asked() -> set[str]:
+    """The question ids the learner's progress file says were asked already (none when it is off or unreadable)."""
+    from pmkit.teach import progress
+
+    try:
+        return progress.asked()
+    except OSError:
+        return set()
 
 
 def chapter_quiz(chapter: str) -> Quiz:

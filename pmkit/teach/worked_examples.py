@@ -8,12 +8,14 @@ The reviews are live: they call :mod:`pmkit.review.prd` and :mod:`pmkit.review.s
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
 from pmkit.paths import datasets_dir
 from pmkit.tables import Column, Schema, choices, load_named
 from pmkit.teach import display
+from pmkit.teach.quiz import CORRECT, INCORRECT, NOT_ATTEMPTED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,27 +88,45 @@ def rule(criterion: str) -> str:
     return criterion.replace("missing:", "missing ").replace("non_goals", "non-goals").replace("_", " ")
 
 
-def findings_table(findings: list, empty: str) -> Any:
-    """Reviewer findings as a Markdown list, one per finding (rule in bold), or ``empty`` when there are none."""
+def verdict(findings: list, empty: str) -> Any:
+    """A reviewer's verdict in the course's one feedback look: "Correct" with ``empty``, or each finding, rule first."""
+    from pmkit.teach.turns import Feedback
+
     if not findings:
-        return display.markdown(f"\u2714 {_md(empty)}")
-    lines = [f"**{len(findings)} finding{'s' if len(findings) != 1 else ''}:**", ""]
-    lines += [f"- \u2718 **{rule(f.criterion)}**: {_md(f.message)}" for f in findings]
-    return display.markdown("\n".join(lines))
+        return Feedback("review", CORRECT, f"Correct: {empty}")
+    count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
+    lines = [f"\u2022 {rule(f.criterion)}: {f.message}" for f in findings]
+    return Feedback("review", INCORRECT, "\n".join([f"Not yet: {count}.", *lines]))
 
 
-def show_and_review(markdown: str) -> Any:
-    """A PRD and, under it, what the reviewer finds in it: one output to read from top to bottom."""
-    return display.markdown(f"{show_document(markdown).data}\n\n**What the review finds:**\n\n"
-                            f"{review_prd(markdown).data}")
+class Together:
+    """Outputs shown one under the other in one cell: a document in Markdown, then its review's feedback box."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = parts
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for part in self.parts:
+            display(part)
+
+    def __repr__(self) -> str:
+        return "\n\n".join(getattr(p, "data", None) or repr(p) for p in self.parts)
+
+
+def show_and_review(markdown: str) -> Together:
+    """A PRD and, under it, what the reviewer finds in it: one cell to read from top to bottom."""
+    return Together(display.markdown(f"{show_document(markdown).data}\n\n**What the review finds:**"),
+                    review_prd(markdown))
 
 
 def review_prd(markdown: str) -> Any:
     """Review a PRD with :func:`pmkit.review.prd.review` and show what it found."""
     from pmkit.review import prd
 
-    return findings_table(prd.review(markdown), "No problems found: every section is there, and every metric "
-                                                "has a target and a timeframe.")
+    return verdict(prd.review(markdown), "no problems found. Every section is there, and every metric has a "
+                                         "target and a timeframe.")
 
 
 def metrics(markdown: str) -> Any:
@@ -124,15 +144,16 @@ def metrics(markdown: str) -> Any:
 def review_metric(line: str) -> Any:
     """Review one success-metric line on its own: say whether it states a target and a timeframe."""
     from pmkit.review import prd
+    from pmkit.teach.turns import Feedback, blank
 
-    if not line.strip():
-        return display.markdown("\u2026 Not attempted yet: write a metric in the string.")
+    if blank(line):
+        return Feedback("metric", NOT_ATTEMPTED, "Not answered yet: write a metric in the string.")
     found = [f for f in prd.review(f"## Success metrics\n- {line}") if f.criterion.startswith("metric_")]
     if found:
-        return display.markdown("\n\n".join(f"\u2718 {f.message}" for f in found))
+        return verdict(found, "")
     metric = prd.metrics_in(f"- {line}")[0]
-    return display.markdown(f"\u2714 Complete: target \u201c{metric.target}\u201d, "
-                            f"timeframe \u201c{metric.timeframe}\u201d.")
+    return Feedback("metric", CORRECT, f"Correct: the metric is complete, with the target \u201c{metric.target}"
+                                       f"\u201d and the timeframe \u201c{metric.timeframe}\u201d.")
 
 
 def requirements(markdown: str | None = None) -> pd.DataFrame:
@@ -164,17 +185,24 @@ def show_backlog() -> Any:
     return display.markdown("\n".join(lines))
 
 
-def show_and_review_backlog() -> Any:
+def show_and_review_backlog() -> Together:
     """The worked backlog and, under it, what the story reviewer finds across all its stories."""
-    return display.markdown(f"{show_backlog().data}\n\n**What the review finds:**\n\n"
-                            f"{review_stories(list(backlog()['text'])).data}")
+    return Together(display.markdown(f"{show_backlog().data}\n\n**What the review finds:**"),
+                    review_stories(list(backlog()["text"])))
 
 
 def review_stories(stories: str | list[str]) -> Any:
     """Review one story or a list with :func:`pmkit.review.stories.review` and show what it found."""
     from pmkit.review import stories as story_review
+    from pmkit.teach.turns import Feedback, blank
 
-    return findings_table(story_review.review(stories), "No problems found against the six criteria.")
+    if blank(stories) or (isinstance(stories, list) and all(map(blank, stories))):
+        return Feedback("stories", NOT_ATTEMPTED, "Not answered yet: write your story inside the quotes and run "
+                                                  "the cell again.")
+    findings = story_review.review(stories)
+    if isinstance(stories, str):  # one story: "Story 1:" in front of each finding says nothing
+        findings = [dataclasses.replace(f, message=_STORY_PREFIX.sub("", f.message)) for f in findings]
+    return verdict(findings, "no problems found against the six criteria.")
 
 
 def _example_findings(story: str, criterion: str, stories: list[str]) -> list:
@@ -191,6 +219,14 @@ def _said(findings: list) -> str:
     return "\n".join(f"\u2718 {rule(f.criterion)}: {_STORY_PREFIX.sub('', f.message)}" for f in findings)
 
 
+def _examples() -> list[tuple[str, str, str, list]]:
+    """(criterion, version, story, findings) of each weak and better example, reviewed live."""
+    stories = list(backlog()["text"])
+    return [(example.criterion, version, text, _example_findings(text, example.criterion, stories))
+            for example in table("story_examples").itertuples()
+            for version, text in (("weak", example.bad), ("better", example.better))]
+
+
 def quality_examples() -> pd.DataFrame:
     """Each QUS criterion with a weak and a better story and what the live reviewer says, one row per story.
 
@@ -198,25 +234,27 @@ def quality_examples() -> pd.DataFrame:
     """
     import pandas as pd
 
-    stories = list(backlog()["text"])
-    rows = []
-    for example in table("story_examples").itertuples():
-        for version, text in (("weak", example.bad), ("better", example.better)):
-            rows.append({"criterion": example.criterion.replace("_", " "), "version": version, "story": text,
-                         "review": _said(_example_findings(text, example.criterion, stories))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{"criterion": criterion.replace("_", " "), "version": version, "story": text,
+                          "review": _said(findings)} for criterion, version, text, findings in _examples()])
 
 
 def show_quality_examples() -> Any:
-    """The QUS examples as a learner reads them: per criterion, each story and what the reviewer says."""
-    lines = []
-    for criterion, rows in quality_examples().groupby("criterion", sort=False):
-        lines += [f"**{criterion}**", ""]
-        for row in rows.itertuples():
-            lines.append(f"- *{row.version.capitalize()}:* {_md(row.story)}  ")
-            lines.append(f"  The reviewer: {_md(row.review)}")
-        lines.append("")
-    return display.markdown("\n".join(lines))
+    """The QUS examples as a learner reads them: per criterion, each story and the reviewer's feedback box."""
+    from IPython.display import HTML
+
+    from pmkit.teach import theme, widgets
+
+    parts, last = [theme.style_sheet()], None
+    for criterion, version, text, findings in _examples():
+        if criterion != last:
+            parts.append(("</ul>" if last else "") + f"<p><b>{display.html_text(rule(criterion))}</b></p>"
+                         f'<ul style="max-width: {theme.READING_WIDTH}">')  # about 80 characters a line
+            last = criterion
+        # The story is shown just above its box, which need not say "Story 8" (its place in the backlog).
+        findings = [dataclasses.replace(f, message=_STORY_PREFIX.sub("", f.message)) for f in findings]
+        box = widgets.feedback_html(verdict(findings, "no problem found against the six criteria."))
+        parts.append(f"<li><i>{version.capitalize()}:</i> {display.html_text(text)}{box}</li>")
+    return HTML("".join(parts) + "</ul>")
 
 
 def _plural(count: int, unit: str) -> str:

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CHROMIUM, REPO, block_outside, free_port, start_server, stop_server
+from tests.conftest import CHROMIUM, COURSE, REPO, block_outside, free_port, start_server, stop_server
 
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -107,6 +107,24 @@ def _panel(tab):
     return tab.locator(".jp-NotebookPanel:visible").last
 
 
+#: A quiz a chapter's code cell builds: ``widgets.chapter_quiz("01")`` and the like.
+QUIZ_CALL = re.compile(r"\bwidgets\.(role_quiz|chapter_quiz|task_sort|scenario_quiz)\(([^)]*)\)")
+
+
+def chapter_quiz(notebook: str, number: int = 0):
+    """The ``number``-th quiz a chapter's code builds, built here as its kernel builds it (same questions, order)."""
+    from pmkit.teach import widgets
+
+    calls = [m.groups() for cell in nbformat.read(COURSE / notebook, as_version=4).cells
+             if cell.cell_type == "code" for m in QUIZ_CALL.finditer(cell.source)]
+    assert len(calls) > number, f"{notebook} builds {len(calls)} quiz(zes): {calls}"
+    name, args = calls[number]
+    built, again = (eval(f"widgets.{name}({args})", {"widgets": widgets}) for _ in range(2))  # the course's own call
+    assert [q.id for q in built.questions] == [q.id for q in again.questions], (
+        f"{notebook}'s widgets.{name}({args}) draws its questions at random: the kernel's cannot be rebuilt here")
+    return built
+
+
 def _handle_kernel_dialog(tab) -> None:
     dialog = tab.locator(".jp-Dialog")
     if dialog.count() and "Select Kernel" in dialog.first.inner_text():
@@ -162,8 +180,6 @@ def test_learner_opens_the_welcome_chapter_and_follows_its_first_link(learner_la
 
 
 def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page):
-    from pmkit.teach import widgets
-
     started = time.perf_counter()
     _open(page, learner_lab, "course/01-at-a-glance.ipynb")
     _run_all(page)
@@ -176,19 +192,22 @@ def test_chapter_runs_offline_with_charts_widgets_and_feedback(learner_lab, page
     assert charts.count() == 1 and marks.count() >= 1
     questions = panel.locator(".widget-toggle-buttons")
     questions.first.wait_for(timeout=30_000)
-    assert questions.count() == len(widgets.role_quiz().questions)
+    asked = chapter_quiz("01-at-a-glance.ipynb").questions  # the chapter's quiz, as the kernel builds it
+    assert questions.count() == len(asked)
     errors = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0
     first = questions.nth(0)
     first.scroll_into_view_if_needed()
-    first.locator("button", has_text="JPM").click()  # the quiz order is seeded: question 1 is a JPM cell
+    first.locator("button", has_text=asked[0].answer).click()
     # The widget replaces its HTML on every answer, so assert through locators that re-query, never
     # through an element handle that may already be detached.
     feedback = panel.locator(".pmkit-quiz .pmkit-feedback")  # the quiz's, not the "Your turn" cells'
     expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)
-    questions.nth(1).locator("button", has_text="APM").click()
-    expect(feedback.nth(1)).to_contain_text("Not quite: you chose APM", timeout=30_000)
-    expect(panel.locator(".widget-html", has_text="Score:").first).to_contain_text("1 of 10 correct", timeout=30_000)
+    wrong = next(o for o in asked[1].options if o != asked[1].answer)
+    questions.nth(1).locator("button", has_text=wrong).click()
+    expect(feedback.nth(1)).to_contain_text(f"Not quite: you chose {wrong}", timeout=30_000)
+    expect(panel.locator(".widget-html", has_text="Score:").first).to_contain_text(
+        f"1 of {len(asked)} correct", timeout=30_000)
     from pmkit.teach import theme
 
     for index, status in ((0, "correct"), (1, "incorrect"), (2, "not_attempted")):  # light theme, as measured
@@ -423,7 +442,7 @@ def _element_shot(locator, name: str) -> Path:
 
 def test_dark_theme_table_quiz_and_chart_are_readable(tmp_path, browser):
     """In JupyterLab Dark: a table, a quiz answered right and wrong, and charts that fit their cell."""
-    from pmkit.teach import theme, widgets
+    from pmkit.teach import theme
 
     lab = Lab("learner", tmp_path, dark=True)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -451,7 +470,7 @@ def test_dark_theme_table_quiz_and_chart_are_readable(tmp_path, browser):
         feedback = panel.locator(".pmkit-quiz .pmkit-feedback")
         neutral = _colours(feedback.nth(0))
         assert neutral == theme.FEEDBACK["not_attempted"]["dark"][0:2]  # neutral grey, not the error colours
-        first, second = widgets.role_quiz().questions[:2]  # the chapter's quiz, as the kernel builds it
+        first, second = chapter_quiz("01-at-a-glance.ipynb").questions[:2]  # as the chapter's kernel builds it
         wrong = next(o for o in second.options if o != second.answer)
         questions.nth(0).locator("button", has_text=first.answer).click()
         expect(feedback.nth(0)).to_contain_text("Correct", timeout=30_000)

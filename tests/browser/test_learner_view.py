@@ -25,6 +25,7 @@ from tests.browser.test_browser import (
     _run_all,
     _run_cell,
     _type_into_cell,
+    chapter_quiz,
     pytestmark,  # noqa: F401 - the browser tests' marks and Chromium skip
 )
 from tests.conftest import COURSE
@@ -87,12 +88,10 @@ def test_prose_lines_are_about_80_characters_at_1280_px(chapter_01):
 
 
 def test_a_wrong_toggle_choice_is_marked_with_a_cross_and_a_right_one_with_a_tick(chapter_01):
-    from pmkit.teach import widgets
-
     panel = _panel(chapter_01)
     questions = panel.locator(".pmkit-quiz .widget-toggle-buttons")
     feedback = panel.locator(".pmkit-quiz .pmkit-feedback")
-    first, second = widgets.role_quiz().questions[:2]  # the chapter's quiz, as the kernel builds it
+    first, second = chapter_quiz("01-at-a-glance.ipynb").questions[:2]  # the chapter's quiz, as the kernel builds it
     wrong = next(o for o in second.options if o != second.answer)
     questions.nth(0).locator("button", has_text=first.answer).click()
     questions.nth(1).locator("button", has_text=wrong).click()

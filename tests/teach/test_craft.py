@@ -76,18 +76,20 @@ def test_rice_plan_skips_what_does_not_fit_and_keeps_going():
 
 
 def test_review_metric_says_what_is_missing():
-    assert "no target" in craft.review_metric("More owners use alerts").data
-    assert "no timeframe" in craft.review_metric("Stock-outs: down to 1.5 per shop").data
-    assert craft.review_metric("Shops with an alert: from 0% to 40% within 60 days of launch").data.startswith(
-        "\u2714")
-    assert craft.review_metric("  ").data.startswith("\u2026 Not attempted")
+    vague = craft.review_metric("More owners use alerts")
+    assert vague.status == "incorrect" and "no target" in vague.message
+    assert "no timeframe" in craft.review_metric("Stock-outs: down to 1.5 per shop").message
+    complete = craft.review_metric("Shops with an alert: from 0% to 40% within 60 days of launch")
+    assert complete.status == "correct" and "\u201cwithin 60 days of launch\u201d" in complete.message
+    blank = craft.review_metric("  ")
+    assert (blank.status, blank.message) == ("not_attempted", "Not answered yet: write a metric in the string.")
 
 
 def test_chapter_05_questions_agree_with_the_reviewers():
     questions = {q.id: q for q in course.questions("05")}
     metric = questions["metric-complete"]
     for option in metric.options:
-        complete = craft.review_metric(option).data.startswith("\u2714")
+        complete = craft.review_metric(option).status == "correct"
         assert complete == (option == metric.answer), option
     split = questions["story-split"]
     story = split.prompt[split.prompt.index("\u201c") + 1:split.prompt.index("\u201d")]
@@ -144,10 +146,23 @@ def test_the_role_rows_the_new_chapters_cite_still_say_what_the_prose_says():
 
 
 def test_one_cell_shows_a_document_with_its_review():
-    shown = craft.show_and_review(craft.draft_prd()).data
-    assert shown.startswith(">") and "**What the review finds:**" in shown and "metric without target" in shown
-    backlog = craft.show_and_review_backlog().data
-    assert "**S1**" in backlog and "No problems found against the six criteria." in backlog
+    document, review = craft.show_and_review(craft.draft_prd()).parts
+    assert document.data.startswith(">") and document.data.endswith("**What the review finds:**")
+    assert review.status == "incorrect" and "\u2022 metric without target: " in review.message
+    assert review.message.startswith("Not yet: 9 findings.\n")
+    document, review = craft.show_and_review_backlog().parts
+    assert "**S1**" in document.data
+    assert (review.status, review.message) == ("correct", "Correct: no problems found against the six criteria.")
+
+
+def test_a_story_review_is_a_verdict_that_names_each_broken_criterion():
+    weak = craft.review_stories("As a shop owner, I want to quickly see and export low stock, so that reordering "
+                                "is easy.")
+    assert weak.status == "incorrect" and weak.message.startswith("Not yet: 2 findings.\n\u2022 atomic: the means")
+    assert "Story 1" not in weak.message  # one story: no number to say which
+    several = craft.review_stories(["As a shop owner, I want a list.", "Low stock"])
+    assert "well formed: Story 2: no role" in several.message  # several stories: the number says which
+    assert craft.review_stories("  ").status == craft.review_stories([]).status == "not_attempted"
 
 
 def test_spec_duties_are_both_roles_lines_about_specs_and_the_backlog():

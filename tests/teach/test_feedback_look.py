@@ -131,3 +131,60 @@ def test_feedback_wraps_between_words_only():
     hint = "Hint: divide adopters_in_the_beta by active_users_in_the_beta, then multiply by 100 for per cent"
     box = theme.feedback_box("incorrect", f"\u2718 rate: got 1.5\n{hint}")
     assert hint in box and "&shy;" not in box and "<wbr" not in box
+
+
+#: The marks of a verdict: shown by a feedback box's symbol, never typed into Markdown or printed text.
+VERDICT_MARKS = re.compile("[\u2714\u2718]")
+FEEDBACK_BOX = re.compile(r'<div class="pmkit-feedback pmkit-(\w+)".*?</div>', re.S)
+
+
+def _verdicts_outside_the_look(nb) -> list[str]:
+    """Each ✔/✘ a notebook's outputs show outside a feedback box: in Markdown, printed text or bare HTML."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            shown = {"markdown": data.get("text/markdown", ""), "printed text": output.get("text", ""),
+                     "HTML": FEEDBACK_BOX.sub("", re.sub(r"<style>.*?</style>", "", data.get("text/html", ""),
+                                                        flags=re.S))}
+            if not (data.keys() & {"text/markdown", "text/html"}):
+                shown["plain text"] = data.get("text/plain", "")
+            found += [f"cell {cell.get('id')}: {kind}: {line.strip()[:100]}" for kind, text in shown.items()
+                      for line in text.splitlines() if VERDICT_MARKS.search(line)]
+    return found
+
+
+def _boxes(cell) -> list[str]:
+    """The statuses of the feedback boxes a cell's outputs show, in order."""
+    return [status for o in cell.outputs for status in FEEDBACK_BOX.findall(o.get("data", {}).get("text/html", ""))]
+
+
+@pytest.mark.slow
+def test_chapter_05_shows_its_reviews_verdicts_in_the_one_look():
+    """Chapter 05's worked examples, run in a real kernel: every ✔/✘ is a feedback box, none is Markdown."""
+    from pmkit import notebooks
+
+    nb = notebooks.execute(COURSE / "05-prd-and-user-stories.ipynb", timeout=180)
+    problems = _verdicts_outside_the_look(nb)
+    assert not problems, "a verdict outside pmkit.teach.theme.feedback_box:\n" + "\n".join(problems)
+    cells = {c.id: c for c in nb.cells}
+    assert _boxes(cells["prd-review"]) == ["correct"] and _boxes(cells["draft-show"]) == ["incorrect"]
+    assert _boxes(cells["backlog"]) == ["correct"] and _boxes(cells["story-try"]) == ["incorrect"]
+    assert sorted(_boxes(cells["qus-table"])) == ["correct"] * 6 + ["incorrect"] * 6
+    document = cells["draft-show"].outputs[0]["data"]["text/markdown"]
+    assert document.startswith(">") and document.endswith("**What the review finds:**")  # the box comes under it
+
+
+def test_a_verdict_in_markdown_or_print_is_caught():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("review()", id="shown")])
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("display_data", {"text/markdown": "**1 finding:**\n\n- \u2718 **atomic**: split it"}),
+        nbformat.v4.new_output("stream", name="stdout", text="\u2714 no problem found\n"),
+        nbformat.v4.new_output("display_data", {"text/html": "<p>\u2714 fine</p>"}),
+        nbformat.v4.new_output("display_data", {"text/html": theme.style_sheet() + theme.feedback_box(
+            "incorrect", "\u2718 atomic: split it")}),
+    ]
+    assert _verdicts_outside_the_look(nb) == ["cell shown: markdown: - \u2718 **atomic**: split it",
+                                              "cell shown: printed text: \u2714 no problem found",
+                                              "cell shown: HTML: <p>\u2714 fine</p>"]
+    assert _boxes(nb.cells[0]) == ["incorrect"]
