@@ -89,11 +89,15 @@ def rule(criterion: str) -> str:
 
 
 def verdict(findings: list, empty: str) -> Any:
-    """A reviewer's verdict in the course's one feedback look: "Correct" with ``empty``, or each finding, rule first."""
+    """A reviewer's verdict in the course's one feedback look: ``empty`` when it finds nothing, else each finding.
+
+    ``empty`` starts "no problems found": the review may be of the course's own example, which nobody answered,
+    so "Correct" would be the wrong word.
+    """
     from pmkit.teach.turns import Feedback
 
     if not findings:
-        return Feedback("review", CORRECT, f"Correct: {empty}")
+        return Feedback("review", CORRECT, empty[:1].upper() + empty[1:])
     count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
     lines = [f"\u2022 {rule(f.criterion)}: {f.message}" for f in findings]
     return Feedback("review", INCORRECT, "\n".join([f"Not yet: {count}.", *lines]))

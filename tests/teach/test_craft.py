@@ -152,7 +152,7 @@ def test_one_cell_shows_a_document_with_its_review():
     assert review.message.startswith("Not yet: 9 findings.\n")
     document, review = craft.show_and_review_backlog().parts
     assert "**S1**" in document.data
-    assert (review.status, review.message) == ("correct", "Correct: no problems found against the six criteria.")
+    assert (review.status, review.message) == ("correct", "No problems found against the six criteria.")
 
 
 def test_a_story_review_is_a_verdict_that_names_each_broken_criterion():
