@@ -22,7 +22,7 @@ import importlib
 import math
 import pkgutil
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,14 +37,19 @@ MAX_TEXT = 2000
 
 @dataclass(frozen=True)
 class Idea:
-    """A key idea a written reason must carry: what it is (shown when missing) and patterns that show it."""
+    """A key idea a written reason must carry: what it is (shown when missing) and patterns that show it.
+
+    ``reads`` is an optional test of the normalised sentence that also shows the idea: a parser the
+    course already grades with elsewhere (the PRD exercise's metric reading), called rather than copied.
+    """
 
     says: str
     patterns: tuple[str, ...]
+    reads: Callable[[str], bool] | None = None
 
     def found_in(self, text: str) -> bool:
-        """True when any pattern occurs in ``text`` (already lower-cased and normalised)."""
-        return any(re.search(p, text) for p in self.patterns)
+        """True when any pattern occurs in ``text`` (already lower-cased and normalised), or ``reads`` finds it."""
+        return any(re.search(p, text) for p in self.patterns) or bool(self.reads and self.reads(text))
 
 
 @dataclass(frozen=True)
@@ -163,11 +168,27 @@ def find(name: str) -> Turn:
     return turns[name]
 
 
+#: "can't", "won't" and "aren't" as the patterns read them: "can not", "will not", "are not".
+_CONTRACTIONS = ((re.compile(r"\bcan'?t\b|\bcannot\b"), "can not"), (re.compile(r"\bwon'?t\b"), "will not"),
+                 (re.compile(r"\b(?:shan'?t)\b"), "shall not"), (re.compile(r"\b(\w+?)n't\b"), r"\1 not"))
+#: A hyphen inside a word ("what-to-build", "30-day", "e-mail") reads as a space; "12-18" and "-30" keep theirs.
+_INNER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z0-9])|(?<=[0-9])-(?=[a-z])")
+#: American -ize/-yze spellings read as the British the patterns use ("standardized", "analyze"); "size" stays.
+_IZE = re.compile(r"(?<=[a-z]{3})([iy])z(e|es|ed|ing|ation|ations)\b")
+
+
 def normalise(text: str) -> str:
-    """A sentence as the checks read it: lower case, straight quotes, single spaces, at most MAX_TEXT characters."""
+    """A sentence as the checks read it: lower case, straight quotes, single spaces, at most MAX_TEXT characters.
+
+    Hyphens inside words become spaces, contractions are written out ("aren't" is "are not") and -ize
+    spellings become -ise, so a pattern written once matches every way a careful learner spells the idea.
+    """
     text = str(text)[:MAX_TEXT].lower()
     text = text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                                         "\u2013": "-", "\u2014": "-"}))
+                                         "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2010": "-"}))
+    for contraction, full in _CONTRACTIONS:
+        text = contraction.sub(full, text)
+    text = _IZE.sub(r"\1s\2", _INNER_HYPHEN.sub(" ", text))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -61,7 +61,7 @@ TURNS = (
             Idea("who wants it: 'As a …'", (r"\bas an? \w+", r"\bas the \w+")),
             Idea("what they want to do: 'I want …'", (r"\bi want", r"\bi need", r"\bi('d| would) like", r"\bi can\b")),
             Idea("what it gets them: 'so that …'", (r"\bso that", r"\bso i can", r"\bin order to")),
-            Idea("the requirement it comes from: the daily email", (r"e-?mail", r"\bdaily\b", r"each (morning|day)")),
+            Idea("the requirement it comes from: the daily email", (r"e ?mail", r"\bdaily\b", r"each (morning|day)")),
         ),
         misreads=(
             (Idea("two actions in one story", (r"\bi want to \w+ (\w+ ){0,3}and (to )?(export|delete|change|edit|"

@@ -58,7 +58,7 @@ TURNS = (
             Idea("a call about how planned work is delivered (order, dates, testing, tickets or documents)",
                  (r"\b(re)?order", r"\bsequenc", r"\bschedul", r"\btimeline", r"\bdates?\b", r"\bsprint",
                   r"\btickets?\b", r"\btest(ing|ers)?\b", r"\bqa\b", r"\brelease (plan|date|checklist)",
-                  r"\bdocument", r"\bchecklist", r"\bcapacity", r"\bwhen\b", r"\bdeadline", r"\bhand-?off")),
+                  r"\bdocument", r"\bchecklist", r"\bcapacity", r"\bwhen\b", r"\bdeadline", r"\bhand ?off")),
             Idea("about the same reporting tool", (r"\breport",)),
         ),
         misreads=(

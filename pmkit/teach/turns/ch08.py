@@ -92,7 +92,7 @@ TURNS = (
             Idea("why that is easy to miss: when delivery goes well, nothing stands out to notice",
                  (r"nothing (goes|went|to) ", r"no(thing| one|body) notic", r"invisible", r"unnotic",
                   r"little to (see|notice)", r"not notic", r"goes? unseen", r"quiet", r"no (fires|drama|problems?)",
-                  r"only (noticed|seen) when", r"taken for granted", r"don'?t see", r"rarely (seen|noticed)",
+                  r"only (noticed|seen) when", r"taken for granted", r"do not see", r"rarely (seen|noticed)",
                   r"no(body|one| one) sees", r"just happens?", r"behind the scenes", r"when (nothing|it all) goes",
                   r"unless (something|it) goes wrong")),
         ),

@@ -14,9 +14,9 @@ _USER = Idea("who the answer is for: one specific group of users, not 'everyone'
               r"\bfor (\w+ ){1,2}(users|learners|readers|players|buyers|sellers|members|shoppers|patients|customers|"
               r"runners|workers|managers|owners)\b"))
 _PROBLEM = Idea("what problem they have today (a pain point, not a feature wish)",
-                (r"\bproblem", r"\bpain", r"\bstruggl", r"\bfrustrat", r"hard to", r"\bcan'?t\b", r"\bconfus",
+                (r"\bproblem", r"\bpain", r"\bstruggl", r"\bfrustrat", r"hard to", r"\bcan not\b", r"\bconfus",
                  r"\bslow", r"\bforget", r"\bmiss(es|ed|ing)?\b", r"\bgive up", r"\bdrop (off|out)", r"\bstuck",
-                 r"\bcomplain", r"\bannoy", r"takes? too long", r"\blost\b", r"do(es)?n'?t know"))
+                 r"\bcomplain", r"\bannoy", r"takes? too long", r"\blost\b", r"do(es)? not know"))
 _MEASURE = Idea("how you would know it worked: a measure you would watch",
                 (r"\bmeasur", r"\bmetric", r"\bkpi", r"\brate\b", r"\d+ ?%", r"per ?cent", r"\btrack",
                  r"number of", r"\bretention", r"\bconversion", r"time (it takes )?to", r"\bfewer\b",

@@ -25,7 +25,7 @@ TURNS = (
             Idea("why the title is not enough: titles are not standardised, and the same work has different names",
                  (r"not standardi[sz]", r"\binterchangeab", r"(titles?|names?) (mean|vary|differ|can mislead)",
                   r"different (companies|titles|names)", r"same (work|job|duties)", r"misleading",
-                  r"\btrajectory", r"title (is|matters) less", r"title alone", r"(doesn'?t|does not|don'?t) "
+                  r"\btrajectory", r"title (is|matters) less", r"title alone", r"(does|do) not "
                   r"(say|tell|mean) (much|enough)")),
         ),
         examples=(
