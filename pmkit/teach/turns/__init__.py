@@ -39,17 +39,19 @@ MAX_TEXT = 2000
 class Idea:
     """A key idea a written reason must carry: what it is (shown when missing) and patterns that show it.
 
-    ``reads`` is an optional test of the normalised sentence that also shows the idea: a parser the
-    course already grades with elsewhere (the PRD exercise's metric reading), called rather than copied.
+    ``reads`` is an optional test of the learner's sentence, as written, that also shows the idea: a parser
+    the course already grades with elsewhere (the PRD exercise's metric reading), called rather than copied.
     """
 
     says: str
     patterns: tuple[str, ...]
     reads: Callable[[str], bool] | None = None
 
-    def found_in(self, text: str) -> bool:
-        """True when any pattern occurs in ``text`` (already lower-cased and normalised), or ``reads`` finds it."""
-        return any(re.search(p, text) for p in self.patterns) or bool(self.reads and self.reads(text))
+    def found_in(self, text: str, written: str | None = None) -> bool:
+        """True when a pattern occurs in ``text`` (normalised), or ``reads`` finds it in ``written`` (as given)."""
+        if any(re.search(p, text) for p in self.patterns):
+            return True
+        return bool(self.reads and self.reads(text if written is None else written[:MAX_TEXT]))
 
 
 @dataclass(frozen=True)
@@ -257,13 +259,13 @@ def _same(kind: str, value: Any, expected: Any, tolerance: float = 0.01) -> bool
 
 def _missing(turn: Turn, text: str) -> list[Idea]:
     said = normalise(text)
-    return [idea for idea in turn.ideas if not idea.found_in(said)]
+    return [idea for idea in turn.ideas if not idea.found_in(said, text)]
 
 
 def _misread(turn: Turn, text: str) -> str | None:
     said = normalise(text)
     for idea, message in turn.misreads:
-        if idea.found_in(said):
+        if idea.found_in(said, text):
             return message
     return None
 

@@ -38,7 +38,8 @@ _WHAT = Idea("why that sentence decides it: the holder chooses what the product 
              (r"what (gets|is|will be|should be|to be) built", r"what (goes|go|gets put) (in|into)",
               r"what to build", r"\bscope\b", r"\bmvp\b", r"what the (product|screen|version|release) (will )?"
                                                           r"(contain|has|have|include|offer)",
-              r"(choos|pick|select|decid)\w* (which|what) (ideas?|features?|capabilit)",
+              r"(choos|pick|select|decid|priorit)\w* (which|what) ((two|2|of the|of) )?(\w+ )?(ideas?|features?|"
+              r"capabilit)", r"(make|go into|goes into|get into|ship in) the next (release|version)",
               r"feature set", r"own\w* (the )?(decision|choice|call)"))
 _SENTENCE = Idea("which sentence decided it (sentence 3, the choice of what goes into the next version)",
                  (r"\b(3|three|third)\b", r"which (two )?ideas", r"next version", r"two of the team'?s ideas"))

@@ -59,12 +59,13 @@ TURNS = (
                  (r"\b(re)?order", r"\bsequenc", r"\bschedul", r"\btimeline", r"\bdates?\b", r"\bsprint",
                   r"\btickets?\b", r"\btest(ing|ers)?\b", r"\bqa\b", r"\brelease (plan|date|checklist)",
                   r"\bdocument", r"\bchecklist", r"\bcapacity", r"\bwhen\b", r"\bdeadline", r"\bhand ?off")),
-            Idea("about the same reporting tool", (r"\breport",)),
+            Idea("about the same reporting tool (its three capabilities)",
+                 (r"\breport", r"\b(three|3|the|its|these) capabilit", r"\bthe tool\b")),
         ),
         misreads=(
             (Idea("still choosing what the tool contains",
                   (r"(choos|pick|select|decid)\w* (which|what) (capabilit|feature|functions?)", r"\bmvp\b",
-                   r"\bscope")),
+                   r"\bscope", r"\b(add|cut|drop|remove)\w* (a |an |one |another |the )?(\w+ )?(capabilit|feature)")),
              "your decision still chooses what the tool contains, which is the APM's call; keep the three "
              "capabilities and decide something about delivering them."),
         ),

@@ -88,7 +88,9 @@ TURNS = (
                     (r"\bothers?\b", r"\brest\b", r"\bbarely", r"\bhardly", r"\bslight", r"\bsmall",
                      r"\blittle\b", r"\brose\b", r"went up", r"increas", r"\bonly\b", r"\bmostly\b",
                      r"\bflat\b", r"did not (fall|drop|change) much", r"\ba few (per ?cent|%)", r"\balmost all",
-                     r"\bmost of the drop", r"moved (only )?a (few|little)")),),
+                     r"\bmost of the drop", r"moved (only )?a (few|little)", r"everything else", r"\bunchanged",
+                     r"\b(stable|steady|level)\b", r"(stayed|remained|were|was) (about |roughly |more or less )?"
+                     r"the same")),),
         mistakes=(Mistake(lambda v: str(v).strip().lower() in {"all", "every", "everything", "all of them"},
                           "not every kind of ticket fell: reporting and other tickets rose, and billing and "
                           "integrations barely moved."),),
@@ -117,7 +119,8 @@ TURNS = (
         ideas=(
             Idea("what the article credits: the JPM's attention to detail (coordination, tracking, documentation)",
                  (r"attention to detail", r"detail", r"\bcareful", r"\bmeticulous", r"\bprecis",
-                  r"\btrack(ed|ing)? (the )?sprints", r"handoffs?")),
+                  r"\btrack(ed|ing)? (the )?sprints", r"handoffs?", r"\bthorough", r"\btracked\b",
+                  r"\bdocument(ed|ation)\b", r"\bnothing (was )?(missed|forgotten)")),
             Idea("whose strength it is: the JPM's delivery (execution) side",
                  (r"\bjpm", r"junior", r"deliver", r"\bexecut", r"\bcoordinat")),
         ),

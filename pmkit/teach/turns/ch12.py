@@ -10,6 +10,8 @@ _USER = Idea("who the answer is for: one specific group of users, not 'everyone'
               r"\b(parents?|students?|commuters?|teachers?|nurses?|drivers?|travellers?|travelers?|"
               r"freelancers?|families|beginners?|seniors?|shop owners?|small business)",
               r"\bfor (people|users|customers) who", r"\bsegment", r"\bpersona",
+              r"\b(people|users|customers|those|anyone|someone) (learning|using|trying|with|that|training|saving|"
+              r"planning|travel+ing|living|working)\b", r"\b[a-z]{3,}s who\b", r"\bowners?\b",
               r"\b(users|people|customers|learners|readers|players|buyers|sellers|members|shoppers|patients) who\b",
               r"\bfor (\w+ ){1,2}(users|learners|readers|players|buyers|sellers|members|shoppers|patients|customers|"
               r"runners|workers|managers|owners)\b"))
@@ -29,7 +31,9 @@ _DATA_FIRST = Idea("first, whether the drop is real: tracking, a logging or defi
                     r"\bbug\b", r"\boutage", r"\bdefinition", r"\breal\b", r"\bdashboard", r"\bbroken",
                     r"\bdata quality", r"\bpipeline", r"\bmeasur(ed|ing) (it )?(the same|differently)",
                     r"\bdata (issue|problem|error)", r"\bmetric itself", r"\bconfirm", r"\bverify", r"\bsanity",
-                    r"(numbers?|metric|data) (is|are) (right|correct|accurate)", r"\bcounted"))
+                    r"(numbers?|metric|data) (is|are) (right|correct|accurate)", r"\bcounted",
+                    r"\b(measurement|data|reporting|tracking|logging) (error|glitch|issue|problem|change)",
+                    r"\bglitch"))
 _NARROW = Idea("then where it is: split by segment, platform, region or version, or find when it started",
                (r"\bsegment", r"\bplatform", r"\bios\b", r"\bandroid", r"\bregion", r"\bcit(y|ies)\b",
                 r"\bcountr", r"\bversion", r"\brelease", r"\bnew (vs|versus|or|and) (returning|old)",
