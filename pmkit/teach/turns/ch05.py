@@ -100,6 +100,10 @@ TURNS = (
                                                r"\band (to |be able to |can )?(turn|switch) (it |them )?off\b",
                                                r"\band (to |be able to |can )?(unsubscribe|opt out|disable|mute)\b")),
              "the story joins two actions with 'and'; keep one action per story (the atomic criterion)."),
+            (Idea("the team as the one who wants it", (r"\bas an? (developer|engineer|programmer|tester|qa|designer|"
+                                                      r"product manager|pm|team)\b",)),
+             "a story is written for the person who benefits, here the shop owner who gets the email, not the "
+             "team that builds it."),
         ),
         examples=(
             Example("As a shop owner, I want a daily email of items below their threshold, so that I can reorder "

@@ -23,7 +23,8 @@ TURNS = (
                     (r"what (gets|is|will be|should be|to be|the team) (built|build|make|makes)", r"what to build",
                      r"what (goes|go) (in|into|next)", r"which (idea|feature|one|option)\w* (gets|is|to|will)",
                      r"\bscope", r"\bmvp\b", r"\broadmap", r"what the product", r"(choos|pick|select)\w* "
-                     r"(between|which|what)", r"priorit\w* (which|what|the) (idea|feature|problem|feedback)")),),
+                     r"(between|which|what)", r"priorit\w* (which|what|the) (\w+ ){0,2}"
+                     r"(ideas?|features?|problems?|feedback|needs?)\b")),),
         misreads=(
             (Idea("that it is about delivery", (r"how (it|they|the work) (gets|is|are) delivered", r"\bcapacity",
                                                 r"\btimeline", r"\bschedul")),
@@ -74,6 +75,9 @@ TURNS = (
                     CORRECT),
             Example("Agree with QA a new testing date for the reporting tool's first release.", CORRECT),
             Example("Move the report tickets to fit the sprint.", CORRECT),
+            Example("Break the three capabilities into tickets and schedule them across the next two sprints",
+                    CORRECT),  # a reviewer's: it keeps the capabilities without naming the tool again
+            Example("Add a fourth capability to the reporting tool.", INCORRECT),
             Example("Adjust the QA timeline.", PARTIAL),
             Example("Choose which features the reporting tool gets first.", INCORRECT),
             Example(..., NOT_ATTEMPTED),

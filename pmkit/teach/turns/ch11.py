@@ -183,7 +183,8 @@ TURNS = (
         needs_reason=True,
         ideas=(Idea("why: it loses the most sellers (the highest churn), not only that it is frequent",
                     (r"churn", r"\bleft\b", r"\bleave", r"\blost\b", r"\blos(e|es|ing) (the most |more )?sellers",
-                     r"sellers (who )?(left|leave|quit)", r"\bquit", r"\bstopped selling", r"\d+ ?% of (the )?sellers",
+                     r"sellers (who )?(left|leave|quit)", r"\bquit", r"\bstop(ped|s)? selling",
+                     r"\d+ ?% of (the )?sellers",
                      r"per ?cent of (the )?sellers")),),
         mistakes=(Mistake("fees", "fees has a high churn rate but few escalations and few sellers lost; payout "
                                   "delay loses far more sellers."),),

@@ -18,13 +18,16 @@ _USER = Idea("who the answer is for: one specific group of users, not 'everyone'
 _PROBLEM = Idea("what problem they have today (a pain point, not a feature wish)",
                 (r"\bproblem", r"\bpain", r"\bstruggl", r"\bfrustrat", r"hard to", r"\bcan not\b", r"\bconfus",
                  r"\bslow", r"\bforget", r"\bmiss(es|ed|ing)?\b", r"\bgive up", r"\bdrop (off|out)", r"\bstuck",
-                 r"\bcomplain", r"\bannoy", r"takes? too long", r"\blost\b", r"do(es)? not know"))
+                 r"\bcomplain", r"\bannoy", r"takes? too long", r"\blost\b", r"do(es)? not know",
+                 r"\btedious", r"\bhassle", r"\boverwhelm", r"time consuming", r"\bwast(e|es|ing) (time|money)",
+                 r"\btakes? (hours|ages|forever|days)", r"\bstop (using|recording|opening)", r"\bchas(e|es|ing)\b"))
 _MEASURE = Idea("how you would know it worked: a measure you would watch",
                 (r"\bmeasur", r"\bmetric", r"\bkpi", r"\brate\b", r"\d+ ?%", r"per ?cent", r"\btrack",
                  r"number of", r"\bretention", r"\bconversion", r"time (it takes )?to", r"\bfewer\b",
                  r"\bsurvey", r"\bnps\b", r"\ba/b", r"\bexperiment", r"\bcompare", r"\bsee (if|whether)",
                  r"\bcheck (if|whether)", r"\bper (user|customer|week|day|month)", r"\bgo(es)? (up|down)",
-                 r"\bhow often", r"\bincreas", r"\bdecreas"))
+                 r"\bhow often", r"\bincreas", r"\bdecreas", r"\bshare of", r"\bmonitor",
+                 r"\bwatch (the|how|whether|if|for)\b"))
 
 _DATA_FIRST = Idea("first, whether the drop is real: tracking, a logging or definition change, or an outage",
                    (r"\btrack", r"\blogg?ing", r"\binstrument", r"\bdata (is|was) (right|wrong|broken|correct)",
@@ -95,6 +98,12 @@ TURNS = (
                     "track the conversion rate of repeat orders.", CORRECT),
             Example("Spotify, for people who run: ads interrupt the playlist mid-workout, which is frustrating; "
                     "I'd add a running mode and see if weekly runs per user go up.", CORRECT),
+            Example("Duolingo, for people learning a language for travel: the lessons skip the phrases they need "
+                    "on a trip, so they give up; I'd add a travel track and watch 30-day retention.", CORRECT),
+            Example("Strava, for cyclists who commute: logging the same ride every day is tedious; auto-detect "
+                    "commutes and track how many commuters log a ride each week.", CORRECT),
+            Example("For small-business owners, chasing late invoices takes hours; automatic reminders, measured "
+                    "by the average days to get paid.", CORRECT),
             Example("I would add a dark mode and more features.", INCORRECT),
             Example("New users are confused by sign-up, so I'd simplify it.", PARTIAL),
             Example(..., NOT_ATTEMPTED),
