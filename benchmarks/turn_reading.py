@@ -2,7 +2,9 @@
 
 The file holds answers careful learners might write in their own words (expected "correct") and answers of
 learners who missed the point (expected "partial" or "incorrect": they must never be marked correct), each
-marked "blind" (a seeded third, set aside before any pattern was tuned) or "tune". For each part the script
+marked "blind" (a seeded third, set aside before any pattern was tuned), "tune", or "fresh" (written after
+the tuning, to measure it once more on answers it never saw, since the blind third had by then been read to fix
+its misses). For each part the script
 prints how many right answers are marked correct, how many are marked "not yet", and how many wrong answers
 are marked correct. With ``--before REV`` it first measures pmkit as it was at that git revision (the same
 answers, the datasets of the work tree), so a change's effect is printed side by side; ``--misses`` lists the
@@ -88,9 +90,10 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     runs = ([(f"before ({args.before})", measure_at(args.before))] if args.before else []) + [("now", measure())]
-    for split in ("blind", "tune"):
+    for split in ("blind", "fresh", "tune"):
         for label, figures in runs:
-            print(_line(split, figures[split]), f"  [{label}]")
+            if split in figures:
+                print(_line(split, figures[split]), f"  [{label}]")
     if args.misses:
         for turn, answer, because, expected, got in runs[-1][1]["tune"]["misses"]:
             print(f"  {turn}: {answer!r}" + (f" because {because!r}" if because else "") + f" -> {got}, "

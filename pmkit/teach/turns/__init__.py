@@ -13,6 +13,8 @@ come with its reason). The answer is:
 ``turns.hint(name)`` helps at any time; ``turns.solution(name)`` shows a model answer only after an attempt.
 A sentence is read for its key ideas (:class:`Idea`: a few patterns, any of which shows the idea), as the
 reviewers read user stories; it is never compared word for word, so a careful learner may say it their way.
+Besides its examples, every turn that reads a sentence is tried with other learners' answers in
+``tests/teach/turn_answers.csv`` (``benchmarks/turn_reading.py`` prints how they fare, blind part first).
 Keys that come from data are computed from the course's own files, never from the learner's variables.
 """
 

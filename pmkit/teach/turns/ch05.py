@@ -91,7 +91,7 @@ TURNS = (
         ideas=(
             Idea("who wants it: 'As a …'", (r"\bas an? \w+", r"\bas the \w+")),
             Idea("what they want to do: 'I want …'", (r"\bi want", r"\bi need", r"\bi('d| would) like", r"\bi can\b")),
-            Idea("what it gets them: 'so that …'", (r"\bso that", r"\bso i can", r"\bin order to")),
+            Idea("what it gets them: 'so that …'", (r"\bso that", r"\bso (i|we|my|they)\b", r"\bin order to")),
             Idea("the requirement it comes from: the daily email", (r"e ?mail", r"\bdaily\b", r"each (morning|day)")),
         ),
         misreads=(

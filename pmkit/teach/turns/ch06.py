@@ -23,7 +23,8 @@ TURNS = (
                     (r"what (gets|is|will be|should be|to be|the team) (built|build|make|makes)", r"what to build",
                      r"what (goes|go) (in|into|next)", r"which (idea|feature|one|option)\w* (gets|is|to|will)",
                      r"\bscope", r"\bmvp\b", r"\broadmap", r"what the product", r"(choos|pick|select)\w* "
-                     r"(between|which|what)", r"priorit\w* (which|what|the) (\w+ ){0,2}"
+                     r"(between|which|what)", r"priorit\w* (between|among)\b", r"\bthe what\b",
+                     r"priorit\w* (which|what|the) (\w+ ){0,2}"
                      r"(ideas?|features?|problems?|feedback|needs?)\b")),),
         misreads=(
             (Idea("that it is about delivery", (r"how (it|they|the work) (gets|is|are) delivered", r"\bcapacity",
@@ -61,11 +62,13 @@ TURNS = (
                   r"\btickets?\b", r"\btest(ing|ers)?\b", r"\bqa\b", r"\brelease (plan|date|checklist)",
                   r"\bdocument", r"\bchecklist", r"\bcapacity", r"\bwhen\b", r"\bdeadline", r"\bhand ?off")),
             Idea("about the same reporting tool (its three capabilities)",
-                 (r"\breport", r"\b(three|3|the|its|these) capabilit", r"\bthe tool\b")),
+                 (r"\breport", r"\b(three|3|the|its|these) capabilit", r"\bthe tool\b",
+                  r"\b(three|3) (\w+ )?(features|functions)")),
         ),
         misreads=(
             (Idea("still choosing what the tool contains",
-                  (r"(choos|pick|select|decid)\w* (which|what) (capabilit|feature|functions?)", r"\bmvp\b",
+                  (r"(choos|pick|select|decid)\w* (which|what) (?!order|sequence|date|day|week|sprint|release)"
+                   r"([\w']+ ){0,4}(capabilit|features?|functions?)", r"\bmvp\b",
                    r"\bscope", r"\b(add|cut|drop|remove)\w* (a |an |one |another |the )?(\w+ )?(capabilit|feature)")),
              "your decision still chooses what the tool contains, which is the APM's call; keep the three "
              "capabilities and decide something about delivering them."),

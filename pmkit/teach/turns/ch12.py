@@ -19,7 +19,8 @@ _PROBLEM = Idea("what problem they have today (a pain point, not a feature wish)
                 (r"\bproblem", r"\bpain", r"\bstruggl", r"\bfrustrat", r"hard to", r"\bcan not\b", r"\bconfus",
                  r"\bslow", r"\bforget", r"\bmiss(es|ed|ing)?\b", r"\bgive up", r"\bdrop (off|out)", r"\bstuck",
                  r"\bcomplain", r"\bannoy", r"takes? too long", r"\blost\b", r"do(es)? not know",
-                 r"\btedious", r"\bhassle", r"\boverwhelm", r"time consuming", r"\bwast(e|es|ing) (time|money)",
+                 r"\btedious", r"\btoo (small|slow|hard|long|expensive|complicated|complex|many|much|few)\b",
+                 r"\bhassle", r"\boverwhelm", r"time consuming", r"\bwast(e|es|ing) (time|money)",
                  r"\btakes? (hours|ages|forever|days)", r"\bstop (using|recording|opening)", r"\bchas(e|es|ing)\b"))
 _MEASURE = Idea("how you would know it worked: a measure you would watch",
                 (r"\bmeasur", r"\bmetric", r"\bkpi", r"\brate\b", r"\d+ ?%", r"per ?cent", r"\btrack",

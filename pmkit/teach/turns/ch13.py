@@ -26,7 +26,9 @@ TURNS = (
             Idea("why the title is not enough: titles are not standardised, and the same work has different names",
                  (r"not standardi[sz]", r"\binterchangeab", r"(titles?|names?) (mean|vary|differ|can mislead)",
                   r"different (companies|titles|names)", r"same (work|job|duties)", r"misleading",
-                  r"\btrajectory", r"title (is|matters) less", r"title alone", r"(does|do) not "
+                  r"\btrajectory", r"\binconsistent", r"not (used )?consistent",
+                  r"(titles?|names?) (are|is) (used )?(differently|loosely)",
+                  r"title (is|matters) less", r"title alone", r"(does|do) not "
                   r"(say|tell|mean) (much|enough)")),
         ),
         examples=(
