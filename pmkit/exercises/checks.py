@@ -104,7 +104,7 @@ __all__ = [
     "check_items_close", "check_label_format", "check_labelled", "check_labels", "check_members",
     "check_metric_baselines", "check_not_most_lost", "check_number", "check_order", "check_percent",
     "check_plan_rules", "check_prd", "check_priorities", "check_rice_rows", "check_stories", "check_type",
-    "content_words", "distinct_counts", "install_display_hook", "missing_answer", "model_solution", "pairs",
+    "content_words", "metric_parts", "distinct_counts", "install_display_hook", "missing_answer", "model_solution", "pairs",
     "partial_bundle", "passed", "plain", "prioritised_requirements", "ranked", "score_each", "score_items",
     "score_labels", "table", "top_keys", "want_part"
 ]
@@ -733,6 +733,19 @@ def _starts_from(text: str) -> list[tuple[float, str]]:
         if unit:
             starts.append(_quantity(named.group("n"), unit))
     return list(dict.fromkeys(starts))
+
+
+def metric_parts(line: str) -> tuple[list[tuple[float, str]], str | None, str | None]:
+    """One success-metric line as the PRD exercise reads it: where it starts, its target and its timeframe.
+
+    The chapter's metric turn calls this too, so a line the exercise accepts is never marked short by the chapter.
+    """
+    from pmkit.review import prd as prd_review
+
+    found = prd_review.metrics_in(f"- {_SPACES.sub(' ', str(line))[:_LINE]}")
+    if not found:
+        return [], None, None
+    return _starts_from(found[0].text), found[0].target, found[0].timeframe
 
 
 def _table_starts(section: str) -> dict[str, list[tuple[float, str]]]:

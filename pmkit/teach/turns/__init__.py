@@ -13,6 +13,8 @@ come with its reason). The answer is:
 ``turns.hint(name)`` helps at any time; ``turns.solution(name)`` shows a model answer only after an attempt.
 A sentence is read for its key ideas (:class:`Idea`: a few patterns, any of which shows the idea), as the
 reviewers read user stories; it is never compared word for word, so a careful learner may say it their way.
+Besides its examples, every turn that reads a sentence is tried with other learners' answers in
+``tests/teach/turn_answers.csv`` (``benchmarks/turn_reading.py`` prints how they fare, blind part first).
 Keys that come from data are computed from the course's own files, never from the learner's variables.
 """
 
@@ -22,7 +24,7 @@ import importlib
 import math
 import pkgutil
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,14 +39,21 @@ MAX_TEXT = 2000
 
 @dataclass(frozen=True)
 class Idea:
-    """A key idea a written reason must carry: what it is (shown when missing) and patterns that show it."""
+    """A key idea a written reason must carry: what it is (shown when missing) and patterns that show it.
+
+    ``reads`` is an optional test of the learner's sentence, as written, that also shows the idea: a parser
+    the course already grades with elsewhere (the PRD exercise's metric reading), called rather than copied.
+    """
 
     says: str
     patterns: tuple[str, ...]
+    reads: Callable[[str], bool] | None = None
 
-    def found_in(self, text: str) -> bool:
-        """True when any pattern occurs in ``text`` (already lower-cased and normalised)."""
-        return any(re.search(p, text) for p in self.patterns)
+    def found_in(self, text: str, written: str | None = None) -> bool:
+        """True when a pattern occurs in ``text`` (normalised), or ``reads`` finds it in ``written`` (as given)."""
+        if any(re.search(p, text) for p in self.patterns):
+            return True
+        return bool(self.reads and self.reads(text if written is None else written[:MAX_TEXT]))
 
 
 @dataclass(frozen=True)
@@ -163,11 +172,27 @@ def find(name: str) -> Turn:
     return turns[name]
 
 
+#: "can't", "won't" and "aren't" as the patterns read them: "can not", "will not", "are not".
+_CONTRACTIONS = ((re.compile(r"\bcan'?t\b|\bcannot\b"), "can not"), (re.compile(r"\bwon'?t\b"), "will not"),
+                 (re.compile(r"\b(?:shan'?t)\b"), "shall not"), (re.compile(r"\b(\w+?)n't\b"), r"\1 not"))
+#: A hyphen inside a word ("what-to-build", "30-day", "e-mail") reads as a space; "12-18" and "-30" keep theirs.
+_INNER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z0-9])|(?<=[0-9])-(?=[a-z])")
+#: American -ize/-yze spellings read as the British the patterns use ("standardized", "analyze"); "size" stays.
+_IZE = re.compile(r"(?<=[a-z]{3})([iy])z(e|es|ed|ing|ation|ations)\b")
+
+
 def normalise(text: str) -> str:
-    """A sentence as the checks read it: lower case, straight quotes, single spaces, at most MAX_TEXT characters."""
+    """A sentence as the checks read it: lower case, straight quotes, single spaces, at most MAX_TEXT characters.
+
+    Hyphens inside words become spaces, contractions are written out ("aren't" is "are not") and -ize
+    spellings become -ise, so a pattern written once matches every way a careful learner spells the idea.
+    """
     text = str(text)[:MAX_TEXT].lower()
     text = text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                                         "\u2013": "-", "\u2014": "-"}))
+                                         "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2010": "-"}))
+    for contraction, full in _CONTRACTIONS:
+        text = contraction.sub(full, text)
+    text = _IZE.sub(r"\1s\2", _INNER_HYPHEN.sub(" ", text))
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -236,13 +261,13 @@ def _same(kind: str, value: Any, expected: Any, tolerance: float = 0.01) -> bool
 
 def _missing(turn: Turn, text: str) -> list[Idea]:
     said = normalise(text)
-    return [idea for idea in turn.ideas if not idea.found_in(said)]
+    return [idea for idea in turn.ideas if not idea.found_in(said, text)]
 
 
 def _misread(turn: Turn, text: str) -> str | None:
     said = normalise(text)
     for idea, message in turn.misreads:
-        if idea.found_in(said):
+        if idea.found_in(said, text):
             return message
     return None
 

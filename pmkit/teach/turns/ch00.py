@@ -19,7 +19,8 @@ TURNS = (
         ideas=(
             Idea("that both are entry-level (junior, first) product roles",
                  (r"entry[- ]level", r"\bjunior\b", r"\bfirst (product )?(job|role|step)", r"\bstart(ing)? (out|a )",
-                  r"early[- ]career", r"\bnew to product", r"\bbeginn")),
+                  r"early[- ]career", r"\bnew to product", r"\bbeginn", r"\bstarter\b",
+                  r"\b(start|beginning) of (a |their |your )?(pm |product )?career", r"\blowest (level|rung)")),
             Idea("what differs between them (what they decide, own or how they grow)",
                  (r"\bdecid", r"\bown", r"\bscope", r"\bgrow", r"\bcareer", r"\bresponsib", r"\bautonomy",
                   r"\bstrateg", r"\bexecut", r"\bdeliver")),

@@ -38,7 +38,10 @@ _WHAT = Idea("why that sentence decides it: the holder chooses what the product 
              (r"what (gets|is|will be|should be|to be) built", r"what (goes|go|gets put) (in|into)",
               r"what to build", r"\bscope\b", r"\bmvp\b", r"what the (product|screen|version|release) (will )?"
                                                           r"(contain|has|have|include|offer)",
-              r"(choos|pick|select|decid)\w* (which|what) (ideas?|features?|capabilit)",
+              r"(choos|pick|select|decid|priorit)\w* (which|what) ((two|2|of the|of) )?(\w+ )?(ideas?|features?|"
+              r"capabilit)", r"(make|go into|goes into|get into|ship in) the next (release|version)",
+              r"(choos|pick|select|decid|priorit)\w* ([\w']+ ){0,4}(ideas?|features?)\b", r"\broadmap",
+              r"which (\w+ ){0,2}(ideas?|features?) (ship|go|get|are|make)",
               r"feature set", r"own\w* (the )?(decision|choice|call)"))
 _SENTENCE = Idea("which sentence decided it (sentence 3, the choice of what goes into the next version)",
                  (r"\b(3|three|third)\b", r"which (two )?ideas", r"next version", r"two of the team'?s ideas"))
@@ -67,6 +70,8 @@ TURNS = (
                                             "deciding what gets built."),
             Example("apm", CORRECT, because="The third sentence, because choosing which two ideas make the next "
                                             "version sets the scope of the product."),
+            Example("APM", CORRECT, because="They pick which two ideas make the next release."),  # a reviewer's
+            Example("APM", CORRECT, because="Sentence 3: it is a what-to-build call."),  # two careful learners
             Example("APM", PARTIAL, because="They talk to customers every week."),
             Example("APM", PARTIAL),
             Example("JPM", INCORRECT, because="Sentence 3."),
@@ -122,7 +127,7 @@ TURNS = (
             Idea("where the figures come from (a source, survey or data behind them)",
                  (r"\bsources?\b", r"\bsurvey", r"\bdata\b", r"\bcit(e|es|ed|ing)\b", r"based on", r"evidence",
                   r"\bstud(y|ies)\b", r"\bsample", r"where (the|these|they|it)\w* .{0,20}(come|from)",
-                  r"\bunsourced", r"\breference")),
+                  r"\bunsourced", r"\breference", r"where .{0,30}\b(come|came|comes) from", r"\borigin")),
             Idea("when they were measured (a date or year)",
                  (r"\bdat(e|ed|es)\b", r"\bundated\b", r"\byears?\b", r"\bwhen\b", r"how old", r"\bcurrent",
                   r"\brecent", r"out of date", r"\boutdated", r"\bstill (hold|true|valid|accurate)")),

@@ -89,10 +89,11 @@ TURNS = (
                  "them.*",
         ideas=(
             Idea("how much ownership the JPM takes (initiative, taking things on)",
-                 (r"ownership", r"\bown(s|ing)?\b", r"initiative", r"tak\w* on more", r"more responsib",
+                 (r"ownership", r"\bown(s|ed|ing)?\b", r"initiative", r"tak\w* on more", r"more responsib",
                   r"step(s|ping)? up")),
             Idea("how well they collaborate across functions",
-                 (r"collaborat", r"cross[- ]?functional", r"work\w* (well )?with (other|the other|engineer|design)",
+                 (r"collaborat", r"cross[- ]?functional", r"\bwork\w* (well |closely |effectively |together )?with\b",
+                  r"relationships? with", r"\bpartner\w* with", r"\bget\w* on with",
                   r"across (functions|teams)", r"other (functions|teams)", r"teamwork")),
         ),
         misreads=(

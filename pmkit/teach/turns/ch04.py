@@ -84,7 +84,10 @@ TURNS = (
         ideas=(Idea("what separates the two: deciding what the backlog holds versus keeping its tickets groomed",
                     (r"groom", r"tickets? (are |is )?(fully |well )?defined", r"defin\w* (the )?tickets",
                      r"what goes (on|in)", r"\bmanag", r"decid\w* what", r"what (it|the backlog) (holds|contains)",
-                     r"own\w* (the )?backlog", r"\bready\b", r"\bclear\b")),),
+                     r"own\w* (the )?backlog", r"\bready\b", r"\bclear\b",
+                     r"\bpriorit\w* (the |its |what |which |in |items|tickets)", r"\bcontents?\b",
+                     r"what (the team|we|they|engineers) (works?|builds?) on", r"what to build", r"\bin what order",
+                     r"\btid(y|ied)\b")),),
         mistakes=(Mistake("second", "keeping tickets groomed and fully defined is the JPM's grooming work in the "
                                     "first article; managing a backlog, what goes on it, is on the APM's list."),),
         examples=(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pmkit.teach.turns import CORRECT, INCORRECT, NOT_ATTEMPTED, PARTIAL, Example, Idea, Mistake, Turn
 
 #: The ticket scored in the RICE turn (the course's own numbers): nobody has estimated its confidence.
@@ -15,6 +17,29 @@ def _rice(confidence: float = UNKNOWN_CONFIDENCE) -> float:
 
 _NUMBER = r"\d+(\.\d+)?\s*(%|percent|per cent|s\b|sec|seconds?|minutes?|hours?|days?|owners?|users?)?"
 
+
+def _graded(line: str) -> tuple[list[tuple[float, str]], str | None, str | None]:
+    """The line as the PRD exercise's grader reads a metric (its baselines, target and timeframe)."""
+    from pmkit.exercises import checks
+
+    return checks.metric_parts(line)
+
+
+def _graded_start(line: str) -> bool:
+    return bool(_graded(line)[0])
+
+
+def _graded_target(line: str) -> bool:
+    """A target the grader reads that is not only the baseline again ("baseline 10%" alone is no target)."""
+    starts, target, _ = _graded(line)
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", target or "")]
+    return any(n not in {value for value, _ in starts} for n in numbers)
+
+
+def _graded_timeframe(line: str) -> bool:
+    return _graded(line)[2] is not None
+
+
 TURNS = (
     Turn(
         name="prd-metric",
@@ -27,21 +52,27 @@ TURNS = (
              "when you will measure it. For example *from … to … within … days of launch*.",
         solution="*Owners who act on an alert each week: from 10% to 40% within 60 days of launch.* "
                  "(*10% → 40% by day 60* says the same.)",
-        ideas=(
+        ideas=(  # each idea is the PRD exercise's own reading of a metric (checks.metric_parts), or a pattern
             Idea("a baseline: the number today",
                  (rf"\bfrom (about |around )?{_NUMBER}", rf"{_NUMBER}\s*(->|→|=>|to)\s*\d", r"\bbaseline",
-                  r"\b(today|currently|now)\b.{0,30}\d", r"\d.{0,30}\b(today|currently|now)\b")),
+                  r"\b(today|currently|now)\b.{0,30}\d", r"\d.{0,30}\b(today|currently|now)\b"),
+                 reads=_graded_start),
             Idea("a target: the number that counts as success",
                  (r"\bto (at least |about )?\d", r"(->|→|=>)\s*\d", r"\btarget", r"\bat least \d",
-                  r"\d\s*(%|percent)", r"\b(reach|hit|above|below|under|over) \d")),
+                  r"\b(aim\w*|goal)\b.{0,15}\d",
+                  r"\b(reach|hit|above|below|under|over) \d"),
+                 reads=_graded_target),
             Idea("a timeframe: when it is measured",
                  (r"\bwithin\b", r"\bby (day|week|month|the end|end of|q[1-4]|\d|[a-z]+ \d)",
-                  r"\b\d+ (days?|weeks?|months?|quarters?)\b", r"\bday \d+", r"\bnext quarter", r"\bafter launch")),
+                  r"\b\d+ (days?|weeks?|months?|quarters?)\b", r"\bday \d+", r"\bnext quarter", r"\bafter launch"),
+                 reads=_graded_timeframe),
         ),
         examples=(
             Example("Owners who act on an alert each week: from 10% to 40% within 60 days of launch.", CORRECT),
             Example("Weekly alert users 10% → 40% by day 60", CORRECT),
             Example("Stockouts per shop per month: baseline 6, target 3, measured 90 days after launch.", CORRECT),
+            Example("Median approval time (baseline 40 s): 15 s by end of Q3", CORRECT),  # the PRD exercise's form
+            Example("Share of approvals re-checked: 30% \u2192 10% within 60 days of launch", CORRECT),
             Example("40% of owners use alerts within 60 days.", PARTIAL),
             Example("More owners use alerts.", INCORRECT),
             Example(..., NOT_ATTEMPTED),
@@ -60,13 +91,19 @@ TURNS = (
         ideas=(
             Idea("who wants it: 'As a …'", (r"\bas an? \w+", r"\bas the \w+")),
             Idea("what they want to do: 'I want …'", (r"\bi want", r"\bi need", r"\bi('d| would) like", r"\bi can\b")),
-            Idea("what it gets them: 'so that …'", (r"\bso that", r"\bso i can", r"\bin order to")),
-            Idea("the requirement it comes from: the daily email", (r"e-?mail", r"\bdaily\b", r"each (morning|day)")),
+            Idea("what it gets them: 'so that …'", (r"\bso that", r"\bso (i|we|my|they)\b", r"\bin order to")),
+            Idea("the requirement it comes from: the daily email", (r"e ?mail", r"\bdaily\b", r"each (morning|day)")),
         ),
         misreads=(
             (Idea("two actions in one story", (r"\bi want to \w+ (\w+ ){0,3}and (to )?(export|delete|change|edit|"
-                                               r"share|print|download)",)),
+                                               r"share|print|download)",
+                                               r"\band (to |be able to |can )?(turn|switch) (it |them )?off\b",
+                                               r"\band (to |be able to |can )?(unsubscribe|opt out|disable|mute)\b")),
              "the story joins two actions with 'and'; keep one action per story (the atomic criterion)."),
+            (Idea("the team as the one who wants it", (r"\bas an? (developer|engineer|programmer|tester|qa|designer|"
+                                                      r"product manager|pm|team)\b",)),
+             "a story is written for the person who benefits, here the shop owner who gets the email, not the "
+             "team that builds it."),
         ),
         examples=(
             Example("As a shop owner, I want a daily email of items below their threshold, so that I can reorder "

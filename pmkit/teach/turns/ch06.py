@@ -23,7 +23,9 @@ TURNS = (
                     (r"what (gets|is|will be|should be|to be|the team) (built|build|make|makes)", r"what to build",
                      r"what (goes|go) (in|into|next)", r"which (idea|feature|one|option)\w* (gets|is|to|will)",
                      r"\bscope", r"\bmvp\b", r"\broadmap", r"what the product", r"(choos|pick|select)\w* "
-                     r"(between|which|what)", r"priorit\w* (which|what|the) (idea|feature|problem|feedback)")),),
+                     r"(between|which|what)", r"priorit\w* (between|among)\b", r"\bthe what\b",
+                     r"priorit\w* (which|what|the) (\w+ ){0,2}"
+                     r"(ideas?|features?|problems?|feedback|needs?)\b")),),
         misreads=(
             (Idea("that it is about delivery", (r"how (it|they|the work) (gets|is|are) delivered", r"\bcapacity",
                                                 r"\btimeline", r"\bschedul")),
@@ -58,13 +60,16 @@ TURNS = (
             Idea("a call about how planned work is delivered (order, dates, testing, tickets or documents)",
                  (r"\b(re)?order", r"\bsequenc", r"\bschedul", r"\btimeline", r"\bdates?\b", r"\bsprint",
                   r"\btickets?\b", r"\btest(ing|ers)?\b", r"\bqa\b", r"\brelease (plan|date|checklist)",
-                  r"\bdocument", r"\bchecklist", r"\bcapacity", r"\bwhen\b", r"\bdeadline", r"\bhand-?off")),
-            Idea("about the same reporting tool", (r"\breport",)),
+                  r"\bdocument", r"\bchecklist", r"\bcapacity", r"\bwhen\b", r"\bdeadline", r"\bhand ?off")),
+            Idea("about the same reporting tool (its three capabilities)",
+                 (r"\breport", r"\b(three|3|the|its|these) capabilit", r"\bthe tool\b",
+                  r"\b(three|3) (\w+ )?(features|functions)")),
         ),
         misreads=(
             (Idea("still choosing what the tool contains",
-                  (r"(choos|pick|select|decid)\w* (which|what) (capabilit|feature|functions?)", r"\bmvp\b",
-                   r"\bscope")),
+                  (r"(choos|pick|select|decid)\w* (which|what) (?!order|sequence|date|day|week|sprint|release)"
+                   r"([\w']+ ){0,4}(capabilit|features?|functions?)", r"\bmvp\b",
+                   r"\bscope", r"\b(add|cut|drop|remove)\w* (a |an |one |another |the )?(\w+ )?(capabilit|feature)")),
              "your decision still chooses what the tool contains, which is the APM's call; keep the three "
              "capabilities and decide something about delivering them."),
         ),
@@ -73,6 +78,9 @@ TURNS = (
                     CORRECT),
             Example("Agree with QA a new testing date for the reporting tool's first release.", CORRECT),
             Example("Move the report tickets to fit the sprint.", CORRECT),
+            Example("Break the three capabilities into tickets and schedule them across the next two sprints",
+                    CORRECT),  # a reviewer's: it keeps the capabilities without naming the tool again
+            Example("Add a fourth capability to the reporting tool.", INCORRECT),
             Example("Adjust the QA timeline.", PARTIAL),
             Example("Choose which features the reporting tool gets first.", INCORRECT),
             Example(..., NOT_ATTEMPTED),

@@ -113,7 +113,8 @@ TURNS = (
                     "are not standardised, so the duties decide",
                     (r"second article", r"(titles?|names?) (are|is) not standardi[sz]", r"not standardi[sz]",
                      r"read the (job|duties)", r"dut(y|ies)", r"interchangeab", r"different compan",
-                     r"depends? on the compan", r"vary|varies")),),
+                     r"depends? on the compan", r"vary|varies", r"one compan(y|ies)", r"other (sources?|articles?)",
+                     r"same work", r"(titles?|names?) (differ|mean different|are used differently)")),),
         mistakes=(
             Mistake(_JOB_OPTIONS[0], "the first article's lists are one company's version; the second article "
                                      "describes a JPM doing exactly these interviews and this analysis."),

@@ -32,7 +32,8 @@ TURNS = (
                     "what gets built",
                     (r"reliab", r"smooth", r"deliver", r"execut", r"sprint review", r"no surprises",
                      r"on time", r"process", r"get(s|ting)? (it|things) done", r"trust", r"as planned",
-                     r"went out", r"going out", r"release", r"not (for )?a (product )?decision")),),
+                     r"went out", r"going out", r"release", r"not (for )?a (product )?decision", r"\bship",
+                     r"promised date", r"not (for )?(deciding|choosing|a decision)", r"\bdependab")),),
         mistakes=(Mistake("APM", "Lee is praised for a release with no surprises, not for a decision about what "
                                  "to build or an insight; that is the JPM's way of being seen."),),
         examples=(
@@ -92,9 +93,11 @@ TURNS = (
             Idea("why that is easy to miss: when delivery goes well, nothing stands out to notice",
                  (r"nothing (goes|went|to) ", r"no(thing| one|body) notic", r"invisible", r"unnotic",
                   r"little to (see|notice)", r"not notic", r"goes? unseen", r"quiet", r"no (fires|drama|problems?)",
-                  r"only (noticed|seen) when", r"taken for granted", r"don'?t see", r"rarely (seen|noticed)",
+                  r"only (noticed|seen) when", r"tak(e|en|es|ing) (it )?for granted",
+                  r"\battention\b", r"do not see", r"rarely (seen|noticed)",
                   r"no(body|one| one) sees", r"just happens?", r"behind the scenes", r"when (nothing|it all) goes",
-                  r"unless (something|it) goes wrong")),
+                  r"unless (something|it) goes wrong", r"only (hear|notice|see)\w* .{0,40}\bwhen",
+                  r"when (it|something|things) (fails|breaks|goes wrong|go wrong)")),
         ),
         misreads=((Idea("that a quiet JPM is doing the job badly",
                         (r"(doing|does) (a )?(bad|poor)", r"not doing (the|their|her|his) job",

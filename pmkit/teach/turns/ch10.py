@@ -24,7 +24,10 @@ TURNS = (
                   r"more (users|people) (at|near|in) the (top|start|first)", r"\bout of\b",
                   r"relative to", r"\bproportion", r"\bnormali[sz]", r"number of (users|people) (at|in|reaching) each",
                   r"how many (users|people) (arrived|reached|reach|got to|started|entered|were at)",
-                  r"(different|varying) (number|amount)s? of (users|people)")),
+                  r"(different|varying) (number|amount)s? of (users|people)",
+                  r"\b(has|have|with|where) (the )?(most|more) (users|people|visitors)",
+                  r"\babsolute", r"\btop of the funnel", r"\bdivid",
+                  r"(users|people|visitors) who (got|get|reached|reach|made it|arrived|entered|started)")),
         ),
         misreads=((Idea("that the raw count is the better measure",
                         (r"\bcount is (better|what matters|right)", r"\bthe (most|biggest number of) users lost "

@@ -87,8 +87,10 @@ TURNS = (
         ideas=(Idea("what the other categories did: they barely moved, or rose",
                     (r"\bothers?\b", r"\brest\b", r"\bbarely", r"\bhardly", r"\bslight", r"\bsmall",
                      r"\blittle\b", r"\brose\b", r"went up", r"increas", r"\bonly\b", r"\bmostly\b",
-                     r"\bflat\b", r"did(n'?t| not) (fall|drop|change) much", r"\ba few (per ?cent|%)", r"\balmost all",
-                     r"\bmost of the drop", r"moved (only )?a (few|little)")),),
+                     r"\bflat\b", r"did not (fall|drop|change) much", r"\ba few (per ?cent|%)", r"\balmost all",
+                     r"\bmost of the drop", r"moved (only )?a (few|little)", r"everything else", r"\bunchanged",
+                     r"\b(stable|steady|level)\b", r"(stayed|remained|were|was) (about |roughly |more or less )?"
+                     r"the same")),),
         mistakes=(Mistake(lambda v: str(v).strip().lower() in {"all", "every", "everything", "all of them"},
                           "not every kind of ticket fell: reporting and other tickets rose, and billing and "
                           "integrations barely moved."),),
@@ -117,7 +119,8 @@ TURNS = (
         ideas=(
             Idea("what the article credits: the JPM's attention to detail (coordination, tracking, documentation)",
                  (r"attention to detail", r"detail", r"\bcareful", r"\bmeticulous", r"\bprecis",
-                  r"\btrack(ed|ing)? (the )?sprints", r"handoffs?")),
+                  r"\btrack(ed|ing)? (the )?sprints", r"handoffs?", r"\bthorough", r"\btracked\b",
+                  r"\bdocument(ed|ation)\b", r"\bnothing (was )?(missed|forgotten)")),
             Idea("whose strength it is: the JPM's delivery (execution) side",
                  (r"\bjpm", r"junior", r"deliver", r"\bexecut", r"\bcoordinat")),
         ),
@@ -180,7 +183,8 @@ TURNS = (
         needs_reason=True,
         ideas=(Idea("why: it loses the most sellers (the highest churn), not only that it is frequent",
                     (r"churn", r"\bleft\b", r"\bleave", r"\blost\b", r"\blos(e|es|ing) (the most |more )?sellers",
-                     r"sellers (who )?(left|leave|quit)", r"\bquit", r"\bstopped selling", r"\d+ ?% of (the )?sellers",
+                     r"sellers (who )?(left|leave|quit)", r"\bquit", r"\bstop(ped|s)? selling",
+                     r"\d+ ?% of (the )?sellers",
                      r"per ?cent of (the )?sellers")),),
         mistakes=(Mistake("fees", "fees has a high churn rate but few escalations and few sellers lost; payout "
                                   "delay loses far more sellers."),),

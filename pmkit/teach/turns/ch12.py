@@ -10,26 +10,34 @@ _USER = Idea("who the answer is for: one specific group of users, not 'everyone'
               r"\b(parents?|students?|commuters?|teachers?|nurses?|drivers?|travellers?|travelers?|"
               r"freelancers?|families|beginners?|seniors?|shop owners?|small business)",
               r"\bfor (people|users|customers) who", r"\bsegment", r"\bpersona",
+              r"\b(people|users|customers|those|anyone|someone) (learning|using|trying|with|that|training|saving|"
+              r"planning|travel+ing|living|working)\b", r"\b[a-z]{3,}s who\b", r"\bowners?\b",
               r"\b(users|people|customers|learners|readers|players|buyers|sellers|members|shoppers|patients) who\b",
               r"\bfor (\w+ ){1,2}(users|learners|readers|players|buyers|sellers|members|shoppers|patients|customers|"
               r"runners|workers|managers|owners)\b"))
 _PROBLEM = Idea("what problem they have today (a pain point, not a feature wish)",
-                (r"\bproblem", r"\bpain", r"\bstruggl", r"\bfrustrat", r"hard to", r"\bcan'?t\b", r"\bconfus",
+                (r"\bproblem", r"\bpain", r"\bstruggl", r"\bfrustrat", r"hard to", r"\bcan not\b", r"\bconfus",
                  r"\bslow", r"\bforget", r"\bmiss(es|ed|ing)?\b", r"\bgive up", r"\bdrop (off|out)", r"\bstuck",
-                 r"\bcomplain", r"\bannoy", r"takes? too long", r"\blost\b", r"do(es)?n'?t know"))
+                 r"\bcomplain", r"\bannoy", r"takes? too long", r"\blost\b", r"do(es)? not know",
+                 r"\btedious", r"\btoo (small|slow|hard|long|expensive|complicated|complex|many|much|few)\b",
+                 r"\bhassle", r"\boverwhelm", r"time consuming", r"\bwast(e|es|ing) (time|money)",
+                 r"\btakes? (hours|ages|forever|days)", r"\bstop (using|recording|opening)", r"\bchas(e|es|ing)\b"))
 _MEASURE = Idea("how you would know it worked: a measure you would watch",
                 (r"\bmeasur", r"\bmetric", r"\bkpi", r"\brate\b", r"\d+ ?%", r"per ?cent", r"\btrack",
                  r"number of", r"\bretention", r"\bconversion", r"time (it takes )?to", r"\bfewer\b",
                  r"\bsurvey", r"\bnps\b", r"\ba/b", r"\bexperiment", r"\bcompare", r"\bsee (if|whether)",
                  r"\bcheck (if|whether)", r"\bper (user|customer|week|day|month)", r"\bgo(es)? (up|down)",
-                 r"\bhow often", r"\bincreas", r"\bdecreas"))
+                 r"\bhow often", r"\bincreas", r"\bdecreas", r"\bshare of", r"\bmonitor",
+                 r"\bwatch (the|how|whether|if|for)\b"))
 
 _DATA_FIRST = Idea("first, whether the drop is real: tracking, a logging or definition change, or an outage",
                    (r"\btrack", r"\blogg?ing", r"\binstrument", r"\bdata (is|was) (right|wrong|broken|correct)",
                     r"\bbug\b", r"\boutage", r"\bdefinition", r"\breal\b", r"\bdashboard", r"\bbroken",
                     r"\bdata quality", r"\bpipeline", r"\bmeasur(ed|ing) (it )?(the same|differently)",
                     r"\bdata (issue|problem|error)", r"\bmetric itself", r"\bconfirm", r"\bverify", r"\bsanity",
-                    r"(numbers?|metric|data) (is|are) (right|correct|accurate)", r"\bcounted"))
+                    r"(numbers?|metric|data) (is|are) (right|correct|accurate)", r"\bcounted",
+                    r"\b(measurement|data|reporting|tracking|logging) (error|glitch|issue|problem|change)",
+                    r"\bglitch"))
 _NARROW = Idea("then where it is: split by segment, platform, region or version, or find when it started",
                (r"\bsegment", r"\bplatform", r"\bios\b", r"\bandroid", r"\bregion", r"\bcit(y|ies)\b",
                 r"\bcountr", r"\bversion", r"\brelease", r"\bnew (vs|versus|or|and) (returning|old)",
@@ -91,6 +99,12 @@ TURNS = (
                     "track the conversion rate of repeat orders.", CORRECT),
             Example("Spotify, for people who run: ads interrupt the playlist mid-workout, which is frustrating; "
                     "I'd add a running mode and see if weekly runs per user go up.", CORRECT),
+            Example("Duolingo, for people learning a language for travel: the lessons skip the phrases they need "
+                    "on a trip, so they give up; I'd add a travel track and watch 30-day retention.", CORRECT),
+            Example("Strava, for cyclists who commute: logging the same ride every day is tedious; auto-detect "
+                    "commutes and track how many commuters log a ride each week.", CORRECT),
+            Example("For small-business owners, chasing late invoices takes hours; automatic reminders, measured "
+                    "by the average days to get paid.", CORRECT),
             Example("I would add a dark mode and more features.", INCORRECT),
             Example("New users are confused by sign-up, so I'd simplify it.", PARTIAL),
             Example(..., NOT_ATTEMPTED),

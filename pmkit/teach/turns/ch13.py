@@ -19,13 +19,16 @@ TURNS = (
                  "because titles are not standardised and the same work comes under different names.*",
         ideas=(
             Idea("what you will read: the duties (what the hire decides or does), not the title",
-                 (r"\bdut(y|ies)", r"responsibilit", r"what (the job|the role|it|they) (asks|involves|says)",
+                 (r"\bdut(y|ies)", r"\bresponsib", r"day to day",
+                  r"\bwork (described|listed|involved)", r"what (the job|the role|it|they) (asks|involves|says)",
                   r"what (i|you|the hire) would (do|decide|own)", r"\bthe work\b", r"\btasks?\b",
                   r"read the (job|ad|description)", r"\bdecid", r"\bown")),
             Idea("why the title is not enough: titles are not standardised, and the same work has different names",
                  (r"not standardi[sz]", r"\binterchangeab", r"(titles?|names?) (mean|vary|differ|can mislead)",
                   r"different (companies|titles|names)", r"same (work|job|duties)", r"misleading",
-                  r"\btrajectory", r"title (is|matters) less", r"title alone", r"(doesn'?t|does not|don'?t) "
+                  r"\btrajectory", r"\binconsistent", r"not (used )?consistent",
+                  r"(titles?|names?) (are|is) (used )?(differently|loosely)",
+                  r"title (is|matters) less", r"title alone", r"(does|do) not "
                   r"(say|tell|mean) (much|enough)")),
         ),
         examples=(
