@@ -188,7 +188,8 @@ class WorkedCell:
 
 WORKED = (
     # The right label with no reason: the partial answer the issue names.
-    WorkedCell("01-at-a-glance.ipynb", "ad-try", "glance-ad", ("partial", "APM", None), "now say why in `because`"),
+    WorkedCell("01-at-a-glance.ipynb", "ad-try", "glance-ad", ("partial", "APM", None),
+               "now write a sentence saying why on the because line"),
     WorkedCell("06-decision-making.ipynb", "who-try", "decide-who", ("incorrect", "JPM", "It is about capacity."),
                "no planned work is being reordered, dated or tested here"),
     # The rate over every payout-delay escalation, months with no churn figure included.

@@ -314,8 +314,8 @@ def evaluate(name: str, value: Any, because: Any = None) -> Feedback:
         return Feedback(name, INCORRECT, f"Not yet: {_generic(turn, value)} {ask_hint}")
     if turn.needs_reason or turn.ideas:
         if blank(because):
-            return Feedback(name, PARTIAL, "Partly right: the answer is right; now say why in `because` "
-                                           "and run the cell again.")
+            return Feedback(name, PARTIAL, "Partly right: the answer is right; now write a sentence saying "
+                                           f"why on the because line, and run the cell again. {ask_hint}")
         wrong = _misread(turn, str(because))
         missing = _missing(turn, str(because))
         if wrong or missing:
