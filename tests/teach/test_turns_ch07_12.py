@@ -46,3 +46,18 @@ def test_a_right_label_without_its_reason_is_partly_right():
 def test_product_sense_answers_are_read_against_every_rubric_point():
     partial = turns.evaluate("ps-improve", "New users are confused by sign-up, so I'd simplify it.")
     assert partial.status == PARTIAL and "how you would know it worked" in partial.message
+
+
+def test_chapter_07_shows_the_calendar_the_turn_reads_and_none_of_the_articles_cue_words():
+    """The table the learner reads is the turn's CALENDAR, and it does not copy the first article's JPM day."""
+    from pmkit import notebooks
+    from pmkit.teach.turns import ch07
+    from tests.conftest import COURSE
+
+    task = next(c for c in notebooks.read(COURSE / "07-a-day-in-the-life.ipynb").cells if c.id == "try-calendar-task")
+    shown = [line.strip("| ").split(" | ") for line in task.source.splitlines() if line.startswith("| 0")
+             or line.startswith("| 1")]
+    assert [f"{time} {entry[0].lower()}{entry[1:]}" for time, entry in shown] == list(ch07.CALENDAR)
+    words = " ".join(ch07.CALENDAR).lower()
+    for cue in ("standup", "qa", "bug report", "polish", "customer update", "support", "grooming", "blocker"):
+        assert cue not in words.split() and f" {cue}" not in f" {words}", cue

@@ -7,11 +7,11 @@ from pmkit.teach.turns import CORRECT, INCORRECT, NOT_ATTEMPTED, PARTIAL, Exampl
 #: The calendar of the first turn: the course's own illustration, not a day from either article.
 CALENDAR = (
     "09:00 glance at the dashboard of last week's release",
-    "09:30 daily standup: raise that the payments API is still blocking two stories",
-    "10:30 agree the final test dates with QA",
-    "13:00 go through new bug reports and tag each one for the right fix",
-    "15:00 check the button polish with the designer before Thursday's release",
-    "16:30 draft the customer update about the release with support and marketing",
+    "09:30 fifteen-minute team huddle: say that the payments API is still holding up two stories",
+    "10:30 settle the regression-testing window with the testers",
+    "13:00 read the new app-store complaints about crashes and file each with the team that owns it",
+    "15:00 go over spacing, icons and button colours with the designer before Thursday's release",
+    "16:30 write the email telling customers what changes on Thursday, with the help-desk lead",
 )
 
 _DELIVERY = Idea(
@@ -21,7 +21,9 @@ _DELIVERY = Idea(
      r"\bpolish", r"on track", r"keep\w* (things|work|it|the work) moving", r"already (planned|decided)",
      r"not (deciding|decide|choosing) what", r"no (product )?decisions?", r"\bcoordinat",
      r"(none|no one|nobody|nothing)( of (the|them|these) entries)? decides?", r"existing work", r"\boperation",
-     r"push\w* (existing |planned )?work"))
+     r"push\w* (existing |planned )?work", r"\btesters?\b", r"\bregression", r"testing (window|dates?)",
+     r"\bcrash", r"\bfil(e|es|ed|ing) (each|them|the|complaints|crash)", r"hold(ing)? up|held up",
+     r"\bhelp.?desk", r"what changes", r"\bhuddle"))
 
 _ORDER_OPTIONS = (
     "Nothing: it lists six activities with no times and no order",
@@ -41,13 +43,16 @@ TURNS = (
         chapter="07",
         kind="label",
         expected="JPM",
-        why="Five of the six entries keep planned work moving to release: a blocker, test dates, bug triage, "
-            "polish and a customer update are the JPM's day in the first article. One glance at a dashboard, "
-            "first or not, does not make it a day of deciding what gets built.",
+        why="Five of the six entries keep planned work moving to release: raising what holds up two stories, "
+            "fixing the testing window, filing crash complaints, the finishing touches with design and the "
+            "email to customers. In the first article's words that is the JPM's day (blockers at standup, QA "
+            "timelines, sorting bug reports, UI polish, a customer update). One glance at a dashboard, first or "
+            "not, does not make it a day of deciding what gets built.",
         hint="Do not go by the first entry: the first article's day lists have no clock times and no order. "
              "Ask what most of the hours are spent on: finding out and deciding, or keeping delivery moving?",
-        solution='`role = "JPM"`, `because = "almost every entry keeps planned work moving to release: the '
-                 'blocker at standup, QA dates, bug triage, polish and the customer update"`.',
+        solution='`role = "JPM"`, `because = "almost every entry keeps planned work moving to Thursday\'s '
+                 'release: what holds up two stories, the testing window, the crash complaints, the design '
+                 'details and the email to customers"`.',
         needs_reason=True,
         ideas=(_DELIVERY,),
         mistakes=(
@@ -62,6 +67,8 @@ TURNS = (
             Example("jpm", CORRECT, because="It keeps already planned work moving toward the release; nobody "
                                             "decides what gets built."),
             Example("JPM", CORRECT, because="None of the entries decides what to build; they push existing work on."),
+            Example("JPM", CORRECT, because="The huddle, the testing window, filing the crashes and the customer "
+                                            "email all get Thursday's version out of the door."),
             Example("JPM", PARTIAL),
             Example("JPM", PARTIAL, because="Because it has a standup at 09:30."),
             Example("APM", INCORRECT),
