@@ -21,24 +21,29 @@ TURNS = (
         chapter="08",
         kind="label",
         expected="JPM",
-        why="Being thanked in a sprint review for a release with no surprises is visibility through process "
-            "fluency and smooth execution, which is how the first article says a JPM is seen.",
-        hint="Where is Lee seen (a stakeholder meeting or a sprint review) and for what (a product decision, "
-             "or reliable delivery)?",
-        solution='`role = "JPM"`, `because = "Lee is seen in the sprint review for smooth, reliable delivery, '
-                 'not for a product decision"`.',
+        why="Being thanked by the team at the end of a cycle (a sprint review, in the first article's words) for "
+            "a release with no surprises is visibility through process fluency and smooth execution, which is "
+            "how the first article says a JPM is seen.",
+        hint="Where is Lee seen (in front of leadership, or in the team's own end-of-cycle meeting) and for what "
+             "(a product decision, or reliable delivery)?",
+        solution='`role = "JPM"`, `because = "Lee is seen by the team at the end of the cycle for smooth, '
+                 'reliable delivery, not for a product decision"`.',
         needs_reason=True,
         ideas=(Idea("the tell: Lee is seen for reliable, smooth delivery (in a sprint review), not for deciding "
                     "what gets built",
                     (r"reliab", r"smooth", r"deliver", r"execut", r"sprint review", r"no surprises",
                      r"on time", r"process", r"get(s|ting)? (it|things) done", r"trust", r"as planned",
                      r"went out", r"going out", r"release", r"not (for )?a (product )?decision", r"\bship",
-                     r"promised date", r"not (for )?(deciding|choosing|a decision)", r"\bdependab")),),
+                     r"promised date", r"not (for )?(deciding|choosing|a decision)", r"\bdependab",
+                     r"end of (the |a )?(cycle|sprint)", r"\btesters?\b", r"\bbuilds?\b", r"help.?desk",
+                     r"\bno surprise", r"behind the scenes", r"\bwithin the team\b")),),
         mistakes=(Mistake("APM", "Lee is praised for a release with no surprises, not for a decision about what "
                                  "to build or an insight; that is the JPM's way of being seen."),),
         examples=(
             Example("JPM", CORRECT, because="She is seen in the sprint review for smooth, reliable delivery."),
             Example("JPM", CORRECT, because="The team trusts Lee to get things done without surprises."),
+            Example("JPM", CORRECT, because="Lee is thanked within the team for a release that came out on the "
+                                            "day it was promised, not for an idea about the product."),
             Example("JPM", PARTIAL, because="Lee is nice."),
             Example("APM", INCORRECT),
             Example(..., NOT_ATTEMPTED),
