@@ -94,7 +94,7 @@ def score_problems(slot: str, scores: Any, criteria: list[Criterion]) -> tuple[l
         value = scores.get(criterion.key, Ellipsis)
         number = _points(value)
         if number is None or number not in {float(p) for p in range(criterion.points + 1)}:
-            given = "no score" if value is Ellipsis else f"{str(value)[:30]!r}"
+            given = "no score" if value is Ellipsis else repr(value)[:30]
             missing.append(f"{criterion.key} ({criterion.text}: {given})")
     if missing:
         allowed = "0 or 1" if all(c.points == 1 for c in criteria) else "a whole number from 0 to its points"
