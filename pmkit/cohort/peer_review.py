@@ -542,6 +542,7 @@ def feedback(cohort: Cohort, exercise: str = "prd") -> FeedbackReport:
     import hashlib
 
     from pmkit.cohort import html_pages as pages
+    from pmkit.cohort.learner_markdown import redact
 
     _check(cohort, exercise)
     authors = sorted({author for _, _, author in read_assignments(cohort.root, exercise)})
@@ -549,6 +550,7 @@ def feedback(cohort: Cohort, exercise: str = "prd") -> FeedbackReport:
     criteria = rubric(exercise)
     total = sum(c.points for c in criteria)
     manual = manual_scores(cohort.db_url, exercise, authors)
+    names = _private_names(cohort)  # a reviewer who signed their comment is not named to its author
     base = folder(cohort.root, exercise)
     (base / "feedback").mkdir(parents=True, exist_ok=True)
     written, rows, lines = [], [], []
@@ -558,7 +560,8 @@ def feedback(cohort: Cohort, exercise: str = "prd") -> FeedbackReport:
         # Peers are numbered in an order that follows neither the reviewers' ids nor the assignment.
         mine.sort(key=lambda r: hashlib.sha256(f"{r['reviewer']}\0{author}\0{exercise}".encode()).hexdigest())
         peers = [{"label": f"Peer {n}", "scores": {c.key: float(r[c.key]) for c in criteria},
-                  "comment": _unsafe(r["comment"])} for n, r in enumerate(mine, start=1)]
+                  "comment": redact(_unsafe(r["comment"]), *names.get(r["reviewer"], ([r["reviewer"]], [])))}
+                 for n, r in enumerate(mine, start=1)]
         page = pages.render("peer_review.html.j2", exercise=exercise, criteria=criteria, peers=peers, total=total,
                             generated=generated)
         target = base / "feedback" / f"{author}.html"

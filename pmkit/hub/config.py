@@ -219,7 +219,11 @@ def prepare_server(spawner: Any, hub: HubPlan) -> None:
         # what peers said about their own answer once the instructor has written it.
         from pmkit.cohort import peer_review
 
-        peer_review.deliver(hub.cohort, hub.learners[user], home)
+        try:
+            peer_review.deliver(hub.cohort, hub.learners[user], home)
+        except OSError as error:  # a copy that fails never keeps a learner's server from starting
+            print(f"pmkit: {user}'s peer-review files were not copied ({error}); they are copied at the next start",
+                  file=sys.stderr)
         spawner.default_url = LEARNER_START
     else:
         if not (home / ".bashrc").exists():

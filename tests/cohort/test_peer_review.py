@@ -297,8 +297,9 @@ def _collect_sample(mine, tmp_path: Path) -> tuple[peer_review.ReviewReport, lis
         "review-A": _review("A", FULL, GOOD),
         "review-B": f'scores_B = __import__("os").system("touch {marker}")\ncomment_B = "fine"'}),
         back / f"{first}.ipynb")
+    signed = "<b>Bold</b> claim: " + GOOD + " Gustavo, gus@example.org"  # the reviewer signs, though asked not to
     nbformat.write(_fill(mine.root, second, {"review-A": _review("A", {**FULL, "users": 3}, GOOD),
-                                             "review-B": _review("B", FULL, "<b>Bold</b> claim: " + GOOD)}),
+                                             "review-B": _review("B", FULL, signed)}),
                    back / f"{second}-prd-peer-review.ipynb")
     (back / f"{third}.ipynb").write_text("{ not json", encoding="utf-8")
     shutil.copy(_outbox(mine.root, fourth), back / f"{fourth}.ipynb")  # handed back untouched
@@ -358,10 +359,11 @@ def test_feedback_pages_show_scores_and_comments_anonymously_and_the_summary_sho
     assert "Peer scores never change your grade" in page and "Formgrader" in page
     assert "The 40 s baseline in the metrics is specific" in page and "Peer 1" in page
     body = page.split("<body>")[1]
-    assert not re.search(r"(?<!\w)(?:" + "|".join(lid for lid, _, _ in ROSTER) + r")(?!\w)", body, re.I)
+    assert not re.search(r"(?<!\w)(?:" + "|".join(w for row in ROSTER for w in row) + r")(?!\w)", body, re.I)
     other = rows[1]["author"]
     escaped = (peer_review.folder(mine.root, "prd") / "feedback" / f"{other}.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;Bold&lt;/b&gt; claim" in escaped and "<b>Bold" not in escaped
+    assert "each risk. [name removed], [name removed]</div>" in escaped  # a signed comment is not signed to its author
     nobody = next(a for a in AUTHORS if a not in (author, other))
     assert "No peer review of your PRD came back" in (
         peer_review.folder(mine.root, "prd") / "feedback" / f"{nobody}.html").read_text(encoding="utf-8")
