@@ -93,7 +93,7 @@ def test_the_rubric_the_learner_reads_is_the_rubric_data(notebook):
     items = re.findall(r"\s*(.+?) \((\d+)\)[;.]", " ".join(stated.group(2).split()))
     criteria = check_side.rubric("prd")
     assert [(text, int(points)) for text, points in items] == [(c.text, c.points) for c in criteria]
-    points = cells["answer-prd"].metadata["nbgrader"]["points"] if notebook == SOURCE else 6
+    points = cells["answer-prd"].metadata["nbgrader"]["points"]
     assert sum(c.points for c in criteria) == int(stated.group(1)) == points == 6
 
 
