@@ -273,7 +273,7 @@ def _cmd_peer_assign(args: argparse.Namespace) -> int:
 
 
 def _cmd_peer_collect(args: argparse.Namespace) -> int:
-    from pmkit.cohort import peer_review
+    from pmkit.cohort import peer_collect
 
     if bool(args.source) == args.from_hub:
         raise PmkitError("give either --from PATH (a folder or zip of returned review notebooks) or --from-hub")
@@ -284,7 +284,7 @@ def _cmd_peer_collect(args: argparse.Namespace) -> int:
 
         plan = hub_config.plan(cohort.root)
         homes = {learner: plan.home(user) for user, learner in plan.learners.items()}
-    report = peer_review.collect(cohort, args.exercise, source=Path(args.source) if args.source else None,
+    report = peer_collect.collect(cohort, args.exercise, source=Path(args.source) if args.source else None,
                                  homes=homes, max_bytes=args.max_notebook_mb * 2**20)
     print("\n".join(report.lines()))
     if report.failed:
@@ -293,10 +293,10 @@ def _cmd_peer_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_peer_feedback(args: argparse.Namespace) -> int:
-    from pmkit.cohort import peer_review
+    from pmkit.cohort import peer_feedback
 
     cohort = _cohort(args)
-    report = peer_review.feedback(cohort, args.exercise)
+    report = peer_feedback.feedback(cohort, args.exercise)
     where = report.pages[0].parent if report.pages else "-"
     print(f"wrote {len(report.pages)} page(s) of peers' feedback under {where}"
           f"\nwrote {report.summary}: per author, the peers' mean per criterion beside your manual score")

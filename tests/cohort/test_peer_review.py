@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 from pmkit import notebooks
-from pmkit.cohort import peer_review
+from pmkit.cohort import peer_collect, peer_review
 from pmkit.errors import PmkitError
 from pmkit.exercises import peer_review as check_side
 from pmkit.grading.gradebook import gradebook
@@ -287,7 +287,7 @@ def _review(slot: str, scores: dict, comment: str) -> str:
             f"peer_review.check({slot!r}, scores_{slot}, comment_{slot})")
 
 
-def _collect_sample(mine, tmp_path: Path) -> tuple[peer_review.ReviewReport, list[dict[str, str]], Path]:
+def _collect_sample(mine, tmp_path: Path) -> tuple[peer_collect.ReviewReport, list[dict[str, str]], Path]:
     """Four reviewers hand back: code posing as scores, a score of 3, a broken file, an untouched notebook."""
     marker = tmp_path / "PWNED"
     back = tmp_path / "back"
@@ -303,7 +303,7 @@ def _collect_sample(mine, tmp_path: Path) -> tuple[peer_review.ReviewReport, lis
                    back / f"{second}-prd-peer-review.ipynb")
     (back / f"{third}.ipynb").write_text("{ not json", encoding="utf-8")
     shutil.copy(_outbox(mine.root, fourth), back / f"{fourth}.ipynb")  # handed back untouched
-    report = peer_review.collect(mine, "prd", source=back)
+    report = peer_collect.collect(mine, "prd", source=back)
     rows = list(csv.DictReader((peer_review.folder(mine.root, "prd") / "reviews.csv").open(encoding="utf-8")))
     return report, rows, marker
 
