@@ -76,6 +76,9 @@ def hub_candidates(homes: dict[str, Path], exercise: str) -> list[Candidate]:
                 info = path.lstat()
             except FileNotFoundError:
                 break
+            except OSError as error:  # "peer-review" is a file, or cannot be read
+                found.append(Candidate(shown, 0, _now(), None, f"{path} cannot be read ({error.strerror or error})"))
+                break
             if stat.S_ISLNK(info.st_mode):
                 found.append(Candidate(shown, 0, _now(), None, f"{path} is a symbolic link in the learner's home; "
                                                                "links are not followed (ask them to save the file "

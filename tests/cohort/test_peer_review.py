@@ -337,6 +337,9 @@ def test_collect_from_the_cli_exits_1_when_a_review_was_not_stored(mine, tmp_pat
     assert "'Kimiko Sato' is the roster name of 'kim'" in done.stdout and "kim: A" in done.stdout
     assert "slot B: scores_B in cell" in done.stdout and "not stored" in done.stdout
     assert "some reviews were not stored" in done.stderr
+    for both_or_neither in (["--from", back, "--from-hub"], []):
+        done = pmkit_cli("cohort", "peer-review", "collect", "--cohort", mine.root, *both_or_neither)
+        assert done.returncode == 2 and "give either --from PATH" in done.stderr
 
 
 # --- feedback ----------------------------------------------------------------------------------------------------
@@ -400,6 +403,10 @@ def test_the_hub_copies_the_review_notebook_once_and_collects_it_back(mine):
     start("hana")  # hana starts but never touches her copy
     start("ivo")  # no review for ivo: nothing made
     assert not (plan.home("ivo") / "peer-review").exists()
+    start("farah")  # farah's "peer-review" is a file she made: reported, and her server still starts
+    shutil.rmtree(plan.home("farah") / "peer-review")
+    (plan.home("farah") / "peer-review").write_text("mine", encoding="utf-8")
+    start("farah")
     start("kim")  # kim's copy is a link to gus's work: refused, never followed
     kim_copy = plan.home("kim") / "peer-review" / "prd-peer-review.ipynb"
     kim_copy.unlink()
@@ -408,8 +415,9 @@ def test_the_hub_copies_the_review_notebook_once_and_collects_it_back(mine):
     assert "gus: A, B" in done.stdout, done.stdout + done.stderr
     assert re.search(r"refused kim/prd-peer-review\.ipynb: .*is a symbolic link", done.stdout)
     assert "hana (returned the notebook unchanged)" in done.stdout
+    assert re.search(r"refused farah/prd-peer-review\.ipynb: .*cannot be read \(Not a directory\)", done.stdout)
     pmkit_cli("cohort", "peer-review", "feedback", "--cohort", mine.root)
-    author = next(a for r, _, a in _assignments(mine.root) if r == learner)
+    author = next(a for r, _, a in _assignments(mine.root) if r == learner and a != "farah")
     start(author)
     assert "Peer 1" in (plan.home(author) / "peer-review" / "prd-peer-feedback.html").read_text(encoding="utf-8")
 
