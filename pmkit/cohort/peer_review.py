@@ -159,23 +159,26 @@ def assign(cohort: Cohort, exercise: str = "prd", reviews: int = 2, seed: int = 
     plan = rotation(list(answers), reviews, seed)
     names = private_names(cohort)
     criteria = rubric(exercise)
-    new = target.with_name(f".{exercise}.new")
+    new = target.with_name(f".{exercise}.new")  # written whole beside the old, then swapped in
     shutil.rmtree(new, ignore_errors=True)
-    (new / "outbox").mkdir(parents=True)
-    rows = []
-    for reviewer, authors in sorted(plan.items()):
-        slots = []
-        for letter, author in zip(string.ascii_uppercase, authors, strict=False):
-            loose, exact = names.get(author, ([author], []))
-            slots.append((letter, inert(answers[author], redacted=loose, exact=exact)))
-            rows.append((reviewer, letter, author))
-        (new / "outbox" / reviewer).mkdir()
-        write_text_atomic(new / "outbox" / reviewer / notebook_name(exercise), review_notebook(exercise, slots,
-                                                                                              criteria))
-    write_text_atomic(new / "assignments.csv", csv_text(["reviewer", "slot", "author"], rows))
-    if target.exists():
-        target.rename(target.with_name(f"{exercise}.replaced-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"))
-    new.rename(target)
+    try:
+        (new / "outbox").mkdir(parents=True)
+        rows = []
+        for reviewer, authors in sorted(plan.items()):
+            slots = []
+            for letter, author in zip(string.ascii_uppercase, authors, strict=False):
+                loose, exact = names.get(author, ([author], []))
+                slots.append((letter, inert(answers[author], redacted=loose, exact=exact)))
+                rows.append((reviewer, letter, author))
+            (new / "outbox" / reviewer).mkdir()
+            write_text_atomic(new / "outbox" / reviewer / notebook_name(exercise),
+                              review_notebook(exercise, slots, criteria))
+        write_text_atomic(new / "assignments.csv", csv_text(["reviewer", "slot", "author"], rows))
+        if target.exists():
+            target.rename(target.with_name(f"{exercise}.replaced-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"))
+        new.rename(target)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
     return AssignReport(plan, skipped, absent, target)
 
 
