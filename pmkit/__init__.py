@@ -36,6 +36,7 @@ LEARNER_NAMES = {
     "prd": "pmkit.review.prd",
     "stories": "pmkit.review.stories",
     "checks": "pmkit.exercises.checks",
+    "peer_review": "pmkit.exercises.peer_review",
 }
 
 

@@ -261,6 +261,51 @@ def _cmd_cohort_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_peer_assign(args: argparse.Namespace) -> int:
+    from pmkit.cohort import peer_review
+
+    report = peer_review.assign(_cohort(args), args.exercise, reviews=args.reviews, seed=args.seed, force=args.force)
+    print("\n".join(report.lines()))
+    print(f"seed {args.seed}: the same seed and submissions give the same assignment. On the cohort's hub each "
+          "reviewer finds the notebook in peer-review/ at their server's next start; otherwise hand out each "
+          "outbox/<learner>/ notebook to its learner only")
+    return 0
+
+
+def _cmd_peer_collect(args: argparse.Namespace) -> int:
+    from pmkit.cohort import peer_collect
+
+    if bool(args.source) == args.from_hub:
+        raise PmkitError("give either --from PATH (a folder or zip of returned review notebooks) or --from-hub")
+    cohort = _cohort(args)
+    homes = None
+    if args.from_hub:
+        from pmkit.hub import config as hub_config
+
+        plan = hub_config.plan(cohort.root)
+        homes = {learner: plan.home(user) for user, learner in plan.learners.items()}
+    report = peer_collect.collect(cohort, args.exercise, source=Path(args.source) if args.source else None,
+                                 homes=homes, max_bytes=args.max_notebook_mb * 2**20)
+    print("\n".join(report.lines()))
+    if report.failed:
+        print("pmkit: some reviews were not stored (listed above); the others were", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _cmd_peer_feedback(args: argparse.Namespace) -> int:
+    from pmkit.cohort import peer_feedback
+
+    cohort = _cohort(args)
+    report = peer_feedback.feedback(cohort, args.exercise)
+    where = report.pages[0].parent if report.pages else "-"
+    print(f"wrote {len(report.pages)} page(s) of peers' feedback under {where}"
+          f"\nwrote {report.summary}: per author, the peers' mean per criterion beside your manual score")
+    print("peer scores are feedback only: the grade stays your manual score in Formgrader")
+    for line in report.lines:
+        print(f"  {line}")
+    return 0
+
+
 def _cmd_release(args: argparse.Namespace) -> int:
     cohort = _cohort(args)
     released = cohort.release(args.exercise, to_exchange=args.exchange)
@@ -553,6 +598,31 @@ def build_parser() -> argparse.ArgumentParser:
                            help="add or remove instructors (hub user names that get Formgrader)", cohort=True)
     instructors.add_argument("--add", action="append", metavar="NAME[,NAME]", help="instructors to add")
     instructors.add_argument("--remove", action="append", metavar="NAME[,NAME]", help="instructors to remove")
+    peer = cohort_commands.add_parser(
+        "peer-review", help="optional: learners review each other's PRD with the rubric (feedback, not grades)",
+        description="An optional peer-review step on the PRD: assign each learner peers' PRDs (anonymised), collect "
+                    "their review notebooks (read, never run) and write each author a page of what peers said. Peer "
+                    "scores never change a grade: the instructor's manual score in Formgrader is the grade.")
+    peer_commands = peer.add_subparsers(dest="peer_command", required=True)
+    peer_assign = _command(peer_commands, _cmd_peer_assign, "assign", cohort=True,
+                           help="assign reviews and write each reviewer's notebook")
+    peer_assign.add_argument("--reviews", type=_positive, default=2, help="PRDs each learner reviews (default 2)")
+    peer_assign.add_argument("--seed", type=int, default=1, help="the shuffle's seed (default 1): same seed, same "
+                                                                  "assignment")
+    peer_assign.add_argument("--force", action="store_true",
+                             help="assign again over an earlier assignment (the earlier folder is kept, renamed)")
+    peer_collect = _command(peer_commands, _cmd_peer_collect, "collect", cohort=True,
+                            help="read returned review notebooks (without running them) into reviews.csv")
+    peer_collect.add_argument("--from", dest="source", metavar="PATH",
+                              help="a folder or zip of returned notebooks (<learner>.ipynb, one folder per learner, "
+                                   "LMS downloads: the same names `pmkit collect` takes)")
+    peer_collect.add_argument("--from-hub", action="store_true",
+                              help="read peer-review/prd-peer-review.ipynb from each learner's home on the trial hub")
+    _size_option(peer_collect, "file")
+    peer_feedback = _command(peer_commands, _cmd_peer_feedback, "feedback", cohort=True,
+                             help="write each author's page of peers' feedback and the instructor's summary")
+    for sub in (peer_assign, peer_collect, peer_feedback):
+        sub.add_argument("--exercise", default="prd", choices=["prd"], help="the peer-reviewed exercise (prd)")
     upgrade = _command(cohort_commands, _cmd_cohort_upgrade, "upgrade",
                        help="rewrite a cohort's nbgrader_config.py made by an older pmkit (the old one is kept)")
     upgrade.add_argument("--cohort", default=".", help="the cohort folder (default: the current folder)")

@@ -410,6 +410,15 @@ def file_submissions(source: Path, submitted: Path, exercise: str, people: list[
                          submitted_at or {}, due or {})
 
 
+def file_candidates(items: list[Candidate], submitted: Path, exercise: str, people: list[Person],
+                    max_bytes: int = MAX_NOTEBOOK_BYTES) -> CollectReport:
+    """File notebooks found elsewhere than in a folder or zip (hub homes) by :func:`file_submissions`'s rules.
+
+    Each candidate's name says whose it is as a file name would (``<learner id>/<exercise>.ipynb``).
+    """
+    return _file_all(iter(items), submitted, exercise, people, None, max_bytes, {}, {})
+
+
 def submission_time(item: Candidate, learner: str, submitted_at: dict[str, dt.datetime],
                     due: dict[str, dt.datetime]) -> SubmissionTime:
     """The time to record for ``item``, and where it came from.

@@ -54,12 +54,15 @@ SCHEMAS = {
         key=("interview_id", "note")),
     "snippets": Schema("snippets.csv", (Column("snippet", "int"), Column("text")), key=("snippet",)),
     "role_tasks": Schema("role_tasks.csv", (Column("task", "int"), Column("text")), key=("task",)),
+    "prd_rubric": Schema("prd_rubric.csv", (
+        Column("criterion"), Column("position", "int"), Column("text"), Column("points", "int"),
+        Column("sections")), key=("criterion",)),
 }
 #: Data rows of each file as ``datasets/generate.py`` writes it (seeded): fewer is a truncated file. Regenerating
 #: with fewer rows on purpose means lowering the count here too.
 SCHEMAS = with_row_counts(SCHEMAS, {
     "onboarding_events": 13029, "backlog": 25, "beta_events": 5593, "beta_tickets": 56, "triage_tickets": 38,
-    "interview_notes": 74, "snippets": 12, "role_tasks": 20})
+    "interview_notes": 74, "snippets": 12, "role_tasks": 20, "prd_rubric": 6})
 
 
 _WORDS = r"(?:[\w'-]+\s+)"  # one word and the space after it, in the phrases below

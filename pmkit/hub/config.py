@@ -195,8 +195,9 @@ def server_environment(hub: HubPlan, user: str) -> dict[str, str]:
 def prepare_server(spawner: Any, hub: HubPlan) -> None:
     """Before a server starts: its role's config, the course's chapters and its environment.
 
-    A learner's server is their home, with ``course/`` and ``exercises/``; an instructor's is the cohort
-    folder, which gets ``course/`` too, so instructors can preview what learners read.
+    A learner's server is their home, with ``course/``, ``exercises/`` and, when the instructor has assigned
+    one, ``peer-review/``; an instructor's is the cohort folder, which gets ``course/`` too, so instructors
+    can preview what learners read.
     """
     user = spawner.user.name
     role = hub.role(user)
@@ -214,6 +215,15 @@ def prepare_server(spawner: Any, hub: HubPlan) -> None:
         shutil.copytree(REPO_ROOT / "course", chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     if role == "learner":
         (home / "exercises").mkdir(exist_ok=True)
+        # An optional peer review: the learner's review notebook on first start (never over theirs), and
+        # what peers said about their own answer once the instructor has written it.
+        from pmkit.cohort import peer_review
+
+        try:
+            peer_review.deliver(hub.cohort, hub.learners[user], home)
+        except OSError as error:  # a copy that fails never keeps a learner's server from starting
+            print(f"pmkit: {user}'s peer-review files were not copied ({error}); they are copied at the next start",
+                  file=sys.stderr)
         spawner.default_url = LEARNER_START
     else:
         if not (home / ".bashrc").exists():
