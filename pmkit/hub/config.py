@@ -35,6 +35,8 @@ INSTRUCTOR_BASHRC = """# Written by pmkit's hub: terminals start in the cohort f
 if [ "$PWD" = "$HOME" ] && [ -n "$PMKIT_COHORT" ]; then cd "$PMKIT_COHORT"; fi
 """
 LEARNER_START = "/lab/tree/course/00-welcome.ipynb"
+#: What a hub server takes from ``deploy/lab/<role>/`` (the rest there is `make lab`'s own server setup).
+LAB_MODE_FILES = ("custom", "settings", "jupyter_lab_config.py")
 
 
 @dataclass(frozen=True)
@@ -205,10 +207,14 @@ def prepare_server(spawner: Any, hub: HubPlan) -> None:
     config_dir = home / ".jupyter"
     # The role's settings are put back at every start, so a server always runs its role's tools.
     shutil.copytree(SINGLEUSER / role, config_dir, dirs_exist_ok=True)
-    # Learner mode's style sheet as `make lab` has it (dollar amounts, one feedback box, reading width).
-    custom = REPO_ROOT / "deploy" / "lab" / role / "custom"
-    if custom.is_dir():
-        shutil.copytree(custom, config_dir / "custom", dirs_exist_ok=True)
+    # Learner mode as `make lab` has it: the style sheet (dollar amounts, one feedback box, reading width) and
+    # JupyterLab's defaults (long code lines wrap, Markdown files such as the glossary open rendered).
+    mode = REPO_ROOT / "deploy" / "lab" / role
+    for name in LAB_MODE_FILES:
+        if (mode / name).is_dir():
+            shutil.copytree(mode / name, config_dir / name, dirs_exist_ok=True)
+        elif (mode / name).is_file():
+            shutil.copy2(mode / name, config_dir / name)
     # The chapters, copied on the first start only: edits are the user's to keep.
     chapters = home / "course" if role == "learner" else hub.cohort / "course"
     if not chapters.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,8 +103,19 @@ def test_hub_learners_get_learner_modes_style_sheet(cohort, tmp_path):
     sheet = plan.home(learner) / ".jupyter" / "custom" / "custom.css"
     assert sheet.read_text(encoding="utf-8") == (hub.REPO_ROOT / "deploy/lab/learner/custom/custom.css").read_text(
         encoding="utf-8")
+    # and its JupyterLab defaults: long code lines wrap, the glossary opens rendered
+    config = plan.home(learner) / ".jupyter"
+    lab = subprocess.run([sys.executable, "-c", "from jupyterlab.labapp import LabApp; app = LabApp(); "
+                          "app.load_config_file(); print(app.app_settings_dir)"],
+                         env={**os.environ, "JUPYTER_CONFIG_DIR": str(config)}, capture_output=True, text=True,
+                         check=True)
+    settings = Path(lab.stdout.strip()) / "overrides.json"
+    assert settings.parent == config / "settings", lab.stdout
+    overrides = json.loads(settings.read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/notebook-extension:tracker"]["codeCellConfig"]["lineWrap"] is True
     hook = (hub.HUB_DIR / "kubernetes" / "start-pmkit.sh").read_text(encoding="utf-8")
-    assert "/opt/pmkit/deploy/lab/$role/custom/." in hook  # the Kubernetes image's start hook does the same
+    assert "/opt/pmkit/deploy/lab/$role/$name/." in hook and "for name in custom settings" in hook  # Kubernetes
+    assert "jupyter_lab_config.py" in hook
 
 
 def test_helm_values_carry_the_roster_and_the_kubernetes_hook_uses_them(cohort, tmp_path):
