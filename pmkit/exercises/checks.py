@@ -94,19 +94,76 @@ from pmkit.exercises.values import (
     table,
 )
 from pmkit.review import stories as story_review
+from pmkit.review.baselines import LINE as _LINE
+from pmkit.review.baselines import QUANTITY as _QUANTITY
+from pmkit.review.baselines import metric_parts
+from pmkit.review.baselines import quantity as _quantity
+from pmkit.review.baselines import starts_from as _starts_from
+from pmkit.review.baselines import table_starts as _table_starts
 
 #: What test cells, pmkit and its tests read from ``checks``: the checks here and the names re-exported above.
 __all__ = [
-    "ATTEMPTED", "CORRECT", "INCORRECT", "MESSAGE_MIME", "NOT_ATTEMPTED", "PARTIAL", "CheckFailed", "Incorrect",
-    "NotAttempted", "Partial", "Question", "answers_of", "as_plain", "check_accuracy", "check_answered",
-    "check_at_most", "check_budget", "check_choice", "check_close", "check_column_total", "check_columns",
-    "check_coverage", "check_criteria", "check_descending", "check_equal", "check_fraction", "check_funnel_shape",
-    "check_items_close", "check_label_format", "check_labelled", "check_labels", "check_members",
-    "check_metric_baselines", "check_not_most_lost", "check_number", "check_order", "check_percent",
-    "check_plan_rules", "check_prd", "check_priorities", "check_rice_rows", "check_stories", "check_type",
-    "content_words", "metric_parts", "distinct_counts", "install_display_hook", "missing_answer", "model_solution", "pairs",
-    "partial_bundle", "passed", "plain", "prioritised_requirements", "ranked", "score_each", "score_items",
-    "score_labels", "table", "top_keys", "want_part"
+    "ATTEMPTED",
+    "CORRECT",
+    "INCORRECT",
+    "MESSAGE_MIME",
+    "NOT_ATTEMPTED",
+    "PARTIAL",
+    "CheckFailed",
+    "Incorrect",
+    "NotAttempted",
+    "Partial",
+    "Question",
+    "answers_of",
+    "as_plain",
+    "check_accuracy",
+    "check_answered",
+    "check_at_most",
+    "check_budget",
+    "check_choice",
+    "check_close",
+    "check_column_total",
+    "check_columns",
+    "check_coverage",
+    "check_criteria",
+    "check_descending",
+    "check_equal",
+    "check_fraction",
+    "check_funnel_shape",
+    "check_items_close",
+    "check_label_format",
+    "check_labelled",
+    "check_labels",
+    "check_members",
+    "check_metric_baselines",
+    "check_not_most_lost",
+    "check_number",
+    "check_order",
+    "check_percent",
+    "check_plan_rules",
+    "check_prd",
+    "check_priorities",
+    "check_rice_rows",
+    "check_stories",
+    "check_type",
+    "content_words",
+    "distinct_counts",
+    "install_display_hook",
+    "metric_parts",
+    "missing_answer",
+    "model_solution",
+    "pairs",
+    "partial_bundle",
+    "passed",
+    "plain",
+    "prioritised_requirements",
+    "ranked",
+    "score_each",
+    "score_items",
+    "score_labels",
+    "table",
+    "top_keys",
+    "want_part"
 ]
 
 _compile, _IGNORECASE, _PATTERN = re.compile, re.I, re.Pattern
@@ -675,98 +732,6 @@ def check_priorities(name: str, text: Any, *, minimum: int = 3) -> None:
                                + f"; give at least {minimum} requirements a priority, one requirement per line or "
                                  "list item (P0, P1, P2, or Must/Should/Could as a label: \u201cMust: \u2026\u201d)")
     passed("requirements", f"{len(found)} prioritised requirements ({shown}).")
-
-
-#: A metric's "from … to …" span: "from 40 s to", "from about a third (30%) to", "from 40 to 15 seconds".
-_FROM_TO = re.compile(r"\bfrom\b(?P<start>(?:[^.;]|\.(?=\d))*?)\bto\b(?P<end>(?:[^.;]|\.(?=\d))*)", re.I)
-
-
-#: A number and its unit inside that span ("40 s", "30%", "40 seconds", "30 per cent").
-_NUMBER_UNIT = re.compile(r"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|per\s*cent\b|percent\b|s\b|"
-                          r"secs?\b|seconds?\b)?", re.I)
-
-
-#: How much of one line (a metric, a requirement) the checks read.
-_LINE = 600
-_QUANTITY = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)\s*$")
-
-
-def _quantity(number: str, unit: str) -> tuple[float, str]:
-    """A number and its unit, "%" or "s" ("per cent" is "%", "seconds" is "s")."""
-    return float(number), "s" if str.startswith(str.lower(unit), "s") else "%"
-
-
-_UNIT = r"(?:%|per\s{0,2}cent\b|percent\b|s\b|secs?\b|seconds?\b)"
-#: "30% \u2192 10%", "40 s to 15 s", "40 -> 15 seconds": a start and an end, one of them with a unit.
-_PAIR = re.compile(rf"(?<![\w.,])(?P<a>\d+(?:\.\d+)?)\s{{0,3}}(?P<ua>{_UNIT})?\s{{0,3}}\)?\s{{0,3}}(?:\u2192|->|=>|"
-                   rf"\u21d2|\u279d|\bdown\s{{1,3}}to\b|\bto\b)\s{{0,3}}(?:(?:about|around|under|below)\s{{1,3}}|~\s?)?"
-                   rf"(?P<b>\d+(?:\.\d+)?)\s{{0,3}}(?P<ub>{_UNIT})?", re.I)
-#: "(baseline 40 s)", "baseline: 30%", "today 40 s", "down from 40 s": a baseline named as one.
-_NAMED_START = re.compile(rf"\b(?:baseline|today|currently|current|now|was|from|starting\s{{1,3}}point)\b\s{{0,3}}"
-                          rf"(?:(?:is|of|at)\s{{1,3}}|[:=\u2013-]\s{{0,3}})?(?:(?:about|around|roughly)\s{{1,3}}|~\s?)?"
-                          rf"(?P<n>\d+(?:\.\d+)?)\s{{0,3}}(?P<u>{_UNIT})?", re.I)
-#: A table column that holds where each metric starts.
-_START_COLUMN = re.compile(r"\b(?:baseline|current|today|now|from|start\w*|before|was)\b", re.I)
-
-
-def _starts_from(text: str) -> list[tuple[float, str]]:
-    """The quantities a metric's text starts from ("from 40 s to 15 s" and "40 s \u2192 15 s" start from (40.0, "s")).
-
-    A start's unit may come later ("from 40 to 15 seconds", "(baseline 40): 15 s"), a number in brackets
-    counts ("from about a third (30%) to 10%"), and a baseline may be named ("(baseline 40 s): 15 s").
-    """
-    text, starts = text[:_LINE], []  # a metric is a line: its first characters are plenty, and the scan stays short
-    for span in _FROM_TO.finditer(text):
-        numbers = list(_NUMBER_UNIT.finditer(span.group("start")))
-        if not numbers:
-            continue
-        later = [m.group("unit") for m in [*numbers, *_NUMBER_UNIT.finditer(span.group("end"))] if m.group("unit")]
-        if later:
-            starts += [_quantity(m.group("number"), m.group("unit") or later[0]) for m in numbers]
-    for pair in _PAIR.finditer(text):
-        unit = pair.group("ua") or pair.group("ub")
-        if unit:
-            starts.append(_quantity(pair.group("a"), unit))
-    for named in _NAMED_START.finditer(text):
-        unit = named.group("u") or next((m.group("unit") for m in _NUMBER_UNIT.finditer(text, named.end())
-                                         if m.group("unit")), None)
-        if unit:
-            starts.append(_quantity(named.group("n"), unit))
-    return list(dict.fromkeys(starts))
-
-
-def metric_parts(line: str) -> tuple[list[tuple[float, str]], str | None, str | None]:
-    """One success-metric line as the PRD exercise reads it: where it starts, its target and its timeframe.
-
-    The chapter's metric turn calls this too, so a line the exercise accepts is never marked short by the chapter.
-    """
-    from pmkit.review import prd as prd_review
-
-    found = prd_review.metrics_in(f"- {_SPACES.sub(' ', str(line))[:_LINE]}")
-    if not found:
-        return [], None, None
-    return _starts_from(found[0].text), found[0].target, found[0].timeframe
-
-
-def _table_starts(section: str) -> dict[str, list[tuple[float, str]]]:
-    """Where each row of a metrics table starts, from its Baseline (Current, Today, From \u2026) column.
-
-    Keyed by the row as the reviewer writes a table metric's text (its cells joined by " | ").
-    """
-    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.split("\n")
-            if line.strip().startswith("|") and not re.fullmatch(r"\|?[\s:|-]+\|?", line.strip())]
-    if len(rows) < 2:
-        return {}
-    column = next((i for i, h in enumerate(rows[0]) if _START_COLUMN.search(h)), None)
-    if column is None:
-        return {}
-    found = {}
-    for row in rows[1:]:
-        if column < len(row):
-            units = [m.group("unit") for cell in row for m in _NUMBER_UNIT.finditer(cell) if m.group("unit")]
-            found[" | ".join(row)] = [_quantity(m.group("number"), m.group("unit") or units[0])
-                                      for m in _NUMBER_UNIT.finditer(row[column]) if m.group("unit") or units]
-    return found
 
 
 def check_metric_baselines(name: str, text: Any, *, minimum: int = 2,

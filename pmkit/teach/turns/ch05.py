@@ -20,9 +20,9 @@ _NUMBER = r"\d+(\.\d+)?\s*(%|percent|per cent|s\b|sec|seconds?|minutes?|hours?|d
 
 def _graded(line: str) -> tuple[list[tuple[float, str]], str | None, str | None]:
     """The line as the PRD exercise's grader reads a metric (its baselines, target and timeframe)."""
-    from pmkit.exercises import checks
+    from pmkit.review.baselines import metric_parts
 
-    return checks.metric_parts(line)
+    return metric_parts(line)
 
 
 def _graded_start(line: str) -> bool:
@@ -52,7 +52,7 @@ TURNS = (
              "when you will measure it. For example *from … to … within … days of launch*.",
         solution="*Owners who act on an alert each week: from 10% to 40% within 60 days of launch.* "
                  "(*10% → 40% by day 60* says the same.)",
-        ideas=(  # each idea is the PRD exercise's own reading of a metric (checks.metric_parts), or a pattern
+        ideas=(  # each idea is the PRD exercise's own reading of a metric (review.baselines.metric_parts), or a pattern
             Idea("a baseline: the number today",
                  (rf"\bfrom (about |around )?{_NUMBER}", rf"{_NUMBER}\s*(->|→|=>|to)\s*\d", r"\bbaseline",
                   r"\b(today|currently|now)\b.{0,30}\d", r"\d.{0,30}\b(today|currently|now)\b"),
