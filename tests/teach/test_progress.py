@@ -203,7 +203,7 @@ def test_every_chapter_total_is_its_quizzes_and_its_worked_cells(store):
 
     frame = progress.summary().set_index("name")
     for chapter in progress.chapters():
-        built = sum(len(eval(f"widgets.{call.source()}", {"widgets": widgets}).questions)  # noqa: S307 - our own calls
+        built = sum(len(eval(f"widgets.{call.source()}", {"widgets": widgets}).questions)  # our own calls
                     for call in chapter_checks.QUIZZES[chapter[:2]])
         worked = len(turns.chapter_turns(chapter[:2])) + (len(pandas_tries.TRIES) if chapter[:2] == "10" else 0)
         assert frame.loc[chapter, "out_of"] == built + worked > 0, chapter
