@@ -329,10 +329,11 @@ def _refresh_here(data: dict[str, Any]) -> None:
 
 
 def here(chapter: str) -> Any:
-    """The last cell of a chapter: "Chapter n of 14", and how many of its checks are done, kept current.
+    """A cell of its own (chapter 00's last): "Chapter n of 14", and how many of its checks are done, kept current.
 
     ``chapter`` is the notebook's number ("03"); JupyterLab's session names it too. The line updates
-    itself each time the learner answers a check in this chapter.
+    itself each time the learner answers a check in this chapter. Other chapters show the same line at
+    the foot of their chapter quiz (:func:`line`).
     """
     return _Here(line(chapter), place(chapter))
 
