@@ -177,4 +177,4 @@ def test_synthetic_case_data_is_labelled_where_shown(executed):
             if text:
                 shown_any += 1
                 assert "ynthetic" in text, f"cell {index} shows case data without saying it is synthetic"
-    assert shown_any >= 5
+    assert shown_any >= 4  # each case's data (case 1's table and chart), bar the learner's own sums
