@@ -163,7 +163,11 @@ TURNS = (
                      r"\bmany times", r"\bmultiple times", r"\bmore than once", r"\boften",
                      r"(wrote|write|writes|writing|contact\w*|ask\w*|complain\w*) (in )?(a lot|lots|many|several|"
                      r"repeatedly|over and over)", r"\bsmall (number|group) of customers", r"\bnot many customers",
-                     r"\bconcentrat", r"\bonly \d+ customers", r"\beach wrote", r"\b\d+ times")),),
+                     r"\bconcentrat", r"\bonly \d+ customers", r"\beach wrote", r"\b\d+ times",
+                     r"\b(few|handful of|small group of|small number of|couple of) (people|users|customers|clients)",
+                     r"\bkeep(s)? (writing|asking|coming back|complaining|contacting)", r"\bon average\b",
+                     r"\bper (customer|person|user|client)\b", r"\beach (customer|person|user|client)\b",
+                     r"(lots|many|several) of (messages|requests|tickets) (from|each|per)")),),
         misreads=((Idea("that the topic worries the most customers",
                         (r"\bmost customers\b(?! wrote)", r"\bwidespread", r"\beveryone")),
                    "a high ratio means the opposite: fewer customers, each writing more often."),),
@@ -267,7 +271,8 @@ TURNS = (
         ideas=(Idea("how it compares with the whole funnel's worst step (send_invoice): a different step",
                     (r"send.?invoice", r"\bdiffer", r"not the same", r"\bother (segment|step)", r"whole funnel",
                      r"\boverall\b", r"\ball users", r"\btotal\b", r"freelancer", r"\bunlike\b", r"\binstead\b",
-                     r"another step", r"miss(es|ed)? (the )?agenc")),),
+                     r"another step", r"miss(es|ed)? (the )?agenc", r"\bearlier\b", r"as a whole", r"\bwhereas\b",
+                     r"compared (with|to)", r"\bcombined\b")),),
         mistakes=(
             Mistake("send_invoice", "that is the worst step of the whole funnel (and the freelancers'); filter "
                                     "to the agency rows before you count."),
