@@ -240,9 +240,28 @@ def check(name: str, value: Any) -> quiz.Feedback:
                                                  "and run the cell again.")
     _attempted.add(name)
     if _same(attempt.kind, value, attempt.expected()):
-        return _Shown(name, quiz.CORRECT, f"Correct: {name} is right.")
-    return _Shown(name, quiz.INCORRECT, f"Not yet: {name}: {_what_is_wrong(attempt, value)}. "
-                                        f"Run tries.hint(\"{name}\") for a hint.")
+        shown = _Shown(name, quiz.CORRECT, f"Correct: {name} is right.")
+    else:
+        shown = _Shown(name, quiz.INCORRECT, f"Not yet: {name}: {_what_is_wrong(attempt, value)}. "
+                                             f"Run tries.hint(\"{name}\") for a hint.")
+    _record(name, value, shown.status)
+    return shown
+
+
+#: The chapter whose cells hold the tries, and the title their answers are recorded under.
+CHAPTER, TITLE = "10", "Your try"
+
+
+def _record(name: str, value: Any, status: str) -> None:
+    """Note a try's outcome in the learner's progress file, where progress is on; never fails a check."""
+    try:
+        from pmkit.teach import progress
+
+        if progress.enabled():
+            key = progress.record_quiz(CHAPTER, TITLE, list(TRIES))
+            progress.record_answer(key, name, str(value)[:200], status)
+    except Exception:  # a progress file that cannot be written must not hide the feedback
+        pass
 
 
 def hint(name: str) -> str:

@@ -5,8 +5,9 @@ The record is one JSON file outside the repository, ``$XDG_DATA_HOME/pmkit/progr
 own and only informs the learner: nothing here feeds a grade. A quiz widget records itself when it is
 made and each answer when it is clicked; ``pmkit check`` records each result. :func:`show` (and the
 ``pmkit progress`` command) says what is done, what is left and the scores, with a chart;
-:func:`here`, the last cell of every chapter, says which chapter of the course this is and how many of
-its checks are done, and keeps saying it as the learner answers.
+:func:`line`, at the foot of every chapter's final check (its chapter quiz; in chapter 00, :func:`here`, its
+last cell), says which chapter of the course this is and how many of its checks are done, out of all
+the chapter has (:mod:`pmkit.teach.chapter_checks`), and keeps saying it as the learner answers.
 """
 
 from __future__ import annotations
@@ -162,24 +163,46 @@ def _number(value: Any) -> float:
         return 0.0
 
 
+def _answers(data: dict[str, Any], chapter: str) -> dict[tuple[str, str], str]:
+    """The learner's latest status for each question answered in a chapter: (quiz title, question id) -> status.
+
+    An answer counts while its question is still one its quiz shows (a quiz drawn afresh drops old rows).
+    """
+    found: dict[tuple[str, str], str] = {}
+    for entry in data["quizzes"].values():
+        if not isinstance(entry, dict) or entry.get("chapter") != chapter:
+            continue
+        shown = entry.get("questions") if isinstance(entry.get("questions"), list) else []
+        answers = entry.get("answers") if isinstance(entry.get("answers"), dict) else {}
+        for qid, answer in answers.items():
+            if qid in shown and isinstance(answer, dict):
+                found[(str(entry.get("title")), qid)] = str(answer.get("status"))
+    return found
+
+
+def chapter_row(chapter: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One chapter's progress: its checks answered ("done") and correct out of all it has (quizzes and turns).
+
+    The total is the chapter's own (:mod:`pmkit.teach.chapter_checks`), the same before the first answer
+    as after the last.
+    """
+    from pmkit.teach import chapter_checks
+
+    data = load() if data is None else data
+    total = chapter_checks.total(chapter)
+    done, correct = chapter_checks.tally(chapter, _answers(data, chapter))
+    status = "not started" if not done else "done" if done >= total else "started"
+    return {"kind": "chapter", "name": chapter, "done": done, "out_of": total, "score": correct,
+            "max_score": total, "status": status,
+            "detail": f"{done} of {total} checks answered, {correct} correct"}
+
+
 def summary(data: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per chapter and exercise: what is done, what is left and the score, in course order."""
     import pandas as pd
 
     data = load() if data is None else data
-    rows = []
-    for chapter in chapters():
-        quizzes = [q for q in data["quizzes"].values() if isinstance(q, dict) and q.get("chapter") == chapter]
-        questions = {(q.get("title"), i) for q in quizzes for i in q.get("questions", [])}
-        answers = {(q.get("title"), i): a for q in quizzes for i, a in q.get("answers", {}).items()
-                   if (q.get("title"), i) in questions and isinstance(a, dict)}
-        correct = sum(a.get("status") == "correct" for a in answers.values())
-        total = len(questions)
-        status = ("not started" if not answers else "done" if len(answers) == total else "started")
-        rows.append({"kind": "chapter", "name": chapter, "done": len(answers), "out_of": total,
-                     "score": correct, "max_score": total, "status": status,
-                     "detail": f"{correct} of {total} correct" if answers else (
-                         f"{total} questions to answer" if total else "not opened yet")})
+    rows = [chapter_row(chapter, data) for chapter in chapters()]
     for exercise in exercises():
         check = data["checks"].get(exercise)
         if not isinstance(check, dict):
@@ -280,14 +303,13 @@ def place(chapter: str) -> str:
 def where(chapter: str, data: dict[str, Any] | None = None) -> str:
     """Where a learner is, in words: "Chapter 4 of 14 (03 The JPM). Checks here: 3 of 10 answered, 2 correct."."""
     position = place(chapter)  # raises for a chapter the course does not have
-    row = summary(data).set_index("name").loc[current_chapter(chapter)]
-    if not enabled():
-        checks = "Your checks are recorded when JupyterLab runs this chapter."
-    elif not row.out_of:
-        checks = "This chapter has no checks to answer."
-    else:
-        checks = f"Checks in this chapter: {int(row.done)} of {int(row.out_of)} answered, {int(row.score)} correct."
-    return f"{position} {checks}"
+    if not enabled():  # a test run's kernel: nothing is recorded, so no count is shown (nor any data read)
+        return f"{position} Your checks are recorded when JupyterLab runs this chapter."
+    row = chapter_row(current_chapter(chapter), data)
+    if not row["out_of"]:
+        return f"{position} This chapter has no checks to answer."
+    return (f"{position} Checks in this chapter: {row['done']} of {row['out_of']} answered, "
+            f"{row['score']} correct.")
 
 
 def _here_html(chapter: str, data: dict[str, Any] | None = None) -> str:
@@ -307,16 +329,25 @@ def _refresh_here(data: dict[str, Any]) -> None:
 
 
 def here(chapter: str) -> Any:
-    """The last cell of a chapter: "Chapter n of 14", and how many of its checks are done, kept current.
+    """A cell of its own (chapter 00's last): "Chapter n of 14", and how many of its checks are done, kept current.
 
     ``chapter`` is the notebook's number ("03"); JupyterLab's session names it too. The line updates
-    itself each time the learner answers a check in this chapter.
+    itself each time the learner answers a check in this chapter. Other chapters show the same line at
+    the foot of their chapter quiz (:func:`line`).
+    """
+    return _Here(line(chapter), place(chapter))
+
+
+def line(chapter: str) -> Any:
+    """The live "you are here" line as a widget, for the foot of a chapter's final check (its chapter quiz).
+
+    It is registered so that every answer the learner records in this kernel brings it up to date.
     """
     import ipywidgets as w
 
     shown = w.HTML(_here_html(chapter))
     _HERE.append((chapter, shown))
-    return _Here(shown, place(chapter))
+    return shown
 
 
 class _Here:

@@ -36,10 +36,10 @@ def feedback_html(feedback: quiz.Feedback, options: Sequence[str] = ()) -> str:
 
 
 class Quiz:
-    """A set of questions answered by clicking; each answer gets feedback at once, plus a tally."""
+    """A set of questions answered by clicking; each answer gets feedback at once, plus a tally (and ``foot`` below)."""
 
     def __init__(self, questions: Sequence[quiz.Question], title: str = "Check your understanding",
-                 chapter: str | None = None) -> None:
+                 chapter: str | None = None, foot: ipywidgets.Widget | None = None) -> None:
         import ipywidgets as w
 
         from pmkit.teach import theme
@@ -66,7 +66,7 @@ class Quiz:
         self.tally = w.HTML()
         self._update_tally()
         heading = w.HTML(f"{theme.style_sheet()}<h4>{display.html_text(title)}</h4>")
-        self.widget = w.VBox([heading, *rows, self.tally])
+        self.widget = w.VBox([heading, *rows, self.tally, *([foot] if foot is not None else [])])
         self.widget.add_class("pmkit-quiz")
         self._progress_key = _record_quiz(self)
 
@@ -144,10 +144,16 @@ def _asked() -> set[str]:
 
 
 def chapter_quiz(chapter: str) -> Quiz:
-    """A chapter's "check your understanding" questions from ``datasets/course/questions.csv``."""
-    from pmkit.teach import content as course
+    """A chapter's "check your understanding" questions from ``datasets/course/questions.csv``.
 
-    return Quiz(course.questions(chapter), chapter=chapter)
+    It is the chapter's final check, so its foot says where the learner is in the course and how many
+    of the chapter's checks are done, updating as they answer (:func:`pmkit.teach.progress.line`).
+    """
+    from pmkit.teach import content as course
+    from pmkit.teach import progress
+
+    questions = course.questions(chapter)
+    return Quiz(questions, chapter=chapter, foot=progress.line(chapter))
 
 
 def task_sort() -> Quiz:

@@ -172,7 +172,9 @@ def test_synthetic_case_data_is_labelled_where_shown(executed):
         for output in cell.outputs:
             data = output.get("data", {})
             text = data.get("text/html", "") + data.get("text/markdown", "")
+            if 'class="pmkit-feedback' in text and "<table" not in text:
+                continue  # a worked cell's feedback on the learner's answer, not the data
             if text:
                 shown_any += 1
                 assert "ynthetic" in text, f"cell {index} shows case data without saying it is synthetic"
-    assert shown_any >= 5
+    assert shown_any >= 4  # each case's data (case 1's table and chart), bar the learner's own sums

@@ -39,5 +39,6 @@ def test_pandas_is_shown_as_pandas_shows_it(executed):
     assert "Request id" not in first_rows
     assert "NaN" in _shown(executed["wow"]) and ">last_week</th>" in _shown(executed["wow"])
     assert "NaN" in _shown(executed["funnel"]) and ">previous_step</th>" in _shown(executed["funnel"])
-    assert ">requests_per_customer</th>" in _shown(executed["compare"])
-    assert ">change_pct</th>" in _shown(executed["drop-show"])
+    # the learner now builds requests per customer and reads the week before the drop: Run All leaves them to do
+    for cid in ("try-per-topic", "try-per-customer", "try-export-share", "try-before-drop", "try-agency"):
+        assert "Not answered yet" in _shown(executed[cid]), cid

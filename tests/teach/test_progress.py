@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from pmkit.teach import progress, widgets
+from pmkit.teach import progress, turns, widgets
 from tests.conftest import REPO
 
 
@@ -49,12 +50,18 @@ def test_quiz_answers_are_remembered_with_their_chapter(store):
     assert entry["chapter"] == "02-the-apm" and entry["questions"] == [q.id for q in quiz.questions]
     assert entry["answers"][first.id]["status"] == "correct"
     assert entry["answers"][second.id] | {"at": 0} == {"choice": wrong, "status": "incorrect", "at": 0}
+    total = len(quiz.questions) + len(turns.chapter_turns("02"))  # the chapter's turns are checks too
     row = progress.summary().set_index("name").loc["02-the-apm"]
-    assert (row.status, row.done, row.out_of, row.score) == ("started", 2, len(quiz.questions), 1)
-    for question in quiz.questions:  # every question answered: the chapter is done, score as answered
+    assert (row.status, row.done, row.out_of, row.score) == ("started", 2, total, 1)
+    for question in quiz.questions:  # every question answered: the quiz's part is done, score as answered
         quiz.answer(question.id, question.answer)
     row = progress.summary().set_index("name").loc["02-the-apm"]
-    assert row.status == "done" and row.score == len(quiz.questions)
+    assert (row.status, row.done, row.score) == ("started", len(quiz.questions), len(quiz.questions))
+    for turn in turns.chapter_turns("02"):  # and every turn tried: the chapter is done
+        turns.check(turn.name, next(e for e in turn.examples if e.status == "correct").value,
+                    because=next(e for e in turn.examples if e.status == "correct").because)
+    row = progress.summary().set_index("name").loc["02-the-apm"]
+    assert row.status == "done" and row.score == total
     assert progress.summary().set_index("name").loc["03-the-jpm"].status == "not started"
 
 
@@ -133,13 +140,18 @@ def test_each_chapter_ends_by_saying_where_the_learner_is(store):
     chapters = sorted((REPO / "course").glob("[0-9][0-9]-*.ipynb"))
     assert len(chapters) == 14
     for path in chapters:
-        last = nbformat.read(path, as_version=4).cells[-1]
-        assert last.cell_type == "code" and f'progress.here("{path.name[:2]}")' in last.source, path.name
-        if path.name[:2] in ("00", "13"):
-            assert "pmkit progress" in last.source, path.name
+        code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        number = path.name[:2]
+        if number == "00":  # the welcome ends with its own line, and says where the whole course's progress is
+            assert f'progress.here("{number}")' in code[-1] and "pmkit progress" in code[-1], path.name
+            continue
+        # elsewhere the final check is the chapter quiz, whose foot holds the line: no check comes after it
+        final = max(i for i, s in enumerate(code) if re.search(r"\bwidgets\.\w+\(|\b(turns|tries)\.check\(", s))
+        assert f'widgets.chapter_quiz("{number}")' in code[final], path.name
+        assert not any("progress.here(" in s for s in code), f"{path.name}: a separate 'where you are' cell"
     quiz = widgets.chapter_quiz("03")
-    shown = progress.here("03")
-    total = len(quiz.questions)
+    shown = quiz.widget.children[-1]
+    total = len(quiz.questions) + len(turns.chapter_turns("03"))
     assert "Chapter 4 of 14 (03 " in shown.value
     assert f"Checks in this chapter: 0 of {total} answered, 0 correct." in shown.value
     assert "<code>pmkit progress</code>" in shown.value
@@ -150,6 +162,68 @@ def test_each_chapter_ends_by_saying_where_the_learner_is(store):
     assert progress.where("00").startswith("Chapter 1 of 14 (00 Welcome")
     with pytest.raises(KeyError, match="no chapter '99'"):
         progress.where("99")
+
+
+def _pmkit_progress(store) -> str:
+    """What `pmkit progress` prints for this progress file (the real command, in its own process)."""
+    env = {**os.environ, "PMKIT_PROGRESS": str(store)}
+    pmkit = [sys.executable, "-m", "pmkit.cli"] if not (REPO / ".venv/bin/pmkit").exists() else [
+        str(REPO / ".venv/bin/pmkit")]
+    return subprocess.run([*pmkit, "progress"], capture_output=True, text=True, env=env, timeout=60,
+                          check=True).stdout
+
+
+def test_a_chapter_counts_all_its_checks_from_the_start(store, monkeypatch):
+    """Chapter 03's total is its quiz questions and its turns before anything is answered, and never moves."""
+    from pmkit.teach import content
+
+    monkeypatch.setenv("JPY_SESSION_NAME", str(REPO / "course" / "03-the-jpm.ipynb"))
+    total = len(content.questions("03")) + len(turns.chapter_turns("03"))
+    assert total == 7  # 4 questions and 3 turns
+    line = f"Chapter 4 of 14 (03 The Junior Product Manager). Checks in this chapter: 0 of {total} answered, 0 correct."
+    assert progress.where("03") == line  # before the quiz is even made
+    assert f"03-the-jpm                       not started  0 of {total} checks answered" in _pmkit_progress(store)
+    quiz = widgets.chapter_quiz("03")
+    assert f"0 of {total} answered" in quiz.widget.children[-1].value  # making the quiz changes nothing
+    first = turns.chapter_turns("03")[0]
+    turns.check(first.name, "Stay in customer success.")  # one turn, tried (wrong)
+    assert f"1 of {total} answered, 0 correct" in progress.where("03")
+    quiz.answer(quiz.questions[0].id, quiz.questions[0].answer)  # one quiz answer, right
+    assert progress.where("03").endswith(f"2 of {total} answered, 1 correct.")
+    assert f"2 of {total} answered, 1 correct" in quiz.widget.children[-1].value
+    assert f"03-the-jpm                       started      2 of {total} checks answered, 1 correct" in (
+        _pmkit_progress(store))
+    quiz.answer(quiz.questions[0].id, quiz.questions[0].answer)  # the same answer again counts once
+    widgets.chapter_quiz("03")  # and running the quiz cell again moves nothing
+    assert progress.where("03").endswith(f"2 of {total} answered, 1 correct.")
+
+
+def test_every_chapter_total_is_its_quizzes_and_its_worked_cells(store):
+    from pmkit.teach import chapter_checks, pandas_tries
+
+    frame = progress.summary().set_index("name")
+    for chapter in progress.chapters():
+        built = sum(len(eval(f"widgets.{call.source()}", {"widgets": widgets}).questions)  # our own calls
+                    for call in chapter_checks.QUIZZES[chapter[:2]])
+        worked = len(turns.chapter_turns(chapter[:2])) + (len(pandas_tries.TRIES) if chapter[:2] == "10" else 0)
+        assert frame.loc[chapter, "out_of"] == built + worked > 0, chapter
+        assert frame.loc[chapter, "detail"] == f"0 of {built + worked} checks answered, 0 correct"
+
+
+def test_answers_that_are_not_the_chapters_never_count(store, monkeypatch):
+    from pmkit.teach import pandas_tries
+
+    monkeypatch.setenv("JPY_SESSION_NAME", str(REPO / "course" / "04-responsibilities.ipynb"))
+    turns.check(turns.chapter_turns("03")[0].name, "Stay in customer success.")  # a chapter-03 turn, run in 04
+    assert "Checks in this chapter: 0 of" in progress.where("04")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(REPO / "course" / "10-pandas-for-product-work.ipynb"))
+    pandas_tries.check("team_export", 3)  # chapter 10's pandas tries count among its checks
+    assert "Checks in this chapter: 1 of" in progress.where("10")
+    store.write_text(json.dumps({"version": 1, "checks": {}, "quizzes": {"x": {
+        "chapter": "02-the-apm", "title": "Check your understanding", "questions": ["old", "older"],
+        "answers": {"old": {"status": "correct"}, "older": {"status": "correct"}}}}}))
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    assert "Checks in this chapter: 0 of 6 answered" in progress.where("02")  # a question the data no longer has
 
 
 def test_a_kernel_that_records_nothing_says_so_instead_of_zero(monkeypatch):

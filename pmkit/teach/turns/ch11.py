@@ -42,6 +42,29 @@ def _top_reason() -> str:
     return str(cases.recurring_reasons(cases.table("escalations"))["reason"].iloc[0])
 
 
+def _category_change() -> dict[str, float]:
+    """Case 1: the change in weekly tickets per category after the launch, in per cent."""
+    from pmkit.teach import cases
+
+    frame = cases.change_by_category(cases.table("support_tickets"))
+    return dict(zip(frame["category"], frame["change_pct"], strict=True))
+
+
+def _scaled(factor: float) -> object:
+    """A test that a learner's per-category changes are the right ones times ``factor`` (a slip of scale or sign)."""
+    from pmkit.teach.turns import _same
+
+    return lambda value: _same("series", value, {k: v * factor for k, v in _category_change().items()})
+
+
+def _sprints(column: str | None = None) -> float:
+    """Case 2: a column of the sprint tracker added up over every sprint and stream (or its row count)."""
+    from pmkit.teach import cases
+
+    frame = cases.table("sprint_deliverables")
+    return float(len(frame) if column is None else frame[column].sum())
+
+
 TURNS = (
     Turn(
         name="case1-weekly-change",
@@ -196,6 +219,68 @@ TURNS = (
             Example("payout delay", CORRECT, because="35% of sellers who escalated it quit, far above the rest."),
             Example("fees", INCORRECT),
             Example("search ranking", INCORRECT),
+            Example(..., NOT_ATTEMPTED),
+        ),
+    ),
+    Turn(
+        name="case1-category-change",
+        chapter="11",
+        kind="series",
+        expected=_category_change,
+        tolerance=0.1,
+        why="Per category, tickets per week before and after the launch, and the change in per cent: permissions "
+            "fell by about 60 %, far more than any other category (synthetic data).",
+        hint='`after` is built like `before`: `after.groupby("category")["tickets"].sum() / after["week"].nunique()`. '
+             'The change is `(per_week["after"] - per_week["before"]) / per_week["before"] * 100`.',
+        solution='`"after": after.groupby("category")["tickets"].sum() / after["week"].nunique()` and '
+                 '`per_week["change_pct"] = (per_week["after"] - per_week["before"]) / per_week["before"] * 100`.',
+        mistakes=(
+            Mistake(_scaled(0.01), "those are fractions; multiply by 100 to give each change in per cent."),
+            Mistake(_scaled(-1.0), "the signs are the wrong way round: subtract before from after, so a drop is "
+                                   "negative."),
+        ),
+        examples=(
+            Example({"permissions": -60.4, "integrations": -5.7, "billing": -3.9, "reporting": 12.7, "other": 15.0},
+                    CORRECT),
+            Example({"Other": "15%", "Reporting": "12.7%", "Billing": "-3.9%", "Integrations": "-5.66",
+                     "Permissions": "-60.39"}, CORRECT),
+            Example({"permissions": -0.604, "integrations": -0.057, "billing": -0.039, "reporting": 0.127,
+                     "other": 0.15}, INCORRECT),
+            Example({"permissions": 60.4, "integrations": 5.7, "billing": 3.9, "reporting": -12.7, "other": -15.0},
+                    INCORRECT),
+            Example(-30.0, INCORRECT),
+            Example(..., NOT_ATTEMPTED),
+        ),
+    ),
+    Turn(
+        name="case2-delivered",
+        chapter="11",
+        kind="number",
+        expected=lambda: _sprints("delivered"),
+        tolerance=0.001,
+        why="103 deliverables were planned over the six sprints and 103 delivered, and every row of the tracker "
+            "delivered what it planned: none was missed, as the article says (the tracker is synthetic data, "
+            "made for the course).",
+        hint='Add up the `delivered` column the way `planned` adds up its own: `sprints["delivered"].sum()`. '
+             "Then compare it with `planned`.",
+        solution='`delivered = sprints["delivered"].sum()`, which is 103: the same as `planned`, so none was missed.',
+        mistakes=(
+            Mistake(lambda v: as_number(v) == _sprints(),
+                    "that counts the tracker's rows (one per sprint and work stream), not deliverables: add up "
+                    "the delivered column."),
+            Mistake(lambda v: as_number(v) == 6.0, "that is the number of sprints; add up the deliverables in "
+                                                  "every sprint and stream."),
+            Mistake(lambda v: as_number(v) == 0.0,
+                    "that is how many were missed (planned minus delivered); the question asks how many were "
+                    "delivered."),
+        ),
+        examples=(
+            Example(103, CORRECT),
+            Example("103", CORRECT),
+            Example(24, INCORRECT),
+            Example(6, INCORRECT),
+            Example(0, INCORRECT),
+            Example(100, INCORRECT),
             Example(..., NOT_ATTEMPTED),
         ),
     ),
