@@ -292,16 +292,29 @@ def _title(chapter: str) -> str:
 
 
 def place(chapter: str) -> str:
-    """The chapter's place in the course: "Chapter 4 of 14 (03 The Junior Product Manager)."."""
+    """The chapter's place in the course: "Chapter 03 (The Junior Product Manager), the 4th of 14 chapters.".
+
+    The chapters are numbered from 00, so the place is said as an ordinal: "Chapter 4 of 14" beside a
+    notebook named 03 reads as a mistake.
+    """
     names = chapters()
     stem = current_chapter(chapter)
     if stem not in names:
         raise KeyError(f"no chapter {chapter!r}; the chapters are {', '.join(n[:2] for n in names)}")
-    return f"Chapter {names.index(stem) + 1} of {len(names)} ({stem[:2]} {_title(stem)})."
+    return f"Chapter {stem[:2]} ({_title(stem)}), the {_ordinal(names.index(stem) + 1)} of {len(names)} chapters."
+
+
+def _ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def where(chapter: str, data: dict[str, Any] | None = None) -> str:
-    """Where a learner is, in words: "Chapter 4 of 14 (03 The JPM). Checks here: 3 of 10 answered, 2 correct."."""
+    """Where a learner is, in words.
+
+    "Chapter 03 (The JPM), the 4th of 14 chapters. Checks here: 3 of 10 answered, 2 correct."
+    """
     position = place(chapter)  # raises for a chapter the course does not have
     if not enabled():  # a test run's kernel: nothing is recorded, so no count is shown (nor any data read)
         return f"{position} Your checks are recorded when JupyterLab runs this chapter."
@@ -329,7 +342,7 @@ def _refresh_here(data: dict[str, Any]) -> None:
 
 
 def here(chapter: str) -> Any:
-    """A cell of its own (chapter 00's last): "Chapter n of 14", and how many of its checks are done, kept current.
+    """A cell of its own (chapter 00's last): the chapter's place and how many of its checks are done, kept current.
 
     ``chapter`` is the notebook's number ("03"); JupyterLab's session names it too. The line updates
     itself each time the learner answers a check in this chapter. Other chapters show the same line at

@@ -134,7 +134,7 @@ def test_chapter_10_try_wrong_then_right_and_where_you_are(lab, browser):
                                        " getComputedStyle(e).maxWidth]")
         assert style[:2] == ["normal", "break-word"] and style[2].endswith("px"), style  # words stay whole
         where = panel.locator(".pmkit-here").first
-        expect(where).to_contain_text("Chapter 11 of 14 (10 ", timeout=30_000)
+        expect(where).to_contain_text("Chapter 10 (Pandas for product work), the 11th of 14", timeout=30_000)
         expect(where).to_contain_text("pmkit progress")
         expect(where).to_contain_text("Checks in this chapter: 0 of")
         quiz = panel.locator(".pmkit-quiz").first
