@@ -50,6 +50,7 @@ class Outcome:
     reason: str = ""
     skipped: bool = False
     retry: bool = False  # a failure the run caused (killed worker, time limit): the next run tries again
+    refused: bool = False  # never graded: the source refused it (not on the roster, too large, not a file)
 
 
 class DiskFull(PmkitError):
@@ -168,9 +169,12 @@ class Grader:
                 continue  # another shard's learner
             refusal = self.source.refusal(learner, path)
             if refusal:  # recorded like a failed grade, so the report and the feedback page say why
-                self.source.save_failed(self.exercise, learner, refusal)
-                self.resume.finish(learner, "", FAILED, None, None, 0.0, refusal)
-                skipped.append(Outcome(learner, FAILED, None, None, 0.0, refusal))
+                try:
+                    self.source.save_failed(self.exercise, learner, refusal)
+                    self.resume.finish(learner, "", FAILED, None, None, 0.0, refusal)
+                except Exception as error:  # one learner's record never stops the others' grading
+                    refusal += f" (and recording it failed: {type(error).__name__}: {str(error)[:200]})"
+                skipped.append(Outcome(learner, FAILED, None, None, 0.0, refusal, refused=True))
                 continue
             sha = self.source.fingerprint(path)
             previous = self.resume.previous(learner)
@@ -279,7 +283,7 @@ class Grader:
             for worker in pool:
                 worker.kill()
             self.resume.abandon([w.task.learner for w in pool if w.task] + [t.learner for t in queue])
-            graded = sum(not o.skipped for o in outcomes)
+            graded = sum(not o.skipped and not o.refused for o in outcomes)
             raise GradingInterrupted(f"interrupted: {graded} of {total} submission(s) graded in this run and kept; "
                                      f"{total - graded} not yet. Run the same command again to resume.") from None
         finally:

@@ -30,7 +30,7 @@ class QuizCall:
 
     def group(self) -> Group:
         """The questions this quiz shows: its title, how many, and the ids they may have."""
-        from pmkit.teach import content, roles
+        from pmkit.teach import content, quiz, roles
 
         options: Mapping[str, Any] = dict(self.kwargs)
         title = TITLES[self.function]
@@ -47,8 +47,7 @@ class QuizCall:
             frame = roles.comparison(*self.args[:1])
             per_topic = int(options.get("per_topic", self.args[1] if len(self.args) > 1 else 2))
             size = int(frame.groupby("topic", sort=False).size().clip(upper=per_topic).sum())
-            ids = {f"{row['topic']}:{row['aspect']}:{role}" for row in frame.to_dict("records")
-                   for role in roles.ROLES}  # as quiz.role_question names them
+            ids = {quiz.role_question_id(row, role) for row in frame.to_dict("records") for role in roles.ROLES}
             return Group(title, size, frozenset(ids))
         raise ValueError(f"{self.function!r} is not a quiz pmkit.teach.widgets makes")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 
 import pytest
 
@@ -129,3 +130,19 @@ def test_a_submitted_link_or_folder_is_refused_by_the_pending_scan(graded_pair_c
     bob.mkdir()  # a folder where the notebook should be
     outcomes = {o.learner: o for o in Grader(cohort.grading_source(EX), EX, workers=1, cell_timeout=5).run()}
     assert outcomes["bob"].status == FAILED and "not a regular file" in outcomes["bob"].reason
+
+
+def test_a_refusal_that_cannot_be_recorded_stops_no_one_elses_grading(graded_pair_copy):
+    from pmkit.runs.runner import FAILED, GRADED, Grader
+
+    cohort = graded_pair_copy
+    bob = cohort.root / "submitted" / "bob" / EX / f"{EX}.ipynb"
+    bob.unlink()
+    bob.symlink_to(SOLUTION)  # refused: not a regular file
+    shutil.rmtree(cohort.root / "autograded" / "bob")
+    (cohort.root / "autograded" / "bob").write_text("a file where the failure record's folder goes")
+    outcomes = {o.learner: o for o in Grader(cohort.grading_source(EX), EX, workers=1, cell_timeout=5,
+                                             force=True).run()}
+    assert outcomes["bob"].status == FAILED and outcomes["bob"].refused
+    assert "not a regular file" in outcomes["bob"].reason and "recording it failed" in outcomes["bob"].reason
+    assert outcomes["alice"].status == GRADED and not outcomes["alice"].skipped and outcomes["alice"].score == 7
