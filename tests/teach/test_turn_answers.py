@@ -51,8 +51,10 @@ def test_every_reading_turn_is_tried_six_ways_right_and_wrong() -> None:
         assert any(r["expected"] == CORRECT for r in mine) and any(r["expected"] != CORRECT for r in mine), turn.name
         assert any(r["split"] == "blind" for r in mine), f"{turn.name}: no blind answer"
     assert {r["expected"] for r in ROWS} <= {CORRECT, PARTIAL, INCORRECT}
-    assert {r["split"] for r in ROWS} == {"blind", "tune", "fresh"}
-    first = [r for r in ROWS if r["split"] != "fresh"]  # the blind third was drawn before "fresh" was written
+    assert {r["split"] for r in ROWS} == {"blind", "tune", "fresh", "negation-blind", "negation-tune"}
+    first = [r for r in ROWS if r["split"] in ("blind", "tune")]  # the blind third was drawn before the rest
+    negation = [r for r in ROWS if r["split"].startswith("negation-")]  # a seeded half, drawn before tuning
+    assert 0.4 <= sum(r["split"] == "negation-blind" for r in negation) / len(negation) <= 0.6
     assert 0.3 <= sum(r["split"] == "blind" for r in first) / len(first) <= 0.37
 
 

@@ -43,16 +43,20 @@ class Idea:
 
     ``reads`` is an optional test of the learner's sentence, as written, that also shows the idea: a parser
     the course already grades with elsewhere (the PRD exercise's metric reading), called rather than copied.
+    A pattern a negation governs ("not widespread", "does not come from smooth execution") does not state the
+    idea; ``negatable=False`` marks an idea that is itself an absence ("nobody notices", "no drama").
     """
 
     says: str
     patterns: tuple[str, ...]
     reads: Callable[[str], bool] | None = None
+    negatable: bool = True
 
     def found_in(self, text: str, written: str | None = None) -> bool:
-        """True when a pattern occurs in ``text`` (normalised), or ``reads`` finds it in ``written`` (as given)."""
-        if any(re.search(p, text) for p in self.patterns):
-            return True
+        """True when a pattern occurs in ``text`` (normalised), not negated, or ``reads`` finds it in ``written``."""
+        for pattern in self.patterns:
+            if any(not (self.negatable and negated(text, m.start())) for m in re.finditer(pattern, text)):
+                return True
         return bool(self.reads and self.reads(text if written is None else written[:MAX_TEXT]))
 
 
@@ -179,6 +183,20 @@ _CONTRACTIONS = ((re.compile(r"\bcan'?t\b|\bcannot\b"), "can not"), (re.compile(
 _INNER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z0-9])|(?<=[0-9])-(?=[a-z])")
 #: American -ize/-yze spellings read as the British the patterns use ("standardized", "analyze"); "size" stays.
 _IZE = re.compile(r"(?<=[a-z]{3})([iy])z(e|es|ed|ing|ation|ations)\b")
+
+
+#: Where a negation's reach ends: a punctuation mark or a word that starts a new clause.
+_CLAUSE_END = re.compile(r"[.;:,!?()\"\[\]]|\b(?:but|so|because|while|whereas|although|though|yet|since|which)\b")
+#: A negation and at most three words after it, up to where a match starts ("not" + "come from" + "smooth").
+#: "not only", "not just" and the like add to what follows rather than deny it, so they do not count.
+_NEGATED_TAIL = re.compile(r"\b(?:not|no|never|nor|neither|nobody|none|nothing|rather than|instead of|far from)\b"
+                           r"(?!\s+(?:only|just|merely|simply|least)\b)(?:\s+\S+){0,3}\s*$")
+
+
+def negated(text: str, start: int) -> bool:
+    """True when a negation in the same clause, at most three words back, governs what starts at ``start``."""
+    clause = _CLAUSE_END.split(text[max(0, start - 80):start])[-1]
+    return bool(_NEGATED_TAIL.search(clause))
 
 
 def normalise(text: str) -> str:

@@ -127,10 +127,11 @@ TURNS = (
             Idea("where the figures come from (a source, survey or data behind them)",
                  (r"\bsources?\b", r"\bsurvey", r"\bdata\b", r"\bcit(e|es|ed|ing)\b", r"based on", r"evidence",
                   r"\bstud(y|ies)\b", r"\bsample", r"where (the|these|they|it)\w* .{0,20}(come|from)",
-                  r"\bunsourced", r"\breference", r"where .{0,30}\b(come|came|comes) from", r"\borigin")),
+                  r"\bunsourced", r"\breference", r"where .{0,30}\b(come|came|comes) from", r"\borigin"),
+                 negatable=False),
             Idea("when they were measured (a date or year)",
                  (r"\bdat(e|ed|es)\b", r"\bundated\b", r"\byears?\b", r"\bwhen\b", r"how old", r"\bcurrent",
-                  r"\brecent", r"out of date", r"\boutdated", r"\bstill (hold|true|valid|accurate)")),
+                  r"\brecent", r"out of date", r"\boutdated", r"\bstill (hold|true|valid|accurate)"), negatable=False),
         ),
         misreads=(
             (Idea("that the figures can be taken as they are", (r"fully (trust|reliable)", r"can be trusted",

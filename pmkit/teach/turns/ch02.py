@@ -94,7 +94,8 @@ TURNS = (
         needs_reason=True,
         ideas=(
             Idea("where structured learning comes from (formal programmes, mostly at large companies)",
-                 (r"program", r"\blarge", r"\bbig (tech )?compan", r"google|meta|salesforce", r"\bformal")),
+                 (r"program", r"\blarge", r"\bbig (tech )?compan", r"google|meta|salesforce", r"\bformal"),
+                 negatable=False),
             Idea("how a startup APM grows instead (in one team, by delivering results, on the job)",
                  (r"one team", r"single team", r"\bembedded", r"deliver\w* results", r"\bresults\b",
                   r"on the job", r"initiative", r"less structure", r"end[- ]to[- ]end")),

@@ -38,7 +38,7 @@ TURNS = (
         ideas=(Idea("why the title fits him: he is changing function, or there is no APM programme",
                     (r"chang\w* (function|field|career|job|role)s?", r"switch", r"transition", r"another function",
                      r"different function", r"customer success", r"coming from", r"mov\w* (in)?to product",
-                     r"no (formal )?(apm )?program", r"without (a |any )?(formal )?(apm )?program")),),
+                     r"no (formal )?(apm )?program", r"without (a |any )?(formal )?(apm )?program"), negatable=False),),
         mistakes=(Mistake("APM", "the first article ties APMs to formal programmes, and names the JPM title as "
                                  "the good fit for people changing function; Ravi's company has no programme."),),
         examples=(

@@ -23,7 +23,9 @@ _DELIVERY = Idea(
      r"(none|no one|nobody|nothing)( of (the|them|these) entries)? decides?", r"existing work", r"\boperation",
      r"push\w* (existing |planned )?work", r"\btesters?\b", r"\bregression", r"testing (window|dates?)",
      r"\bcrash", r"\bfil(e|es|ed|ing) (each|them|the|complaints|crash)", r"hold(ing)? up|held up",
-     r"\bhelp.?desk", r"what changes", r"\bhuddle"))
+     r"\bhelp.?desk", r"what changes", r"\bhuddle",
+     r"\b(not|none of it is|nothing (here )?is|no one is|nobody|never)\b[^.;,]{0,30}\b(decid|decision|choos|"
+     r"discover|finding out|strateg)"))
 
 _ORDER_OPTIONS = (
     "Nothing: it lists six activities with no times and no order",
@@ -56,8 +58,10 @@ TURNS = (
         needs_reason=True,
         ideas=(_DELIVERY,),
         mistakes=(
-            Mistake("APM", "the day opens with a dashboard, but the first article's lists give no order, so the "
-                           "first entry is not a tell. Count what the other five hours are spent on."),
+            Mistake("APM", "count what the hours are spent on: five of the six entries keep planned work moving "
+                           "to Thursday's release (the blocker, the testing window, crash complaints, design polish, "
+                           "the customer email). Meeting designers or customers, or a first look at a dashboard (the "
+                           "article's lists give no order), does not make it a day of deciding what to build."),
             Mistake(lambda v: str(v).strip().lower() not in {"apm", "jpm"},
                     'answer "APM" or "JPM".'),
         ),
@@ -71,6 +75,11 @@ TURNS = (
                                             "email all get Thursday's version out of the door."),
             Example("JPM", PARTIAL),
             Example("JPM", PARTIAL, because="Because it has a standup at 09:30."),
+            # a learner-tester's answers: the chapter's own contrast, negated; one word that is the idea
+            Example("JPM", CORRECT, because="It is not a day of finding out and deciding what to build"),
+            Example("JPM", CORRECT, because="execution"),
+            Example("APM", INCORRECT, because="they talk with customers and designers"),
+            Example("JPM", PARTIAL, because="It is not about delivery at all."),
             Example("APM", INCORRECT),
             Example("the PM", INCORRECT),
             Example(..., NOT_ATTEMPTED),

@@ -29,14 +29,14 @@ TURNS = (
         solution='`role = "JPM"`, `because = "Lee is seen by the team at the end of the cycle for smooth, '
                  'reliable delivery, not for a product decision"`.',
         needs_reason=True,
-        ideas=(Idea("the tell: Lee is seen for reliable, smooth delivery (in a sprint review), not for deciding "
-                    "what gets built",
-                    (r"reliab", r"smooth", r"deliver", r"execut", r"sprint review", r"no surprises",
+        ideas=(Idea("what Lee is seen for (the sprint review is only where): reliable, smooth delivery, not "
+                    "deciding what gets built",
+                    (r"reliab", r"smooth", r"deliver", r"execut", r"no surprises",
                      r"on time", r"process", r"get(s|ting)? (it|things) done", r"trust", r"as planned",
                      r"went out", r"going out", r"release", r"not (for )?a (product )?decision", r"\bship",
                      r"promised date", r"not (for )?(deciding|choosing|a decision)", r"\bdependab",
-                     r"end of (the |a )?(cycle|sprint)", r"\btesters?\b", r"\bbuilds?\b", r"help.?desk",
-                     r"\bno surprise", r"behind the scenes", r"\bwithin the team\b")),),
+                     r"\btesters?\b", r"\bbuilds?\b", r"help.?desk",
+                     r"\bno surprise", r"behind the scenes")),),
         mistakes=(Mistake("APM", "Lee is praised for a release with no surprises, not for a decision about what "
                                  "to build or an insight; that is the JPM's way of being seen."),),
         examples=(
@@ -45,6 +45,7 @@ TURNS = (
             Example("JPM", CORRECT, because="Lee is thanked within the team for a release that came out on the "
                                             "day it was promised, not for an idea about the product."),
             Example("JPM", PARTIAL, because="Lee is nice."),
+            Example("JPM", PARTIAL, because="It happened at a sprint review, so JPM"),  # a tester's: the place only
             Example("APM", INCORRECT),
             Example(..., NOT_ATTEMPTED),
         ),
@@ -102,13 +103,16 @@ TURNS = (
                   r"\battention\b", r"do not see", r"rarely (seen|noticed)",
                   r"no(body|one| one) sees", r"just happens?", r"behind the scenes", r"when (nothing|it all) goes",
                   r"unless (something|it) goes wrong", r"only (hear|notice|see)\w* .{0,40}\bwhen",
-                  r"when (it|something|things) (fails|breaks|goes wrong|go wrong)")),
+                  r"when (it|something|things) (fails|breaks|goes wrong|go wrong)"), negatable=False),
         ),
-        misreads=((Idea("that a quiet JPM is doing the job badly",
+        misreads=((Idea("that a quiet JPM is doing the job badly, or has little impact (the manager's view)",
                         (r"(doing|does) (a )?(bad|poor)", r"not doing (the|their|her|his) job",
-                         r"should (speak|present) more to be")),
-                   "the first article counts smooth execution as the JPM's influence; being little noticed is "
-                   "not a sign of a poor JPM."),),
+                         r"should (speak|present) more to be", r"\bmanager is (right|correct)",
+                         r"\bagree\w* with (the|my|their) manager", r"\b(little|no|low|not much) (real )?(impact|"
+                         r"influence|value)", r"\bonly (support|help|assist)", r"\bweak (jpm|pm)",
+                         r"\bnot (doing|delivering|contributing) (much|anything)")),
+                   "that agrees with the manager, and the first article does not: it counts smooth execution as "
+                   "the JPM's influence, so being little noticed is not a sign of a poor JPM or of little impact."),),
         examples=(
             Example("A JPM is seen through smooth execution, so when every release goes out fine nobody notices "
                     "anything.", CORRECT),
@@ -117,6 +121,9 @@ TURNS = (
             Example("Because they deliver things.", PARTIAL),
             Example("Nobody notices them, so they are not doing their job well.", INCORRECT),
             Example("Because JPMs are junior.", INCORRECT),
+            # a learner-tester's answers: the manager's view, and the idea denied
+            Example("The manager is right, a JPM has little impact because they only support execution", INCORRECT),
+            Example("A JPM's visibility does not come from smooth execution, so nobody notices them.", PARTIAL),
             Example(..., NOT_ATTEMPTED),
         ),
     ),

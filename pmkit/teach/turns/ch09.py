@@ -107,7 +107,7 @@ TURNS = (
                  (r"\bsource", r"\bcit(e|es|ed|ation)", r"\bdate", r"\bdated\b", r"\bwhen\b", r"\byear",
                   r"\bsurvey", r"\bsample", r"where (the|its|these|those) (figures|numbers|ranges|data)",
                   r"how (they|it) (got|measured|collected)", r"\bdata (come|came)",
-                  r"where (the article|it|they) got", r"how old", r"\bcitation", r"\bunsourced")),
+                  r"where (the article|it|they) got", r"how old", r"\bcitation", r"\bunsourced"), negatable=False),
             Idea("why the second table does not simply confirm or refute them: it measures something else "
                  "(other titles, averages or medians rather than ranges, other years or places)",
                  (r"not (the )?same", r"different", r"\bmedian", r"\baverage", r"\bmean\b", r"\b2012\b",

@@ -99,11 +99,23 @@ TURNS = (
                   r"relative to", r"\bproportion", r"\bnormali[sz]", r"number of (users|people) (at|in|reaching) each",
                   r"how many (users|people) (arrived|reached|reach|got to|started|entered|were at)",
                   r"(different|varying) (number|amount)s? of (users|people)",
-                  r"\b(has|have|with|where) (the )?(most|more) (users|people|visitors)",
+                  r"\b(has|have|hold|holds|with|where) (the )?(most|more) (users|people|visitors)",
                   r"\babsolute", r"\btop of the funnel", r"\bdivid",
-                  r"(users|people|visitors) who (got|get|reached|reach|made it|arrived|entered|started)")),
+                  r"(users|people|visitors) who (got|get|reached|reach|made it|arrived|entered|started)",
+                  r"\b(bigger|biggest|larger|largest|higher|highest) (at|near|in) the (top|start|beginning)",
+                  r"\bmore (users|people|visitors) (are|were) (there|at)", r"\bsize of (the|each) step",
+                  r"how many (\w+ )?(reached|reach|arrived|got to|entered|started|were at)",
+                  r"\b(whatever|regardless of|by) (their|the|its) size", r"\btakes? (the )?size out",
+                  r"\b\d[\d,]* (from|of) \d[\d,]*\b")),
         ),
-        misreads=((Idea("that the raw count is the better measure",
+        misreads=((Idea("that the step losing the most users is the worst one",
+                        (r"\b(loses|lost|lose|losing) the most\b[^.;]{0,40}\b(worst|broken|biggest problem)",
+                         r"\b(worst|broken)\b[^.;]{0,40}\b(loses|lost|lose|losing) the most",
+                         r"\b(biggest|largest|most) (raw )?(loss|losses|drop)\b[^.;]{0,30}\b(worst|broken)",
+                         r"\bcounts? (is|are) enough")),
+                   "that is the trap the share avoids: the step that loses the most users is often just the step "
+                   "with the most users to lose; divide by the users who reached it before you call it the worst."),
+                  (Idea("that the raw count is the better measure",
                         (r"\bcount is (better|what matters|right)", r"\bthe (most|biggest number of) users lost "
                          r"(is|decides)")),
                    "a raw count favours the top of the funnel, where there are most users to lose."),),
@@ -115,6 +127,12 @@ TURNS = (
             Example("A count depends on how many users reached that step; the share normalises for it.", CORRECT),
             Example("Because the count is better at showing the big losses.", INCORRECT),
             Example("Shares are nicer to read.", INCORRECT),
+            # a learner-tester's answers, the last one the misconception the turn is about
+            Example("Counts are biggest at the top simply because more people are there, so a percentage is "
+                    "needed to compare", CORRECT),
+            Example("The number lost depends on how many reached the step; the share compares steps fairly "
+                    "whatever their size", CORRECT),
+            Example("The step that loses the most users is the worst one", INCORRECT),
             Example(..., NOT_ATTEMPTED),
         ),
     ),
@@ -167,9 +185,14 @@ TURNS = (
                      r"\b(few|handful of|small group of|small number of|couple of) (people|users|customers|clients)",
                      r"\bkeep(s)? (writing|asking|coming back|complaining|contacting)", r"\bon average\b",
                      r"\bper (customer|person|user|client)\b", r"\beach (customer|person|user|client)\b",
-                     r"(lots|many|several) of (messages|requests|tickets) (from|each|per)")),),
+                     r"(lots|many|several) of (messages|requests|tickets) (from|each|per)",
+                     r"\bnot (very |so )?(widespread|common|broad)",
+                     r"\b(fewer|less) than \d+ (customers|people|users)")),),
         misreads=((Idea("that the topic worries the most customers",
-                        (r"\bmost customers\b(?! wrote)", r"\bwidespread", r"\beveryone")),
+                        (r"\bmost customers\b(?! wrote)", r"\bwidespread", r"\beveryone",
+                         r"\b(many|lots of|a lot of|loads of|plenty of) (customers|users|people|clients)\b",
+                         r"\b(largest|biggest|greatest|highest) (number|share|group) of (customers|users|people)",
+                         r"\b(affects|hits|worries) (almost )?(all|everybody|most)\b")),
                    "a high ratio means the opposite: fewer customers, each writing more often."),),
         mistakes=(
             Mistake("billing", "billing has the most requests, but from 22 customers; divide requests by "
@@ -183,6 +206,9 @@ TURNS = (
             Example("login", PARTIAL),
             Example("login", PARTIAL, because="It has the highest number in the column."),
             Example("login", PARTIAL, because="It is the problem that worries the most customers."),
+            # a learner-tester's answers: "not widespread" is not the opposite; "many customers" is
+            Example("login", CORRECT, because="the problem is concentrated in a few repeat writers, not widespread"),
+            Example("login", PARTIAL, because="many customers are affected by login"),
             Example("billing", INCORRECT),
             Example("export", INCORRECT),
             Example(..., NOT_ATTEMPTED),
@@ -273,6 +299,13 @@ TURNS = (
                      r"\boverall\b", r"\ball users", r"\btotal\b", r"freelancer", r"\bunlike\b", r"\binstead\b",
                      r"another step", r"miss(es|ed)? (the )?agenc", r"\bearlier\b", r"as a whole", r"\bwhereas\b",
                      r"compared (with|to)", r"\bcombined\b")),),
+        misreads=((Idea("that the agencies' worst step is the whole funnel's too",
+                        (r"\bsame (step |one )?as\b", r"\b(is|are) the same( step| one)?\b", r"\b(not|no) differ",
+                         r"\bno different", r"\bidentical", r"\b(also|too|as well)\b[^.;]{0,40}start.?trial",
+                         r"start.?trial\b[^.;]{0,30}\b(too|as well)\b", r"\bone fix (works|will work|is enough|fits)",
+                         r"\b(whole|overall|total|combined|all users|everyone)\b[^.;,]{0,40}\balso\b")),
+                   "the whole funnel's worst step is send_invoice, not start_trial: the agencies leak somewhere "
+                   "else, which is why one fix for \"the\" worst step would miss them."),),
         mistakes=(
             Mistake("send_invoice", "that is the worst step of the whole funnel (and the freelancers'); filter "
                                     "to the agency rows before you count."),
@@ -287,6 +320,9 @@ TURNS = (
                                                     "misses them."),
             Example("start_trial", PARTIAL),
             Example("start_trial", PARTIAL, because="It has the largest drop-off."),
+            # a learner-tester's answers: the reason says the opposite of the point (the steps differ)
+            Example("start_trial", PARTIAL, because="same as the whole funnel"),
+            Example("start_trial", PARTIAL, because="the whole funnel also loses most at start_trial"),
             Example("send_invoice", INCORRECT),
             Example("start trial", INCORRECT),
             Example("visit_pricing", INCORRECT),

@@ -114,6 +114,17 @@ TURNS = (
                      r"\bmost of the drop", r"moved (only )?a (few|little)", r"everything else", r"\bunchanged",
                      r"\b(stable|steady|level)\b", r"(stayed|remained|were|was) (about |roughly |more or less )?"
                      r"the same")),),
+        misreads=((Idea("that the other categories fell as well",
+                        (r"\b(also|too|as well|similarly|likewise|equally)\b[^.;]{0,25}"
+                         r"\b(drop|fell|fall|declin|decreas|went down)",
+                         r"\b(dropped|fell|fallen|declined|decreased|went down)\b[^.;]{0,25}\b(too|as well|similarly|"
+                         r"equally|by a similar|by the same|evenly)\b",
+                         r"\b(every|each|all)( the)?( other)? (categor\w+|kinds?|types?|ones?)\b[^.;]{0,15}\b(fell|"
+                         r"dropped|declined|decreased|went down)",
+                         r"\b(similar|same) (amount|rate|percentage|drop|fall|decline)", r"\bevenly\b",
+                         r"\bacross the board")),
+                   "the other categories did not fall with it: billing and integrations barely moved and reporting "
+                   "and other tickets rose, so the drop is mostly one kind of ticket."),),
         mistakes=(Mistake(lambda v: str(v).strip().lower() in {"all", "every", "everything", "all of them"},
                           "not every kind of ticket fell: reporting and other tickets rose, and billing and "
                           "integrations barely moved."),),
@@ -122,6 +133,7 @@ TURNS = (
             Example("Permissions", CORRECT, because="Mostly one kind: reporting and other tickets even went up."),
             Example("permissions", PARTIAL),
             Example("permissions", PARTIAL, because="The research was about it."),
+            Example("permissions", PARTIAL, because="the other categories also dropped by 30%"),  # a tester's
             Example("billing", INCORRECT),
             Example("all", INCORRECT),
             Example(..., NOT_ATTEMPTED),
@@ -140,21 +152,30 @@ TURNS = (
         solution="*The article credits the JPM's attention to detail; that is delivery precision, the JPM's "
                  "strength.*",
         ideas=(
-            Idea("what the article credits: the JPM's attention to detail (coordination, tracking, documentation)",
-                 (r"attention to detail", r"detail", r"\bcareful", r"\bmeticulous", r"\bprecis",
-                  r"\btrack(ed|ing)? (the )?sprints", r"handoffs?", r"\bthorough", r"\btracked\b",
-                  r"\bdocument(ed|ation)\b", r"\bnothing (was )?(missed|forgotten)")),
+            Idea("what the article credits for the release: the JPM's attention to detail (coordinating handoffs, "
+                 "tracking sprints and writing documents are what they did, not what the article credits)",
+                 (r"attention to detail", r"detail", r"\bcare(ful)?\b", r"\bmeticulous", r"\bprecis",
+                  r"\bthorough", r"\bnothing (was )?(missed|forgotten|slipp\w*|dropped)")),
             Idea("whose strength it is: the JPM's delivery (execution) side",
                  (r"\bjpm", r"junior", r"deliver", r"\bexecut", r"\bcoordinat")),
         ),
         misreads=((Idea("that the release went well because of a product decision or strategy",
                         (r"\bstrateg", r"decided what to build", r"\bvision", r"\broadmap")),
-                   "the article credits how the release was carried out, not a decision about what to build."),),
+                   "the article credits how the release was carried out, not a decision about what to build."),
+                  (Idea("that it is the APM's strength",
+                        (r"\bapm'?s?\b[^.;]{0,25}\b(strength|side|skill|forte)",
+                         r"\b(strength|side|skill|forte)s? (of )?(an |the )?apm\b",
+                         r"\bassociate (pm|product manager)'?s? (strength|side|skill)")),
+                   "attention to detail is what the article credits, but it names the wrong role: the first article "
+                   "gives delivery precision to the JPM; the APM's strength is deciding what to build."),),
         examples=(
             Example("Their attention to detail, which is the JPM's delivery strength.", CORRECT),
             Example("Careful coordination of handoffs and tracked sprints: a junior PM's execution precision.",
                     CORRECT),
             Example("Attention to detail.", PARTIAL),
+            # a learner-tester's answers: an action is not what the article credits; the APM is the wrong role
+            Example("They coordinated the design handoffs", PARTIAL),
+            Example("Attention to detail, which is an APM strength", INCORRECT),
             Example("A clear product strategy from the APM.", INCORRECT),
             Example("Luck.", INCORRECT),
             Example(..., NOT_ATTEMPTED),
@@ -205,10 +226,16 @@ TURNS = (
                  'churn: about a third of the sellers who raised it left"`.',
         needs_reason=True,
         ideas=(Idea("why: it loses the most sellers (the highest churn), not only that it is frequent",
-                    (r"churn", r"\bleft\b", r"\bleave", r"\blost\b", r"\blos(e|es|ing) (the most |more )?sellers",
+                    (r"churn", r"\bleft\b", r"\bleav(e|es|ing)\b", r"\blost\b", r"\bwalk(ed|s|ing)? away",
+                     r"\bdepart", r"\blos(e|es|ing) (the most |more )?sellers",
                      r"sellers (who )?(left|leave|quit)", r"\bquit", r"\bstop(ped|s)? selling",
                      r"\d+ ?% of (the )?sellers",
                      r"per ?cent of (the )?sellers")),),
+        misreads=((Idea("that few sellers leave over it",
+                        (r"\b(few|no|not many|hardly any) sellers (\w+ )?(churn|leave|left|quit|go|stop)",
+                         r"\blow churn", r"\b(rarely|seldom) (churn|leave)")),
+                   "payout delay loses the most sellers (105, about a third of those who raised it in months with "
+                   "a churn figure), more than any other reason."),),
         mistakes=(Mistake("fees", "fees has a high churn rate but few escalations and few sellers lost; payout "
                                   "delay loses far more sellers."),),
         examples=(
@@ -216,6 +243,8 @@ TURNS = (
             Example("Payout delay", CORRECT, because="About a third of the sellers who raised it left within 90 days."),
             Example("payout delay", PARTIAL, because="It has the most escalations."),
             Example("payout delay", PARTIAL, because="49% of escalations are about it."),
+            Example("payout delay", CORRECT, because="most escalations (330) and the most sellers leaving (105 of "
+                                                     "299 with a figure)"),  # a learner-tester's
             Example("payout delay", CORRECT, because="35% of sellers who escalated it quit, far above the rest."),
             Example("fees", INCORRECT),
             Example("search ranking", INCORRECT),

@@ -37,7 +37,7 @@ _DATA_FIRST = Idea("first, whether the drop is real: tracking, a logging or defi
                     r"\bdata (issue|problem|error)", r"\bmetric itself", r"\bconfirm", r"\bverify", r"\bsanity",
                     r"(numbers?|metric|data) (is|are) (right|correct|accurate)", r"\bcounted",
                     r"\b(measurement|data|reporting|tracking|logging) (error|glitch|issue|problem|change)",
-                    r"\bglitch"))
+                    r"\bglitch"), negatable=False)
 _NARROW = Idea("then where it is: split by segment, platform, region or version, or find when it started",
                (r"\bsegment", r"\bplatform", r"\bios\b", r"\bandroid", r"\bregion", r"\bcit(y|ies)\b",
                 r"\bcountr", r"\bversion", r"\brelease", r"\bnew (vs|versus|or|and) (returning|old)",
