@@ -220,9 +220,10 @@ def _same(kind: str, value: Any, expected: Any) -> bool:
     want = {k: v for k, v in want.items() if k in got or not math.isnan(v)}
     if set(got) != set(want):
         return False
-    # 0.051 accepts answers rounded to one decimal place
+    # 0.051 accepts answers rounded to one decimal place; a whole per cent (round()) counts too
     return all((math.isnan(got[k]) and math.isnan(want[k])) or
-               (not math.isnan(got[k]) and not math.isnan(want[k]) and math.isclose(got[k], want[k], abs_tol=0.051))
+               (not math.isnan(got[k]) and not math.isnan(want[k])
+                and (math.isclose(got[k], want[k], abs_tol=0.051) or math.isclose(got[k], round(want[k]))))
                for k in want)
 
 

@@ -66,6 +66,8 @@ def test_the_starter_is_not_attempted_and_hides_the_solution(name):
 def test_rounded_answers_and_string_dates_count_as_correct(data):
     weekly = data["weekly"]
     assert tries.check("weekly_change", (weekly.pct_change() * 100).round(1)).status == quiz.CORRECT
+    assert tries.check("weekly_change", (weekly.pct_change() * 100).round()).status == quiz.CORRECT  # whole %
+    assert tries.check("weekly_change", (weekly.pct_change() * 100).round() + 1).status == quiz.INCORRECT
     assert tries.check("worst_week", "2025-10-06").status == quiz.CORRECT
     assert tries.check("team_export", 20.0).status == quiz.CORRECT
 

@@ -7,7 +7,8 @@ come with its reason). The answer is:
 
 - **correct**, with one sentence saying *why* (never "it is on the list");
 - **not yet**, naming the mistake: a known wrong answer's own message, or what is missing from a sentence;
-- **partly right** when a label is right and its reason misses the key idea (or the other way round);
+- **partly right** when a label is right and its reason misses the key idea (or the other way round),
+  or a series asked for largest first has the right numbers in another order;
 - **not answered** while the cell still holds ``...``.
 
 ``turns.hint(name)`` helps at any time; ``turns.solution(name)`` shows a model answer only after an attempt.
@@ -337,10 +338,20 @@ def evaluate(name: str, value: Any, because: Any = None) -> Feedback:
 
 
 def _whole_per_cent(turn: Turn, value: Any, key: Any) -> bool:
-    """True when a per-cent turn's answer is its key rounded to a whole per cent (94 for 94.29)."""
-    number, want = as_number(value), as_number(key)
-    return (turn.per_cent and number is not None and want is not None
-            and math.isclose(number, round(want), abs_tol=1e-9))
+    """True when a per-cent turn's answer is its key rounded to a whole per cent (94 for 94.29).
+
+    A series may round each of its numbers, to one decimal or to a whole per cent.
+    """
+    if not turn.per_cent:
+        return False
+    if turn.kind == "series":
+        got, want = _mapping(value), _mapping(key)
+        if got is None or want is None or set(got) != set(want):
+            return False
+        return all(math.isclose(got[k], want[k], abs_tol=max(turn.tolerance, 0.051))
+                   or math.isclose(got[k], round(want[k]), abs_tol=1e-9) for k in want)
+    number, want_number = as_number(value), as_number(key)
+    return number is not None and want_number is not None and math.isclose(number, round(want_number), abs_tol=1e-9)
 
 
 def _largest_first(value: Any) -> bool:

@@ -291,6 +291,7 @@ TURNS = (
         kind="series",
         expected=_category_change,
         tolerance=0.1,
+        per_cent=True,
         why="Per category, tickets per week before and after the launch, and the change in per cent: permissions "
             "fell by about 60 %, far more than any other category (synthetic data).",
         hint='`category_after` is built like `category_before`, from `after`: '
@@ -308,6 +309,8 @@ TURNS = (
                     CORRECT),
             Example({"Other": "15%", "Reporting": "12.7%", "Billing": "-3.9%", "Integrations": "-5.66",
                      "Permissions": "-60.39"}, CORRECT),
+            Example({"permissions": -60, "integrations": -6, "billing": -4, "reporting": 13, "other": 15}, CORRECT),
+            Example({"permissions": -61, "integrations": -6, "billing": -4, "reporting": 13, "other": 15}, INCORRECT),
             Example({"permissions": -0.604, "integrations": -0.057, "billing": -0.039, "reporting": 0.127,
                      "other": 0.15}, INCORRECT),
             Example({"permissions": 60.4, "integrations": 5.7, "billing": 3.9, "reporting": -12.7, "other": -15.0},
