@@ -1,7 +1,7 @@
 """A worked cell's solution fits its cell: pasted in place of the ``...``, it runs and its check says correct.
 
 A solution that names a variable the chapter never makes (``per_week["after"]`` where the cell builds
-``category_after``) gives a learner who copies it a NameError. Here every pandas chapter is run from the
+``category_after``) gives a learner who copies it a NameError. Here every chapter is run from the
 top, in order, with each ``...`` line of a "# Your turn" cell replaced by the solution's line for that
 variable, and each check must then say correct; the names a hint's code uses must exist by then too.
 """
@@ -22,7 +22,7 @@ from pmkit import notebooks
 from pmkit.teach import pandas_tries, quiz, turns
 from tests.conftest import COURSE
 
-CHAPTERS = ["10-pandas-for-product-work.ipynb", "11-case-studies.ipynb"]
+CHAPTERS = sorted(p.name for p in COURSE.glob("[0-9][0-9]-*.ipynb"))
 CHECK_CALL = re.compile(r"""\b(turns|tries)\.check\(\s*["']([\w-]+)["']""")
 #: A starter line the learner completes: ``name = ...`` (with an optional comment).
 STARTER = re.compile(r"^(?P<lhs>[^=\n#]+?)\s*=\s*\.\.\.\s*(#.*)?$", re.MULTILINE)
@@ -40,9 +40,9 @@ def _help_for(system: str, name: str) -> tuple[str, str]:
 
 
 def _solution_lines(system: str, name: str) -> dict[str, str]:
-    """The solution's lines by the variable they set; a text turn's prose solution is its ``answer``."""
+    """The solution's lines by the variable they set; a text turn's prose solution is its sentence (``*``)."""
     if system == "turns" and turns.find(name).kind == "text":
-        return {"answer": f"answer = {turns.find(name).solution.strip('*')!r}"}
+        return {"*": repr(turns.find(name).solution.strip("*"))}
     lines = {}
     for span in re.findall(r"`([^`]+)`", _help_for(system, name)[1]):
         match = ASSIGNMENT.match(span)
@@ -82,7 +82,7 @@ def _worked_with_solutions(path: Path) -> list[tuple[str, Any, list[str]]]:
         if cell.cell_type != "code" or first.startswith("# stuck?") or "widgets." in source:
             continue
         checks = CHECK_CALL.findall(source)
-        if not first.startswith("# your turn"):
+        if not first.startswith("# your turn") or not checks:  # a turn with no check (a review) only runs
             _run(source, namespace)
             continue
         (system, name), = checks
@@ -90,6 +90,8 @@ def _worked_with_solutions(path: Path) -> list[tuple[str, Any, list[str]]]:
 
         def fill(match: re.Match[str], lines: dict[str, str] = lines, name: str = name) -> str:
             lhs = match["lhs"].strip().replace(" ", "")
+            if "*" in lines:  # a text turn: its one sentence, whatever the cell calls it
+                return f"{match['lhs'].strip()} = {lines['*']}"
             assert lhs in lines, f"{path.name}: the solution of {name!r} does not say how to make {lhs}"
             return lines[lhs]
 
