@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -73,6 +74,12 @@ def test_forgetting_reindex_is_named() -> None:
     unordered = agency.groupby("step")["user_id"].nunique()
     _says("agency-worst-step", (1 - unordered / unordered.shift(1)).idxmax(), INCORRECT, "reindex", "alphabetical")
     _says("agency-worst-step", 0.45, INCORRECT, "is a number")
+
+
+def test_numbers_are_shown_plainly() -> None:
+    message = _says("case1-category", np.float64(-60.39), INCORRECT, "-60.39 is a number")
+    assert "np." not in message
+    _says("case2-delivered", np.True_, INCORRECT, "True or False")
 
 
 def test_the_case1_hint_and_solution_use_the_cells_names() -> None:
