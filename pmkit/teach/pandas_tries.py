@@ -67,10 +67,14 @@ def _funnel() -> pd.Series:
 
 @dataclass(frozen=True)
 class Mistake:
-    """A common wrong answer: how to compute it, and what to tell a learner who gave it."""
+    """A common wrong answer: how to compute it, and what to tell a learner who gave it.
+
+    ``kind`` is the kind of that wrong answer where it differs from the try's (a number given for a label).
+    """
 
     answer: Callable[[], Any]
     message: str
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,12 @@ TRIES = {t.name: t for t in (
             Mistake(lambda: _weekly().idxmin(),
                     "that is the quietest week, the one with the fewest requests; a drop compares a week with the "
                     "week before, so look at the change, not the count"),
+            Mistake(lambda: _weekly().pct_change().min() * 100,
+                    "that is the size of the largest drop, not its week: `.min()` gives the value, `.idxmin()` "
+                    "gives its label (the week)", kind="number"),
+            Mistake(lambda: _weekly().pct_change().min(),
+                    "that is the size of the largest drop (as a fraction), not its week: `.min()` gives the "
+                    "value, `.idxmin()` gives its label (the week)", kind="number"),
         )),
     Try("worst_step", "label",
         lambda: (1 - _funnel() / _funnel().shift(1)).idxmax(),
@@ -153,6 +163,12 @@ TRIES = {t.name: t for t in (
                     "(1 - funnel / funnel.shift(1)) so steps of different sizes are comparable"),
             Mistake(lambda: (_funnel() / _funnel().shift(1)).idxmax(),
                     "that is the step that keeps the largest share; the drop-off is 1 minus it"),
+            Mistake(lambda: (1 - _funnel() / _funnel().shift(1)).max(),
+                    "that is the size of the largest drop-off (a share), not its step: `.max()` gives the value, "
+                    "`.idxmax()` gives its label (the step)", kind="number"),
+            Mistake(lambda: (1 - _funnel() / _funnel().shift(1)).max() * 100,
+                    "that is the size of the largest drop-off (in per cent), not its step: `.max()` gives the "
+                    "value, `.idxmax()` gives its label (the step)", kind="number"),
         )),
 )}
 
@@ -181,48 +197,88 @@ def _label(value: Any) -> str:
 
 
 def _same(kind: str, value: Any, expected: Any) -> bool:
+    """True when ``value`` is ``expected``: numbers to 0.01 (a series' to one decimal), labels as text.
+
+    A series may leave out labels whose expected value is missing (``weekly_change.dropna()`` drops the first
+    week, which has no week before it).
+    """
     if kind == "number":
+        if isinstance(value, bool) or (hasattr(value, "__len__") and not isinstance(value, str)):
+            return False
         try:
-            return not isinstance(value, bool) and math.isclose(float(value), float(expected), abs_tol=0.01)
+            number = float(value)
         except (TypeError, ValueError):
             return False
+        return math.isclose(number, float(expected), abs_tol=0.01) or (
+            abs(float(expected)) >= 1 and math.isclose(number, round(float(expected), 1), abs_tol=1e-9))
     if kind == "label":
         return _label(value)[:10] == _label(expected)[:10] if hasattr(expected, "strftime") else \
             _label(value) == _label(expected)
     got, want = _as_mapping(value), _as_mapping(expected)
-    if got is None or want is None or set(got) != set(want):
+    if got is None or want is None:
         return False
-    # 0.051 accepts answers rounded to one decimal place
+    want = {k: v for k, v in want.items() if k in got or not math.isnan(v)}
+    if set(got) != set(want):
+        return False
+    # 0.051 accepts answers rounded to one decimal place; a whole per cent (round()) counts too
     return all((math.isnan(got[k]) and math.isnan(want[k])) or
-               (not math.isnan(got[k]) and not math.isnan(want[k]) and math.isclose(got[k], want[k], abs_tol=0.051))
+               (not math.isnan(got[k]) and not math.isnan(want[k])
+                and (math.isclose(got[k], want[k], abs_tol=0.051) or math.isclose(got[k], round(want[k]))))
                for k in want)
 
 
 def _what_is_wrong(attempt: Try, value: Any) -> str:
     """Why an answer is wrong: a known mistake's message, or what was received against what is expected."""
     for mistake in attempt.mistakes:
-        if _same(attempt.kind, value, mistake.answer()):
+        if _same(mistake.kind or attempt.kind, value, mistake.answer()):
             return mistake.message
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:59] + "\u2026"
+    shown = _shown(value)
     kind = type(value).__name__
     a_kind = f"an {kind}" if kind[:1].lower() in "aeiou" else f"a {kind}"
+    if hasattr(value, "columns") and attempt.kind == "number":
+        return ("got a whole DataFrame, the rows themselves, where a number is expected: count the rows with "
+                "len(...)")
     if hasattr(value, "columns"):
         return ("got a whole DataFrame, where one Series is expected: pick one column with [\"name\"], "
                 "and leave out reset_index()")
     if attempt.kind == "number":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f"got {value:g}, which is not the number of such requests"
+        number = _number(value)
+        if number is not None:
+            return f"got {number:g}, which is not the number of such requests"
         return f"expected a number (an int such as 12), got a {type(value).__name__}: {shown}"
     if attempt.kind == "series":
         mapping = _as_mapping(value)
         if mapping is None:
             return f"expected a pandas Series (one number per label), got {a_kind}: {shown}"
-        want = _as_mapping(attempt.expected())
+        want = {k: v for k, v in _as_mapping(attempt.expected()).items() if k in mapping or not math.isnan(v)}
         if set(mapping) != set(want):
-            return (f"its labels are {sorted(mapping)[:5]}, expected one per "
-                    f"{'week' if attempt.name == 'weekly_change' else 'topic'}: {sorted(want)[:5]}")
+            unit = "week" if attempt.name == "weekly_change" else "topic"
+            missing, extra = sorted(set(want) - set(mapping)), sorted(set(mapping) - set(want))
+            said = [f"it has no {unit} {', '.join(missing[:3])}" if missing else "",
+                    f"it has labels that are not one per {unit}: {', '.join(extra[:3])}" if extra else ""]
+            return f"expected one number per {unit}; " + "; ".join(x for x in said if x)
         return "it has the right labels, but some numbers differ from the expected ones"
+    if attempt.kind == "label" and _number(value) is not None:
+        return f"got the number {shown}, where a label is expected (a {'week' if 'week' in attempt.name else 'step'})"
     return f"got {shown}, which is not the answer"
+
+
+def _number(value: Any) -> float | None:
+    """A plain int, float or numpy number as a float; None for anything else (bools included)."""
+    if hasattr(value, "item") and not hasattr(value, "__len__"):
+        value = value.item()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value as feedback shows it: numbers plainly (-47.06, not np.float64(...)), the rest cut short."""
+    number = _number(value)
+    if number is not None:
+        return f"{number:g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "\u2026"
 
 
 def _find(name: str) -> Try:

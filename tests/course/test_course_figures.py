@@ -13,6 +13,7 @@ import pytest
 from pmkit import notebooks
 from pmkit.exercises import catalog as exercises
 from pmkit.teach import cases, roles
+from pmkit.teach import pandas_tries as tries
 from pmkit.teach import content as course
 from pmkit.teach import self_assessment as assessment
 from pmkit.teach.turns import ch04 as sort_tasks
@@ -26,6 +27,18 @@ def _per_role(frame, count: int) -> bool:
 def _weeks() -> bool:
     result = cases.before_after(cases.table("support_tickets"))
     return result.weeks_before == result.weeks_after == 16
+
+
+def _login_per_customer():
+    """Chapter 10: login requests per customer who wrote about login, most first."""
+    requests = tries.requests()
+    return requests[requests["topic"] == "login"].groupby("customer").size().sort_values(ascending=False)
+
+
+def _login_last() -> bool:
+    requests = tries.requests()
+    customers = requests.groupby("topic")["customer"].nunique()
+    return customers.idxmin() == "login" and (requests["topic"] == "login").sum() > 50
 
 
 FIGURES: list[tuple[str, str, Callable[[], bool]]] = [
@@ -49,7 +62,16 @@ FIGURES: list[tuple[str, str, Callable[[], bool]]] = [
     ("08", "four behaviours for each role", lambda: _per_role(roles.influence(), 4)),
     ("08", "three questions on visibility", lambda: len(course.questions("08")) == 3),
     ("09", "Three questions on the chapter, then two job offers", lambda: len(course.questions("09")) == 4),
+    ("10", "Login sits last by customers although it has more than 50 requests", _login_last),
+    ("10", "the mean, about four login requests each, hides that two of them wrote 17 and 16 times",
+     lambda: round(_login_per_customer().mean()) == 4 and _login_per_customer().iloc[:2].tolist() == [17, 16]),
+    ("10", "the median login customer (the middle one) wrote twice", lambda: _login_per_customer().median() == 2),
     ("11", "three short stories", lambda: len(roles.case_studies()) == 3),
+    ("11", "Every row of the tracker delivered what it planned", lambda: bool(
+        (cases.table("sprint_deliverables")["delivered"] >= cases.table("sprint_deliverables")["planned"]).all())),
+    ("11", "the planned and the delivered deliverables over every sprint and stream: the totals are equal",
+     lambda: cases.table("sprint_deliverables")["planned"].sum() == cases.table("sprint_deliverables")[
+         "delivered"].sum()),
     ("11", "support tickets dropped by 30%", lambda: (
         roles.case_studies().loc[0, "metric_change_pct"] == -30
         and cases.before_after(cases.table("support_tickets")).change_pct == -30.0)),

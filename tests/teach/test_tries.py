@@ -66,8 +66,29 @@ def test_the_starter_is_not_attempted_and_hides_the_solution(name):
 def test_rounded_answers_and_string_dates_count_as_correct(data):
     weekly = data["weekly"]
     assert tries.check("weekly_change", (weekly.pct_change() * 100).round(1)).status == quiz.CORRECT
+    assert tries.check("weekly_change", (weekly.pct_change() * 100).round()).status == quiz.CORRECT  # whole %
+    assert tries.check("weekly_change", (weekly.pct_change() * 100).round() + 1).status == quiz.INCORRECT
     assert tries.check("worst_week", "2025-10-06").status == quiz.CORRECT
     assert tries.check("team_export", 20.0).status == quiz.CORRECT
+
+
+def test_the_testers_answers_are_named(data):
+    """Answers a learner-tester gave: each gets its status and a message that names the mistake."""
+    weekly, funnel, r = data["weekly"], data["funnel"], data["requests"]
+    change = weekly.pct_change() * 100
+    drop = tries.check("worst_week", change.min())
+    assert drop.status == quiz.INCORRECT and "size of the largest drop, not its week" in drop.message
+    assert "np.float64" not in drop.message
+    assert "not its week" in tries.check("worst_week", round(change.min(), 1)).message
+    step = tries.check("worst_step", (1 - funnel / funnel.shift(1)).max())
+    assert step.status == quiz.INCORRECT and "not its step" in step.message and ".idxmax()" in step.message
+    rows = tries.check("team_export", r[(r["plan"] == "team") & (r["topic"] == "export")])
+    assert "a number is expected" in rows.message and "len(" in rows.message and "Series" not in rows.message
+    assert tries.check("weekly_change", change.dropna()).status == quiz.CORRECT  # the first week has no change
+    short = tries.check("weekly_change", change.iloc[2:])
+    assert short.status == quiz.INCORRECT and "it has no week 2025-09-08" in short.message
+    assert "2025-09-01" not in short.message  # the dropped NaN week is not what is missing
+    assert "got the number 3.5, where a label" in tries.check("worst_week", 3.5).message
 
 
 def test_wrong_kinds_say_what_was_received(data):
@@ -115,9 +136,13 @@ def test_chapter_10_prose_figures_match_the_data(data):
     assert round(change.max()) == 70
     login = r[r["topic"] == "login"]
     per_customer = login.groupby("customer").size().sort_values(ascending=False)
-    assert "The mean, about four requests per customer, hides that two customers wrote 17 and 16 times" in text
+    assert "although it has more than 50 requests" in text and 50 < len(login) < 60
+    assert ("Among login's customers, the mean, about four login requests each, hides that two of them wrote "
+            "17 and 16 times") in text
     assert round(per_customer.mean()) == 4 and per_customer.iloc[:2].tolist() == [17, 16]
-    assert "the median (the middle customer) wrote twice" in text and per_customer.median() == 2
+    assert "the median login customer (the middle one) wrote twice" in text and per_customer.median() == 2
+    everyone = r.groupby("customer").size()  # over all customers the figures differ: the prose must say "login"
+    assert round(everyone.mean()) != 4 and everyone.median() != 2
 
 
 def test_an_unknown_try_name_lists_the_known_ones():

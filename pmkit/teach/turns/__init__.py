@@ -7,7 +7,8 @@ come with its reason). The answer is:
 
 - **correct**, with one sentence saying *why* (never "it is on the list");
 - **not yet**, naming the mistake: a known wrong answer's own message, or what is missing from a sentence;
-- **partly right** when a label is right and its reason misses the key idea (or the other way round);
+- **partly right** when a label is right and its reason misses the key idea (or the other way round),
+  or a series asked for largest first has the right numbers in another order;
 - **not answered** while the cell still holds ``...``.
 
 ``turns.hint(name)`` helps at any time; ``turns.solution(name)`` shows a model answer only after an attempt.
@@ -21,6 +22,7 @@ Keys that come from data are computed from the course's own files, never from th
 from __future__ import annotations
 
 import importlib
+import itertools
 import math
 import pkgutil
 import re
@@ -91,6 +93,8 @@ class Turn:
     """One worked cell: its name, chapter, kind of answer, key, why it is right, mistakes, hint and solution.
 
     ``expected`` is a value or a zero-argument function that computes it (from the course's data).
+    ``per_cent`` accepts the key rounded to a whole per cent (the course's one rule for rounding: prompts ask
+    for one decimal, and a whole per cent is right too); ``largest_first`` asks a series for its order as well.
     ``ideas`` are what a reason (``because=``, or the whole answer of a ``text`` turn) must say; ``misreads``
     are ideas that show a misunderstanding, each with its own message. ``examples`` are answers careful
     and careless learners might give, in their own words, with the status each must get: the suite
@@ -111,6 +115,10 @@ class Turn:
     tolerance: float = 0.01
     needs_reason: bool = False
     examples: tuple[Example, ...] = ()
+    #: A number in per cent: asked for to one decimal, and the key rounded to a whole per cent is right too.
+    per_cent: bool = False
+    #: A series asked for largest first ("busiest first"): right numbers in another order are partly right.
+    largest_first: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -324,12 +332,17 @@ def evaluate(name: str, value: Any, because: Any = None) -> Feedback:
     if turn.kind == "choice" and _label(value) not in {_label(o) for o in turn.options}:
         return Feedback(name, INCORRECT, f"Not yet: {value!r} is not one of the choices: "
                                          f"{', '.join(turn.options)}.")
-    right = _same(turn.kind, value, turn.key(), turn.tolerance)
+    key = turn.key()
+    right = _same(turn.kind, value, key, turn.tolerance) or _whole_per_cent(turn, value, key)
     if not right:
         for mistake in turn.mistakes:
             if mistake.matches(turn.kind, value):
                 return Feedback(name, INCORRECT, f"Not yet: {mistake.message} {ask_hint}")
         return Feedback(name, INCORRECT, f"Not yet: {_generic(turn, value)} {ask_hint}")
+    if turn.largest_first and not _largest_first(value):
+        return Feedback(name, PARTIAL, "Partly right: the numbers are right, but not largest first as the task "
+                                       "asks; add `.sort_values(ascending=False)` to put the largest first. "
+                                       f"{ask_hint}")
     if turn.needs_reason or turn.ideas:
         if blank(because):
             return Feedback(name, PARTIAL, "Partly right: the answer is right; now write a sentence saying "
@@ -342,21 +355,57 @@ def evaluate(name: str, value: Any, because: Any = None) -> Feedback:
     return Feedback(name, CORRECT, f"Correct. {turn.why}")
 
 
+def _whole_per_cent(turn: Turn, value: Any, key: Any) -> bool:
+    """True when a per-cent turn's answer is its key rounded to a whole per cent (94 for 94.29).
+
+    A series may round each of its numbers, to one decimal or to a whole per cent.
+    """
+    if not turn.per_cent:
+        return False
+    if turn.kind == "series":
+        got, want = _mapping(value), _mapping(key)
+        if got is None or want is None or set(got) != set(want):
+            return False
+        return all(math.isclose(got[k], want[k], abs_tol=max(turn.tolerance, 0.051))
+                   or math.isclose(got[k], round(want[k]), abs_tol=1e-9) for k in want)
+    number, want_number = as_number(value), as_number(key)
+    return number is not None and want_number is not None and math.isclose(number, round(want_number), abs_tol=1e-9)
+
+
+def _largest_first(value: Any) -> bool:
+    """True when a series' numbers run from the largest down (ties in any order)."""
+    numbers = list((_mapping(value) or {}).values())
+    return all(a >= b for a, b in itertools.pairwise(numbers))
+
+
+def shown(value: Any) -> str:
+    """A learner's value as the feedback shows it: numbers plainly (-47.06, not np.float64(...)), the rest cut short."""
+    if hasattr(value, "item") and not hasattr(value, "__len__"):  # a numpy scalar, np.True_ included
+        value = value.item()
+    number = as_number(value)
+    if number is not None and not isinstance(value, str):
+        return f"{number:g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "\u2026"
+
+
 def _generic(turn: Turn, value: Any) -> str:
     """What is wrong with an answer no known mistake explains: what was received against what is asked."""
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:59] + "\u2026"
+    shown_ = shown(value)
     if turn.kind == "number":
         number = as_number(value)
         if number is None:
-            return f"expected a number, got {shown}."
+            return f"expected a number, got {shown_}."
         return f"{number:g} is not it; check each step of your working."
     if turn.kind == "series" and _mapping(value) is None:
-        return f"expected one number per label (a pandas Series), got {shown}."
+        return f"expected one number per label (a pandas Series), got {shown_}."
     if turn.kind == "series":
         return "the labels or some numbers differ from the expected ones."
     if turn.kind == "set":
-        return f"that selection is not the one asked for ({shown})."
-    return f"{shown} is not the answer."
+        return f"that selection is not the one asked for ({shown_})."
+    if turn.kind in ("label", "choice") and as_number(value) is not None and not isinstance(value, str):
+        return f"{shown_} is a number; the answer is a name (a label), not a number."
+    return f"{shown_} is not the answer."
 
 
 def check(name: str, value: Any, because: Any = None) -> Feedback:

@@ -70,7 +70,7 @@ TURNS = (
         tolerance=0,
         why="Three of the five reported figures (USD 62,000, USD 72,255 and USD 91,395) lie inside the first "
             "article's JPM range; the lowest and highest state averages (USD 48,000 and USD 98,000) lie outside it.",
-        hint="`reports[\"amount\"].between(low, high)` is True for each amount inside the range, ends "
+        hint='`reports["amount"].between(jpm["low"], jpm["high"])` is True for each amount inside the range, ends '
              "included; `.sum()` counts the Trues.",
         solution='`inside = reports["amount"].between(jpm["low"], jpm["high"]).sum()` gives 3.',
         mistakes=(

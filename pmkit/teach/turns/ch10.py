@@ -33,10 +33,12 @@ def _most_per_customer() -> str:
 
 
 def _export_share(of: str = "customers") -> float:
-    """The share of all customers who asked about export at least once, in per cent (or of requests)."""
+    """The share of all customers who asked about export at least once, in per cent (or a mix-up: ``of``)."""
     rows = _requests()
     if of == "requests":
         return float((rows["topic"] == "export").mean() * 100)
+    if of == "rows per customer":  # export requests (rows) over distinct customers: a mix-up of counts
+        return float((rows["topic"] == "export").sum() / rows["customer"].nunique() * 100)
     return float(rows[rows["topic"] == "export"]["customer"].nunique() / rows["customer"].nunique() * 100)
 
 
@@ -66,10 +68,27 @@ def _worst_step(segment: str | None) -> str:
     return str(_segment_drop_off(segment).idxmax())
 
 
+def _worst_step_unordered(segment: str | None) -> str:
+    """The "worst step" a learner gets without ``reindex``: steps in groupby's alphabetical order."""
+    from pmkit.teach import pandas_tries
+
+    rows = pandas_tries.funnel_rows()
+    if segment is not None:
+        rows = rows[rows["segment"] == segment]
+    users = rows.groupby("step")["user_id"].nunique()
+    return str((1 - users / users.shift(1)).idxmax())
+
+
 def _near(value: object, target: float, tolerance: float) -> bool:
     """True when ``value`` reads as a number within ``tolerance`` of ``target`` (never raises)."""
     number = as_number(value)
     return number is not None and abs(number - target) <= tolerance
+
+
+def _near_pct(value: object, target: float) -> bool:
+    """True when ``value`` is ``target`` (in per cent) to one decimal, or rounded to a whole per cent."""
+    number = as_number(value)
+    return number is not None and (abs(number - target) <= 0.1 or number == round(target))
 
 
 def _is_series(key: Any) -> Any:
@@ -147,6 +166,7 @@ TURNS = (
              "with `.size()`; `.sort_values(ascending=False)` puts the busiest first.",
         solution='`per_topic = requests.groupby("topic").size().sort_values(ascending=False)`: billing 80, '
                  "export 73, invoices 62, integrations 59, login 57.",
+        largest_first=True,
         mistakes=(
             Mistake(_is_series(_customers_per_topic),
                     "those are distinct customers per topic (`nunique()`); here count every request, one per row, "
@@ -156,7 +176,9 @@ TURNS = (
         ),
         examples=(
             Example({"billing": 80, "export": 73, "invoices": 62, "integrations": 59, "login": 57}, CORRECT),
-            Example({"Login": 57, "Integrations": 59, "Invoices": 62, "Export": 73, "Billing": 80}, CORRECT),
+            Example({"Billing": 80, "Export": "73", "Invoices": 62, "Integrations": 59, "Login": 57}, CORRECT),
+            Example({"Login": 57, "Integrations": 59, "Invoices": 62, "Export": 73, "Billing": 80}, PARTIAL),
+            Example({"billing": 80, "export": 73, "integrations": 59, "invoices": 62, "login": 57}, PARTIAL),
             Example({"billing": 22, "export": 33, "integrations": 22, "invoices": 21, "login": 14}, INCORRECT),
             Example(331, INCORRECT),
             Example({"billing": 80, "export": 73}, INCORRECT),
@@ -220,6 +242,7 @@ TURNS = (
         kind="number",
         expected=lambda: round(_export_share(), 2),
         tolerance=0.1,
+        per_cent=True,
         why="33 of the 35 customers asked about export at least once: 94.3 %. A share of customers divides two "
             "distinct counts, so the customers who wrote many times count once (synthetic data).",
         hint='Count distinct customers twice with `["customer"].nunique()`: once among the export requests '
@@ -227,19 +250,27 @@ TURNS = (
         solution='`export_customers = requests[requests["topic"] == "export"]["customer"].nunique()` (33), '
                  '`export_share = export_customers / all_customers * 100`, which is 94.3.',
         mistakes=(
-            Mistake(lambda v: _near(v, _export_share("requests"), 0.1),
+            Mistake(lambda v: _near_pct(v, _export_share("requests")),
                     "that is the share of requests about export; the question is about customers, so count "
                     "distinct customers (`nunique()`), not rows."),
             Mistake(lambda v: _near(v, _export_share() / 100, 0.002),
                     "that is a fraction; multiply by 100 to give it in per cent."),
             Mistake(lambda v: _near(v, 33, 0.001),
                     "that is how many customers asked about export; divide it by all customers for a share."),
-            Mistake(lambda v: _near(v, 33 / len(_requests()) * 100, 0.1),
+            Mistake(lambda v: _near_pct(v, 33 / len(_requests()) * 100),
                     "you divided by every request; divide by every customer (`requests[\"customer\"].nunique()`)."),
+            Mistake(lambda v: _near_pct(v, _export_share("rows per customer")),
+                    "you counted the export requests (rows, `len(...)`), not the customers who sent them, so a "
+                    "customer who wrote five times counts five times and the share passes 100 %: count distinct "
+                    "customers with `[\"customer\"].nunique()`."),
         ),
         examples=(
             Example(94.29, CORRECT),
             Example("94.3%", CORRECT),
+            Example(94, CORRECT),
+            Example(95, INCORRECT),
+            Example(208.571, INCORRECT),
+            Example(22, INCORRECT),
             Example(22.05, INCORRECT),
             Example(0.943, INCORRECT),
             Example(33, INCORRECT),
@@ -253,6 +284,7 @@ TURNS = (
         kind="number",
         expected=_before_drop,
         tolerance=0.1,
+        per_cent=True,
         why="The week before the largest drop (-47.1 % on 6 October) rose by 70 % (29 September): the drop is "
             "mostly a return to normal after an unusual week, so read the week before a drop before you "
             "celebrate it (synthetic data).",
@@ -260,11 +292,11 @@ TURNS = (
              "change of the week before, so `change.shift(1)[change.idxmin()]` reads it.",
         solution="`before_drop = change.shift(1)[change.idxmin()]`, which is 70.0.",
         mistakes=(
-            Mistake(lambda v: _near(v, float(_change().min()), 0.1),
+            Mistake(lambda v: _near_pct(v, float(_change().min())),
                     "that is the drop itself; the question is about the week just before it."),
             Mistake(lambda v: _near(v, _before_drop() / 100, 0.002),
                     "that is a fraction; multiply by 100 to give it in per cent."),
-            Mistake(lambda v: _near(v, float(_change().shift(-1)[_change().idxmin()]), 0.1),
+            Mistake(lambda v: _near_pct(v, float(_change().shift(-1)[_change().idxmin()])),
                     "that is the week after the drop; take the week before it (`shift(1)`, not `shift(-1)`)."),
             Mistake(lambda v: _near(v, 68, 0.001),
                     "that is how many requests came in that week; give its change in per cent."),
@@ -273,6 +305,8 @@ TURNS = (
             Example(70.0, CORRECT),
             Example("+70%", CORRECT),
             Example(-47.06, INCORRECT),
+            Example(-47, INCORRECT),
+            Example(70, CORRECT),
             Example(0.7, INCORRECT),
             Example(-2.78, INCORRECT),
             Example(68, INCORRECT),
@@ -311,6 +345,10 @@ TURNS = (
                                     "to the agency rows before you count."),
             Mistake("visit_pricing", "the first step has no step before it, so it has no drop-off (NaN); rank "
                                      "the others."),
+            Mistake(lambda: _worst_step_unordered("agency"),
+                    "without `reindex(tries.STEPS)` groupby sorts the steps alphabetically, so each step is "
+                    "compared with the wrong step before it; put them in funnel order first, as the whole "
+                    "funnel above does."),
             Mistake(lambda v: str(v).strip().lower() in {"start trial", "start-trial", "starting the trial"},
                     "right step, but write its name as the data spells it: start_trial."),
         ),
@@ -326,6 +364,7 @@ TURNS = (
             Example("send_invoice", INCORRECT),
             Example("start trial", INCORRECT),
             Example("visit_pricing", INCORRECT),
+            Example("pay", INCORRECT),
             Example(..., NOT_ATTEMPTED),
         ),
     ),

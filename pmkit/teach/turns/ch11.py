@@ -11,6 +11,32 @@ def _near(value: object, target: float, tolerance: float) -> bool:
     return number is not None and abs(number - target) <= tolerance
 
 
+def _near_pct(value: object, target: float) -> bool:
+    """True when ``value`` is ``target`` (in per cent) to one decimal, or rounded to a whole per cent."""
+    number = as_number(value)
+    return number is not None and (abs(number - target) <= 0.1 or number == round(target))
+
+
+def _row_mean_change() -> float:
+    """Case 1's change with tickets per week after the launch taken as a mean per row (one category-week)."""
+    from pmkit.teach import cases
+
+    tickets = cases.table("support_tickets")
+    before = tickets[tickets["week"] < cases.LAUNCH_WEEK]
+    after = tickets[tickets["week"] >= cases.LAUNCH_WEEK]
+    per_week_before = before["tickets"].sum() / before["week"].nunique()
+    return float((after["tickets"].mean() - per_week_before) / per_week_before * 100)
+
+
+def _mean_of_monthly_rates() -> float:
+    """Case 3's churn as the mean of the monthly rates, which weighs a quiet month like a busy one."""
+    from pmkit.teach import cases
+
+    rows = cases.table("escalations")
+    rows = rows[rows["reason"] == "payout delay"].dropna(subset=["churned_sellers"])
+    return float((rows["churned_sellers"] / rows["escalations"]).mean() * 100)
+
+
 def _weekly_change() -> float:
     """Case 1: the change in weekly tickets after the launch, in per cent, from datasets/cases/."""
     from pmkit.teach import cases
@@ -65,6 +91,27 @@ def _sprints(column: str | None = None) -> float:
     return float(len(frame) if column is None else frame[column].sum())
 
 
+def _short_rows() -> int:
+    """Case 2: the tracker's rows (one per sprint and stream) that delivered fewer than they planned."""
+    from pmkit.teach import cases
+
+    frame = cases.table("sprint_deliverables")
+    return int((frame["delivered"] < frame["planned"]).sum())
+
+
+def _largest_in_a_row() -> float:
+    """Case 2: the most deliverables one row delivered (``sprints["delivered"].max()``)."""
+    from pmkit.teach import cases
+
+    return float(cases.table("sprint_deliverables")["delivered"].max())
+
+
+def _sprint_count() -> int:
+    from pmkit.teach import cases
+
+    return int(cases.table("sprint_deliverables")["sprint"].nunique())
+
+
 TURNS = (
     Turn(
         name="case1-weekly-change",
@@ -72,11 +119,13 @@ TURNS = (
         kind="number",
         expected=_weekly_change,
         tolerance=0.1,
+        per_cent=True,
         why="Tickets per week fell from 80 before the launch to 56 after it, a change of -30.0 %: the "
             "synthetic data matches the article's 'dropped by 30%'.",
         hint="Per week before = tickets before the launch divided by the number of weeks before; the same after. "
              "The change in per cent is (after - before) / before * 100, negative for a drop.",
-        solution="`change_pct = (per_week_after - per_week_before) / per_week_before * 100`, which is -30.0.",
+        solution='`per_week_after = after["tickets"].sum() / after["week"].nunique()` and '
+                 "`change_pct = (per_week_after - per_week_before) / per_week_before * 100`, which is -30.0.",
         mistakes=(
             Mistake(lambda v: _near(v, 30.0, 0.1),
                     "the size is right but the sign is not: tickets fell, so the change is negative."),
@@ -84,10 +133,17 @@ TURNS = (
                     "that is a fraction; multiply by 100 to give it in per cent."),
             Mistake(lambda v: _near(v, -60.4, 0.1),
                     "that is the permissions tickets alone; the headline is about all tickets."),
+            Mistake(lambda v: _near_pct(v, _row_mean_change()),
+                    "`after[\"tickets\"].mean()` is the mean per row, one category in one week, but "
+                    "`per_week_before` is all tickets in a week: add up the tickets after the launch and divide "
+                    "by the number of weeks, as the line above does."),
         ),
         examples=(
             Example(-30.0, CORRECT),
             Example("-30%", CORRECT),
+            Example(-30, CORRECT),
+            Example(-86.0, INCORRECT),
+            Example(-86, INCORRECT),
             Example(30.0, INCORRECT),
             Example(-0.3, INCORRECT),
             Example(-60.4, INCORRECT),
@@ -187,6 +243,7 @@ TURNS = (
         kind="number",
         expected=_payout_churn,
         tolerance=0.1,
+        per_cent=True,
         why="105 sellers left out of the 299 payout-delay escalations in months that have a churn figure: "
             "35.1 %. The months with no figure are unknown, not zero, so their escalations stay out of the "
             "denominator too.",
@@ -196,15 +253,21 @@ TURNS = (
                  '`churn_rate = known["churned_sellers"].sum() / known["escalations"].sum() * 100`, which '
                  'is 35.1.',
         mistakes=(
-            Mistake(lambda v: _near(v, _payout_churn(known_only=False), 0.1),
+            Mistake(lambda v: _near_pct(v, _payout_churn(known_only=False)),
                     "you divided by all 330 escalations, including months with no churn figure; churn in "
                     "those months is unknown, not zero, so leave their escalations out of the denominator."),
             Mistake(lambda v: _near(v, _payout_churn() / 100, 0.002),
                     "that is a fraction; multiply by 100 to give it in per cent."),
+            Mistake(lambda v: _near(v, _mean_of_monthly_rates(), 0.01),
+                    "that is the mean of the monthly rates, which counts a quiet month as much as a busy one; "
+                    "add up the sellers who left and the escalations first, then divide the two totals."),
         ),
         examples=(
             Example(35.1, CORRECT),
             Example("35.1%", CORRECT),
+            Example(35, CORRECT),
+            Example(34.9034, INCORRECT),
+            Example(32, INCORRECT),
             Example(31.8, INCORRECT),
             Example(31.818181, INCORRECT),
             Example(0.351, INCORRECT),
@@ -257,12 +320,14 @@ TURNS = (
         kind="series",
         expected=_category_change,
         tolerance=0.1,
+        per_cent=True,
         why="Per category, tickets per week before and after the launch, and the change in per cent: permissions "
             "fell by about 60 %, far more than any other category (synthetic data).",
-        hint='`after` is built like `before`: `after.groupby("category")["tickets"].sum() / after["week"].nunique()`. '
-             'The change is `(per_week["after"] - per_week["before"]) / per_week["before"] * 100`.',
-        solution='`"after": after.groupby("category")["tickets"].sum() / after["week"].nunique()` and '
-                 '`per_week["change_pct"] = (per_week["after"] - per_week["before"]) / per_week["before"] * 100`.',
+        hint='`category_after` is built like `category_before`, from `after`: '
+             '`after.groupby("category")["tickets"].sum() / after["week"].nunique()`. The change is '
+             "`(category_after - category_before) / category_before * 100`: pandas lines the categories up.",
+        solution='`category_after = after.groupby("category")["tickets"].sum() / after["week"].nunique()` and '
+                 "`category_change = (category_after - category_before) / category_before * 100`.",
         mistakes=(
             Mistake(_scaled(0.01), "those are fractions; multiply by 100 to give each change in per cent."),
             Mistake(_scaled(-1.0), "the signs are the wrong way round: subtract before from after, so a drop is "
@@ -273,6 +338,8 @@ TURNS = (
                     CORRECT),
             Example({"Other": "15%", "Reporting": "12.7%", "Billing": "-3.9%", "Integrations": "-5.66",
                      "Permissions": "-60.39"}, CORRECT),
+            Example({"permissions": -60, "integrations": -6, "billing": -4, "reporting": 13, "other": 15}, CORRECT),
+            Example({"permissions": -61, "integrations": -6, "billing": -4, "reporting": 13, "other": 15}, INCORRECT),
             Example({"permissions": -0.604, "integrations": -0.057, "billing": -0.039, "reporting": 0.127,
                      "other": 0.15}, INCORRECT),
             Example({"permissions": 60.4, "integrations": 5.7, "billing": 3.9, "reporting": -12.7, "other": -15.0},
@@ -285,30 +352,37 @@ TURNS = (
         name="case2-delivered",
         chapter="11",
         kind="number",
-        expected=lambda: _sprints("delivered"),
+        expected=_short_rows,
         tolerance=0.001,
-        why="103 deliverables were planned over the six sprints and 103 delivered, and every row of the tracker "
-            "delivered what it planned: none was missed, as the article says (the tracker is synthetic data, "
-            "made for the course).",
-        hint='Add up the `delivered` column the way `planned` adds up its own: `sprints["delivered"].sum()`. '
-             "Then compare it with `planned`.",
-        solution='`delivered = sprints["delivered"].sum()`, which is 103: the same as `planned`, so none was missed.',
+        why="No row of the tracker delivered fewer than it planned: in every sprint, every work stream delivered "
+            "its plan, so none was missed, as the article says. Equal totals alone could hide a stream that fell "
+            "short while another delivered extra (the tracker is synthetic data, made for the course).",
+        hint='Compare the two columns row by row: `sprints["delivered"] < sprints["planned"]` is True where a row '
+             "fell short. `.sum()` counts the Trues.",
+        solution='`short_rows = (sprints["delivered"] < sprints["planned"]).sum()`, which is 0: no row fell short, '
+                 "so none was missed.",
         mistakes=(
-            Mistake(lambda v: as_number(v) == _sprints(),
-                    "that counts the tracker's rows (one per sprint and work stream), not deliverables: add up "
-                    "the delivered column."),
-            Mistake(lambda v: as_number(v) == 6.0, "that is the number of sprints; add up the deliverables in "
-                                                  "every sprint and stream."),
-            Mistake(lambda v: as_number(v) == 0.0,
-                    "that is how many were missed (planned minus delivered); the question asks how many were "
-                    "delivered."),
+            Mistake(lambda v: _near(v, _sprints("planned"), 0.001) or _near(v, _sprints("delivered"), 0.001),
+                    "that is a total of deliverables (planned and delivered add up to the same); the question is "
+                    "how many rows fell short: compare the two columns row by row and count the Trues."),
+            Mistake(lambda v: _near(v, _sprints(), 0.001),
+                    "that counts every row of the tracker (or every row that delivered its plan); count only the "
+                    "rows where fewer were delivered than planned, `delivered < planned`."),
+            Mistake(lambda v: _near(v, _largest_in_a_row(), 0.001) or _near(v, _sprint_count(), 0.001),
+                    "that is the most one row delivered (`.max()`), which is also the number of sprints; neither "
+                    "says whether a row fell short: compare delivered with planned in each row and count."),
+            Mistake(lambda v: isinstance(getattr(v, "item", lambda: v)(), bool) and not hasattr(v, "__len__"),
+                    "a True or False answers whether the claim holds (that is what `.all()` gives); the cell asks "
+                    "how many rows fell short: use `.sum()` on `delivered < planned` instead."),
         ),
         examples=(
-            Example(103, CORRECT),
-            Example("103", CORRECT),
+            Example(0, CORRECT),
+            Example("0", CORRECT),
+            Example(103, INCORRECT),
             Example(24, INCORRECT),
             Example(6, INCORRECT),
-            Example(0, INCORRECT),
+            Example(True, INCORRECT),
+            Example(False, INCORRECT),
             Example(100, INCORRECT),
             Example(..., NOT_ATTEMPTED),
         ),
