@@ -240,8 +240,9 @@ def review_notebook(exercise: str, slots: list[tuple[str, str]], criteria: list[
         "author can act on: what works, what to improve, and where in the PRD.\n\n"
         f"**Estimated time:** {minutes} minutes\n\n"
         "**How this works.** Run the first code cell. Under each PRD, give each criterion 1 if the PRD meets it "
-        "and 0 if it does not, write a comment, and run the cell: it says whether your review is ready to hand "
-        "back. Then save the notebook (Ctrl+S); your instructor collects it.\n\n"
+        "and 0 if it does not, write a comment, save the notebook (Ctrl+S) and run the cell: it reads the saved "
+        "notebook as your instructor will, and says whether your review is ready to hand back. Your instructor "
+        "collects the saved notebook.\n\n"
         "**What your review does.** Each author sees your scores and comments without your name (so do not sign "
         "them). Peer scores are feedback only: they never change anyone's grade. Your instructor grades every "
         "PRD in Formgrader with the same rubric.", id="intro")]
