@@ -266,9 +266,11 @@ def _cmd_peer_assign(args: argparse.Namespace) -> int:
 
     report = peer_review.assign(_cohort(args), args.exercise, reviews=args.reviews, seed=args.seed, force=args.force)
     print("\n".join(report.lines()))
-    print(f"seed {args.seed}: the same seed and submissions give the same assignment. On the cohort's hub each "
-          "reviewer finds the notebook in peer-review/ at their server's next start; otherwise hand out each "
-          "outbox/<learner>/ notebook to its learner only")
+    print(f"seed {report.seed} (kept privately in {report.folder / 'secret.json'}): `--seed {report.seed}` with the "
+          "same submissions gives the same assignment; keep it private, as anyone with it can work out who reviews "
+          "whom. On the cohort's hub each reviewer finds the notebook in peer-review/ at their server's next "
+          "start (a copy from an earlier assignment is moved aside); otherwise hand out each outbox/<learner>/ "
+          "notebook to its learner only")
     return 0
 
 
@@ -607,8 +609,9 @@ def build_parser() -> argparse.ArgumentParser:
     peer_assign = _command(peer_commands, _cmd_peer_assign, "assign", cohort=True,
                            help="assign reviews and write each reviewer's notebook")
     peer_assign.add_argument("--reviews", type=_positive, default=2, help="PRDs each learner reviews (default 2)")
-    peer_assign.add_argument("--seed", type=int, default=1, help="the shuffle's seed (default 1): same seed, same "
-                                                                  "assignment")
+    peer_assign.add_argument("--seed", type=int, default=None,
+                             help="the shuffle's seed, to reproduce an assignment (default: a random one, printed and "
+                                  "kept privately in peer-review/<exercise>/secret.json)")
     peer_assign.add_argument("--force", action="store_true",
                              help="assign again over an earlier assignment (the earlier folder is kept, renamed)")
     peer_collect = _command(peer_commands, _cmd_peer_collect, "collect", cohort=True,

@@ -2,19 +2,23 @@
 
 A kill or a full disk mid-write leaves the previous file whole, never half of one: every write goes
 to a temporary file beside the target (``.<name>.<random>.tmp``, so concurrent writers never share
-one), is flushed to disk, then renamed over the target.
+one), is flushed to disk, then renamed over the target. Files a learner controls are opened with
+:func:`open_regular` (never blocks on a pipe) and timed with :func:`file_time` (any mtime they set reads).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _CHUNK = 1 << 20
 
@@ -79,3 +83,34 @@ def file_digest(path: Path | str) -> str:
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def open_regular(path: Path | str, *, follow_links: bool = True) -> BinaryIO:
+    """Open a file for reading only if it is a regular file: a pipe or device never blocks, a link is refused.
+
+    Opened with ``O_NONBLOCK`` (a FIFO swapped in after a check does not hang the reader) and, unless
+    ``follow_links``, ``O_NOFOLLOW``; then ``fstat`` on the open descriptor decides, so no swap can slip between.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow_links else os.O_NOFOLLOW)
+    handle = os.open(path, flags)
+    try:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device)", str(path))
+        os.set_blocking(handle, True)
+        return os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
+
+
+def file_time(seconds: float) -> dt.datetime:
+    """A file's modification time as UTC, clamped to between 1970 and now: a learner can set any mtime at all."""
+    now, epoch = dt.datetime.now(dt.UTC), dt.datetime.fromtimestamp(0, dt.UTC)
+    try:
+        when = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return now if seconds > 0 else epoch
+    return min(max(when, epoch), now)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmkit.errors import NotebookUnreadable, PmkitError
+from pmkit.files import open_regular
 
 if TYPE_CHECKING:
     import nbformat
@@ -81,7 +82,7 @@ def load_json(path: str | Path, *, max_bytes: int | None = None) -> Any:
     path = Path(path)
     limit = MAX_NOTEBOOK_BYTES if max_bytes is None else max_bytes
     try:
-        with open(path, "rb") as stream:
+        with open_regular(path) as stream:  # a pipe or device is refused, never waited on
             raw = stream.read(limit + 1)
     except FileNotFoundError:
         raise PmkitError(f"{path}: no such notebook; check the path") from None
@@ -91,6 +92,12 @@ def load_json(path: str | Path, *, max_bytes: int | None = None) -> Any:
         raise NotebookUnreadable(path, f"cannot be read ({error.strerror or error})") from None
     if len(raw) > limit:
         raise NotebookUnreadable(path, f"is over the {limit / 2**20:.0f} MB limit for a notebook; not read")
+    return loads_json(raw, path)
+
+
+def loads_json(raw: bytes, path: str | Path) -> Any:
+    """A learner's notebook bytes (already read, size-capped) as JSON, parsed as :func:`load_json` does."""
+    path = Path(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -46,3 +46,30 @@ def test_the_digest_is_the_sha256_of_the_bytes(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_bytes(b"x" * (3 << 20))
     assert files.file_digest(path) == hashlib.sha256(b"x" * (3 << 20)).hexdigest()
+
+
+def test_open_regular_refuses_a_pipe_without_waiting_and_a_link_when_told(tmp_path):
+    import os
+
+    pipe = tmp_path / "notebook.ipynb"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError, match="not a regular file"):
+        files.open_regular(pipe)  # a plain open() would wait here for a writer forever
+    real = tmp_path / "real.ipynb"
+    real.write_bytes(b"{}")
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(real)
+    with files.open_regular(link) as stream:
+        assert stream.read() == b"{}"
+    with pytest.raises(OSError):
+        files.open_regular(link, follow_links=False)
+    with pytest.raises(IsADirectoryError):
+        files.open_regular(tmp_path)
+
+
+@pytest.mark.parametrize("seconds", [10**15, -(10**15), 1e300, -1.0])
+def test_file_time_clamps_any_mtime_a_learner_sets(seconds):
+    import datetime as dt
+
+    when = files.file_time(seconds)
+    assert dt.datetime.fromtimestamp(0, dt.UTC) <= when <= dt.datetime.now(dt.UTC)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import errno
 import hashlib
 import os
 import re
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pmkit.errors import PmkitError
-from pmkit.files import file_digest, temp_beside, write_text_atomic
+from pmkit.files import file_digest, file_time, open_regular, temp_beside, write_text_atomic
 from pmkit.grading.exercise_source import read_timestamp
 from pmkit.grading.releases import wrong_exercise
 from pmkit.notebooks import MAX_NOTEBOOK_BYTES
@@ -203,14 +204,15 @@ def _folder(root: Path) -> Iterator[Candidate]:
             path = here / name
             info = path.lstat()
             relative = str(path.relative_to(root))
-            when = dt.datetime.fromtimestamp(info.st_mtime, dt.UTC)
+            when = file_time(info.st_mtime)  # the learner's to set: any value reads, clamped
             if stat.S_ISLNK(info.st_mode):
                 yield Candidate(relative, 0, when, None,
                                 "is a symbolic link; links are not followed (copy the file itself in)")
             elif not stat.S_ISREG(info.st_mode):
                 yield Candidate(relative, 0, when, None, "is not a regular file")
             else:
-                yield Candidate(relative, info.st_size, when, lambda p=path: open(p, "rb"))
+                yield Candidate(relative, info.st_size, when,
+                                lambda p=path: open_regular(p, follow_links=False))  # swapped since: refused
 
 
 def _zip(source: Path, stack: contextlib.ExitStack) -> Iterator[Candidate]:
@@ -589,7 +591,7 @@ def _copy_capped(item: Candidate, tmp: Path, max_bytes: int) -> tuple[str, str]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
         return "", f"is damaged in the zip ({error}); download the submissions again"
     except OSError as error:
-        if isinstance(error, PermissionError) or error.errno in (5,):  # unreadable source, not our disk
+        if isinstance(error, PermissionError) or error.errno in (errno.EIO, errno.EINVAL, errno.ELOOP):  # the source
             return "", f"cannot be read ({error.strerror or error})"
         raise
     return digest.hexdigest(), ""

@@ -9,27 +9,34 @@ line in the report, by file and slot; the others are stored all the same.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmkit.cohort.collect import Candidate, CollectReport, file_candidates, file_submissions
-from pmkit.cohort.peer_review import FOLDER, check_exercise, csv_text, folder, notebook_name, read_assignments
+from pmkit.cohort.peer_review import (
+    FOLDER,
+    check_exercise,
+    csv_text,
+    earlier_tokens,
+    folder,
+    notebook_name,
+    notebook_token,
+    read_assignments,
+    read_tokens,
+)
 from pmkit.errors import NotebookUnreadable, PmkitError
 from pmkit.exercises.peer_review import review_problems, rubric
-from pmkit.files import file_digest, write_text_atomic
-from pmkit.notebooks import MAX_NOTEBOOK_BYTES, load_json, shape_problem
+from pmkit.exercises.review_reader import NotLiteral, cell_source, review_values
+from pmkit.files import file_digest, file_time, open_regular, write_text_atomic
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES, load_json, markdown_cell, shape_problem
 from pmkit.textio import printable
 
 if TYPE_CHECKING:
     from pmkit.cohort.folder import Cohort
 
-#: The most characters of one code cell read for a review; a review cell is a few hundred.
-MAX_CELL_CHARS = 100_000
 #: The most characters of one comment kept and shown to its author.
 MAX_COMMENT_CHARS = 4000
 
@@ -65,106 +72,105 @@ class ReviewReport:
 def hub_candidates(homes: dict[str, Path], exercise: str) -> list[Candidate]:
     """The review notebooks in learners' hub homes (``peer-review/<exercise>-peer-review.ipynb``), unread.
 
-    A learner can put anything in their home: a link (to another learner's file, say) is refused, never followed.
+    A learner can put anything in their home: a link (to another learner's file, say) is refused, never followed;
+    a pipe swapped in later is refused when opened (:func:`open_regular`), any modification time reads (clamped),
+    and whatever else goes wrong in one home is that learner's line in the report, never the end of the others.
     """
-    name = notebook_name(exercise)
     found = []
     for learner, home in sorted(homes.items()):
-        shown = f"{learner}/{name}"
-        for path in (Path(home) / FOLDER, Path(home) / FOLDER / name):
-            try:
-                info = path.lstat()
-            except FileNotFoundError:
-                break
-            except OSError as error:  # "peer-review" is a file, or cannot be read
-                found.append(Candidate(shown, 0, _now(), None, f"{path} cannot be read ({error.strerror or error})"))
-                break
-            if stat.S_ISLNK(info.st_mode):
-                found.append(Candidate(shown, 0, _now(), None, f"{path} is a symbolic link in the learner's home; "
-                                                               "links are not followed (ask them to save the file "
-                                                               "itself there)"))
-                break
-            if path.name == name:
-                if not stat.S_ISREG(info.st_mode):
-                    found.append(Candidate(shown, 0, _now(), None, f"{path} is not a regular file"))
-                else:
-                    found.append(Candidate(shown, info.st_size, dt.datetime.fromtimestamp(info.st_mtime, dt.UTC),
-                                           lambda p=path: os.fdopen(os.open(p, os.O_RDONLY | os.O_NOFOLLOW), "rb"),
-                                           time_source="the file's modification time in the learner's home"))
+        try:
+            found.extend(_home_candidates(learner, Path(home), exercise))
+        except Exception as error:  # one learner's home never stops the others
+            found.append(Candidate(f"{learner}/{notebook_name(exercise)}", 0, _now(), None,
+                                   f"{Path(home) / FOLDER} could not be read ({type(error).__name__}: "
+                                   f"{str(error)[:200]})"))
     return found
+
+
+def _home_candidates(learner: str, home: Path, exercise: str) -> list[Candidate]:
+    name = notebook_name(exercise)
+    shown = f"{learner}/{name}"
+    for path in (home / FOLDER, home / FOLDER / name):
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            return []
+        except OSError as error:  # "peer-review" is a file, or cannot be read
+            return [Candidate(shown, 0, _now(), None, f"{path} cannot be read ({error.strerror or error})")]
+        if stat.S_ISLNK(info.st_mode):
+            return [Candidate(shown, 0, _now(), None, f"{path} is a symbolic link in the learner's home; links are "
+                                                      "not followed (ask them to save the file itself there)")]
+        if path.name == name:
+            if not stat.S_ISREG(info.st_mode):
+                return [Candidate(shown, 0, _now(), None, f"{path} is not a regular file")]
+            return [Candidate(shown, info.st_size, file_time(info.st_mtime),
+                              lambda p=path: open_regular(p, follow_links=False),
+                              time_source="the file's modification time in the learner's home")]
+    return []
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _cell_source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+@dataclass(frozen=True)
+class Issued:
+    """What was handed out: the reviewer a notebook is filed for, every current token, and earlier ones."""
+
+    reviewer: str
+    tokens: dict[str, str]  # reviewer -> token, this assignment
+    earlier: frozenset[str] = frozenset()  # tokens of assignments replaced with --force
 
 
-class _NotLiteral:
-    """A review value that pmkit does not read: said why, never run."""
+def ownership_problem(data: Any, issued: Issued, shown: dict[str, str | None]) -> str:
+    """Why this notebook is not the one handed to ``issued.reviewer`` in this assignment, or ''.
 
-    def __init__(self, why: str) -> None:
-        self.why = why
-
-
-def review_values(data: Any, names: set[str]) -> tuple[dict[str, Any], list[str]]:
-    """The values assigned to ``names`` at the top level of the notebook's code cells, read without running them.
-
-    The last assignment wins, as it would running the cells in order. Anything but a literal (a call, a name, an
-    expression) becomes a :class:`_NotLiteral` saying where; cells that are not Python are listed.
+    Its token (in the notebook's metadata) must be the reviewer's, and the PRDs it shows must be those handed
+    out: otherwise its slots would be stored against authors the reviewer never read.
     """
-    values: dict[str, Any] = {}
-    unreadable: list[str] = []
-    for index, cell in enumerate(data.get("cells", [])):
-        if cell.get("cell_type") != "code":
-            continue
-        source = _cell_source(cell)
-        where = f"cell {index + 1}" + (f" ({str(cell.get('id'))[:40]!r})" if cell.get("id") else "")
-        if not any(name in source for name in names):
-            continue
-        if len(source) > MAX_CELL_CHARS:
-            unreadable.append(f"{where} has {len(source):,} characters (a review cell has a few hundred); not read")
-            continue
-        lines = ["# " + line if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
-        try:
-            tree = ast.parse("\n".join(lines))
-        except Exception as error:  # SyntaxError, ValueError, RecursionError, MemoryError: the learner's text
-            line = getattr(error, "lineno", None)
-            unreadable.append(f"{where} is not valid Python{f' (line {line})' if line else ''}: "
-                              f"{type(error).__name__}: {str(getattr(error, 'msg', error))[:120]}")
-            continue
-        for statement in tree.body:
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                target, value = statement.targets[0], statement.value
-            elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-                target, value = statement.target, statement.value
+    mine = issued.tokens.get(issued.reviewer)
+    if mine is not None:
+        token = notebook_token(data)
+        if token is None:
+            return ("has no review token in its metadata, so it is not the notebook handed to "
+                    f"{issued.reviewer} (from an earlier assignment, or rebuilt by hand); not stored: ask them to "
+                    "review in the notebook handed out now")
+        if token != mine:
+            if token in issued.earlier:
+                why = ("is from an earlier assignment (its slots are PRDs of other authors than those assigned "
+                       "now)")
+            elif token in issued.tokens.values():
+                why = f"is not this reviewer's: it is the notebook handed to another learner, not {issued.reviewer}"
             else:
-                continue
-            if not isinstance(target, ast.Name) or target.id not in names:
-                continue
-            try:
-                values[target.id] = ast.literal_eval(value)
-            except Exception:  # ValueError, TypeError, RecursionError, MemoryError: never run, only reported
-                segment = (ast.get_source_segment("\n".join(lines), value) or "")[:60].replace("\n", " ")
-                values[target.id] = _NotLiteral(
-                    f"{target.id} in {where}, line {statement.lineno}, is `{segment}`, which is not written out as "
-                    "plain values; pmkit reads reviews without running them, so write the numbers and the "
-                    "comment themselves")
-    return values, unreadable
+                why = "carries a token of no assignment (from an earlier assignment, or not this reviewer's)"
+            return f"{why}; not stored: {issued.reviewer} should review in the notebook handed to them now"
+    cells = data.get("cells")
+    for slot, text in sorted(shown.items()):
+        if text is None:
+            continue
+        cell = markdown_cell(cells, f"prd-{slot}")
+        if cell is None or cell_source(cell) != text:
+            return (f"its PRD {slot} (cell 'prd-{slot}') is {'missing' if cell is None else 'not the text handed out'}"
+                    ", so its reviews cannot be tied to their authors; not stored: ask the reviewer to review in the "
+                    "notebook handed out, without changing the PRDs")
+    return ""
 
 
 def read_review(path: Path, slots: dict[str, str], shown: dict[str, str | None], exercise: str,
-                max_bytes: int = MAX_NOTEBOOK_BYTES) -> tuple[dict[str, tuple[dict[str, Any], str]], list[str],
-                                                               list[str]]:
-    """One returned review notebook: per slot its scores and comment, the problems (by slot) and notes."""
+                max_bytes: int = MAX_NOTEBOOK_BYTES, issued: Issued | None = None
+                ) -> tuple[dict[str, tuple[dict[str, Any], str]], list[str], list[str]]:
+    """One returned review notebook: per slot its scores and comment, the problems (by slot) and notes.
+
+    With ``issued``, a notebook that is not the one handed to that reviewer now is refused whole, saying why.
+    """
     try:
         data = load_json(path, max_bytes=max_bytes)
     except NotebookUnreadable as error:
         return {}, [error.reason], []
     problem = shape_problem(data)
+    if problem:
+        return {}, [problem], []
+    problem = ownership_problem(data, issued, shown) if issued is not None else ""
     if problem:
         return {}, [problem], []
     wanted = {f"{kind}_{slot}" for slot in slots for kind in ("scores", "comment")}
@@ -174,7 +180,7 @@ def read_review(path: Path, slots: dict[str, str], shown: dict[str, str | None],
     criteria = rubric(exercise)
     for slot in sorted(slots):
         scores, comment = values.get(f"scores_{slot}", Ellipsis), values.get(f"comment_{slot}", Ellipsis)
-        bad = [v.why for v in (scores, comment) if isinstance(v, _NotLiteral)]
+        bad = [v.why for v in (scores, comment) if isinstance(v, NotLiteral)]
         if bad:
             problems.append(f"slot {slot}: " + "; ".join(bad))
             continue
@@ -220,6 +226,8 @@ def collect(cohort: Cohort, exercise: str = "prd", source: Path | None = None, h
     for reviewer, slot, author in assignments:
         by_reviewer.setdefault(reviewer, {})[slot] = author
     criteria = rubric(exercise)
+    tokens = read_tokens(cohort.root, exercise)
+    earlier = frozenset(earlier_tokens(cohort.root, exercise))
     rows = []
     for reviewer, slots in sorted(by_reviewer.items()):
         returned = base / "returned" / reviewer / stem / f"{stem}.ipynb"
@@ -233,7 +241,8 @@ def collect(cohort: Cohort, exercise: str = "prd", source: Path | None = None, h
         shown = _shown(sent, slots)
         label = f"{returned.relative_to(cohort.root)} ({reviewer})"
         try:
-            reviews, problems, notes = read_review(returned, slots, shown, exercise, max_bytes)
+            reviews, problems, notes = read_review(returned, slots, shown, exercise, max_bytes,
+                                                   Issued(reviewer, tokens, earlier))
         except Exception as error:  # one notebook's failure is its own line, never the end of the others
             reviews, problems, notes = {}, [f"could not be read ({type(error).__name__}: {str(error)[:200]})"], []
         report.problems.extend(f"{label}: {p}" for p in problems)
@@ -253,8 +262,6 @@ def _number(value: Any) -> str:
 
 def _shown(sent: Path, slots: dict[str, str]) -> dict[str, str | None]:
     """The answers as the reviewer was shown them (in the notebook pmkit wrote), per slot."""
-    from pmkit.notebooks import markdown_cell
-
     try:
         cells = load_json(sent).get("cells", [])
     except (PmkitError, OSError):
@@ -262,7 +269,7 @@ def _shown(sent: Path, slots: dict[str, str]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for slot in slots:
         cell = markdown_cell(cells, f"prd-{slot}")
-        out[slot] = _cell_source(cell) if cell is not None else None
+        out[slot] = cell_source(cell) if cell is not None else None
     return out
 
 

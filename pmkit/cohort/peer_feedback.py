@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmkit.cohort.peer_review import check_exercise, csv_text, folder, private_names, read_assignments
+from pmkit.cohort.peer_review import check_exercise, csv_text, folder, private_names, read_assignments, secret_key
 from pmkit.errors import PmkitError
 from pmkit.exercises.peer_review import PEER_REVIEWED, rubric
 from pmkit.files import write_text_atomic
@@ -72,6 +72,7 @@ def manual_scores(db_url: str, exercise: str, learners: list[str]) -> dict[str, 
 def feedback(cohort: Cohort, exercise: str = "prd") -> FeedbackReport:
     """Write each author's page of what peers said, and the instructor's summary beside their own grading."""
     import hashlib
+    import hmac
 
     from pmkit.cohort import html_pages as pages
     from pmkit.cohort.learner_markdown import redact
@@ -82,6 +83,7 @@ def feedback(cohort: Cohort, exercise: str = "prd") -> FeedbackReport:
     criteria = rubric(exercise)
     total = sum(c.points for c in criteria)
     manual = manual_scores(cohort.db_url, exercise, authors)
+    key = secret_key(cohort.root, exercise)
     names = private_names(cohort)  # a reviewer who signed their comment is not named to its author
     base = folder(cohort.root, exercise)
     (base / "feedback").mkdir(parents=True, exist_ok=True)
@@ -89,8 +91,10 @@ def feedback(cohort: Cohort, exercise: str = "prd") -> FeedbackReport:
     generated = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     for author in authors:
         mine = [r for r in reviews if r["author"] == author]
-        # Peers are numbered in an order that follows neither the reviewers' ids nor the assignment.
-        mine.sort(key=lambda r: hashlib.sha256(f"{r['reviewer']}\0{author}\0{exercise}".encode()).hexdigest())
+        # Peers are numbered in an order that follows neither the reviewers' ids nor the assignment, and that
+        # nobody without the cohort's private key can rebuild (an unkeyed hash of the ids could be by anyone).
+        mine.sort(key=lambda r: hmac.new(key, f"{r['reviewer']}\0{author}\0{exercise}".encode(),
+                                         hashlib.sha256).hexdigest())
         peers = [{"label": f"Peer {n}", "scores": {c.key: float(r[c.key]) for c in criteria},
                   "comment": redact(_unsafe(r["comment"]), *names.get(r["reviewer"], ([r["reviewer"]], [])))}
                  for n, r in enumerate(mine, start=1)]

@@ -4,7 +4,11 @@ This module assigns reviews, writes the reviewers' notebooks and puts them in hu
 :mod:`pmkit.cohort.peer_collect` reads the returned reviews and :mod:`pmkit.cohort.peer_feedback` turns them
 into pages. Everything lives in ``<cohort>/peer-review/<exercise>/``:
 
-- ``assignments.csv``: who reviews whose answer, as slot letters (reviewer, slot, author); private.
+- ``assignments.csv``: who reviews whose answer, as slot letters (reviewer, slot, author), and each reviewer's
+  random token, which their notebook carries in its metadata so a returned notebook is tied to its reviewer
+  and to this assignment; private.
+- ``secret.json``: the shuffle's seed (random unless ``--seed``; printed, so the instructor can reproduce it)
+  and the key that orders the peers on each feedback page; private.
 - ``outbox/<learner>/<exercise>-peer-review.ipynb``: each reviewer's notebook: the rubric (from its data
   file) and each peer's answer anonymised and made inert (:mod:`pmkit.cohort.learner_markdown`), with a
   ``scores_A = {...}`` / ``comment_A = ...`` cell per slot that ``peer_review.check`` answers in the kernel.
@@ -22,8 +26,12 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
+import os
 import random
+import secrets
 import shutil
+import stat
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 from pmkit.errors import NotebookUnreadable, PmkitError
 from pmkit.exercises.peer_review import NOTEBOOK, PEER_REVIEWED, Criterion, rubric
-from pmkit.files import file_digest, write_text_atomic
-from pmkit.notebooks import load_json, markdown_answer, shape_problem
+from pmkit.files import file_digest, open_regular, temp_beside, write_json_atomic, write_text_atomic
+from pmkit.notebooks import MAX_NOTEBOOK_BYTES, load_json, loads_json, markdown_answer, shape_problem
 from pmkit.textio import printable, spreadsheet_safe
 
 if TYPE_CHECKING:
@@ -70,6 +78,7 @@ class AssignReport:
     skipped: list[str] = field(default_factory=list)  # "cy: prd.ipynb is not valid JSON ..."
     absent: list[str] = field(default_factory=list)  # learners with no submission
     folder: Path = Path()
+    seed: int = 0
 
     def lines(self) -> list[str]:
         """What the instructor reads: counts, where the notebooks are, who takes no part and why."""
@@ -140,12 +149,17 @@ def private_names(cohort: Cohort) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
-def assign(cohort: Cohort, exercise: str = "prd", reviews: int = 2, seed: int = 1,
+#: Only the instructor's account may read these (on a hub where every learner is one OS user, see the deploy docs).
+PRIVATE = 0o600
+
+
+def assign(cohort: Cohort, exercise: str = "prd", reviews: int = 2, seed: int | None = None,
            force: bool = False) -> AssignReport:
     """Assign each learner with an answer ``reviews`` answers of others and write their review notebooks.
 
-    Refuses to replace earlier assignments unless ``force``; then the earlier folder is kept beside the new
-    one, renamed with the time, so returned reviews are never lost.
+    The shuffle's seed is random unless given (a public seed would let anyone rebuild who reviews whom); it is
+    stored in ``secret.json`` and reported. Refuses to replace earlier assignments unless ``force``; then the
+    earlier folder is kept beside the new one, renamed with the time, so returned reviews are never lost.
     """
     from pmkit.cohort.learner_markdown import inert
 
@@ -156,6 +170,8 @@ def assign(cohort: Cohort, exercise: str = "prd", reviews: int = 2, seed: int = 
                          "(learners may have their notebooks); give --force to assign again (the earlier folder is "
                          "kept, renamed)")
     answers, skipped, absent = submitted_answers(cohort, exercise)
+    if seed is None:
+        seed = secrets.randbelow(2**63)
     plan = rotation(list(answers), reviews, seed)
     names = private_names(cohort)
     criteria = rubric(exercise)
@@ -164,22 +180,24 @@ def assign(cohort: Cohort, exercise: str = "prd", reviews: int = 2, seed: int = 
     try:
         (new / "outbox").mkdir(parents=True)
         rows = []
+        tokens = {reviewer: secrets.token_hex(16) for reviewer in plan}
         for reviewer, authors in sorted(plan.items()):
             slots = []
             for letter, author in zip(string.ascii_uppercase, authors, strict=False):
                 loose, exact = names.get(author, ([author], []))
                 slots.append((letter, inert(answers[author], redacted=loose, exact=exact)))
-                rows.append((reviewer, letter, author))
+                rows.append((reviewer, letter, author, tokens[reviewer]))
             (new / "outbox" / reviewer).mkdir()
             write_text_atomic(new / "outbox" / reviewer / notebook_name(exercise),
-                              review_notebook(exercise, slots, criteria))
-        write_text_atomic(new / "assignments.csv", csv_text(["reviewer", "slot", "author"], rows))
+                              review_notebook(exercise, slots, criteria, tokens[reviewer]))
+        write_text_atomic(new / "assignments.csv", csv_text(["reviewer", "slot", "author", "token"], rows), PRIVATE)
+        write_json_atomic(new / SECRET, {"seed": seed, "key": secrets.token_hex(32)}, PRIVATE)
         if target.exists():
             target.rename(target.with_name(f"{exercise}.replaced-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"))
         new.rename(target)
     finally:
         shutil.rmtree(new, ignore_errors=True)
-    return AssignReport(plan, skipped, absent, target)
+    return AssignReport(plan, skipped, absent, target, seed)
 
 
 def csv_text(header: list[str], rows: list[Any]) -> str:
@@ -200,8 +218,12 @@ def _rubric_markdown(criteria: list[Criterion]) -> str:
     return "\n".join(lines) + f"\n\n{len(criteria)} criteria, {total} points in all."
 
 
-def review_notebook(exercise: str, slots: list[tuple[str, str]], criteria: list[Criterion]) -> str:
-    """A reviewer's notebook: one H1, objectives, time, the rubric, then each peer's answer and a review cell."""
+def review_notebook(exercise: str, slots: list[tuple[str, str]], criteria: list[Criterion], token: str = "") -> str:
+    """A reviewer's notebook: one H1, objectives, time, the rubric, then each peer's answer and a review cell.
+
+    ``token`` (the reviewer's, from ``assignments.csv``) goes in the notebook's metadata: collect and the hub
+    tell by it whose notebook it is and from which assignment.
+    """
     import nbformat
     from nbformat import v4
 
@@ -212,14 +234,15 @@ def review_notebook(exercise: str, slots: list[tuple[str, str]], criteria: list[
     cells = [v4.new_markdown_cell(
         f"# Peer review: {count} from your cohort\n\n"
         f"You read {count} written by others in your cohort for the *Write a PRD* exercise and review each "
-        "with the rubric your instructor grades with. Names are removed: the authors do not know who you are, "
-        "and you do not know whose PRD you read.\n\n"
+        "with the rubric your instructor grades with. Names are removed from the PRDs, and each author reads "
+        "your review without your name.\n\n"
         "**Learning objectives.** Judge a PRD against a rubric, criterion by criterion, and write feedback an "
         "author can act on: what works, what to improve, and where in the PRD.\n\n"
         f"**Estimated time:** {minutes} minutes\n\n"
         "**How this works.** Run the first code cell. Under each PRD, give each criterion 1 if the PRD meets it "
-        "and 0 if it does not, write a comment, and run the cell: it says whether your review is ready to hand "
-        "back. Then save the notebook (Ctrl+S); your instructor collects it.\n\n"
+        "and 0 if it does not, write a comment, save the notebook (Ctrl+S) and run the cell: it reads the saved "
+        "notebook as your instructor will, and says whether your review is ready to hand back. Your instructor "
+        "collects the saved notebook.\n\n"
         "**What your review does.** Each author sees your scores and comments without your name (so do not sign "
         "them). Peer scores are feedback only: they never change anyone's grade. Your instructor grades every "
         "PRD in Formgrader with the same rubric.", id="intro")]
@@ -243,8 +266,10 @@ def review_notebook(exercise: str, slots: list[tuple[str, str]], criteria: list[
     for cell in cells:
         if cell.cell_type == "markdown":
             cell.metadata.update({"editable": False, "deletable": False})
-    nb = v4.new_notebook(cells=cells)
-    return notebooks.dumps(notebooks.clean(nbformat.from_dict(nb)))
+    nb = notebooks.clean(nbformat.from_dict(v4.new_notebook(cells=cells)))
+    if token:
+        nb.metadata["pmkit"] = {"peer_review": {"exercise": exercise, "token": token}}
+    return notebooks.dumps(nb)
 
 
 def read_assignments(root: Path, exercise: str) -> list[tuple[str, str, str]]:
@@ -257,35 +282,122 @@ def read_assignments(root: Path, exercise: str) -> list[tuple[str, str, str]]:
         return [(r["reviewer"], r["slot"], r["author"]) for r in csv.DictReader(stream)]
 
 
+def read_tokens(root: Path, exercise: str) -> dict[str, str]:
+    """Each reviewer's token in the current assignment (none for an assignment made before tokens)."""
+    path = folder(root, exercise) / "assignments.csv"
+    with open(path, encoding="utf-8", newline="") as stream:
+        return {r["reviewer"]: r["token"] for r in csv.DictReader(stream) if r.get("token")}
+
+
+def earlier_tokens(root: Path, exercise: str) -> set[str]:
+    """The tokens of earlier assignments of ``exercise``, kept in the ``<exercise>.replaced-*`` folders."""
+    found: set[str] = set()
+    for old in sorted(Path(root, FOLDER).glob(f"{exercise}.replaced-*/assignments.csv")):
+        with contextlib.suppress(OSError, csv.Error, UnicodeDecodeError), \
+                open(old, encoding="utf-8", newline="") as stream:
+            found |= {r["token"] for r in csv.DictReader(stream) if r.get("token")}
+    return found
+
+
+def notebook_token(data: Any) -> str | None:
+    """The review token in a notebook's metadata (a learner's file: any shape at all), or None."""
+    try:
+        token = data["metadata"]["pmkit"]["peer_review"]["token"]
+    except (KeyError, TypeError, IndexError):
+        return None
+    return token if isinstance(token, str) and token else None
+
+
+SECRET = "secret.json"
+
+
+def secret_key(root: Path, exercise: str) -> bytes:
+    """The key that orders peers on the feedback pages (made and stored privately if an older folder lacks it)."""
+    path = folder(root, exercise) / SECRET
+    stored: Any = {}
+    with contextlib.suppress(OSError, ValueError):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return bytes.fromhex(stored["key"])
+    except (KeyError, TypeError, ValueError):
+        key = secrets.token_hex(32)
+        write_json_atomic(path, {**(stored if isinstance(stored, dict) else {}), "key": key}, PRIVATE)
+        return bytes.fromhex(key)
+
+
 # --- the hub -----------------------------------------------------------------------------------------------------
 
 
 def deliver(root: Path, learner: str, home: Path) -> list[Path]:
-    """Put a learner's review notebook (once, never over theirs) and their peers' feedback page in their home.
+    """Put a learner's review notebook and their peers' feedback page in their home; never lose their work.
 
-    ``home/peer-review/<exercise>-peer-review.ipynb`` is written only if nothing is there yet, so a learner's
-    work is never replaced; ``<exercise>-peer-feedback.html`` is replaced whenever there is a newer one.
-    A link the learner put in the way is never written through.
+    ``home/peer-review/<exercise>-peer-review.ipynb`` is written when nothing is there, or when the copy there
+    carries another token (an earlier assignment, or none): that copy is first moved aside to
+    ``<exercise>-peer-review.replaced-<time>.ipynb``. A new copy is written whole beside and hard-linked into
+    place, so a failed copy never leaves a half notebook under the name. ``<exercise>-peer-feedback.html`` is
+    replaced whenever there is a newer one and removed when the cohort has none (a re-assignment). A link the
+    learner put in the way is never written through.
     """
     written = []
     for exercise in PEER_REVIEWED:
         base = folder(root, exercise)
+        if not base.is_dir():
+            continue
         notebook = base / "outbox" / learner / notebook_name(exercise)
         page = base / "feedback" / f"{learner}.html"
-        if not notebook.is_file() and not page.is_file():
-            continue
         target_dir = Path(home) / FOLDER
         if target_dir.is_symlink() or (target_dir.exists() and not target_dir.is_dir()):
             continue
+        shown = target_dir / f"{exercise}-peer-feedback.html"
+        if not page.is_file():
+            if os.path.lexists(shown):  # from an earlier assignment: what peers said then is not about this one
+                shown.unlink()
+            if not notebook.is_file():
+                continue
         target_dir.mkdir(parents=True, exist_ok=True)
         if notebook.is_file():
-            with contextlib.suppress(FileExistsError):  # O_EXCL: never over the learner's copy or a link
-                with open(target_dir / notebook_name(exercise), "xb") as out:
-                    out.write(notebook.read_bytes())
-                written.append(target_dir / notebook_name(exercise))
+            data = notebook.read_bytes()
+            copy = target_dir / notebook_name(exercise)
+            token = notebook_token(json.loads(data))
+            if _stale_copy(copy, token):
+                aside = copy.with_name(f"{exercise}-peer-review.replaced-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
+                                       ".ipynb")
+                os.rename(copy, aside)  # a rename within the home: the learner's earlier work is kept as it was
+                written.append(aside)
+            if not os.path.lexists(copy) and _link_new(copy, data):
+                written.append(copy)
         if page.is_file():
-            target = target_dir / f"{exercise}-peer-feedback.html"
-            if target.is_symlink() or not target.is_file() or file_digest(target) != file_digest(page):
-                write_text_atomic(target, page.read_text(encoding="utf-8"))  # a rename: replaces a link, not its target
-                written.append(target)
+            if shown.is_symlink() or not shown.is_file() or file_digest(shown) != file_digest(page):
+                write_text_atomic(shown, page.read_text(encoding="utf-8"))  # a rename: replaces a link, not its target
+                written.append(shown)
     return written
+
+
+def _stale_copy(copy: Path, token: str | None) -> bool:
+    """True when the learner's copy is a notebook from another assignment (its token is not ``token``).
+
+    A link, a folder or a file that is not a readable notebook is left alone: it may be the learner's work.
+    """
+    try:
+        if not stat.S_ISREG(copy.lstat().st_mode):
+            return False
+        with open_regular(copy, follow_links=False) as stream:
+            raw = stream.read(MAX_NOTEBOOK_BYTES + 1)
+        data = loads_json(raw, copy) if len(raw) <= MAX_NOTEBOOK_BYTES else None
+    except (OSError, NotebookUnreadable):
+        return False
+    return data is not None and notebook_token(data) != token
+
+
+def _link_new(copy: Path, data: bytes) -> bool:
+    """Write ``data`` whole to a temporary file beside ``copy``, then link it in: never over anything there."""
+    with temp_beside(copy) as tmp:
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, copy)  # fails if the name exists, a link the learner made included
+        except FileExistsError:
+            return False
+    return True

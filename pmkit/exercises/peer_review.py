@@ -153,8 +153,11 @@ def review_problems(slot: str, scores: Any, comment: Any, prd_text: str | None,
     return ("incorrect" if problems else "correct"), problems
 
 
-def shown_prd(slot: str, exercise: str = "prd", folder: Path | None = None) -> str | None:
-    """The text of PRD ``slot`` as the review notebook shows it, read from the notebook as last saved (or None)."""
+def saved_notebook(slot: str, exercise: str = "prd", folder: Path | None = None) -> Any | None:
+    """The review notebook as last saved (read safely, never run): the one showing PRD ``slot``, or None.
+
+    The kernel's own notebook (``JPY_SESSION_NAME``) first, then the review notebook in the kernel's folder.
+    """
     import os
 
     from pmkit.errors import PmkitError
@@ -169,25 +172,77 @@ def shown_prd(slot: str, exercise: str = "prd", folder: Path | None = None) -> s
             data = load_json(path)
         except (PmkitError, OSError):
             continue
-        cell = markdown_cell(data.get("cells") if isinstance(data, dict) else None, f"prd-{slot}")
-        if cell is not None:
-            source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else str(source)
+        if markdown_cell(data.get("cells") if isinstance(data, dict) else None, f"prd-{slot}") is not None:
+            return data
     return None
 
 
+def shown_prd(slot: str, exercise: str = "prd", folder: Path | None = None) -> str | None:
+    """The text of PRD ``slot`` as the review notebook shows it, read from the notebook as last saved (or None)."""
+    return _prd_text(saved_notebook(slot, exercise, folder), slot)
+
+
+def _prd_text(data: Any, slot: str) -> str | None:
+    from pmkit.exercises.review_reader import cell_source
+    from pmkit.notebooks import markdown_cell
+
+    cell = markdown_cell(data.get("cells"), f"prd-{slot}") if isinstance(data, dict) else None
+    return cell_source(cell) if cell is not None else None
+
+
+def _said(value: Any) -> str:
+    return "..." if value is Ellipsis else repr(value)[:40]
+
+
+def saved_differences(slot: str, scores: Any, comment: Any, data: Any, exercise: str = "prd") -> list[str]:
+    """Where the saved notebook, read as the instructor reads it (never run), differs from the values checked."""
+    from pmkit.exercises.review_reader import NotLiteral, review_values
+
+    names = (f"scores_{slot}", f"comment_{slot}")
+    values, unreadable = review_values(data, set(names))
+    out = []
+    for name, live in zip(names, (scores, comment), strict=True):
+        saved = values.get(name, Ellipsis)
+        if isinstance(saved, NotLiteral):
+            out.append(saved.why)
+        elif name not in values:
+            out.append(f"the saved notebook has no `{name} = ...` line"
+                       + (f" ({'; '.join(unreadable)})" if unreadable else ""))
+        elif name == names[0] and isinstance(saved, dict) and isinstance(live, dict):
+            keys = [c.key for c in rubric(exercise)] + [k for k in saved if k not in live]
+            out += [f"saved notebook says {k}: {_said(saved.get(k, Ellipsis))} (you ran {_said(live.get(k, Ellipsis))})"
+                    for k in dict.fromkeys(keys) if saved.get(k, Ellipsis) != live.get(k, Ellipsis)]
+        elif saved != live:
+            out.append(f"saved notebook says {name} = {_said(saved)}, not what you ran")
+    return out
+
+
 def check(slot: str, scores: Any, comment: Any, exercise: str = "prd") -> None:
-    """Say whether the review of PRD ``slot`` is ready to hand back, and if not, what is missing and where."""
+    """Say whether the review of PRD ``slot`` is ready to hand back, and if not, what is missing and where.
+
+    Ready means ready as the instructor will read it: the saved notebook, read without running it, must hold
+    the same review (``scores_A["users"] = 1`` or ``scores_A.update(...)`` count in the kernel, not there).
+    """
     from pmkit.exercises.outcomes import _show
 
     slot = str(slot)
-    status, problems = review_problems(slot, scores, comment, shown_prd(slot, exercise), exercise)
+    saved = saved_notebook(slot, exercise)
+    status, problems = review_problems(slot, scores, comment, _prd_text(saved, slot), exercise)
+    differences = saved_differences(slot, scores, comment, saved, exercise) \
+        if status == "correct" and saved is not None else []
     if status == "not_attempted":
         message = (f"PRD {slot} is not reviewed yet: in scores_{slot}, replace each ... with 1 if the PRD meets "
                    f"that criterion or 0 if it does not; write comment_{slot} in quotes; then run this cell again.")
         title = None
     elif status == "incorrect":
         message = f"PRD {slot}: " + "\n".join(f"- {p}" for p in problems)
+        title = None
+    elif differences:
+        status = "incorrect"
+        message = (f"PRD {slot}: your review is complete here, but your instructor reads the saved notebook "
+                   "without running it, and it differs:\n" + "\n".join(f"- {d}" for d in differences)
+                   + f"\nSave the notebook (Ctrl+S), and write each score inside the scores_{slot} dictionary and "
+                   f"the comment in the comment_{slot} line of this cell; then run this cell again.")
         title = None
     else:
         given = sum(_points(v) or 0 for v in scores.values())

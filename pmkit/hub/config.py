@@ -227,8 +227,9 @@ def prepare_server(spawner: Any, hub: HubPlan) -> None:
 
         try:
             peer_review.deliver(hub.cohort, hub.learners[user], home)
-        except OSError as error:  # a copy that fails never keeps a learner's server from starting
-            print(f"pmkit: {user}'s peer-review files were not copied ({error}); they are copied at the next start",
+        except Exception as error:  # a copy that fails (their home is theirs) never keeps their server from starting
+            print(f"pmkit: {user}'s peer-review files were not copied ({type(error).__name__}: {error}); they are "
+                  "copied at the next start",
                   file=sys.stderr)
         spawner.default_url = LEARNER_START
     else:

@@ -150,8 +150,15 @@ def test_assigning_again_refuses_without_force_and_the_same_seed_gives_the_same_
     done = pmkit_cli("cohort", "peer-review", "assign", "--cohort", mine.root, "--seed", SEED, "--force")
     assert done.returncode == 0, done.stderr
     assert "4 reviewers, each with 2 PRDs" in done.stdout and "skipped ivo" in done.stdout
-    assert (peer_review.folder(mine.root, "prd") / "assignments.csv").read_text(encoding="utf-8") == before
-    assert _outbox(mine.root, "gus").read_text(encoding="utf-8") == notebook  # stable ids, same bytes
+    triples = [row[:3] for row in csv.reader(before.splitlines())]
+    after = (peer_review.folder(mine.root, "prd") / "assignments.csv").read_text(encoding="utf-8")
+    assert [row[:3] for row in csv.reader(after.splitlines())] == triples  # same seed, same who-reviews-whom
+    assert after != before  # but new tokens: notebooks of the earlier assignment are told apart
+    token = peer_review.read_tokens(mine.root, "prd")["gus"]
+    new = _outbox(mine.root, "gus").read_text(encoding="utf-8")
+    assert json.loads(new)["metadata"]["pmkit"]["peer_review"] == {"exercise": "prd", "token": token}
+    old_token = json.loads(notebook)["metadata"]["pmkit"]["peer_review"]["token"]
+    assert old_token != token and new.replace(token, old_token) == notebook  # stable ids, same bytes but the token
     kept = list((mine.root / "peer-review").glob("prd.replaced-*"))
     assert len(kept) == 1 and (kept[0] / "assignments.csv").read_text(encoding="utf-8") == before
 
@@ -162,7 +169,10 @@ def test_each_review_notebook_is_clean_with_one_h1_objectives_time_and_the_rubri
     for learner in AUTHORS:
         path = _outbox(cohort.root, learner)
         nb = notebooks.read(path)
-        assert path.read_text(encoding="utf-8") == notebooks.dumps(notebooks.clean(nb))  # stored clean
+        stored = notebooks.clean(nb)
+        stored.metadata["pmkit"] = {"peer_review": {"exercise": "prd",
+                                                    "token": peer_review.read_tokens(cohort.root, "prd")[learner]}}
+        assert path.read_text(encoding="utf-8") == notebooks.dumps(stored)  # stored clean, with the reviewer's token
         assert not notebooks.bad_cell_ids(nb)
         assert [c.id for c in nb.cells] == ["intro", "setup", "rubric", "prd-A", "review-A", "prd-B", "review-B",
                                             "hand-back"]
@@ -222,9 +232,11 @@ def test_a_5_mb_prd_is_cut_to_a_readable_length(peer):
 FULL = {"problem": 1, "users": 1, "goals": 0, "scope": 1, "requirements": 1, "risks": 0}
 
 
-def test_check_says_not_answered_then_which_criterion_is_missing_then_ready(peer, capsys, monkeypatch):
+def test_check_says_not_answered_then_which_criterion_is_missing_then_ready(peer, capsys, monkeypatch, tmp_path):
     reviewer = AUTHORS[0]
-    monkeypatch.chdir(_outbox(peer[0].root, reviewer).parent)  # where the kernel runs: the notebook's folder
+    saved = tmp_path / "prd-peer-review.ipynb"
+    shutil.copy(_outbox(peer[0].root, reviewer), saved)
+    monkeypatch.chdir(tmp_path)  # where the kernel runs: the notebook's folder
     blank = dict.fromkeys(FULL, ...)
     assert check_side.review_problems("A", blank, ..., check_side.shown_prd("A"))[0] == "not_attempted"
     check_side.check("A", blank, ...)
@@ -238,6 +250,7 @@ def test_check_says_not_answered_then_which_criterion_is_missing_then_ready(peer
     check_side.check("A", FULL, "Good work overall, the problem and the users are clear and well written, nice job.")
     out = capsys.readouterr().out
     assert "comment_A names nothing in PRD A" in out and "for instance" in out
+    nbformat.write(_fill(peer[0].root, reviewer, {"review-A": _review("A", FULL, GOOD)}), saved)  # Ctrl+S
     check_side.check("A", FULL, GOOD)
     assert "every criterion scored (4 of 6) and a comment that names something in it" in capsys.readouterr().out
     check_side.check("A", {**FULL, "speed": 1}, GOOD)
@@ -421,3 +434,208 @@ def test_the_hub_copies_the_review_notebook_once_and_collects_it_back(mine):
     start(author)
     assert "Peer 1" in (plan.home(author) / "peer-review" / "prd-peer-feedback.html").read_text(encoding="utf-8")
 
+
+
+# --- hardening: whose notebook, whose secret, whose home -------------------------------------------------------------
+
+
+def _start(plan, user: str) -> None:
+    hub.prepare_server(SimpleNamespace(user=SimpleNamespace(name=user), default_url="", environment={}), plan)
+
+
+def _filled(root: Path, reviewer: str) -> nbformat.NotebookNode:
+    return _fill(root, reviewer, {"review-A": _review("A", FULL, GOOD), "review-B": _review("B", FULL, GOOD)})
+
+
+def test_after_assign_force_the_hub_moves_the_old_copy_aside_and_collect_refuses_it(mine):
+    plan = hub.plan(mine.root)
+    _start(plan, "gus")
+    copy = plan.home("gus") / "peer-review" / "prd-peer-review.ipynb"
+    nbformat.write(_filled(mine.root, "gus"), copy)
+    work = copy.read_bytes()
+    author = next(a for r, _, a in _assignments(mine.root) if r == "gus")
+    pmkit_cli("cohort", "peer-review", "collect", "--cohort", mine.root, "--from-hub")
+    pmkit_cli("cohort", "peer-review", "feedback", "--cohort", mine.root)
+    _start(plan, author)
+    page = plan.home(author) / "peer-review" / "prd-peer-feedback.html"
+    assert page.is_file()
+    peer_review.assign(mine, "prd", reviews=2, seed=99, force=True)
+    _start(plan, "gus")
+    assert copy.read_bytes() == _outbox(mine.root, "gus").read_bytes()  # the new assignment's notebook
+    aside = list(copy.parent.glob("prd-peer-review.replaced-*.ipynb"))
+    assert len(aside) == 1 and aside[0].read_bytes() == work  # the learner's earlier work, kept as it was
+    _start(plan, author)
+    assert not page.exists()  # what peers said about the earlier assignment is gone from the home
+    copy.write_bytes(work)  # gus puts his old review back under the name
+    report = peer_collect.collect(mine, "prd", homes={lid: plan.home(u) for u, lid in plan.learners.items()})
+    text = "\n".join(report.lines())
+    assert "(gus): is from an earlier assignment" in text and "not stored" in text
+    rows = list(csv.DictReader((peer_review.folder(mine.root, "prd") / "reviews.csv").open(encoding="utf-8")))
+    assert not [r for r in rows if r["reviewer"] == "gus"]
+
+
+def test_a_notebook_handed_in_under_another_name_or_without_its_token_or_with_edited_prds_is_refused(mine, tmp_path):
+    back = tmp_path / "back"
+    back.mkdir()
+    nbformat.write(_filled(mine.root, "gus"), back / "kim.ipynb")  # gus's notebook, handed in as kim's
+    stripped = _filled(mine.root, "farah")
+    del stripped.metadata["pmkit"]
+    nbformat.write(stripped, back / "farah.ipynb")
+    edited = _filled(mine.root, "hana")
+    next(c for c in edited.cells if c.id == "prd-B").source += "\n\nAn extra line."
+    nbformat.write(edited, back / "hana.ipynb")
+    report = peer_collect.collect(mine, "prd", source=back)
+    text = "\n".join(report.lines())
+    assert re.search(r"returned/kim/\S+ \(kim\): is not this reviewer's: it is the notebook handed to another "
+                     r"learner, not kim", text)
+    assert "(farah): has no review token in its metadata" in text
+    assert "(hana): its PRD B (cell 'prd-B') is not the text handed out" in text
+    assert not report.stored and report.failed
+
+
+def test_the_default_seed_is_random_kept_privately_and_printed_to_reproduce(mine):
+    seeds = []
+    for _ in range(2):
+        done = pmkit_cli("cohort", "peer-review", "assign", "--cohort", mine.root, "--force")
+        assert done.returncode == 0, done.stderr
+        found = re.search(r"seed (\d+) \(kept privately in (\S+secret\.json)\)", done.stdout)
+        assert found, done.stdout
+        secret = json.loads(Path(found.group(2)).read_text(encoding="utf-8"))
+        assert secret["seed"] == int(found.group(1)) and len(secret["key"]) == 64
+        assert Path(found.group(2)).stat().st_mode & 0o077 == 0
+        assert (peer_review.folder(mine.root, "prd") / "assignments.csv").stat().st_mode & 0o077 == 0
+        seeds.append(int(found.group(1)))
+    assert seeds[0] != seeds[1] and 1 not in seeds
+    before = sorted(_assignments(mine.root))
+    done = pmkit_cli("cohort", "peer-review", "assign", "--cohort", mine.root, "--force", "--seed", seeds[1])
+    assert done.returncode == 0 and sorted(_assignments(mine.root)) == before
+
+
+def test_peers_on_a_feedback_page_are_ordered_by_the_cohorts_private_key(mine, tmp_path):
+    import hashlib
+    import hmac
+
+    author = "farah"
+    reviewers = sorted((r, s) for r, s, a in _assignments(mine.root) if a == author)
+    back = tmp_path / "back"
+    back.mkdir()
+    for n, (reviewer, slot) in enumerate(reviewers):
+        comment = f"Reviewer number {n}: " + GOOD
+        nbformat.write(_fill(mine.root, reviewer, {f"review-{slot}": _review(slot, FULL, comment)}),
+                       back / f"{reviewer}.ipynb")
+    peer_collect.collect(mine, "prd", source=back)
+    secret = peer_review.folder(mine.root, "prd") / "secret.json"
+
+    def order(key: bytes) -> list[str]:
+        return sorted((r for r, _ in reviewers),
+                      key=lambda r: hmac.new(key, f"{r}\0{author}\0prd".encode(), hashlib.sha256).hexdigest())
+
+    keys = [bytes([n]) * 32 for n in range(20)]
+    firsts = {}
+    for key in keys:
+        firsts.setdefault(order(key)[0], key)
+    assert len(firsts) == 2  # some key puts each reviewer first
+    for first, key in firsts.items():
+        secret.write_text(json.dumps({"seed": 5, "key": key.hex()}), encoding="utf-8")
+        peer_feedback_run = pmkit_cli("cohort", "peer-review", "feedback", "--cohort", mine.root)
+        assert peer_feedback_run.returncode == 0, peer_feedback_run.stderr
+        page = (peer_review.folder(mine.root, "prd") / "feedback" / f"{author}.html").read_text(encoding="utf-8")
+        number = [r for r, _ in reviewers].index(first)
+        assert page.index(f"Reviewer number {number}:") < page.index(f"Reviewer number {1 - number}:")
+
+
+def test_a_learners_mtime_or_a_fifo_swapped_in_never_stops_collect_from_the_hub(mine):
+    import os
+    import threading
+
+    plan = hub.plan(mine.root)
+    homes = {lid: plan.home(u) for u, lid in plan.learners.items()}
+    for user in plan.learners:
+        _start(plan, user)
+    gus = plan.home("gus") / "peer-review" / "prd-peer-review.ipynb"
+    nbformat.write(_filled(mine.root, "gus"), gus)
+    os.utime(gus, (10**15, 10**15))  # year 31 million: no datetime holds it
+    kim = plan.home("kim") / "peer-review" / "prd-peer-review.ipynb"
+    nbformat.write(_filled(mine.root, "kim"), kim)
+    found = {c.name: c for c in peer_collect.hub_candidates(homes, "prd")}
+    kim.unlink()
+    os.mkfifo(kim)  # swapped for a pipe after it was looked at: opening it must not wait for a writer
+    outcome = []
+
+    def read() -> None:
+        try:
+            found["kim/prd-peer-review.ipynb"].opener().close()
+            outcome.append("opened")
+        except OSError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():  # unblock the reader before failing
+        os.close(os.open(kim, os.O_WRONLY | os.O_NONBLOCK))
+    assert outcome and isinstance(outcome[0], OSError), outcome
+    report = peer_collect.collect(mine, "prd", homes=homes)
+    text = "\n".join(report.lines())
+    assert "gus: A, B" in text
+    assert "refused kim/prd-peer-review.ipynb: " in text and "is not a regular file" in text
+    stamp = (peer_review.folder(mine.root, "prd") / "returned" / "gus" / "prd-peer-review" / "timestamp.txt")
+    assert stamp.read_text(encoding="utf-8")[:4] <= str(__import__("datetime").date.today().year)
+
+
+def test_a_failed_first_copy_leaves_no_half_notebook_and_the_next_start_copies_it_whole(mine, tmp_path):
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    sent = _outbox(mine.root, "gus")
+    assert sent.stat().st_size > 4096
+    script = ("import resource, sys\nfrom pathlib import Path\nfrom pmkit.cohort import peer_review\n"
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+              "try:\n    peer_review.deliver(Path(sys.argv[1]), 'gus', Path(sys.argv[2]))\n"
+              "except OSError as error:\n    print('failed', error.errno)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(mine.root), str(home)], capture_output=True, text=True,
+                          check=False, cwd=REPO)
+    assert "failed 27" in done.stdout, done.stdout + done.stderr  # EFBIG: the copy could not be written whole
+    copy = home / "peer-review" / "prd-peer-review.ipynb"
+    assert not copy.exists() and not [p for p in copy.parent.iterdir() if p.name.endswith(".tmp")]
+    peer_review.deliver(mine.root, "gus", home)
+    assert copy.read_bytes() == sent.read_bytes()
+
+
+def test_check_reads_the_saved_notebook_as_the_instructor_does(peer, capsys, monkeypatch, tmp_path):
+    root = peer[0].root
+    saved = tmp_path / "prd-peer-review.ipynb"
+    monkeypatch.chdir(tmp_path)
+    blank = repr({**FULL, "users": ...}).replace("Ellipsis", "...")  # as the notebook writes it
+    for source, said in (
+            (f"scores_A = {blank}\nscores_A['users'] = 1\ncomment_A = {GOOD!r}",
+             "scores_A is changed in cell 5 ('review-A'), line 2 (`scores_A['users'] = 1`)"),
+            (f"scores_A = {blank}\nscores_A.update(users=1)\ncomment_A = {GOOD!r}",
+             "scores_A is changed in cell 5 ('review-A'), line 2 (`scores_A.update(users=1)`)"),
+            (f"scores_A, comment_A = {FULL!r}, {GOOD!r}", "scores_A is changed in cell 5 ('review-A'), line 1"),
+            (f"scores_A = {blank}\ncomment_A = {GOOD!r}", "saved notebook says users: ... (you ran 1)")):
+        nbformat.write(_fill(root, "farah", {"review-A": source}), saved)
+        check_side.check("A", FULL, GOOD)  # what the kernel holds after running the cell: complete
+        out = capsys.readouterr().out
+        assert said in out and "every criterion scored" not in out, out
+        assert "your instructor reads the saved notebook" in out and "Save the notebook (Ctrl+S)" in out
+    nbformat.write(_fill(root, "farah", {"review-A": _review("A", FULL, GOOD)}), saved)
+    check_side.check("A", FULL, GOOD)
+    assert "PRD A: every criterion scored (4 of 6)" in capsys.readouterr().out
+
+
+def test_collect_reports_review_assignments_it_cannot_read_by_file_slot_and_line(mine, tmp_path):
+    back = tmp_path / "back"
+    back.mkdir()
+    blank = repr({**FULL, "users": ...}).replace("Ellipsis", "...")
+    nbformat.write(_fill(mine.root, "gus", {
+        "review-A": f"scores_A = {FULL!r}\nscores_A['users'] = 0\ncomment_A = {GOOD!r}",
+        "review-B": f"scores_B, comment_B = {blank}, {GOOD!r}"}), back / "gus.ipynb")
+    report = peer_collect.collect(mine, "prd", source=back)
+    text = "\n".join(report.lines())
+    assert "(gus): slot A: scores_A is changed in cell 5 ('review-A'), line 2 (`scores_A['users'] = 0`)" in text
+    assert "(gus): slot B: scores_B is changed in cell 7 ('review-B'), line 1" in text
+    assert "comment_B is changed in cell 7 ('review-B'), line 1" in text
+    assert not report.stored
