@@ -244,6 +244,18 @@ def as_number(value: Any) -> float | None:
     return None
 
 
+def near(value: object, target: float, tolerance: float) -> bool:
+    """True when ``value`` reads as a number within ``tolerance`` of ``target`` (never raises)."""
+    number = as_number(value)
+    return number is not None and abs(number - target) <= tolerance
+
+
+def near_per_cent(value: object, target: float) -> bool:
+    """True when ``value`` is ``target`` (in per cent) to one decimal, or rounded to a whole per cent."""
+    number = as_number(value)
+    return number is not None and (abs(number - target) <= 0.1 or number == round(target))
+
+
 def _label(value: Any) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmkit.teach.turns import CORRECT, INCORRECT, NOT_ATTEMPTED, PARTIAL, Example, Idea, Mistake, Turn, _same, as_number
+from pmkit.teach.turns import (
+    CORRECT,
+    INCORRECT,
+    NOT_ATTEMPTED,
+    PARTIAL,
+    Example,
+    Idea,
+    Mistake,
+    Turn,
+    _same,
+    near,
+    near_per_cent,
+)
 
 
 def _requests() -> Any:
@@ -77,18 +89,6 @@ def _worst_step_unordered(segment: str | None) -> str:
         rows = rows[rows["segment"] == segment]
     users = rows.groupby("step")["user_id"].nunique()
     return str((1 - users / users.shift(1)).idxmax())
-
-
-def _near(value: object, target: float, tolerance: float) -> bool:
-    """True when ``value`` reads as a number within ``tolerance`` of ``target`` (never raises)."""
-    number = as_number(value)
-    return number is not None and abs(number - target) <= tolerance
-
-
-def _near_pct(value: object, target: float) -> bool:
-    """True when ``value`` is ``target`` (in per cent) to one decimal, or rounded to a whole per cent."""
-    number = as_number(value)
-    return number is not None and (abs(number - target) <= 0.1 or number == round(target))
 
 
 def _is_series(key: Any) -> Any:
@@ -171,7 +171,7 @@ TURNS = (
             Mistake(_is_series(_customers_per_topic),
                     "those are distinct customers per topic (`nunique()`); here count every request, one per row, "
                     "with `.size()`."),
-            Mistake(lambda v: _near(v, len(_requests()), 0.5),
+            Mistake(lambda v: near(v, len(_requests()), 0.5),
                     "that is every request in one number; count them per topic, one number for each."),
         ),
         examples=(
@@ -250,16 +250,16 @@ TURNS = (
         solution='`export_customers = requests[requests["topic"] == "export"]["customer"].nunique()` (33), '
                  '`export_share = export_customers / all_customers * 100`, which is 94.3.',
         mistakes=(
-            Mistake(lambda v: _near_pct(v, _export_share("requests")),
+            Mistake(lambda v: near_per_cent(v, _export_share("requests")),
                     "that is the share of requests about export; the question is about customers, so count "
                     "distinct customers (`nunique()`), not rows."),
-            Mistake(lambda v: _near(v, _export_share() / 100, 0.002),
+            Mistake(lambda v: near(v, _export_share() / 100, 0.002),
                     "that is a fraction; multiply by 100 to give it in per cent."),
-            Mistake(lambda v: _near(v, 33, 0.001),
+            Mistake(lambda v: near(v, 33, 0.001),
                     "that is how many customers asked about export; divide it by all customers for a share."),
-            Mistake(lambda v: _near_pct(v, 33 / len(_requests()) * 100),
+            Mistake(lambda v: near_per_cent(v, 33 / len(_requests()) * 100),
                     "you divided by every request; divide by every customer (`requests[\"customer\"].nunique()`)."),
-            Mistake(lambda v: _near_pct(v, _export_share("rows per customer")),
+            Mistake(lambda v: near_per_cent(v, _export_share("rows per customer")),
                     "you counted the export requests (rows, `len(...)`), not the customers who sent them, so a "
                     "customer who wrote five times counts five times and the share passes 100 %: count distinct "
                     "customers with `[\"customer\"].nunique()`."),
@@ -292,13 +292,13 @@ TURNS = (
              "change of the week before, so `change.shift(1)[change.idxmin()]` reads it.",
         solution="`before_drop = change.shift(1)[change.idxmin()]`, which is 70.0.",
         mistakes=(
-            Mistake(lambda v: _near_pct(v, float(_change().min())),
+            Mistake(lambda v: near_per_cent(v, float(_change().min())),
                     "that is the drop itself; the question is about the week just before it."),
-            Mistake(lambda v: _near(v, _before_drop() / 100, 0.002),
+            Mistake(lambda v: near(v, _before_drop() / 100, 0.002),
                     "that is a fraction; multiply by 100 to give it in per cent."),
-            Mistake(lambda v: _near_pct(v, float(_change().shift(-1)[_change().idxmin()])),
+            Mistake(lambda v: near_per_cent(v, float(_change().shift(-1)[_change().idxmin()])),
                     "that is the week after the drop; take the week before it (`shift(1)`, not `shift(-1)`)."),
-            Mistake(lambda v: _near(v, 68, 0.001),
+            Mistake(lambda v: near(v, 68, 0.001),
                     "that is how many requests came in that week; give its change in per cent."),
         ),
         examples=(

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from pmkit.teach.turns import CORRECT, INCORRECT, NOT_ATTEMPTED, PARTIAL, Example, Idea, Mistake, Turn, as_number
-
-
-def _near(value: object, target: float, tolerance: float) -> bool:
-    """True when ``value`` reads as a number within ``tolerance`` of ``target`` (never raises)."""
-    number = as_number(value)
-    return number is not None and abs(number - target) <= tolerance
-
-
-def _near_pct(value: object, target: float) -> bool:
-    """True when ``value`` is ``target`` (in per cent) to one decimal, or rounded to a whole per cent."""
-    number = as_number(value)
-    return number is not None and (abs(number - target) <= 0.1 or number == round(target))
+from pmkit.teach.turns import (
+    CORRECT,
+    INCORRECT,
+    NOT_ATTEMPTED,
+    PARTIAL,
+    Example,
+    Idea,
+    Mistake,
+    Turn,
+    near,
+    near_per_cent,
+)
 
 
 def _row_mean_change() -> float:
@@ -127,13 +126,13 @@ TURNS = (
         solution='`per_week_after = after["tickets"].sum() / after["week"].nunique()` and '
                  "`change_pct = (per_week_after - per_week_before) / per_week_before * 100`, which is -30.0.",
         mistakes=(
-            Mistake(lambda v: _near(v, 30.0, 0.1),
+            Mistake(lambda v: near(v, 30.0, 0.1),
                     "the size is right but the sign is not: tickets fell, so the change is negative."),
-            Mistake(lambda v: _near(v, -0.30, 0.002),
+            Mistake(lambda v: near(v, -0.30, 0.002),
                     "that is a fraction; multiply by 100 to give it in per cent."),
-            Mistake(lambda v: _near(v, -60.4, 0.1),
+            Mistake(lambda v: near(v, -60.4, 0.1),
                     "that is the permissions tickets alone; the headline is about all tickets."),
-            Mistake(lambda v: _near_pct(v, _row_mean_change()),
+            Mistake(lambda v: near_per_cent(v, _row_mean_change()),
                     "`after[\"tickets\"].mean()` is the mean per row, one category in one week, but "
                     "`per_week_before` is all tickets in a week: add up the tickets after the launch and divide "
                     "by the number of weeks, as the line above does."),
@@ -253,12 +252,12 @@ TURNS = (
                  '`churn_rate = known["churned_sellers"].sum() / known["escalations"].sum() * 100`, which '
                  'is 35.1.',
         mistakes=(
-            Mistake(lambda v: _near_pct(v, _payout_churn(known_only=False)),
+            Mistake(lambda v: near_per_cent(v, _payout_churn(known_only=False)),
                     "you divided by all 330 escalations, including months with no churn figure; churn in "
                     "those months is unknown, not zero, so leave their escalations out of the denominator."),
-            Mistake(lambda v: _near(v, _payout_churn() / 100, 0.002),
+            Mistake(lambda v: near(v, _payout_churn() / 100, 0.002),
                     "that is a fraction; multiply by 100 to give it in per cent."),
-            Mistake(lambda v: _near(v, _mean_of_monthly_rates(), 0.01),
+            Mistake(lambda v: near(v, _mean_of_monthly_rates(), 0.01),
                     "that is the mean of the monthly rates, which counts a quiet month as much as a busy one; "
                     "add up the sellers who left and the escalations first, then divide the two totals."),
         ),
@@ -362,13 +361,13 @@ TURNS = (
         solution='`short_rows = (sprints["delivered"] < sprints["planned"]).sum()`, which is 0: no row fell short, '
                  "so none was missed.",
         mistakes=(
-            Mistake(lambda v: _near(v, _sprints("planned"), 0.001) or _near(v, _sprints("delivered"), 0.001),
+            Mistake(lambda v: near(v, _sprints("planned"), 0.001) or near(v, _sprints("delivered"), 0.001),
                     "that is a total of deliverables (planned and delivered add up to the same); the question is "
                     "how many rows fell short: compare the two columns row by row and count the Trues."),
-            Mistake(lambda v: _near(v, _sprints(), 0.001),
+            Mistake(lambda v: near(v, _sprints(), 0.001),
                     "that counts every row of the tracker (or every row that delivered its plan); count only the "
                     "rows where fewer were delivered than planned, `delivered < planned`."),
-            Mistake(lambda v: _near(v, _largest_in_a_row(), 0.001) or _near(v, _sprint_count(), 0.001),
+            Mistake(lambda v: near(v, _largest_in_a_row(), 0.001) or near(v, _sprint_count(), 0.001),
                     "that is the most one row delivered (`.max()`), which is also the number of sprints; neither "
                     "says whether a row fell short: compare delivered with planned in each row and count."),
             Mistake(lambda v: isinstance(getattr(v, "item", lambda: v)(), bool) and not hasattr(v, "__len__"),
