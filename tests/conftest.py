@@ -348,3 +348,22 @@ def postgres():
         server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+#: The test files that take longest (``pytest --durations=30`` names them), handed to xdist's workers first:
+#: ``--dist loadfile`` gives out whole files in collection order, so a long file collected last makes one
+#: worker finish minutes after the other. Only the order changes; a stale list just costs time.
+LONGEST_FIRST = (
+    "tests/grading/test_grading_trust.py", "tests/hub/test_hub.py", "tests/runs/test_shards.py",
+    "tests/cohort/test_cohort.py", "tests/cohort/test_instructor_pages.py", "tests/course/test_course_execution.py",
+    "tests/runs/test_grading_safety.py", "tests/grading/test_any_course.py", "tests/cohort/test_hostile_files.py",
+    "tests/browser/test_browser.py", "tests/browser/test_learner_view.py", "tests/cohort/test_peer_review.py",
+    "tests/cohort/test_canvas_times.py", "tests/cohort/test_postgres_cohort.py",
+    "tests/cohort/test_feedback_sources.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the longest test files first (see LONGEST_FIRST); every other file keeps its place."""
+    rank = {REPO / name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(item.path), len(rank)))
